@@ -1,0 +1,78 @@
+# finit-ftrace - watch kernel module loads with ftrace alone.
+#
+#   make          build ./finit-ftrace
+#   make check    install missing Debian packages, then run every test
+#   make run      build and run `finit-ftrace watch` with configs/finit-ftrace.ini
+#   make asan     unit and live tests under AddressSanitizer + UBSan
+#   make vmtest   the stock-kernel VM test (tests/vm/)
+
+VERSION   := 0.1.0
+CC        ?= gcc
+PKGS      := libtracefs libtraceevent inih
+TEST_PKGS := cunit
+BUILD     ?= build
+BIN       ?= finit-ftrace
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Iinclude -DFINIT_VERSION='"$(VERSION)"'
+CFLAGS   += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+SRCS      := $(wildcard src/*.c)
+LIB_SRCS  := $(filter-out src/main.c src/cmd-%.c,$(SRCS))
+OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BIN  := $(BUILD)/unit-tests
+HELPERS   := $(BUILD)/modcall
+
+.PHONY: all check run asan vmtest deps unit live clean
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_SRCS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $^ \
+		$(LDLIBS) $(shell pkg-config --libs $(TEST_PKGS))
+
+# The helper runs on the host and inside the VM's busybox initramfs: static.
+$(BUILD)/modcall: tests/helpers/modcall.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+deps:
+	@tests/install-deps.sh
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+live: $(BIN) $(HELPERS)
+	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall tests/live/run.sh
+
+# Sanitizer build: a separate tree, so the normal objects stay as they are.
+asan:
+	$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/finit-ftrace \
+		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+		LDFLAGS='-fsanitize=address,undefined' unit live
+
+vmtest: $(BIN) $(HELPERS)
+	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall tests/vm/run.sh
+
+check: deps
+	$(MAKE) --no-print-directory all $(HELPERS)
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory live
+	$(MAKE) --no-print-directory asan
+	$(MAKE) --no-print-directory vmtest
+
+run: $(BIN)
+	./$(BIN) -c configs/finit-ftrace.ini watch
+
+clean:
+	rm -rf $(BUILD) build-asan $(BIN)

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config.h - the configuration file (libinih) and its command-line overrides.
+ */
+#ifndef FINIT_CONFIG_H
+#define FINIT_CONFIG_H
+
+#include <stddef.h>
+
+enum finit_format {
+	FINIT_FMT_TEXT,
+	FINIT_FMT_JSON,
+	FINIT_FMT_CSV,
+};
+
+struct finit_config {
+	char		*tracefs_path;		/* NULL: auto-detect and mount */
+	char		*instance_prefix;
+	unsigned long	buffer_size_kb;
+	char		*filter;		/* NULL: no filter */
+	enum finit_format format;
+	char		*output;		/* NULL: stdout */
+};
+
+/* finit_config_init - fill @cfg with the built-in defaults */
+int finit_config_init(struct finit_config *cfg);
+
+/*
+ * finit_config_load - read an INI file over @cfg.
+ * Returns 0, or -1 with "FILE:LINE: [section] key: problem" in @err.
+ */
+int finit_config_load(struct finit_config *cfg, const char *path,
+		      char *err, size_t errlen);
+
+/* finit_config_set - set one "section.key" (or bare key) from a string */
+int finit_config_set(struct finit_config *cfg, const char *section,
+		     const char *key, const char *value, char *err, size_t errlen);
+
+/* finit_config_free - release what the config owns */
+void finit_config_free(struct finit_config *cfg);
+
+/* finit_format_parse - "text", "json" or "csv"; -1 otherwise */
+int finit_format_parse(const char *s, enum finit_format *fmt);
+
+/* finit_format_name - inverse of finit_format_parse */
+const char *finit_format_name(enum finit_format fmt);
+
+#endif

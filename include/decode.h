@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * decode.h - the decoder: one tep_record in, one normalized finit_record out.
+ * Live streaming and offline reading both go through it.
+ */
+#ifndef FINIT_DECODE_H
+#define FINIT_DECODE_H
+
+#include <stddef.h>
+
+#include "finit.h"
+
+struct tep_handle;
+struct tep_record;
+struct finit_decoder;
+
+/* Syscall numbers of one architecture, native and 32-bit compat (-1: none). */
+struct finit_sysnr {
+	const char	*machine;	/* uname -m */
+	int		nr[FINIT_SYS_NR];
+	int		compat_nr[FINIT_SYS_NR];
+};
+
+/* finit_sysnr_lookup - the table for @machine (uname -m), NULL if unknown */
+const struct finit_sysnr *finit_sysnr_lookup(const char *machine);
+
+/*
+ * finit_decoder_alloc - a decoder for the events @tep knows about.
+ * @sysnr is needed to decode raw_syscalls records (may be NULL otherwise).
+ * Returns NULL if @tep holds none of the events it understands.
+ */
+struct finit_decoder *finit_decoder_alloc(struct tep_handle *tep,
+					  const struct finit_sysnr *sysnr);
+void finit_decoder_free(struct finit_decoder *dec);
+
+/*
+ * finit_decoder_decode - decode @rec into @out.
+ * Returns 1 when @rec is one of ours, 0 when it is some other event.
+ */
+int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
+			 struct finit_record *out);
+
+/*
+ * finit_decoder_set_filter - evaluate @expr (kernel filter syntax, on the
+ * fields of sys_enter_finit_module) in user space on every enter record.
+ * Returns 0, or -1 with libtraceevent's message in @err.
+ */
+int finit_decoder_set_filter(struct finit_decoder *dec, const char *expr,
+			     char *err, size_t errlen);
+
+/* finit_decoder_match - 1 if @r passes the user-space filter (or there is none) */
+int finit_decoder_match(struct finit_decoder *dec, const struct finit_record *r);
+
+/*
+ * finit_event_init - a new event from an enter record; @clock_offset_ns maps
+ * the trace clock to CLOCK_REALTIME. Context fields start unknown.
+ */
+void finit_event_init(struct finit_event *ev, const struct finit_record *r,
+		      long long clock_offset_ns);
+
+#endif

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session.h - the tracefs session: find tracefs, probe the kernel, own one
+ * instance with the module-load events enabled, and tear it all down.
+ */
+#ifndef FINIT_SESSION_H
+#define FINIT_SESSION_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+
+struct tep_handle;
+struct tracefs_instance;
+struct finit_decoder;
+
+/* How the module syscalls are captured. */
+enum finit_path {
+	FINIT_PATH_NONE,
+	FINIT_PATH_SYSCALLS,	/* syscalls:sys_enter/exit_finit_module */
+	FINIT_PATH_RAW,		/* raw_syscalls:sys_enter/exit, id == __NR_finit_module */
+};
+
+/* What this kernel offers, as reported by `check`. */
+struct finit_probe {
+	char		tracing_dir[PATH_MAX];
+	bool		mounted_by_us;
+	bool		root;
+	char		kernel[65];
+	char		machine[65];
+	bool		sys_enter_finit;
+	bool		sys_exit_finit;
+	bool		module_load;
+	bool		raw_enter;
+	bool		raw_exit;
+	bool		dynamic_events;
+	bool		eprobe;
+	bool		kprobe;
+	bool		uargs_field;	/* sys_enter_finit_module carries __uargs_val */
+	bool		btf;
+	enum finit_path	path;
+};
+
+/* The live session: our instance and what it was set up with. */
+struct finit_session {
+	struct tracefs_instance	*inst;
+	char			name[128];
+	struct tep_handle	*tep;
+	struct finit_probe	probe;
+	enum finit_path		path;
+	char			clock[16];
+	long long		clock_offset_ns;	/* CLOCK_REALTIME - trace clock */
+	bool			record_tgid;
+	bool			user_filter;		/* filter runs in user space */
+	int			ncpus;
+	int			subbuf_size;
+};
+
+/*
+ * finit_tracefs_locate - find tracefs (or @want), mounting it if allowed.
+ * Sets libtracefs's tracing dir. Returns 0, or -1 with a message in @err.
+ */
+int finit_tracefs_locate(const char *want, bool mount, struct finit_probe *probe,
+			 char *err, size_t errlen);
+
+/* finit_probe_kernel - fill @probe with what the kernel offers (after locate) */
+void finit_probe_kernel(struct finit_probe *probe);
+
+/* finit_path_name - "syscalls", "raw_syscalls" or "none" */
+const char *finit_path_name(enum finit_path path);
+
+/*
+ * finit_session_open - create and configure our instance, build the tep
+ * handle from the needed formats, apply the filter, and attach @dec.
+ * Returns FINIT_EXIT_OK or another exit code with the reason in @err.
+ * On failure nothing is left in tracefs.
+ */
+int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
+		       struct finit_decoder **dec, char *err, size_t errlen);
+
+/* finit_session_enable - turn the chosen events on */
+int finit_session_enable(struct finit_session *s, char *err, size_t errlen);
+
+/* finit_session_stop - stop recording (events stay readable for draining) */
+void finit_session_stop(struct finit_session *s);
+
+/* finit_session_cpu_stats - "overrun" and "dropped events" of per_cpu/cpuN/stats */
+int finit_session_cpu_stats(struct finit_session *s, int cpu,
+			    unsigned long long *overrun, unsigned long long *dropped);
+
+/* finit_session_close - destroy the instance (all fds on it must be closed) */
+int finit_session_close(struct finit_session *s);
+
+/*
+ * finit_session_reclaim - destroy instances named <prefix>-<pid> whose
+ * owner is gone. Each removal is reported on @log. Returns the number
+ * removed, or -1 if one could not be removed.
+ */
+int finit_session_reclaim(const char *prefix, FILE *log);
+
+#endif

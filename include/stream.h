@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stream.h - the per-CPU stream: read every per_cpu/cpuN/trace_pipe_raw of
+ * our instance from one thread, split the sub-buffers with kbuffer, and hand
+ * the records to a callback in timestamp order.
+ */
+#ifndef FINIT_STREAM_H
+#define FINIT_STREAM_H
+
+#include <stddef.h>
+
+struct tep_handle;
+struct tep_record;
+struct tracefs_instance;
+struct finit_stream;
+
+/* Called for each record; a negative return stops the stream. */
+typedef int (*finit_record_cb)(struct tep_record *rec, void *ctx);
+
+/* Called once per read round, before its records (may be NULL). */
+typedef void (*finit_round_cb)(void *ctx);
+
+/* finit_stream_open - open every CPU's trace_pipe_raw of @inst, non-blocking */
+struct finit_stream *finit_stream_open(struct tracefs_instance *inst,
+				       struct tep_handle *tep, int ncpus,
+				       int subbuf_size, char *err, size_t errlen);
+
+/*
+ * finit_stream_run - poll the CPUs and @sigfd (a signalfd) together and
+ * deliver records until a signal arrives (returns its number), the callback
+ * stops (returns 0), or an error (returns -1 with errno).
+ */
+int finit_stream_run(struct finit_stream *st, int sigfd, finit_round_cb round,
+		     finit_record_cb cb, void *ctx);
+
+/* finit_stream_drain - deliver what is left in the buffers; 0 or -1 */
+int finit_stream_drain(struct finit_stream *st, finit_record_cb cb, void *ctx);
+
+/*
+ * finit_stream_missed - events the kernel reported lost on @cpu, from the
+ * sub-buffer headers. *unknown is set when a page said "lost" without a count.
+ */
+unsigned long long finit_stream_missed(const struct finit_stream *st, int cpu, int *unknown);
+
+/* finit_stream_records - records delivered so far */
+unsigned long long finit_stream_records(const struct finit_stream *st);
+
+/* finit_stream_load_page - split one sub-buffer (exposed for the unit tests) */
+int finit_stream_load_page(struct finit_stream *st, int cpu, const void *page, size_t len);
+
+/* finit_stream_alloc - a stream without files, fed by finit_stream_load_page */
+struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int subbuf_size);
+
+/* finit_stream_deliver - deliver loaded pages in timestamp order; 1 if cb stopped */
+int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx);
+
+/* finit_stream_close - close every fd and free (before destroying the instance) */
+void finit_stream_close(struct finit_stream *st);
+
+#endif

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd-check.c - `finit-ftrace check`: what this kernel offers, and which
+ * capture path `watch` will use. Reads tracefs only; creates nothing.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "emit.h"
+#include "finit.h"
+#include "session.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: finit-ftrace [-c FILE] check [--format text|json] [--tracefs DIR]\n"
+		"\n"
+		"Report the tracefs mount, privileges, kernel version, the events and\n"
+		"probe types the kernel offers, and the capture path watch will use.\n"
+		"Exit code 3 when no capture path exists.\n");
+}
+
+struct item {
+	const char	*key;
+	bool		value;
+	const char	*label;
+};
+
+/* print_check - the report in text or JSON */
+static void print_check(const struct finit_probe *p, enum finit_format fmt)
+{
+	const struct item items[] = {
+		{ "syscalls:sys_enter_finit_module", p->sys_enter_finit, "syscall entry event" },
+		{ "syscalls:sys_exit_finit_module", p->sys_exit_finit, "syscall exit event" },
+		{ "module:module_load", p->module_load, "module name event" },
+		{ "raw_syscalls:sys_enter", p->raw_enter, "fallback entry event" },
+		{ "raw_syscalls:sys_exit", p->raw_exit, "fallback exit event" },
+	};
+	struct finit_buf b = { 0 };
+	size_t n = sizeof(items) / sizeof(items[0]);
+
+	if (fmt == FINIT_FMT_JSON) {
+		finit_buf_printf(&b, "{\"tracefs\":");
+		finit_buf_json_string(&b, p->tracing_dir);
+		finit_buf_printf(&b, ",\"mounted_by_us\":%s,\"root\":%s,\"kernel\":",
+				 p->mounted_by_us ? "true" : "false", p->root ? "true" : "false");
+		finit_buf_json_string(&b, p->kernel);
+		finit_buf_printf(&b, ",\"machine\":");
+		finit_buf_json_string(&b, p->machine);
+		finit_buf_printf(&b, ",\"events\":{");
+		for (size_t i = 0; i < n; i++)
+			finit_buf_printf(&b, "%s\"%s\":%s", i ? "," : "", items[i].key,
+					 items[i].value ? "true" : "false");
+		finit_buf_printf(&b, "},\"dynamic_events\":%s,\"eprobe\":%s,\"kprobe\":%s,"
+				 "\"uargs_field\":%s,\"btf\":%s,\"capture_path\":\"%s\"}\n",
+				 p->dynamic_events ? "true" : "false", p->eprobe ? "true" : "false",
+				 p->kprobe ? "true" : "false", p->uargs_field ? "true" : "false",
+				 p->btf ? "true" : "false", finit_path_name(p->path));
+	} else {
+		finit_buf_printf(&b, "tracefs:        %s%s\n", p->tracing_dir,
+				 p->mounted_by_us ? " (mounted by us)" : "");
+		finit_buf_printf(&b, "root:           %s\n", p->root ? "yes" : "no");
+		finit_buf_printf(&b, "kernel:         %s %s\n", p->kernel, p->machine);
+		for (size_t i = 0; i < n; i++)
+			finit_buf_printf(&b, "  %-34s %s  (%s)\n", items[i].key,
+					 items[i].value ? "yes" : "no ", items[i].label);
+		finit_buf_printf(&b, "  %-34s %s\n", "dynamic_events", p->dynamic_events ? "yes" : "no");
+		finit_buf_printf(&b, "  %-34s %s\n", "eprobe (e: in README)", p->eprobe ? "yes" : "no");
+		finit_buf_printf(&b, "  %-34s %s\n", "kprobe_events", p->kprobe ? "yes" : "no");
+		finit_buf_printf(&b, "  %-34s %s\n", "__uargs_val in syscall event",
+				 p->uargs_field ? "yes" : "no");
+		finit_buf_printf(&b, "  %-34s %s  (information only: never needed)\n", "BTF",
+				 p->btf ? "yes" : "no");
+		finit_buf_printf(&b, "capture path:   %s\n", finit_path_name(p->path));
+	}
+	if (b.data)
+		fputs(b.data, stdout);
+	finit_buf_free(&b);
+}
+
+int finit_cmd_check(int argc, char **argv, struct finit_config *cfg)
+{
+	static const struct option opts[] = {
+		{ "format",  required_argument, NULL, 'F' },
+		{ "tracefs", required_argument, NULL, 't' },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct finit_probe probe = { 0 };
+	char err[512];
+	int c, ret = 0;
+
+	optind = 0;
+	while (!ret && (c = getopt_long(argc, argv, "F:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			ret = finit_cli_set(cfg, "--format", "output", "format", optarg);
+			if (!ret && cfg->format == FINIT_FMT_CSV)
+				ret = finit_cli_error(FINIT_EXIT_USAGE, "check: --format is text or json");
+			break;
+		case 't':
+			ret = finit_cli_set(cfg, "--tracefs", "tracefs", "path", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return FINIT_EXIT_OK;
+		default:
+			usage(stderr);
+			return FINIT_EXIT_USAGE;
+		}
+	}
+	if (ret)
+		return ret;
+	if (optind < argc)
+		return finit_cli_error(FINIT_EXIT_USAGE, "check: unexpected argument '%s'",
+				       argv[optind]);
+	if (finit_tracefs_locate(cfg->tracefs_path, true, &probe, err, sizeof(err)) < 0)
+		return finit_cli_error(probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL,
+				       "%s", err);
+	finit_probe_kernel(&probe);
+	print_check(&probe, cfg->format);
+	return probe.path == FINIT_PATH_NONE ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_OK;
+}

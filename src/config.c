@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+/*
+ * config.c - parse configs/finit-ftrace.ini with libinih; reject anything unknown.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "config.h"
+
+#define DEFAULT_PREFIX		"finit-ftrace"
+#define DEFAULT_BUFFER_KB	1024UL
+#define MAX_BUFFER_KB		(4UL * 1024 * 1024)	/* 4 GiB per CPU */
+
+int finit_format_parse(const char *s, enum finit_format *fmt)
+{
+	if (!strcmp(s, "text"))
+		*fmt = FINIT_FMT_TEXT;
+	else if (!strcmp(s, "json"))
+		*fmt = FINIT_FMT_JSON;
+	else if (!strcmp(s, "csv"))
+		*fmt = FINIT_FMT_CSV;
+	else
+		return -1;
+	return 0;
+}
+
+const char *finit_format_name(enum finit_format fmt)
+{
+	switch (fmt) {
+	case FINIT_FMT_JSON:
+		return "json";
+	case FINIT_FMT_CSV:
+		return "csv";
+	case FINIT_FMT_TEXT:
+		break;
+	}
+	return "text";
+}
+
+int finit_config_init(struct finit_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->instance_prefix = strdup(DEFAULT_PREFIX);
+	cfg->buffer_size_kb = DEFAULT_BUFFER_KB;
+	cfg->format = FINIT_FMT_TEXT;
+	return cfg->instance_prefix ? 0 : -1;
+}
+
+void finit_config_free(struct finit_config *cfg)
+{
+	free(cfg->tracefs_path);
+	free(cfg->instance_prefix);
+	free(cfg->filter);
+	free(cfg->output);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* set_string - replace *dst; an empty value means "unset" (NULL) */
+static int set_string(char **dst, const char *value)
+{
+	char *copy = NULL;
+
+	if (*value) {
+		copy = strdup(value);
+		if (!copy)
+			return -1;
+	}
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+/* valid_prefix - instance names become directory names: keep them plain */
+static int valid_prefix(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return 0;
+	for (; *s; s++)
+		if (!(*s == '-' || *s == '_' || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+			return 0;
+	return 1;
+}
+
+int finit_config_set(struct finit_config *cfg, const char *section,
+		     const char *key, const char *value, char *err, size_t errlen)
+{
+	if (!strcmp(section, "tracefs") && !strcmp(key, "path")) {
+		if (*value && *value != '/') {
+			snprintf(err, errlen, "[tracefs] path: '%s' is not an absolute path", value);
+			return -1;
+		}
+		return set_string(&cfg->tracefs_path, value);
+	}
+	if (!strcmp(section, "tracefs") && !strcmp(key, "instance_prefix")) {
+		if (!valid_prefix(value)) {
+			snprintf(err, errlen,
+				 "[tracefs] instance_prefix: '%s' must be 1-64 characters of [A-Za-z0-9_-]",
+				 value);
+			return -1;
+		}
+		return set_string(&cfg->instance_prefix, value);
+	}
+	if (!strcmp(section, "tracefs") && !strcmp(key, "buffer_size_kb")) {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(value, &end, 10);
+		if (errno || end == value || *end || *value == '-' || !v || v > MAX_BUFFER_KB) {
+			snprintf(err, errlen,
+				 "[tracefs] buffer_size_kb: '%s' is not a number from 1 to %lu",
+				 value, MAX_BUFFER_KB);
+			return -1;
+		}
+		cfg->buffer_size_kb = v;
+		return 0;
+	}
+	if (!strcmp(section, "capture") && !strcmp(key, "filter"))
+		return set_string(&cfg->filter, value);
+	if (!strcmp(section, "output") && !strcmp(key, "format")) {
+		if (finit_format_parse(value, &cfg->format) < 0) {
+			snprintf(err, errlen, "[output] format: '%s' is not one of text, json, csv",
+				 value);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(section, "output") && !strcmp(key, "file"))
+		return set_string(&cfg->output, value);
+
+	if (strcmp(section, "tracefs") && strcmp(section, "capture") && strcmp(section, "output"))
+		snprintf(err, errlen, "unknown section [%s] (key '%s'); known: tracefs, capture, output",
+			 section, key);
+	else
+		snprintf(err, errlen, "[%s] %s: unknown key", section, key);
+	return -1;
+}
+
+struct load_ctx {
+	struct finit_config	*cfg;
+	char			msg[512];
+	int			failed;
+};
+
+/* config_handler - libinih callback: apply one key, remember the first error */
+static int config_handler(void *user, const char *section, const char *name,
+		       const char *value)
+{
+	struct load_ctx *ctx = user;
+	char msg[sizeof(ctx->msg)];
+
+	if (!finit_config_set(ctx->cfg, section, name, value, msg, sizeof(msg)))
+		return 1;
+	if (!ctx->failed)
+		memcpy(ctx->msg, msg, sizeof(msg));
+	ctx->failed = 1;
+	return 0;
+}
+
+int finit_config_load(struct finit_config *cfg, const char *path,
+		      char *err, size_t errlen)
+{
+	struct load_ctx ctx = { .cfg = cfg };
+	FILE *f;
+	int line;
+
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));
+		return -1;
+	}
+	line = ini_parse_file(f, config_handler, &ctx);
+	fclose(f);
+	if (line == 0)
+		return 0;
+	if (line < 0)
+		snprintf(err, errlen, "%s: cannot parse config (out of memory)", path);
+	else if (ctx.failed)
+		snprintf(err, errlen, "%s:%d: %s", path, line, ctx.msg);
+	else
+		snprintf(err, errlen, "%s:%d: syntax error (expected [section] or key = value)",
+			 path, line);
+	return -1;
+}

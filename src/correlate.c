@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * correlate.c - a FIFO of calls in enter order; exits fill in ret, and the
+ * head is emitted as soon as it is complete.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "correlate.h"
+
+struct slot {
+	struct finit_event	ev;
+	int			done;
+};
+
+struct finit_correlator {
+	struct slot		*ring;
+	size_t			cap;
+	size_t			head;	/* oldest */
+	size_t			count;
+	finit_emit_cb		cb;
+	void			*ctx;
+	struct finit_corr_stats	stats;
+};
+
+struct finit_correlator *finit_correlate_alloc(size_t max_pending,
+					       finit_emit_cb cb, void *ctx)
+{
+	struct finit_correlator *c;
+
+	if (!max_pending)
+		return NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->ring = calloc(max_pending, sizeof(*c->ring));
+	if (!c->ring) {
+		free(c);
+		return NULL;
+	}
+	c->cap = max_pending;
+	c->cb = cb;
+	c->ctx = ctx;
+	return c;
+}
+
+void finit_correlate_free(struct finit_correlator *c)
+{
+	if (!c)
+		return;
+	free(c->ring);
+	free(c);
+}
+
+/* pop_head - emit the oldest slot, whatever its state */
+static int pop_head(struct finit_correlator *c)
+{
+	struct slot *s = &c->ring[c->head];
+	int ret;
+
+	c->head = (c->head + 1) % c->cap;
+	c->count--;
+	c->stats.emitted++;
+	ret = c->cb(&s->ev, c->ctx);
+	memset(s, 0, sizeof(*s));
+	return ret;
+}
+
+/* emit_ready - emit completed calls from the head, in enter order */
+static int emit_ready(struct finit_correlator *c)
+{
+	while (c->count && c->ring[c->head].done)
+		if (pop_head(c) < 0)
+			return -1;
+	return 0;
+}
+
+int finit_correlate_enter(struct finit_correlator *c, const struct finit_event *ev)
+{
+	struct slot *s;
+
+	if (c->count == c->cap) {
+		struct finit_event *old = &c->ring[c->head].ev;
+
+		if (!c->ring[c->head].done) {
+			old->origin_ret = FINIT_ORIGIN_DROPPED;
+			c->stats.evicted++;
+		}
+		if (pop_head(c) < 0 || emit_ready(c) < 0)
+			return -1;
+	}
+	s = &c->ring[(c->head + c->count) % c->cap];
+	s->ev = *ev;
+	s->ev.origin_ret = FINIT_ORIGIN_PENDING;
+	s->done = 0;
+	c->count++;
+	return 0;
+}
+
+int finit_correlate_exit(struct finit_correlator *c, const struct finit_record *r)
+{
+	/* A thread has at most one module syscall in flight: the newest one. */
+	for (size_t i = c->count; i-- > 0;) {
+		struct slot *s = &c->ring[(c->head + i) % c->cap];
+
+		if (s->done || s->ev.tid != r->tid || s->ev.sys != r->sys)
+			continue;
+		s->ev.ret = r->ret;
+		s->ev.origin_ret = FINIT_ORIGIN_KERNEL;
+		s->done = 1;
+		return emit_ready(c);
+	}
+	return 0;	/* its enter predates us, or the filter dropped it */
+}
+
+int finit_correlate_flush(struct finit_correlator *c)
+{
+	while (c->count) {
+		if (!c->ring[c->head].done)
+			c->stats.unfinished++;
+		if (pop_head(c) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void finit_correlate_stats(const struct finit_correlator *c, struct finit_corr_stats *st)
+{
+	*st = c->stats;
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * stream.c - one thread, one poll() over every CPU's trace_pipe_raw and a
+ * signalfd. Each round reads up to ROUND_PAGES sub-buffers per ready CPU and
+ * merges their records across CPUs by timestamp.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <traceevent/event-parse.h>
+#include <traceevent/kbuffer.h>
+#include <tracefs.h>
+
+#include "stream.h"
+
+#define ROUND_PAGES	32
+
+struct cpu_buf {
+	int			fd;
+	struct kbuffer		*kbuf;
+	char			*pages;		/* ROUND_PAGES sub-buffers */
+	int			npages;		/* loaded this round */
+	int			cur;		/* page kbuf holds, -1 none */
+	void			*data;		/* current record, NULL: none */
+	unsigned long long	ts;
+	long long		page_missed;	/* for the first record of a page */
+	unsigned long long	missed;
+	int			missed_unknown;
+};
+
+struct finit_stream {
+	struct tep_handle	*tep;
+	int			ncpus;
+	int			subbuf_size;
+	struct cpu_buf		*cpus;
+	unsigned long long	records;
+};
+
+struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int subbuf_size)
+{
+	struct finit_stream *st = calloc(1, sizeof(*st));
+	enum kbuffer_long_size lsize;
+	enum kbuffer_endian endian;
+
+	if (!st)
+		return NULL;
+	st->tep = tep;
+	st->ncpus = ncpus;
+	st->subbuf_size = subbuf_size;
+	st->cpus = calloc(ncpus, sizeof(*st->cpus));
+	if (!st->cpus)
+		goto fail;
+	lsize = tep_get_long_size(tep) == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8;
+	endian = tep_is_file_bigendian(tep) ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
+	for (int i = 0; i < ncpus; i++) {
+		struct cpu_buf *c = &st->cpus[i];
+
+		c->fd = -1;
+		c->cur = -1;
+		c->kbuf = kbuffer_alloc(lsize, endian);
+		c->pages = malloc((size_t)ROUND_PAGES * subbuf_size);
+		if (!c->kbuf || !c->pages)
+			goto fail;
+	}
+	return st;
+fail:
+	finit_stream_close(st);
+	return NULL;
+}
+
+struct finit_stream *finit_stream_open(struct tracefs_instance *inst,
+				       struct tep_handle *tep, int ncpus,
+				       int subbuf_size, char *err, size_t errlen)
+{
+	struct finit_stream *st = finit_stream_alloc(tep, ncpus, subbuf_size);
+	char file[64];
+
+	if (!st) {
+		snprintf(err, errlen, "out of memory for %d per-CPU buffers", ncpus);
+		return NULL;
+	}
+	for (int i = 0; i < ncpus; i++) {
+		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", i);
+		st->cpus[i].fd = tracefs_instance_file_open(inst, file, O_RDONLY | O_NONBLOCK);
+		if (st->cpus[i].fd < 0 && tracefs_file_exists(inst, file)) {
+			snprintf(err, errlen, "cannot open %s of instance %s: %s", file,
+				 tracefs_instance_get_name(inst), strerror(errno));
+			finit_stream_close(st);
+			return NULL;
+		}
+	}
+	return st;
+}
+
+void finit_stream_close(struct finit_stream *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; st->cpus && i < st->ncpus; i++) {
+		if (st->cpus[i].fd >= 0)
+			close(st->cpus[i].fd);
+		kbuffer_free(st->cpus[i].kbuf);
+		free(st->cpus[i].pages);
+	}
+	free(st->cpus);
+	free(st);
+}
+
+/* next_page - load the next unread page of @c into its kbuffer; 0 at the end */
+static int next_page(struct cpu_buf *c, int subbuf_size)
+{
+	while (++c->cur < c->npages) {
+		long long missed;
+
+		if (kbuffer_load_subbuffer(c->kbuf, c->pages + (size_t)c->cur * subbuf_size) < 0)
+			continue;
+		missed = kbuffer_missed_events(c->kbuf);
+		if (missed > 0)
+			c->missed += missed;
+		else if (missed < 0)
+			c->missed_unknown = 1;
+		c->page_missed = missed;
+		c->data = kbuffer_read_event(c->kbuf, &c->ts);
+		if (c->data)
+			return 1;
+	}
+	c->data = NULL;
+	return 0;
+}
+
+int finit_stream_load_page(struct finit_stream *st, int cpu, const void *page, size_t len)
+{
+	struct cpu_buf *c = &st->cpus[cpu];
+
+	if (c->npages == ROUND_PAGES || len > (size_t)st->subbuf_size)
+		return -1;
+	memset(c->pages + (size_t)c->npages * st->subbuf_size, 0, st->subbuf_size);
+	memcpy(c->pages + (size_t)c->npages * st->subbuf_size, page, len);
+	c->npages++;
+	return 0;
+}
+
+int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
+{
+	int ret = 0;
+
+	for (int i = 0; i < st->ncpus; i++) {
+		st->cpus[i].cur = -1;
+		next_page(&st->cpus[i], st->subbuf_size);
+	}
+	for (;;) {
+		struct cpu_buf *best = NULL;
+		struct tep_record rec;
+		int bi = -1;
+
+		for (int i = 0; i < st->ncpus; i++) {
+			struct cpu_buf *c = &st->cpus[i];
+
+			if (c->data && (!best || c->ts < best->ts)) {
+				best = c;
+				bi = i;
+			}
+		}
+		if (!best)
+			break;
+		memset(&rec, 0, sizeof(rec));
+		rec.ts = best->ts;
+		rec.cpu = bi;
+		rec.data = best->data;
+		rec.size = kbuffer_event_size(best->kbuf);
+		rec.record_size = rec.size;
+		rec.missed_events = best->page_missed;
+		best->page_missed = 0;
+		st->records++;
+		if (cb(&rec, ctx) < 0) {
+			ret = 1;
+			break;
+		}
+		best->data = kbuffer_next_event(best->kbuf, &best->ts);
+		if (!best->data)
+			next_page(best, st->subbuf_size);
+	}
+	for (int i = 0; i < st->ncpus; i++) {
+		st->cpus[i].npages = 0;
+		st->cpus[i].data = NULL;
+	}
+	return ret;
+}
+
+/* read_cpu - read up to ROUND_PAGES sub-buffers of one CPU; -1 on error */
+static int read_cpu(struct finit_stream *st, int cpu)
+{
+	struct cpu_buf *c = &st->cpus[cpu];
+
+	while (c->npages < ROUND_PAGES) {
+		ssize_t n = read(c->fd, c->pages + (size_t)c->npages * st->subbuf_size,
+				 st->subbuf_size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		c->npages++;
+	}
+	return 0;
+}
+
+/*
+ * read_round - read every CPU marked in @ready (all when NULL), then deliver.
+ * Returns 0, 1 when the callback stopped, -1 on a read error.
+ */
+static int read_round(struct finit_stream *st, const struct pollfd *ready,
+		      finit_record_cb cb, void *ctx, int *more)
+{
+	*more = 0;
+	for (int i = 0; i < st->ncpus; i++) {
+		if (st->cpus[i].fd < 0 || (ready && !(ready[i].revents & POLLIN)))
+			continue;
+		if (read_cpu(st, i) < 0)
+			return -1;
+		if (st->cpus[i].npages == ROUND_PAGES)
+			*more = 1;
+	}
+	return finit_stream_deliver(st, cb, ctx);
+}
+
+int finit_stream_run(struct finit_stream *st, int sigfd, finit_round_cb round,
+		     finit_record_cb cb, void *ctx)
+{
+	struct pollfd *pfd = calloc(st->ncpus + 1, sizeof(*pfd));
+	int ret = -1, more;
+
+	if (!pfd)
+		return -1;
+	for (int i = 0; i < st->ncpus; i++) {
+		pfd[i].fd = st->cpus[i].fd;	/* negative fds are ignored by poll */
+		pfd[i].events = POLLIN;
+	}
+	pfd[st->ncpus].fd = sigfd;
+	pfd[st->ncpus].events = POLLIN;
+	for (;;) {
+		int n = poll(pfd, st->ncpus + 1, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (pfd[st->ncpus].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				ret = (int)si.ssi_signo;
+				break;
+			}
+		}
+		if (round)
+			round(ctx);
+		n = read_round(st, pfd, cb, ctx, &more);
+		if (n) {
+			ret = n > 0 ? 0 : -1;
+			break;
+		}
+	}
+	free(pfd);
+	return ret;
+}
+
+int finit_stream_drain(struct finit_stream *st, finit_record_cb cb, void *ctx)
+{
+	int more;
+
+	int ret;
+
+	do {
+		ret = read_round(st, NULL, cb, ctx, &more);
+	} while (!ret && more);
+	return ret < 0 ? -1 : 0;
+}
+
+unsigned long long finit_stream_missed(const struct finit_stream *st, int cpu, int *unknown)
+{
+	*unknown = st->cpus[cpu].missed_unknown;
+	return st->cpus[cpu].missed;
+}
+
+unsigned long long finit_stream_records(const struct finit_stream *st)
+{
+	return st->records;
+}
