@@ -14,8 +14,9 @@ BUILD     ?= build
 BIN       ?= finit-ftrace
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Iinclude -DFINIT_VERSION='"$(VERSION)"'
-CFLAGS   += $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+SANFLAGS ?=
+XCFLAGS  := $(CFLAGS) $(SANFLAGS) -std=gnu11 -Wall -Wextra -Werror -Iinclude \
+	    -DFINIT_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 SRCS      := $(wildcard src/*.c)
@@ -31,14 +32,14 @@ HELPERS   := $(BUILD)/modcall
 all: $(BIN)
 
 $(BIN): $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(XCFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(XCFLAGS) -c -o $@ $<
 
-$(UNIT_BIN): $(UNIT_SRCS) $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $^ \
+$(UNIT_BIN): $(UNIT_SRCS) tests/unit/unit.h $(LIB_OBJS)
+	$(CC) $(XCFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $(filter %.c %.o,$^) \
 		$(LDLIBS) $(shell pkg-config --libs $(TEST_PKGS))
 
 # The helper runs on the host and inside the VM's busybox initramfs: static.
@@ -56,10 +57,13 @@ live: $(BIN) $(HELPERS)
 	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall tests/live/run.sh
 
 # Sanitizer build: a separate tree, so the normal objects stay as they are.
+asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+asan: export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+asan: export ASAN_OPTIONS = fast_unwind_on_malloc=0:detect_leaks=1
 asan:
 	$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/finit-ftrace \
-		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
-		LDFLAGS='-fsanitize=address,undefined' unit live
+		CFLAGS='-O1 -g -fno-omit-frame-pointer' \
+		SANFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all' unit live
 
 vmtest: $(BIN) $(HELPERS)
 	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall tests/vm/run.sh

@@ -76,8 +76,10 @@ static int parse_value(struct parser *ps)
 		return 0;
 	}
 	n = word_len(ps->p);
+	if (!*ps->p || (!n && !ps->numeric_only))
+		return fail(ps, "Missing value", start);
 	if (!n || ps->numeric_only)
-		return fail(ps, ps->numeric_only ? "Expected a number" : "Missing value", start);
+		return fail(ps, "Expected a number", start);
 	ps->p += n;
 	return 0;
 }

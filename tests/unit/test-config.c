@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test-config.c - the INI file: defaults, values, and errors with file:line.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "unit.h"
+
+/* load - write @text to a temp file and load it; returns 0/-1, error in @err */
+static int load(struct finit_config *cfg, const char *text, char *path, char *err)
+{
+	int fd;
+
+	strcpy(path, "/tmp/finit-unit-XXXXXX");
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	finit_config_init(cfg);
+	fd = finit_config_load(cfg, path, err, 512);
+	unlink(path);
+	return fd;
+}
+
+static void test_defaults_file(void)
+{
+	struct finit_config cfg;
+	char err[512] = "";
+
+	finit_config_init(&cfg);
+	CU_ASSERT_EQUAL(finit_config_load(&cfg, "configs/finit-ftrace.ini", err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_PTR_NULL(cfg.tracefs_path);
+	CU_ASSERT_STRING_EQUAL(cfg.instance_prefix, "finit-ftrace");
+	CU_ASSERT_EQUAL(cfg.buffer_size_kb, 1024);
+	CU_ASSERT_PTR_NULL(cfg.filter);
+	CU_ASSERT_EQUAL(cfg.format, FINIT_FMT_TEXT);
+	CU_ASSERT_PTR_NULL(cfg.output);
+	finit_config_free(&cfg);
+}
+
+static void test_values(void)
+{
+	struct finit_config cfg;
+	char path[64], err[512];
+
+	CU_ASSERT_EQUAL(load(&cfg,
+			     "[tracefs]\npath = /mnt/t\ninstance_prefix = mine_1\nbuffer_size_kb = 64\n"
+			     "[capture]\nfilter = flags & 4\n"
+			     "[output]\nformat = csv\nfile = /tmp/x.csv\n", path, err), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.tracefs_path, "/mnt/t");
+	CU_ASSERT_STRING_EQUAL(cfg.instance_prefix, "mine_1");
+	CU_ASSERT_EQUAL(cfg.buffer_size_kb, 64);
+	CU_ASSERT_STRING_EQUAL(cfg.filter, "flags & 4");
+	CU_ASSERT_EQUAL(cfg.format, FINIT_FMT_CSV);
+	CU_ASSERT_STRING_EQUAL(cfg.output, "/tmp/x.csv");
+	finit_config_free(&cfg);
+}
+
+/* expect_error - loading @text fails, naming "path:LINE" and @key */
+static void expect_error(const char *text, int line, const char *key)
+{
+	struct finit_config cfg;
+	char path[64], err[512], want[96];
+
+	CU_ASSERT_EQUAL(load(&cfg, text, path, err), -1);
+	snprintf(want, sizeof(want), "%s:%d: ", path, line);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, key));
+	finit_config_free(&cfg);
+}
+
+static void test_errors(void)
+{
+	expect_error("[tracefs]\nbuffer_size_kb = 8\nbogus = 1\n", 3, "bogus");
+	expect_error("[tracefs]\npath =\n[nope]\nkey = 1\n", 4, "[nope]");
+	expect_error("[output]\n\nformat = xml\n", 3, "format");
+	expect_error("[tracefs]\nbuffer_size_kb = 12k\n", 2, "buffer_size_kb");
+	expect_error("[tracefs]\nbuffer_size_kb = 0\n", 2, "buffer_size_kb");
+	expect_error("[tracefs]\nbuffer_size_kb = -5\n", 2, "buffer_size_kb");
+	expect_error("[tracefs]\ninstance_prefix = a/b\n", 2, "instance_prefix");
+	expect_error("[tracefs]\npath = relative\n", 2, "path");
+	expect_error("stray = 1\n", 1, "stray");
+	expect_error("[output]\nthis line has no equals sign\n", 2, "syntax error");
+}
+
+static void test_unreadable(void)
+{
+	struct finit_config cfg;
+	char err[512];
+
+	finit_config_init(&cfg);
+	CU_ASSERT_EQUAL(finit_config_load(&cfg, "/nonexistent/finit.ini", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/finit.ini"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "No such file"));
+	finit_config_free(&cfg);
+}
+
+static void test_override(void)
+{
+	struct finit_config cfg;
+	char err[512];
+	enum finit_format f;
+
+	finit_config_init(&cfg);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "format", "json", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg.format, FINIT_FMT_JSON);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "capture", "filter", "", err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NULL(cfg.filter);
+	CU_ASSERT_EQUAL(finit_format_parse("yaml", &f), -1);
+	CU_ASSERT_STRING_EQUAL(finit_format_name(FINIT_FMT_CSV), "csv");
+	finit_config_free(&cfg);
+}
+
+int unit_add_config(void)
+{
+	CU_pSuite s = CU_add_suite("config", NULL, NULL);
+
+	return !s ||
+	       !CU_add_test(s, "configs/finit-ftrace.ini gives the defaults", test_defaults_file) ||
+	       !CU_add_test(s, "every key", test_values) ||
+	       !CU_add_test(s, "errors name file:line and key", test_errors) ||
+	       !CU_add_test(s, "unreadable file", test_unreadable) ||
+	       !CU_add_test(s, "command-line overrides", test_override);
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test-emit.c - flag names, string escaping, and whole lines of each format.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "finit.h"
+#include "unit.h"
+
+static void test_flag_names(void)
+{
+	const char *n[8];
+	char unk[24];
+
+	CU_ASSERT_EQUAL(finit_flags_names(0, n, 8, unk, sizeof(unk)), 0);
+	CU_ASSERT_EQUAL_FATAL(finit_flags_names(7, n, 8, unk, sizeof(unk)), 3);
+	CU_ASSERT_STRING_EQUAL(n[0], "MODULE_INIT_IGNORE_MODVERSIONS");
+	CU_ASSERT_STRING_EQUAL(n[1], "MODULE_INIT_IGNORE_VERMAGIC");
+	CU_ASSERT_STRING_EQUAL(n[2], "MODULE_INIT_COMPRESSED_FILE");
+	CU_ASSERT_EQUAL_FATAL(finit_flags_names(0x1c, n, 8, unk, sizeof(unk)), 2);
+	CU_ASSERT_STRING_EQUAL(n[0], "MODULE_INIT_COMPRESSED_FILE");
+	CU_ASSERT_STRING_EQUAL(n[1], "0x18");
+	CU_ASSERT_EQUAL_FATAL(finit_flags_names(0x80000000ULL, n, 8, unk, sizeof(unk)), 1);
+	CU_ASSERT_STRING_EQUAL(n[0], "0x80000000");
+}
+
+static void test_errno_names(void)
+{
+	CU_ASSERT_STRING_EQUAL(finit_errno_name(-38), "ENOSYS");
+	CU_ASSERT_STRING_EQUAL(finit_errno_name(-17), "EEXIST");
+	CU_ASSERT_STRING_EQUAL(finit_errno_name(-95), "EOPNOTSUPP");
+	CU_ASSERT_PTR_NULL(finit_errno_name(0));
+	CU_ASSERT_PTR_NULL(finit_errno_name(5));
+	CU_ASSERT_PTR_NULL(finit_errno_name(-100000));
+}
+
+/* json - the JSON literal of @s */
+static char *json(const char *s)
+{
+	struct finit_buf b = { 0 };
+
+	finit_buf_json_string(&b, s);
+	return b.data;
+}
+
+static char *cstr(const char *s)
+{
+	struct finit_buf b = { 0 };
+
+	finit_buf_c_string(&b, s);
+	return b.data ? b.data : strdup("");
+}
+
+static char *csv(const char *s)
+{
+	struct finit_buf b = { 0 };
+
+	finit_buf_csv_field(&b, s);
+	return b.data ? b.data : strdup("");
+}
+
+#define CHECK(fn, in, want) do {			\
+	char *got = fn(in);				\
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);		\
+	CU_ASSERT_STRING_EQUAL(got, want);		\
+	free(got);					\
+} while (0)
+
+static void test_json_escaping(void)
+{
+	CHECK(json, NULL, "null");
+	CHECK(json, "", "\"\"");
+	CHECK(json, "max_loop=4 max_part=2", "\"max_loop=4 max_part=2\"");
+	CHECK(json, "a\"b\\c", "\"a\\\"b\\\\c\"");
+	CHECK(json, "\n\t\r\b\f", "\"\\n\\t\\r\\b\\f\"");
+	CHECK(json, "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
+	/* valid UTF-8 passes: e-acute, euro sign, an emoji */
+	CHECK(json, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
+	/* invalid: lone continuation, truncated sequence, overlong, surrogate */
+	CHECK(json, "a\x80z", "\"a\\udc80z\"");
+	CHECK(json, "\xc3", "\"\\udcc3\"");
+	CHECK(json, "\xc0\xaf", "\"\\udcc0\\udcaf\"");
+	CHECK(json, "\xed\xa0\x80", "\"\\udced\\udca0\\udc80\"");
+	CHECK(json, "\xff", "\"\\udcff\"");
+}
+
+static void test_text_and_csv_escaping(void)
+{
+	CHECK(cstr, "plain", "plain");
+	CHECK(cstr, "a\"b\\c\n", "a\\\"b\\\\c\\n");
+	CHECK(cstr, "\x01\x7f\xff", "\\x01\\x7f\\xff");
+	CHECK(cstr, "\xc3\xa9", "\xc3\xa9");
+	CHECK(csv, "plain", "plain");
+	CHECK(csv, "a,b", "\"a,b\"");
+	CHECK(csv, "say \"hi\"", "\"say \\\"\"hi\\\"\"\"");
+	CHECK(csv, " lead", "\" lead\"");
+	CHECK(csv, "line\nbreak", "line\\nbreak");
+	CHECK(csv, NULL, "");
+}
+
+static void test_time(void)
+{
+	char buf[48];
+
+	finit_format_time(1795824000123456789LL, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "2026-11-28T00:00:00.123456789Z");
+	finit_format_time(5, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "1970-01-01T00:00:00.000000005Z");
+}
+
+/* sample - an event as the correlator hands it over */
+static struct finit_event sample(void)
+{
+	struct finit_event ev = {
+		.sys = FINIT_SYS_FINIT_MODULE, .ts = 758225049842ULL,
+		.wall_ns = 1795824000000000001LL, .cpu = 1, .tid = 8927, .pid = 8926,
+		.comm = "mod,call", .fd = 9, .uargs = 0x7ffca0fad9c2ULL, .flags = 0xb,
+		.ret = -38, .origin_pid = FINIT_ORIGIN_KERNEL,
+		.origin_comm = FINIT_ORIGIN_PROCFS, .origin_ret = FINIT_ORIGIN_KERNEL,
+	};
+	return ev;
+}
+
+/* emit - run one emitter over @evs and return everything it wrote */
+static char *emit(enum finit_format fmt, const struct finit_event *evs, int n)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct finit_emitter *em = finit_emit_open(fmt, f);
+
+	for (int i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(finit_emit_event(em, &evs[i]), 0);
+	finit_emit_close(em);
+	fclose(f);
+	return out;
+}
+
+static void test_json_line(void)
+{
+	struct finit_event ev[2] = { sample(), sample() };
+	char *out;
+
+	ev[1].origin_ret = FINIT_ORIGIN_PENDING;
+	ev[1].pid = -1;
+	ev[1].origin_pid = FINIT_ORIGIN_NONE;
+	ev[1].param_values = "a=\"1\"";
+	out = emit(FINIT_FMT_JSON, ev, 2);
+	CU_ASSERT_STRING_EQUAL(out,
+		"{\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
+		"\"event\":\"finit_module\",\"pid\":8926,\"tid\":8927,\"comm\":\"mod,call\","
+		"\"compat\":false,\"args\":{\"fd\":9,\"param_values\":null,\"flags\":11},"
+		"\"flags_names\":[\"MODULE_INIT_IGNORE_MODVERSIONS\",\"MODULE_INIT_IGNORE_VERMAGIC\",\"0x8\"],"
+		"\"uargs_ptr\":\"0x7ffca0fad9c2\",\"ret\":-38,\"errno\":\"ENOSYS\",\"module\":null,"
+		"\"path\":null,\"origin\":{\"pid\":\"kernel\",\"tid\":\"kernel\",\"comm\":\"procfs\","
+		"\"args\":\"kernel\",\"param_values\":\"unavailable\",\"ret\":\"kernel\","
+		"\"module\":\"unavailable\",\"path\":\"unavailable\"}}\n"
+		"{\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
+		"\"event\":\"finit_module\",\"pid\":null,\"tid\":8927,\"comm\":\"mod,call\","
+		"\"compat\":false,\"args\":{\"fd\":9,\"param_values\":\"a=\\\"1\\\"\",\"flags\":11},"
+		"\"flags_names\":[\"MODULE_INIT_IGNORE_MODVERSIONS\",\"MODULE_INIT_IGNORE_VERMAGIC\",\"0x8\"],"
+		"\"uargs_ptr\":\"0x7ffca0fad9c2\",\"ret\":null,\"errno\":null,\"module\":null,"
+		"\"path\":null,\"origin\":{\"pid\":\"unavailable\",\"tid\":\"kernel\",\"comm\":\"procfs\","
+		"\"args\":\"kernel\",\"param_values\":\"kernel\",\"ret\":\"no-exit-before-shutdown\","
+		"\"module\":\"unavailable\",\"path\":\"unavailable\"}}\n");
+	free(out);
+}
+
+static void test_text_line(void)
+{
+	struct finit_event ev[2] = { sample(), sample() };
+	char *out;
+
+	ev[1].flags = 0;
+	ev[1].ret = 0;
+	ev[1].param_values = "x=1\n";
+	out = emit(FINIT_FMT_TEXT, ev, 2);
+	CU_ASSERT_STRING_EQUAL(out,
+		"2026-11-28T00:00:00.000000001Z cpu1 mod,call[8926/8927] finit_module(fd=9, "
+		"param_values=?, flags=MODULE_INIT_IGNORE_MODVERSIONS|MODULE_INIT_IGNORE_VERMAGIC|0x8)"
+		" = -38 ENOSYS\n"
+		"2026-11-28T00:00:00.000000001Z cpu1 mod,call[8926/8927] finit_module(fd=9, "
+		"param_values=\"x=1\\n\", flags=0) = 0\n");
+	free(out);
+}
+
+static void test_csv_rows(void)
+{
+	struct finit_event ev[2] = { sample(), sample() };
+	char *out;
+
+	ev[1].origin_ret = FINIT_ORIGIN_DROPPED;
+	ev[1].param_values = "a, b";
+	out = emit(FINIT_FMT_CSV, ev, 2);
+	CU_ASSERT_STRING_EQUAL(out,
+		"time,ts_ns,cpu,event,pid,tid,comm,compat,fd,param_values,flags,"
+		"flags_names,uargs_ptr,ret,errno,module,path\n"
+		"2026-11-28T00:00:00.000000001Z,758225049842,1,finit_module,8926,8927,\"mod,call\","
+		"false,9,,11,MODULE_INIT_IGNORE_MODVERSIONS|MODULE_INIT_IGNORE_VERMAGIC|0x8,"
+		"0x7ffca0fad9c2,-38,ENOSYS,,\n"
+		"2026-11-28T00:00:00.000000001Z,758225049842,1,finit_module,8926,8927,\"mod,call\","
+		"false,9,\"a, b\",11,MODULE_INIT_IGNORE_MODVERSIONS|MODULE_INIT_IGNORE_VERMAGIC|0x8,"
+		"0x7ffca0fad9c2,,,,\n");
+	free(out);
+}
+
+static void test_write_error(void)
+{
+	struct finit_event ev = sample();
+	FILE *f = fopen("/dev/full", "w");
+	struct finit_emitter *em;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	em = finit_emit_open(FINIT_FMT_JSON, f);
+	CU_ASSERT_EQUAL(finit_emit_event(em, &ev), -1);
+	finit_emit_close(em);
+	fclose(f);
+}
+
+int unit_add_emit(void)
+{
+	CU_pSuite s = CU_add_suite("emit", NULL, NULL);
+
+	return !s ||
+	       !CU_add_test(s, "finit_module flag names", test_flag_names) ||
+	       !CU_add_test(s, "errno names", test_errno_names) ||
+	       !CU_add_test(s, "JSON string escaping", test_json_escaping) ||
+	       !CU_add_test(s, "text and CSV escaping", test_text_and_csv_escaping) ||
+	       !CU_add_test(s, "RFC 3339 time", test_time) ||
+	       !CU_add_test(s, "JSON lines", test_json_line) ||
+	       !CU_add_test(s, "text lines", test_text_line) ||
+	       !CU_add_test(s, "CSV rows", test_csv_rows) ||
+	       !CU_add_test(s, "write error is reported", test_write_error);
+}

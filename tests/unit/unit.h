@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * unit.h - shared pieces of the CUnit suites.
+ */
+#ifndef FINIT_UNIT_H
+#define FINIT_UNIT_H
+
+#include <CUnit/CUnit.h>
+
+struct tep_handle;
+
+#define FIXTURES "tests/fixtures/formats"
+
+/* unit_tep - a tep handle from fixture files (NULL-terminated "dir/file" list) */
+struct tep_handle *unit_tep(const char *header_page, const char *const *formats);
+
+/* unit_read - a whole fixture file, NUL-terminated; size in *len */
+char *unit_read(const char *path, size_t *len);
+
+/* Suite registration, one per file. */
+int unit_add_decode(void);
+int unit_add_stream(void);
+int unit_add_emit(void);
+int unit_add_config(void);
+int unit_add_filter(void);
+int unit_add_correlate(void);
+
+#endif
