@@ -75,7 +75,8 @@ check: deps
 	$(MAKE) --no-print-directory asan
 	$(MAKE) --no-print-directory vmtest
 
-run: $(BIN)
+run: deps
+	$(MAKE) --no-print-directory $(BIN)
 	./$(BIN) -c configs/finit-ftrace.ini watch
 
 clean:
