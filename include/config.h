@@ -18,6 +18,8 @@ struct finit_config {
 	char		*instance_prefix;
 	unsigned long	buffer_size_kb;
 	char		*filter;		/* NULL: no filter */
+	unsigned int	events;			/* 1 << enum finit_syscall */
+	int		hash;			/* sha256 of the module file */
 	enum finit_format format;
 	char		*output;		/* NULL: stdout */
 };
@@ -41,6 +43,9 @@ void finit_config_free(struct finit_config *cfg);
 
 /* finit_format_parse - "text", "json" or "csv"; -1 otherwise */
 int finit_format_parse(const char *s, enum finit_format *fmt);
+
+/* finit_events_parse - "finit_module,delete_module" or "all" into a mask */
+int finit_events_parse(const char *s, unsigned int *mask);
 
 /* finit_format_name - inverse of finit_format_parse */
 const char *finit_format_name(enum finit_format fmt);

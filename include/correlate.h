@@ -26,8 +26,17 @@ struct finit_correlator *finit_correlate_alloc(size_t max_pending,
 					       finit_emit_cb cb, void *ctx);
 void finit_correlate_free(struct finit_correlator *c);
 
-/* finit_correlate_enter - queue a call (copied); emits what is complete */
-int finit_correlate_enter(struct finit_correlator *c, const struct finit_event *ev);
+/*
+ * finit_correlate_enter - queue a call; emits what is complete. The
+ * correlator takes @ev's strings (and clears @ev).
+ */
+int finit_correlate_enter(struct finit_correlator *c, struct finit_event *ev);
+
+/* finit_correlate_done - queue an event that has no exit (module_free) */
+int finit_correlate_done(struct finit_correlator *c, struct finit_event *ev);
+
+/* finit_correlate_module - module:module_load joins the open load of its tid */
+int finit_correlate_module(struct finit_correlator *c, const struct finit_record *r);
 
 /* finit_correlate_exit - give the newest open call of @r->tid its return value */
 int finit_correlate_exit(struct finit_correlator *c, const struct finit_record *r);

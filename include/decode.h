@@ -24,13 +24,22 @@ struct finit_sysnr {
 /* finit_sysnr_lookup - the table for @machine (uname -m), NULL if unknown */
 const struct finit_sysnr *finit_sysnr_lookup(const char *machine);
 
+/* The 6.19+ default of /sys/kernel/tracing/syscall_user_buf_size. */
+#define FINIT_USER_BUF_DEFAULT	63
+
 /*
- * finit_decoder_alloc - a decoder for the events @tep knows about.
+ * finit_decoder_alloc - a decoder for the events @tep knows about: the
+ * syscalls and raw_syscalls events, module:module_load/free, and our own
+ * eprobe/kprobe events in system @dyn_group (may be NULL).
  * @sysnr is needed to decode raw_syscalls records (may be NULL otherwise).
  * Returns NULL if @tep holds none of the events it understands.
  */
 struct finit_decoder *finit_decoder_alloc(struct tep_handle *tep,
-					  const struct finit_sysnr *sysnr);
+					  const struct finit_sysnr *sysnr,
+					  const char *dyn_group);
+
+/* finit_decoder_set_user_buf_size - the kernel's syscall_user_buf_size */
+void finit_decoder_set_user_buf_size(struct finit_decoder *dec, int size);
 void finit_decoder_free(struct finit_decoder *dec);
 
 /*
@@ -48,7 +57,11 @@ int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
 int finit_decoder_set_filter(struct finit_decoder *dec, const char *expr,
 			     char *err, size_t errlen);
 
-/* finit_decoder_match - 1 if @r passes the user-space filter (or there is none) */
+/*
+ * finit_decoder_match - 1 if @r passes the user-space filter (or there is
+ * none). It applies to finit_module enters from raw_syscalls only: the
+ * kernel filtered the rest.
+ */
 int finit_decoder_match(struct finit_decoder *dec, const struct finit_record *r);
 
 /*

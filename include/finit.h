@@ -17,11 +17,17 @@
 
 #define FINIT_COMM_LEN		32
 
-/* The module syscalls the tool knows about. */
+/* The module syscalls the tool knows about, and the module_free event. */
 enum finit_syscall {
 	FINIT_SYS_FINIT_MODULE,
-	FINIT_SYS_NR
+	FINIT_SYS_INIT_MODULE,
+	FINIT_SYS_DELETE_MODULE,
+	FINIT_SYS_NR,
+	FINIT_EV_MODULE_FREE = FINIT_SYS_NR,	/* not a syscall: module:module_free */
 };
+
+/* Bit mask of what --events selects. */
+#define FINIT_EVENTS_ALL	((1u << (FINIT_EV_MODULE_FREE + 1)) - 1)
 
 /* Where a field's value came from (the "origin" object in the output). */
 enum finit_origin {
@@ -30,14 +36,32 @@ enum finit_origin {
 	FINIT_ORIGIN_PROCFS,	/* read from /proc afterwards: racy, TOCTOU */
 	FINIT_ORIGIN_PENDING,	/* ret only: no exit event seen before shutdown */
 	FINIT_ORIGIN_DROPPED,	/* ret only: evicted from a full pending table */
+	FINIT_ORIGIN_FAULT,	/* string: the kernel read faulted, nothing else had it */
+	FINIT_ORIGIN_OFFLINE,	/* string/path: needs /proc, not available offline */
 };
 
 /* One decoded trace record, before enter and exit are joined. */
 enum finit_rec_kind {
 	FINIT_REC_ENTER,
 	FINIT_REC_EXIT,
+	FINIT_REC_MODULE_LOAD,	/* module:module_load: str = name, taints */
+	FINIT_REC_MODULE_FREE,	/* module:module_free: str = name */
 };
 
+/* What the record says about the user string (params, or delete's name). */
+enum finit_str_state {
+	FINIT_STR_NONE,		/* the event does not carry it */
+	FINIT_STR_OK,		/* str holds it */
+	FINIT_STR_TRUNCATED,	/* str holds a prefix (the kernel cut it) */
+	FINIT_STR_FAULT,	/* the kernel's read faulted: "(fault)" */
+};
+
+/*
+ * Arguments by syscall (args[]):
+ *   finit_module:  fd, uargs, flags
+ *   init_module:   umod, len, uargs
+ *   delete_module: name_user, flags, -
+ */
 struct finit_record {
 	enum finit_rec_kind	kind;
 	enum finit_syscall	sys;
@@ -45,11 +69,32 @@ struct finit_record {
 	int			cpu;
 	int			tid;
 	bool			compat;		/* 32-bit caller (raw id) */
-	unsigned long long	args[3];	/* fd, uargs, flags */
+	bool			raw;		/* from raw_syscalls */
+	unsigned long long	args[3];
 	long long		ret;		/* exit only */
+	enum finit_str_state	str_state;
+	const char		*str;		/* into the record data: copy it */
+	unsigned int		taints;		/* module_load only */
 };
 
-/* One module syscall, enter joined with exit and enriched with context. */
+/* finit_str_arg - which args[] index is the string pointer of @sys (-1 none) */
+int finit_str_arg(enum finit_syscall sys);
+
+/* Process context resolved from /proc (all "procfs", TOCTOU). */
+struct finit_proc {
+	bool			valid;		/* read while the task existed */
+	int			ppid;
+	int			uid;
+	int			gid;
+	char			*exe;
+	char			*cgroup;
+	char			*container_id;
+};
+
+/*
+ * One module syscall, enter joined with exit and enriched with context.
+ * The strings are owned by the event (finit_event_release frees them).
+ */
 struct finit_event {
 	enum finit_syscall	sys;
 	unsigned long long	ts;		/* trace clock of the enter, ns */
@@ -59,17 +104,26 @@ struct finit_event {
 	int			pid;		/* tgid, -1 when unknown */
 	char			comm[FINIT_COMM_LEN];
 	bool			compat;
-	long long		fd;
-	unsigned long long	uargs;
-	unsigned long long	flags;
+	unsigned long long	args[3];	/* as in finit_record */
 	long long		ret;
-	const char		*param_values;	/* NULL: not captured */
-	const char		*module;	/* NULL: not captured */
-	const char		*path;		/* NULL: not captured */
+	char			*param_values;	/* finit/init: params; delete: NULL */
+	bool			truncated;	/* param_values/module is a prefix */
+	char			*module;	/* module_load's name, or delete's name */
+	unsigned int		taints;
+	bool			has_taints;
+	char			*path;		/* behind fd (finit_module) */
+	char			*sha256;	/* of path, with --hash */
+	struct finit_proc	proc;
 	enum finit_origin	origin_pid;
 	enum finit_origin	origin_comm;
 	enum finit_origin	origin_ret;
+	enum finit_origin	origin_str;	/* param_values, or delete's name */
+	enum finit_origin	origin_module;
+	enum finit_origin	origin_path;
 };
+
+/* finit_event_release - free the strings an event owns */
+void finit_event_release(struct finit_event *ev);
 
 /* finit_syscall_name - "finit_module" etc. */
 const char *finit_syscall_name(enum finit_syscall sys);
@@ -80,12 +134,16 @@ const char *finit_origin_name(enum finit_origin origin);
 /* finit_errno_name - "ENOSYS" for 38; NULL when unknown or not an error */
 const char *finit_errno_name(long long ret);
 
+/* finit_syscall_parse - "finit_module" etc.; -1 when unknown */
+int finit_syscall_parse(const char *name);
+
 /*
- * finit_flags_names - decode finit_module flags into the kernel's names.
+ * finit_flags_names - decode a syscall's flags into the kernel's names:
+ * MODULE_INIT_* for finit_module, O_NONBLOCK/O_TRUNC for delete_module.
  * Fills @names with up to @max pointers into static strings or @unknown
  * (formatted "0x..") and returns how many were set.
  */
-int finit_flags_names(unsigned long long flags, const char **names, int max,
-		      char *unknown, size_t unknown_len);
+int finit_flags_names(enum finit_syscall sys, unsigned long long flags,
+		      const char **names, int max, char *unknown, size_t unknown_len);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "finit.h"
 
 struct tep_handle;
 struct tracefs_instance;
@@ -43,13 +44,29 @@ struct finit_probe {
 	enum finit_path	path;
 };
 
+#define FINIT_MAX_EVENTS	12
+
+/* One event our instance enables, with its fixed kernel filter. */
+struct finit_session_event {
+	char			sys[96];
+	char			name[64];
+	char			filter[256];	/* "": none */
+};
+
 /* The live session: our instance and what it was set up with. */
 struct finit_session {
 	struct tracefs_instance	*inst;
 	char			name[128];
+	char			group[96];		/* our dynamic events' system */
 	struct tep_handle	*tep;
 	struct finit_probe	probe;
 	enum finit_path		path;
+	int			tier;			/* enum finit_tier */
+	struct tracefs_dynevent	*dyn[FINIT_SYS_NR];
+	struct finit_session_event events[FINIT_MAX_EVENTS];
+	int			nevents;
+	char			raw_ids[256];		/* raw_syscalls filter */
+	int			user_buf_saved;		/* -1: untouched */
 	char			clock[16];
 	long long		clock_offset_ns;	/* CLOCK_REALTIME - trace clock */
 	bool			record_tgid;
@@ -72,8 +89,9 @@ void finit_probe_kernel(struct finit_probe *probe);
 const char *finit_path_name(enum finit_path path);
 
 /*
- * finit_session_open - create and configure our instance, build the tep
- * handle from the needed formats, apply the filter, and attach @dec.
+ * finit_session_open - choose the events and string tier (creating our
+ * eprobe/kprobe events), create and configure our instance, build the tep
+ * handle from the needed formats, apply the filters, and make @dec.
  * Returns FINIT_EXIT_OK or another exit code with the reason in @err.
  * On failure nothing is left in tracefs.
  */
@@ -90,13 +108,17 @@ void finit_session_stop(struct finit_session *s);
 int finit_session_cpu_stats(struct finit_session *s, int cpu,
 			    unsigned long long *overrun, unsigned long long *dropped);
 
+/* finit_session_owner_alive - @pid still runs finit-ftrace (not a recycled pid) */
+bool finit_session_owner_alive(int pid);
+
 /* finit_session_close - destroy the instance (all fds on it must be closed) */
 int finit_session_close(struct finit_session *s);
 
 /*
- * finit_session_reclaim - destroy instances named <prefix>-<pid> whose
- * owner is gone. Each removal is reported on @log. Returns the number
- * removed, or -1 if one could not be removed.
+ * finit_session_reclaim - destroy instances named <prefix>-<pid>, and
+ * dynamic event groups <prefix>_<pid>, whose owner is gone. Each removal is
+ * reported on @log. Returns the number removed, or -1 if one could not be
+ * removed.
  */
 int finit_session_reclaim(const char *prefix, FILE *log);
 

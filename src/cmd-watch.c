@@ -21,6 +21,7 @@
 #include "finit.h"
 #include "session.h"
 #include "stream.h"
+#include "tiers.h"
 
 #define MAX_PENDING	4096
 
@@ -31,6 +32,7 @@ struct watch {
 	struct finit_correlator	*corr;
 	struct finit_emitter	*em;
 	int			out_errno;	/* first output error */
+	bool			hash;
 };
 
 static void usage(FILE *f)
@@ -42,7 +44,11 @@ static void usage(FILE *f)
 		"(or until the reader of the output goes away).\n"
 		"\n"
 		"  -f, --filter EXPR       kernel filter syntax on fd, uargs, flags, common_pid\n"
-		"                          (e.g. 'flags & 4', 'fd > 2 && flags != 0')\n"
+		"                          (e.g. 'flags & 4', 'fd > 2 && flags != 0');\n"
+		"                          it applies to finit_module calls\n"
+		"  -e, --events LIST       finit_module,init_module,delete_module,module_free\n"
+		"                          or all (default)\n"
+		"  -H, --hash              add the sha256 of the module file (best effort)\n"
 		"  -F, --format FMT        text (default), json (JSON Lines) or csv\n"
 		"  -o, --output FILE       write events to FILE instead of stdout\n"
 		"  -b, --buffer-size KB    per-CPU ring buffer of our instance\n"
@@ -80,12 +86,23 @@ static int on_record(struct tep_record *rec, void *arg)
 
 	if (!finit_decoder_decode(w->dec, rec, &r))
 		return 0;
-	if (r.kind == FINIT_REC_EXIT)
+	switch (r.kind) {
+	case FINIT_REC_EXIT:
 		return finit_correlate_exit(w->corr, &r);
+	case FINIT_REC_MODULE_LOAD:
+		return finit_correlate_module(w->corr, &r);
+	case FINIT_REC_MODULE_FREE:
+	case FINIT_REC_ENTER:
+		break;
+	}
 	if (!finit_decoder_match(w->dec, &r))
 		return 0;
 	finit_event_init(&ev, &r, w->s.clock_offset_ns);
 	finit_context_fill(w->ctx, &ev);
+	finit_context_procfs(&ev, w->hash);
+	if (r.kind == FINIT_REC_MODULE_FREE)
+		return finit_correlate_done(w->corr, &ev);
+	finit_context_strings(&ev, &r, true);
 	return finit_correlate_enter(w->corr, &ev);
 }
 
@@ -125,6 +142,8 @@ static int parse_args(int argc, char **argv, struct finit_config *cfg)
 {
 	static const struct option opts[] = {
 		{ "filter",      required_argument, NULL, 'f' },
+		{ "events",      required_argument, NULL, 'e' },
+		{ "hash",        no_argument,       NULL, 'H' },
 		{ "format",      required_argument, NULL, 'F' },
 		{ "output",      required_argument, NULL, 'o' },
 		{ "buffer-size", required_argument, NULL, 'b' },
@@ -136,10 +155,16 @@ static int parse_args(int argc, char **argv, struct finit_config *cfg)
 	int c, ret = 0;
 
 	optind = 0;
-	while (!ret && (c = getopt_long(argc, argv, "f:F:o:b:t:p:h", opts, NULL)) != -1) {
+	while (!ret && (c = getopt_long(argc, argv, "f:e:HF:o:b:t:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			ret = finit_cli_set(cfg, "--filter", "capture", "filter", optarg);
+			break;
+		case 'e':
+			ret = finit_cli_set(cfg, "--events", "capture", "events", optarg);
+			break;
+		case 'H':
+			ret = finit_cli_set(cfg, "--hash", "capture", "hash", "true");
 			break;
 		case 'F':
 			ret = finit_cli_set(cfg, "--format", "output", "format", optarg);
@@ -217,6 +242,7 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 		goto out_file;
 	}
 	ret = FINIT_EXIT_FAIL;
+	w.hash = cfg->hash;
 	w.ctx = finit_context_alloc(w.s.record_tgid);
 	w.em = finit_emit_open(cfg->format, out);
 	w.corr = finit_correlate_alloc(MAX_PENDING, on_event, &w);
@@ -233,10 +259,11 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 		finit_cli_error(ret, "%s", err);
 		goto out_stream;
 	}
-	fprintf(stderr, "finit-ftrace: armed: instance %s, events %s, filter %s, clock %s\n",
-		w.s.name, finit_path_name(w.s.path),
-		!cfg->filter ? "none" : w.s.user_filter ? "in user space" : "in kernel",
-		w.s.clock);
+	fprintf(stderr, "finit-ftrace: armed: instance %s, events %s, strings %s, filter %s, "
+		"clock %s\n", w.s.name, finit_path_name(w.s.path), finit_tier_name(w.s.tier),
+		!cfg->filter ? "none" : w.s.user_filter && w.s.path == FINIT_PATH_RAW ?
+		"in user space" : w.s.user_filter ? "in kernel (user space for 32-bit callers)" :
+		"in kernel", w.s.clock);
 
 	sig = finit_stream_run(st, sigfd, on_round, on_record, &w);
 	if (sig < 0)

@@ -12,6 +12,7 @@
 #include <ini.h>
 
 #include "config.h"
+#include "finit.h"
 
 #define DEFAULT_PREFIX		"finit-ftrace"
 #define DEFAULT_BUFFER_KB	1024UL
@@ -27,6 +28,31 @@ int finit_format_parse(const char *s, enum finit_format *fmt)
 		*fmt = FINIT_FMT_CSV;
 	else
 		return -1;
+	return 0;
+}
+
+int finit_events_parse(const char *s, unsigned int *mask)
+{
+	char *copy = strdup(s), *tok, *save = NULL;
+	unsigned int m = 0;
+	int ret = 0;
+
+	if (!copy)
+		return -1;
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		int e = finit_syscall_parse(tok);
+
+		if (!strcmp(tok, "all"))
+			m |= FINIT_EVENTS_ALL;
+		else if (e < 0)
+			ret = -1;
+		else
+			m |= 1u << e;
+	}
+	free(copy);
+	if (ret < 0 || !m)
+		return -1;
+	*mask = m;
 	return 0;
 }
 
@@ -49,6 +75,7 @@ int finit_config_init(struct finit_config *cfg)
 	cfg->instance_prefix = strdup(DEFAULT_PREFIX);
 	cfg->buffer_size_kb = DEFAULT_BUFFER_KB;
 	cfg->format = FINIT_FMT_TEXT;
+	cfg->events = FINIT_EVENTS_ALL;
 	return cfg->instance_prefix ? 0 : -1;
 }
 
@@ -124,6 +151,22 @@ int finit_config_set(struct finit_config *cfg, const char *section,
 	}
 	if (!strcmp(section, "capture") && !strcmp(key, "filter"))
 		return set_string(&cfg->filter, value);
+	if (!strcmp(section, "capture") && !strcmp(key, "events")) {
+		if (finit_events_parse(value, &cfg->events) < 0) {
+			snprintf(err, errlen, "[capture] events: '%s' is not a list of finit_module, "
+				 "init_module, delete_module, module_free (or all)", value);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(section, "capture") && !strcmp(key, "hash")) {
+		if (strcmp(value, "true") && strcmp(value, "false")) {
+			snprintf(err, errlen, "[capture] hash: '%s' is not true or false", value);
+			return -1;
+		}
+		cfg->hash = !strcmp(value, "true");
+		return 0;
+	}
 	if (!strcmp(section, "output") && !strcmp(key, "format")) {
 		if (finit_format_parse(value, &cfg->format) < 0) {
 			snprintf(err, errlen, "[output] format: '%s' is not one of text, json, csv",

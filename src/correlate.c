@@ -48,6 +48,8 @@ void finit_correlate_free(struct finit_correlator *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->count; i++)
+		finit_event_release(&c->ring[(c->head + i) % c->cap].ev);
 	free(c->ring);
 	free(c);
 }
@@ -62,6 +64,7 @@ static int pop_head(struct finit_correlator *c)
 	c->count--;
 	c->stats.emitted++;
 	ret = c->cb(&s->ev, c->ctx);
+	finit_event_release(&s->ev);
 	memset(s, 0, sizeof(*s));
 	return ret;
 }
@@ -75,7 +78,8 @@ static int emit_ready(struct finit_correlator *c)
 	return 0;
 }
 
-int finit_correlate_enter(struct finit_correlator *c, const struct finit_event *ev)
+/* push - queue @ev (taking its strings); @done: it needs no exit */
+static int push(struct finit_correlator *c, struct finit_event *ev, int done)
 {
 	struct slot *s;
 
@@ -91,26 +95,61 @@ int finit_correlate_enter(struct finit_correlator *c, const struct finit_event *
 	}
 	s = &c->ring[(c->head + c->count) % c->cap];
 	s->ev = *ev;
-	s->ev.origin_ret = FINIT_ORIGIN_PENDING;
-	s->done = 0;
+	s->done = done;
+	if (!done)
+		s->ev.origin_ret = FINIT_ORIGIN_PENDING;
+	memset(ev, 0, sizeof(*ev));	/* the strings are ours now */
 	c->count++;
+	return done ? emit_ready(c) : 0;
+}
+
+int finit_correlate_enter(struct finit_correlator *c, struct finit_event *ev)
+{
+	return push(c, ev, 0);
+}
+
+int finit_correlate_done(struct finit_correlator *c, struct finit_event *ev)
+{
+	return push(c, ev, 1);
+}
+
+/* open_call - the newest call of @tid still waiting for its exit, or NULL */
+static struct slot *open_call(struct finit_correlator *c, int tid)
+{
+	for (size_t i = c->count; i-- > 0;) {
+		struct slot *s = &c->ring[(c->head + i) % c->cap];
+
+		if (!s->done && s->ev.tid == tid)
+			return s;
+	}
+	return NULL;
+}
+
+int finit_correlate_module(struct finit_correlator *c, const struct finit_record *r)
+{
+	struct slot *s = open_call(c, r->tid);
+
+	/* module_load fires inside finit_module or init_module, in the caller */
+	if (!s || s->ev.sys == FINIT_SYS_DELETE_MODULE || s->ev.module || !r->str)
+		return 0;
+	s->ev.module = strdup(r->str);
+	s->ev.taints = r->taints;
+	s->ev.has_taints = true;
+	s->ev.origin_module = s->ev.module ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE;
 	return 0;
 }
 
 int finit_correlate_exit(struct finit_correlator *c, const struct finit_record *r)
 {
 	/* A thread has at most one module syscall in flight: the newest one. */
-	for (size_t i = c->count; i-- > 0;) {
-		struct slot *s = &c->ring[(c->head + i) % c->cap];
+	struct slot *s = open_call(c, r->tid);
 
-		if (s->done || s->ev.tid != r->tid || s->ev.sys != r->sys)
-			continue;
-		s->ev.ret = r->ret;
-		s->ev.origin_ret = FINIT_ORIGIN_KERNEL;
-		s->done = 1;
-		return emit_ready(c);
-	}
-	return 0;	/* its enter predates us, or the filter dropped it */
+	if (!s || s->ev.sys != r->sys)
+		return 0;	/* its enter predates us, or the filter dropped it */
+	s->ev.ret = r->ret;
+	s->ev.origin_ret = FINIT_ORIGIN_KERNEL;
+	s->done = 1;
+	return emit_ready(c);
 }
 
 int finit_correlate_flush(struct finit_correlator *c)

@@ -15,10 +15,10 @@
 
 static const struct finit_sysnr sysnr_tables[] = {
 	/* arch/x86/entry/syscalls/syscall_64.tbl and syscall_32.tbl */
-	{ "x86_64",  { [FINIT_SYS_FINIT_MODULE] = 313 }, { [FINIT_SYS_FINIT_MODULE] = 350 } },
+	{ "x86_64",  { 313, 175, 176 }, { 350, 128, 129 } },
 	/* include/uapi/asm-generic/unistd.h; compat is arch/arm/tools/syscall.tbl */
-	{ "aarch64", { [FINIT_SYS_FINIT_MODULE] = 273 }, { [FINIT_SYS_FINIT_MODULE] = 379 } },
-	{ "riscv64", { [FINIT_SYS_FINIT_MODULE] = 273 }, { [FINIT_SYS_FINIT_MODULE] = -1 } },
+	{ "aarch64", { 273, 105, 106 }, { 379, 128, 129 } },
+	{ "riscv64", { 273, 105, 106 }, { -1, -1, -1 } },
 };
 
 const struct finit_sysnr *finit_sysnr_lookup(const char *machine)
@@ -29,21 +29,38 @@ const struct finit_sysnr *finit_sysnr_lookup(const char *machine)
 	return NULL;
 }
 
-/* Event names of each syscall in the "syscalls" system. */
-static const char *const enter_names[FINIT_SYS_NR] = {
-	[FINIT_SYS_FINIT_MODULE] = "sys_enter_finit_module",
+/* How each syscall appears: the syscalls events and our dynamic events. */
+static const struct {
+	const char	*enter;			/* syscalls:<enter> */
+	const char	*exit;
+	const char	*args[3];		/* numeric fields, finit_record order */
+	const char	*native_str;		/* 6.19+: the string in the event */
+	const char	*dyn_args[3];		/* our eprobe/kprobe event */
+	const char	*dyn_str;
+} syscall_events[FINIT_SYS_NR] = {
+	[FINIT_SYS_FINIT_MODULE] = {
+		"sys_enter_finit_module", "sys_exit_finit_module",
+		{ "fd", "uargs", "flags" }, "__uargs_val",
+		{ "fd", "ptr", "flags" }, "uargs",
+	},
+	[FINIT_SYS_INIT_MODULE] = {
+		"sys_enter_init_module", "sys_exit_init_module",
+		{ "umod", "len", "uargs" }, "__uargs_val",
+		{ "umod", "len", "ptr" }, "uargs",
+	},
+	[FINIT_SYS_DELETE_MODULE] = {
+		"sys_enter_delete_module", "sys_exit_delete_module",
+		{ "name_user", "flags", NULL }, "__name_user_val",
+		{ "ptr", "flags", NULL }, "name",
+	},
 };
-static const char *const exit_names[FINIT_SYS_NR] = {
-	[FINIT_SYS_FINIT_MODULE] = "sys_exit_finit_module",
-};
-/* Argument field names of each syscall, in the order of finit_record.args. */
-static const char *const arg_names[FINIT_SYS_NR][3] = {
-	[FINIT_SYS_FINIT_MODULE] = { "fd", "uargs", "flags" },
-};
+
 /* Which arguments are C ints: the kernel stores whole registers for them. */
-enum arg_kind { ARG_LONG, ARG_INT, ARG_UINT };
+enum arg_kind { ARG_LONG, ARG_INT, ARG_UINT, ARG_NONE };
 static const enum arg_kind arg_kinds[FINIT_SYS_NR][3] = {
 	[FINIT_SYS_FINIT_MODULE] = { ARG_INT, ARG_LONG, ARG_UINT },
+	[FINIT_SYS_INIT_MODULE] = { ARG_LONG, ARG_LONG, ARG_LONG },
+	[FINIT_SYS_DELETE_MODULE] = { ARG_LONG, ARG_UINT, ARG_NONE },
 };
 
 /*
@@ -71,83 +88,156 @@ static const char filter_event_format[] =
 	"((unsigned long)(REC->fd)), ((unsigned long)(REC->uargs)), "
 	"((unsigned long)(REC->flags))\n";
 
-struct sys_fields {
-	int				enter_id;
-	int				exit_id;
-	struct tep_format_field		*args[3];
-	struct tep_format_field		*ret;
+enum src_type {
+	SRC_ENTER,		/* syscalls:sys_enter_* or our dynamic event */
+	SRC_EXIT,		/* syscalls:sys_exit_* */
+	SRC_RAW_ENTER,
+	SRC_RAW_EXIT,
+	SRC_MODULE_LOAD,
+	SRC_MODULE_FREE,
 };
+
+/* One event the decoder understands, with its fields looked up once. */
+struct src {
+	int			id;
+	enum src_type		type;
+	enum finit_syscall	sys;
+	bool			native;		/* str is the sanitized 6.19+ field */
+	struct tep_format_field	*args[3];
+	struct tep_format_field	*str;
+	struct tep_format_field	*num;		/* ret, raw id, or taints */
+	struct tep_format_field	*raw_args;	/* raw_syscalls: args[6] */
+};
+
+#define MAX_SRCS	16
 
 struct finit_decoder {
 	struct tep_handle		*tep;
 	const struct finit_sysnr	*sysnr;
-	struct sys_fields		sys[FINIT_SYS_NR];
-	int				raw_enter_id;
-	int				raw_exit_id;
-	struct tep_format_field		*raw_enter_nr;
-	struct tep_format_field		*raw_enter_args;
-	struct tep_format_field		*raw_exit_nr;
-	struct tep_format_field		*raw_exit_ret;
+	struct src			srcs[MAX_SRCS];
+	int				nsrcs;
+	int				user_buf_size;
 	struct tep_handle		*ftep;		/* user-space filter */
 	struct tep_event_filter		*filter;
 };
 
-/* find_event - event and fields by name; -1 id when the event is absent */
-static struct tep_event *find_event(struct tep_handle *tep, const char *sys,
-				    const char *name, int *id)
+/* add_src - one more event; NULL when the table is full */
+static struct src *add_src(struct finit_decoder *dec, struct tep_event *ev,
+			   enum src_type type, int sys)
 {
-	struct tep_event *ev = tep_find_event_by_name(tep, sys, name);
+	struct src *s;
 
-	*id = ev ? ev->id : -1;
-	return ev;
+	if (dec->nsrcs == MAX_SRCS)
+		return NULL;
+	s = &dec->srcs[dec->nsrcs++];
+	memset(s, 0, sizeof(*s));
+	s->id = ev->id;
+	s->type = type;
+	s->sys = sys;
+	return s;
+}
+
+/* add_enter - an enter event with the named numeric fields and string */
+static void add_enter(struct finit_decoder *dec, struct tep_event *ev, int sys,
+		      const char *const *args, const char *str, bool native)
+{
+	struct tep_format_field *f[3] = { NULL };
+
+	for (int a = 0; a < 3; a++) {
+		if (!args[a])
+			continue;
+		f[a] = tep_find_field(ev, args[a]);
+		if (!f[a])
+			return;		/* not the layout we know */
+	}
+	struct src *s = add_src(dec, ev, SRC_ENTER, sys);
+	if (!s)
+		return;
+	memcpy(s->args, f, sizeof(f));
+	s->str = str ? tep_find_field(ev, str) : NULL;
+	s->native = native;
+}
+
+/* classify - register @ev if it is one of ours */
+static void classify(struct finit_decoder *dec, struct tep_event *ev, const char *dyn_group)
+{
+	struct tep_format_field *f;
+	struct src *s;
+
+	if (!strcmp(ev->system, "raw_syscalls") && dec->sysnr) {
+		bool enter = !strcmp(ev->name, "sys_enter");
+
+		if (!enter && strcmp(ev->name, "sys_exit"))
+			return;
+		f = tep_find_field(ev, "id");
+		struct tep_format_field *g = tep_find_field(ev, enter ? "args" : "ret");
+		if (!f || !g || !(s = add_src(dec, ev, enter ? SRC_RAW_ENTER : SRC_RAW_EXIT, 0)))
+			return;
+		s->num = f;
+		if (enter)
+			s->raw_args = g;
+		else
+			s->args[0] = g;
+		return;
+	}
+	if (!strcmp(ev->system, "module")) {
+		bool load = !strcmp(ev->name, "module_load");
+
+		if (!load && strcmp(ev->name, "module_free"))
+			return;
+		f = tep_find_field(ev, "name");
+		if (!f || !(s = add_src(dec, ev, load ? SRC_MODULE_LOAD : SRC_MODULE_FREE,
+					FINIT_EV_MODULE_FREE)))
+			return;
+		s->str = f;
+		s->num = load ? tep_find_field(ev, "taints") : NULL;
+		return;
+	}
+	for (int sys = 0; sys < FINIT_SYS_NR; sys++) {
+		if (!strcmp(ev->system, "syscalls")) {
+			if (!strcmp(ev->name, syscall_events[sys].enter)) {
+				add_enter(dec, ev, sys, syscall_events[sys].args,
+					  syscall_events[sys].native_str, true);
+			} else if (!strcmp(ev->name, syscall_events[sys].exit) &&
+				   (f = tep_find_field(ev, "ret")) &&
+				   (s = add_src(dec, ev, SRC_EXIT, sys))) {
+				s->num = f;
+			}
+		} else if (dyn_group && !strcmp(ev->system, dyn_group) &&
+			   !strcmp(ev->name, finit_syscall_name(sys))) {
+			add_enter(dec, ev, sys, syscall_events[sys].dyn_args,
+				  syscall_events[sys].dyn_str, false);
+		}
+	}
 }
 
 struct finit_decoder *finit_decoder_alloc(struct tep_handle *tep,
-					  const struct finit_sysnr *sysnr)
+					  const struct finit_sysnr *sysnr,
+					  const char *dyn_group)
 {
+	struct tep_event **events = tep_list_events(tep, TEP_EVENT_SORT_ID);
 	struct finit_decoder *dec;
-	struct tep_event *ev;
-	int found = 0;
 
+	if (!events)
+		return NULL;
 	dec = calloc(1, sizeof(*dec));
 	if (!dec)
 		return NULL;
 	dec->tep = tep;
 	dec->sysnr = sysnr;
-	for (int s = 0; s < FINIT_SYS_NR; s++) {
-		struct sys_fields *f = &dec->sys[s];
-
-		ev = find_event(tep, "syscalls", enter_names[s], &f->enter_id);
-		for (int a = 0; ev && a < 3; a++)
-			f->args[a] = tep_find_field(ev, arg_names[s][a]);
-		if (ev && (!f->args[0] || !f->args[1] || !f->args[2]))
-			f->enter_id = -1;
-		ev = find_event(tep, "syscalls", exit_names[s], &f->exit_id);
-		f->ret = ev ? tep_find_field(ev, "ret") : NULL;
-		if (!f->ret)
-			f->exit_id = -1;
-		found += (f->enter_id >= 0) + (f->exit_id >= 0);
-	}
-	ev = find_event(tep, "raw_syscalls", "sys_enter", &dec->raw_enter_id);
-	if (ev) {
-		dec->raw_enter_nr = tep_find_field(ev, "id");
-		dec->raw_enter_args = tep_find_field(ev, "args");
-	}
-	if (!dec->raw_enter_nr || !dec->raw_enter_args || !sysnr)
-		dec->raw_enter_id = -1;
-	ev = find_event(tep, "raw_syscalls", "sys_exit", &dec->raw_exit_id);
-	if (ev) {
-		dec->raw_exit_nr = tep_find_field(ev, "id");
-		dec->raw_exit_ret = tep_find_field(ev, "ret");
-	}
-	if (!dec->raw_exit_nr || !dec->raw_exit_ret || !sysnr)
-		dec->raw_exit_id = -1;
-	found += (dec->raw_enter_id >= 0) + (dec->raw_exit_id >= 0);
-	if (!found) {
+	dec->user_buf_size = FINIT_USER_BUF_DEFAULT;
+	for (int i = 0; events[i]; i++)
+		classify(dec, events[i], dyn_group);
+	if (!dec->nsrcs) {
 		free(dec);
 		return NULL;
 	}
 	return dec;
+}
+
+void finit_decoder_set_user_buf_size(struct finit_decoder *dec, int size)
+{
+	dec->user_buf_size = size;
 }
 
 void finit_decoder_free(struct finit_decoder *dec)
@@ -174,6 +264,49 @@ static unsigned long long read_field(struct tep_format_field *f, const void *dat
 }
 
 /*
+ * read_str - a string field (__data_loc, __rel_loc or char[N]); NULL when
+ * it points outside the record or is not NUL-terminated.
+ */
+static const char *read_str(struct tep_format_field *f, const struct tep_record *rec)
+{
+	const char *data = rec->data;
+	unsigned int off = f->offset, len = f->size;
+
+	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+		unsigned long long v = 0;
+
+		tep_read_number_field(f, data, &v);
+		off = v & 0xffff;
+		len = (v >> 16) & 0xffff;
+		if (f->flags & TEP_FIELD_IS_RELATIVE)
+			off += f->offset + f->size;
+	}
+	if (!len || off + len > (unsigned int)rec->size || !memchr(data + off, '\0', len))
+		return NULL;
+	return data + off;
+}
+
+/*
+ * str_state - what the kernel's string says. The 6.19+ native field cuts
+ * a long string to syscall_user_buf_size and ends it with "...".
+ */
+static enum finit_str_state str_state(const struct finit_decoder *dec, const struct src *s,
+				      const char *str)
+{
+	size_t n;
+
+	if (!str)
+		return FINIT_STR_NONE;
+	if (!s->native && !strcmp(str, "(fault)"))
+		return FINIT_STR_FAULT;
+	n = strlen(str);
+	if (s->native && n >= 3 && n >= (size_t)dec->user_buf_size &&
+	    !strcmp(str + n - 3, "..."))
+		return FINIT_STR_TRUNCATED;
+	return FINIT_STR_OK;
+}
+
+/*
  * normalize_args - both events store whole registers: cut int arguments to
  * 32 bits (sign-extending signed ones), and a compat caller's pointers too.
  */
@@ -190,6 +323,9 @@ static void normalize_args(struct finit_record *r)
 		case ARG_LONG:
 			if (r->compat)
 				r->args[i] &= 0xffffffffULL;
+			break;
+		case ARG_NONE:
+			r->args[i] = 0;
 			break;
 		}
 	}
@@ -211,20 +347,39 @@ static int raw_sys(const struct finit_sysnr *t, long long id, bool *compat)
 	return -1;
 }
 
-/* decode_raw - raw_syscalls:sys_enter/sys_exit; args[] come from the array */
-static int decode_raw(struct finit_decoder *dec, struct tep_record *rec,
-		      int type, struct finit_record *out)
+/* decode_src - one record of a known event */
+static int decode_src(struct finit_decoder *dec, const struct src *s,
+		      struct tep_record *rec, struct finit_record *out)
 {
-	if (type == dec->raw_enter_id) {
-		struct tep_format_field *a = dec->raw_enter_args;
-		int elem = a->arraylen ? a->size / a->arraylen : 8;
-		int s = raw_sys(dec->sysnr,
-				(long long)read_field(dec->raw_enter_nr, rec->data), &out->compat);
+	int sys;
 
-		if (s < 0)
+	switch (s->type) {
+	case SRC_ENTER:
+		out->kind = FINIT_REC_ENTER;
+		out->sys = s->sys;
+		for (int i = 0; i < 3; i++)
+			out->args[i] = s->args[i] ? read_field(s->args[i], rec->data) : 0;
+		if (s->str) {
+			out->str = read_str(s->str, rec);
+			out->str_state = str_state(dec, s, out->str);
+		}
+		normalize_args(out);
+		return 1;
+	case SRC_EXIT:
+		out->kind = FINIT_REC_EXIT;
+		out->sys = s->sys;
+		out->ret = (long long)read_field(s->num, rec->data);
+		return 1;
+	case SRC_RAW_ENTER: {
+		struct tep_format_field *a = s->raw_args;
+		int elem = a->arraylen ? a->size / a->arraylen : 8;
+
+		sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
+		if (sys < 0)
 			return 0;
 		out->kind = FINIT_REC_ENTER;
-		out->sys = s;
+		out->sys = sys;
+		out->raw = true;
 		for (int i = 0; i < 3; i++)
 			out->args[i] = tep_read_number(dec->tep,
 						       (char *)rec->data + a->offset + i * elem,
@@ -232,16 +387,24 @@ static int decode_raw(struct finit_decoder *dec, struct tep_record *rec,
 		normalize_args(out);
 		return 1;
 	}
-	if (type == dec->raw_exit_id) {
-		int s = raw_sys(dec->sysnr,
-				(long long)read_field(dec->raw_exit_nr, rec->data), &out->compat);
-
-		if (s < 0)
+	case SRC_RAW_EXIT:
+		sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
+		if (sys < 0)
 			return 0;
 		out->kind = FINIT_REC_EXIT;
-		out->sys = s;
-		out->ret = (long long)read_field(dec->raw_exit_ret, rec->data);
+		out->sys = sys;
+		out->raw = true;
+		out->ret = (long long)read_field(s->args[0], rec->data);
 		return 1;
+	case SRC_MODULE_LOAD:
+	case SRC_MODULE_FREE:
+		out->kind = s->type == SRC_MODULE_LOAD ? FINIT_REC_MODULE_LOAD :
+			    FINIT_REC_MODULE_FREE;
+		out->sys = FINIT_EV_MODULE_FREE;
+		out->str = read_str(s->str, rec);
+		out->str_state = out->str ? FINIT_STR_OK : FINIT_STR_NONE;
+		out->taints = s->num ? (unsigned int)read_field(s->num, rec->data) : 0;
+		return out->str != NULL;
 	}
 	return 0;
 }
@@ -251,29 +414,16 @@ int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
 {
 	int type = tep_data_type(dec->tep, rec);
 
-	memset(out, 0, sizeof(*out));
-	out->ts = rec->ts;
-	out->cpu = rec->cpu;
-	out->tid = tep_data_pid(dec->tep, rec);
-	for (int s = 0; s < FINIT_SYS_NR; s++) {
-		struct sys_fields *f = &dec->sys[s];
-
-		if (type == f->enter_id) {
-			out->kind = FINIT_REC_ENTER;
-			out->sys = s;
-			for (int i = 0; i < 3; i++)
-				out->args[i] = read_field(f->args[i], rec->data);
-			normalize_args(out);
-			return 1;
-		}
-		if (type == f->exit_id) {
-			out->kind = FINIT_REC_EXIT;
-			out->sys = s;
-			out->ret = (long long)read_field(f->ret, rec->data);
-			return 1;
-		}
+	for (int i = 0; i < dec->nsrcs; i++) {
+		if (dec->srcs[i].id != type)
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->ts = rec->ts;
+		out->cpu = rec->cpu;
+		out->tid = tep_data_pid(dec->tep, rec);
+		return decode_src(dec, &dec->srcs[i], rec, out);
 	}
-	return decode_raw(dec, rec, type, out);
+	return 0;
 }
 
 /* Fields of the synthetic event the user-space filter can test. */
@@ -336,7 +486,9 @@ int finit_decoder_match(struct finit_decoder *dec, const struct finit_record *r)
 	unsigned char data[FILTER_RECORD_SIZE] = { 0 };
 	struct tep_record rec = { .data = data, .size = sizeof(data), .cpu = r->cpu };
 
-	if (!dec->filter || !dec->filter->filters || r->kind != FINIT_REC_ENTER)
+	/* the kernel filtered the other events; the expression is on finit_module */
+	if (!dec->filter || !dec->filter->filters || r->kind != FINIT_REC_ENTER ||
+	    !r->raw || r->sys != FINIT_SYS_FINIT_MODULE)
 		return 1;
 	put_le(data, FILTER_EVENT_ID, 2);
 	put_le(data + 4, (unsigned int)r->tid, 4);
@@ -357,7 +509,5 @@ void finit_event_init(struct finit_event *ev, const struct finit_record *r,
 	ev->tid = r->tid;
 	ev->pid = -1;
 	ev->compat = r->compat;
-	ev->fd = (long long)r->args[0];
-	ev->uargs = r->args[1];
-	ev->flags = r->args[2];
+	memcpy(ev->args, r->args, sizeof(ev->args));
 }

@@ -218,65 +218,139 @@ struct view {
 	const char	*flag_names[8];
 	int		nflags;
 	char		unknown_flags[24];
-	char		uargs[24];
+	char		ptr[24];	/* the string argument's address */
 	int		has_ret;
 	const char	*errname;
+	char		taints[16];
+	int		fd_arg;		/* args[] index of fd, -1 none */
+	int		flags_arg;	/* args[] index of flags, -1 none */
 };
+
+/* taint_letters - module_load's taints as the kernel prints them */
+static void taint_letters(unsigned int t, char *buf)
+{
+	static const struct { unsigned int bit; char c; } l[] = {
+		{ 0, 'P' }, { 12, 'O' }, { 1, 'F' }, { 10, 'C' }, { 13, 'E' },
+	};
+
+	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++)
+		if (t & (1u << l[i].bit))
+			*buf++ = l[i].c;
+	*buf = '\0';
+}
 
 /* make_view - the derived values of @ev, computed once for any format */
 static void make_view(const struct finit_event *ev, struct view *v)
 {
+	int str = finit_str_arg(ev->sys);
+
 	finit_format_time(ev->wall_ns, v->time, sizeof(v->time));
-	v->nflags = finit_flags_names(ev->flags, v->flag_names, 8,
+	v->fd_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 0 : -1;
+	v->flags_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 2 :
+		       ev->sys == FINIT_SYS_DELETE_MODULE ? 1 : -1;
+	v->nflags = v->flags_arg < 0 ? 0 :
+		    finit_flags_names(ev->sys, ev->args[v->flags_arg], v->flag_names, 8,
 				      v->unknown_flags, sizeof(v->unknown_flags));
-	snprintf(v->uargs, sizeof(v->uargs), "0x%llx", ev->uargs);
+	v->ptr[0] = '\0';
+	if (str >= 0)
+		snprintf(v->ptr, sizeof(v->ptr), "0x%llx", ev->args[str]);
 	v->has_ret = ev->origin_ret == FINIT_ORIGIN_KERNEL;
 	v->errname = v->has_ret ? finit_errno_name(ev->ret) : NULL;
+	v->taints[0] = '\0';
+	if (ev->has_taints)
+		taint_letters(ev->taints, v->taints);
 }
 
-/* json_origin - "key":"origin" or "key":null */
+/* json_origin - "key":"origin" */
 static void json_origin(struct finit_buf *b, const char *key, enum finit_origin o, int comma)
 {
 	finit_buf_printf(b, "%s\"%s\":", comma ? "," : "", key);
 	finit_buf_json_string(b, finit_origin_name(o));
 }
 
+/* json_int - "key":N, or null when @known is false */
+static void json_int(struct finit_buf *b, const char *key, long long v, bool known)
+{
+	if (known)
+		finit_buf_printf(b, ",\"%s\":%lld", key, v);
+	else
+		finit_buf_printf(b, ",\"%s\":null", key);
+}
+
+/* json_str - "key":"string" or null */
+static void json_str(struct finit_buf *b, const char *key, const char *v)
+{
+	finit_buf_printf(b, ",\"%s\":", key);
+	finit_buf_json_string(b, v);
+}
+
+/* json_args - the "args" object: each syscall's own arguments */
+static void json_args(struct finit_buf *b, const struct finit_event *ev)
+{
+	switch (ev->sys) {
+	case FINIT_SYS_FINIT_MODULE:
+		finit_buf_printf(b, "{\"fd\":%lld,\"param_values\":", (long long)ev->args[0]);
+		finit_buf_json_string(b, ev->param_values);
+		finit_buf_printf(b, ",\"flags\":%llu}", ev->args[2]);
+		break;
+	case FINIT_SYS_INIT_MODULE:
+		finit_buf_printf(b, "{\"umod\":\"0x%llx\",\"len\":%llu,\"param_values\":",
+				 ev->args[0], ev->args[1]);
+		finit_buf_json_string(b, ev->param_values);
+		finit_buf_putc(b, '}');
+		break;
+	case FINIT_SYS_DELETE_MODULE:
+		finit_buf_printf(b, "{\"name\":");
+		finit_buf_json_string(b, ev->module);
+		finit_buf_printf(b, ",\"flags\":%llu}", ev->args[1]);
+		break;
+	default:
+		finit_buf_printf(b, "{}");
+	}
+}
+
 static void format_json(struct finit_buf *b, const struct finit_event *ev,
 			const struct view *v)
 {
-	finit_buf_printf(b, "{\"time\":\"%s\",\"ts_ns\":%llu,\"cpu\":%d,\"event\":\"%s\",",
+	const struct finit_proc *p = &ev->proc;
+
+	finit_buf_printf(b, "{\"time\":\"%s\",\"ts_ns\":%llu,\"cpu\":%d,\"event\":\"%s\"",
 			 v->time, ev->ts, ev->cpu, finit_syscall_name(ev->sys));
-	if (ev->pid >= 0)
-		finit_buf_printf(b, "\"pid\":%d,", ev->pid);
-	else
-		finit_buf_printf(b, "\"pid\":null,");
-	finit_buf_printf(b, "\"tid\":%d,\"comm\":", ev->tid);
-	finit_buf_json_string(b, ev->comm[0] ? ev->comm : NULL);
-	finit_buf_printf(b, ",\"compat\":%s,\"args\":{\"fd\":%lld,\"param_values\":",
-			 ev->compat ? "true" : "false", ev->fd);
-	finit_buf_json_string(b, ev->param_values);
-	finit_buf_printf(b, ",\"flags\":%llu},\"flags_names\":[", ev->flags);
+	json_int(b, "pid", ev->pid, ev->pid >= 0);
+	finit_buf_printf(b, ",\"tid\":%d", ev->tid);
+	json_str(b, "comm", ev->comm[0] ? ev->comm : NULL);
+	finit_buf_printf(b, ",\"compat\":%s,\"args\":", ev->compat ? "true" : "false");
+	json_args(b, ev);
+	finit_buf_printf(b, ",\"flags_names\":[");
 	for (int i = 0; i < v->nflags; i++)
 		finit_buf_printf(b, "%s\"%s\"", i ? "," : "", v->flag_names[i]);
-	finit_buf_printf(b, "],\"uargs_ptr\":\"%s\",", v->uargs);
-	if (v->has_ret)
-		finit_buf_printf(b, "\"ret\":%lld,\"errno\":", ev->ret);
-	else
-		finit_buf_printf(b, "\"ret\":null,\"errno\":");
-	finit_buf_json_string(b, v->errname);
-	finit_buf_printf(b, ",\"module\":");
-	finit_buf_json_string(b, ev->module);
-	finit_buf_printf(b, ",\"path\":");
-	finit_buf_json_string(b, ev->path);
+	finit_buf_putc(b, ']');
+	json_str(b, "uargs_ptr", v->ptr[0] ? v->ptr : NULL);
+	json_int(b, "ret", ev->ret, v->has_ret);
+	json_str(b, "errno", v->errname);
+	json_str(b, "module", ev->module);
+	json_str(b, "taints", ev->has_taints ? v->taints : NULL);
+	json_str(b, "path", ev->path);
+	json_str(b, "sha256", ev->sha256);
+	finit_buf_printf(b, ",\"truncated\":%s", ev->truncated ? "true" : "false");
+	json_int(b, "ppid", p->ppid, p->valid);
+	json_int(b, "uid", p->uid, p->valid);
+	json_int(b, "gid", p->gid, p->valid);
+	json_str(b, "exe", p->exe);
+	json_str(b, "cgroup", p->cgroup);
+	json_str(b, "container_id", p->container_id);
 	finit_buf_printf(b, ",\"origin\":{");
 	json_origin(b, "pid", ev->origin_pid, 0);
 	json_origin(b, "tid", FINIT_ORIGIN_KERNEL, 1);
 	json_origin(b, "comm", ev->origin_comm, 1);
 	json_origin(b, "args", FINIT_ORIGIN_KERNEL, 1);
-	json_origin(b, "param_values", ev->param_values ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE, 1);
+	json_origin(b, "param_values", ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE :
+		    ev->origin_str, 1);
 	json_origin(b, "ret", ev->origin_ret, 1);
-	json_origin(b, "module", ev->module ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE, 1);
-	json_origin(b, "path", ev->path ? FINIT_ORIGIN_PROCFS : FINIT_ORIGIN_NONE, 1);
+	json_origin(b, "module", ev->origin_module, 1);
+	json_origin(b, "path", ev->origin_path, 1);
+	json_origin(b, "sha256", ev->sha256 ? ev->origin_path : FINIT_ORIGIN_NONE, 1);
+	json_origin(b, "context", p->valid ? FINIT_ORIGIN_PROCFS : FINIT_ORIGIN_NONE, 1);
 	finit_buf_printf(b, "}}\n");
 }
 
@@ -292,6 +366,15 @@ static void text_quoted(struct finit_buf *b, const char *s)
 	finit_buf_putc(b, '"');
 }
 
+/* text_flags - NAME|NAME or 0 */
+static void text_flags(struct finit_buf *b, const struct view *v)
+{
+	for (int i = 0; i < v->nflags; i++)
+		finit_buf_printf(b, "%s%s", i ? "|" : "", v->flag_names[i]);
+	if (!v->nflags)
+		finit_buf_putc(b, '0');
+}
+
 static void format_text(struct finit_buf *b, const struct finit_event *ev,
 			const struct view *v)
 {
@@ -301,55 +384,107 @@ static void format_text(struct finit_buf *b, const struct finit_event *ev,
 		finit_buf_printf(b, "[%d/%d]", ev->pid, ev->tid);
 	else
 		finit_buf_printf(b, "[?/%d]", ev->tid);
-	finit_buf_printf(b, "%s %s(fd=%lld, param_values=", ev->compat ? " compat" : "",
-			 finit_syscall_name(ev->sys), ev->fd);
-	text_quoted(b, ev->param_values);
-	finit_buf_printf(b, ", flags=");
-	for (int i = 0; i < v->nflags; i++)
-		finit_buf_printf(b, "%s%s", i ? "|" : "", v->flag_names[i]);
-	if (!v->nflags)
-		finit_buf_putc(b, '0');
-	if (v->has_ret)
+	finit_buf_printf(b, "%s %s(", ev->compat ? " compat" : "", finit_syscall_name(ev->sys));
+	switch (ev->sys) {
+	case FINIT_SYS_FINIT_MODULE:
+		finit_buf_printf(b, "fd=%lld, param_values=", (long long)ev->args[0]);
+		text_quoted(b, ev->param_values);
+		finit_buf_printf(b, ", flags=");
+		text_flags(b, v);
+		break;
+	case FINIT_SYS_INIT_MODULE:
+		finit_buf_printf(b, "umod=0x%llx, len=%llu, param_values=", ev->args[0],
+				 ev->args[1]);
+		text_quoted(b, ev->param_values);
+		break;
+	case FINIT_SYS_DELETE_MODULE:
+		finit_buf_printf(b, "name=");
+		text_quoted(b, ev->module);
+		finit_buf_printf(b, ", flags=");
+		text_flags(b, v);
+		break;
+	default:
+		text_quoted(b, ev->module);
+		break;
+	}
+	if (ev->sys == FINIT_EV_MODULE_FREE)
+		finit_buf_putc(b, ')');
+	else if (v->has_ret)
 		finit_buf_printf(b, ") = %lld%s%s", ev->ret, v->errname ? " " : "",
 				 v->errname ? v->errname : "");
 	else
 		finit_buf_printf(b, ") = ? (%s)", finit_origin_name(ev->origin_ret));
-	if (ev->module) {
+	if (ev->truncated)
+		finit_buf_printf(b, " truncated");
+	if (ev->module && ev->sys != FINIT_SYS_DELETE_MODULE && ev->sys != FINIT_EV_MODULE_FREE) {
 		finit_buf_printf(b, " module=");
 		text_quoted(b, ev->module);
+		if (ev->has_taints && v->taints[0])
+			finit_buf_printf(b, " taints=%s", v->taints);
 	}
 	if (ev->path) {
 		finit_buf_printf(b, " path=");
 		text_quoted(b, ev->path);
+	}
+	if (ev->sha256)
+		finit_buf_printf(b, " sha256=%s", ev->sha256);
+	if (ev->proc.container_id) {
+		finit_buf_printf(b, " container=");
+		finit_buf_c_string(b, ev->proc.container_id);
 	}
 	finit_buf_putc(b, '\n');
 }
 
 static const char csv_header[] =
 	"time,ts_ns,cpu,event,pid,tid,comm,compat,fd,param_values,flags,"
-	"flags_names,uargs_ptr,ret,errno,module,path\n";
+	"flags_names,uargs_ptr,ret,errno,module,taints,path,sha256,truncated,"
+	"ppid,uid,gid,exe,cgroup,container_id\n";
+
+/* csv_int - N, or an empty field */
+static void csv_int(struct finit_buf *b, long long v, bool known)
+{
+	if (known)
+		finit_buf_printf(b, "%lld", v);
+	finit_buf_putc(b, ',');
+}
+
+/* csv_str - a quoted-as-needed field and its comma */
+static void csv_str(struct finit_buf *b, const char *s)
+{
+	finit_buf_csv_field(b, s);
+	finit_buf_putc(b, ',');
+}
 
 static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 		       const struct view *v)
 {
+	const struct finit_proc *p = &ev->proc;
+
 	finit_buf_printf(b, "%s,%llu,%d,%s,", v->time, ev->ts, ev->cpu,
 			 finit_syscall_name(ev->sys));
-	if (ev->pid >= 0)
-		finit_buf_printf(b, "%d", ev->pid);
-	finit_buf_printf(b, ",%d,", ev->tid);
-	finit_buf_csv_field(b, ev->comm[0] ? ev->comm : NULL);
-	finit_buf_printf(b, ",%s,%lld,", ev->compat ? "true" : "false", ev->fd);
-	finit_buf_csv_field(b, ev->param_values);
-	finit_buf_printf(b, ",%llu,", ev->flags);
+	csv_int(b, ev->pid, ev->pid >= 0);
+	finit_buf_printf(b, "%d,", ev->tid);
+	csv_str(b, ev->comm[0] ? ev->comm : NULL);
+	finit_buf_printf(b, "%s,", ev->compat ? "true" : "false");
+	csv_int(b, v->fd_arg < 0 ? 0 : (long long)ev->args[v->fd_arg], v->fd_arg >= 0);
+	csv_str(b, ev->param_values);
+	csv_int(b, v->flags_arg < 0 ? 0 : (long long)ev->args[v->flags_arg], v->flags_arg >= 0);
 	for (int i = 0; i < v->nflags; i++)
 		finit_buf_printf(b, "%s%s", i ? "|" : "", v->flag_names[i]);
-	finit_buf_printf(b, ",%s,", v->uargs);
-	if (v->has_ret)
-		finit_buf_printf(b, "%lld", ev->ret);
-	finit_buf_printf(b, ",%s,", v->errname ? v->errname : "");
-	finit_buf_csv_field(b, ev->module);
-	finit_buf_putc(b, ',');
-	finit_buf_csv_field(b, ev->path);
+	finit_buf_printf(b, ",%s,", v->ptr);
+	csv_int(b, ev->ret, v->has_ret);
+	finit_buf_printf(b, "%s,", v->errname ? v->errname : "");
+	csv_str(b, ev->module);
+	finit_buf_printf(b, "%s,", v->taints);
+	csv_str(b, ev->path);
+	finit_buf_printf(b, "%s,%s,", ev->sha256 ? ev->sha256 : "",
+			 ev->truncated ? "true" : "false");
+	csv_int(b, p->ppid, p->valid);
+	csv_int(b, p->uid, p->valid);
+	csv_int(b, p->gid, p->valid);
+	csv_str(b, p->exe);
+	csv_str(b, p->cgroup);
+	finit_buf_csv_field(b, p->container_id);
 	finit_buf_putc(b, '\n');
 }
 

@@ -1,22 +1,49 @@
 // SPDX-License-Identifier: MIT
 /*
- * names.c - symbolic names: syscalls, origins, errnos and finit_module flags.
+ * names.c - symbolic names: syscalls, origins, errnos and flag bits; and
+ * the ownership helpers of finit_event.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "finit.h"
 
+static const char *const syscall_names[] = {
+	[FINIT_SYS_FINIT_MODULE] = "finit_module",
+	[FINIT_SYS_INIT_MODULE] = "init_module",
+	[FINIT_SYS_DELETE_MODULE] = "delete_module",
+	[FINIT_EV_MODULE_FREE] = "module_free",
+};
+
 const char *finit_syscall_name(enum finit_syscall sys)
+{
+	if ((unsigned int)sys < sizeof(syscall_names) / sizeof(syscall_names[0]))
+		return syscall_names[sys];
+	return "unknown";
+}
+
+int finit_syscall_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(syscall_names) / sizeof(syscall_names[0]); i++)
+		if (!strcmp(name, syscall_names[i]))
+			return (int)i;
+	return -1;
+}
+
+int finit_str_arg(enum finit_syscall sys)
 {
 	switch (sys) {
 	case FINIT_SYS_FINIT_MODULE:
-		return "finit_module";
-	case FINIT_SYS_NR:
-		break;
+		return 1;	/* uargs */
+	case FINIT_SYS_INIT_MODULE:
+		return 2;	/* uargs */
+	case FINIT_SYS_DELETE_MODULE:
+		return 0;	/* name_user */
+	default:
+		return -1;
 	}
-	return "unknown";
 }
 
 const char *finit_origin_name(enum finit_origin origin)
@@ -30,6 +57,10 @@ const char *finit_origin_name(enum finit_origin origin)
 		return "no-exit-before-shutdown";
 	case FINIT_ORIGIN_DROPPED:
 		return "pending-table-full";
+	case FINIT_ORIGIN_FAULT:
+		return "fault";
+	case FINIT_ORIGIN_OFFLINE:
+		return "unavailable-offline";
 	case FINIT_ORIGIN_NONE:
 		break;
 	}
@@ -43,30 +74,55 @@ const char *finit_errno_name(long long ret)
 	return strerrorname_np((int)-ret);
 }
 
-/* Flag bits from include/uapi/linux/module.h. */
-static const struct {
-	unsigned long long bit;
-	const char *name;
-} module_init_flags[] = {
+struct flag_name {
+	unsigned long long	bit;
+	const char		*name;
+};
+
+/* include/uapi/linux/module.h */
+static const struct flag_name module_init_flags[] = {
 	{ 1, "MODULE_INIT_IGNORE_MODVERSIONS" },
 	{ 2, "MODULE_INIT_IGNORE_VERMAGIC" },
 	{ 4, "MODULE_INIT_COMPRESSED_FILE" },
+	{ 0, NULL },
 };
 
-int finit_flags_names(unsigned long long flags, const char **names, int max,
-		      char *unknown, size_t unknown_len)
+/* delete_module(2): the bits kernel/module/main.c looks at */
+static const struct flag_name delete_flags[] = {
+	{ 04000, "O_NONBLOCK" },
+	{ 01000, "O_TRUNC" },
+	{ 0, NULL },
+};
+
+int finit_flags_names(enum finit_syscall sys, unsigned long long flags,
+		      const char **names, int max, char *unknown, size_t unknown_len)
 {
+	const struct flag_name *t = sys == FINIT_SYS_DELETE_MODULE ? delete_flags :
+				    module_init_flags;
 	int n = 0;
 
-	for (size_t i = 0; i < sizeof(module_init_flags) / sizeof(module_init_flags[0]); i++) {
-		if (!(flags & module_init_flags[i].bit) || n >= max)
+	for (; t->name; t++) {
+		if (!(flags & t->bit) || n >= max)
 			continue;
-		names[n++] = module_init_flags[i].name;
-		flags &= ~module_init_flags[i].bit;
+		names[n++] = t->name;
+		flags &= ~t->bit;
 	}
 	if (flags && n < max) {
 		snprintf(unknown, unknown_len, "0x%llx", flags);
 		names[n++] = unknown;
 	}
 	return n;
+}
+
+void finit_event_release(struct finit_event *ev)
+{
+	free(ev->param_values);
+	free(ev->module);
+	free(ev->path);
+	free(ev->sha256);
+	free(ev->proc.exe);
+	free(ev->proc.cgroup);
+	free(ev->proc.container_id);
+	ev->param_values = ev->module = ev->path = ev->sha256 = NULL;
+	ev->proc.exe = ev->proc.cgroup = ev->proc.container_id = NULL;
 }

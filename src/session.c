@@ -24,6 +24,7 @@
 #include "filter.h"
 #include "finit.h"
 #include "session.h"
+#include "tiers.h"
 
 #define TRACEFS_DEFAULT	"/sys/kernel/tracing"
 #define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
@@ -136,8 +137,7 @@ void finit_probe_kernel(struct finit_probe *p)
 		p->path = FINIT_PATH_NONE;
 }
 
-/* owner_alive - the pid of an instance still runs finit-ftrace */
-static bool owner_alive(int pid)
+bool finit_session_owner_alive(int pid)
 {
 	char comm[FINIT_COMM_LEN], mine[FINIT_COMM_LEN];
 
@@ -168,13 +168,13 @@ static int instance_pid(const char *name, const char *prefix)
 int finit_session_reclaim(const char *prefix, FILE *log)
 {
 	char **names = tracefs_instances(NULL);
-	int removed = 0, failed = 0;
+	int removed = 0, failed = 0, n;
 
 	for (int i = 0; names && names[i]; i++) {
 		struct tracefs_instance *inst;
 		int pid = instance_pid(names[i], prefix);
 
-		if (pid < 0 || owner_alive(pid))
+		if (pid < 0 || finit_session_owner_alive(pid))
 			continue;
 		inst = tracefs_instance_alloc(NULL, names[i]);
 		if (inst && !tracefs_instance_destroy(inst)) {
@@ -192,6 +192,12 @@ int finit_session_reclaim(const char *prefix, FILE *log)
 		tracefs_instance_free(inst);
 	}
 	tracefs_list_free(names);
+	/* after the instances: a stale instance may still have them enabled */
+	n = finit_dynevents_reclaim(prefix, log);
+	if (n < 0)
+		failed++;
+	else
+		removed += n;
 	return failed ? -1 : removed;
 }
 
@@ -225,9 +231,11 @@ static int add_format(struct tep_handle *tep, const char *sys, const char *ev,
  * build_tep - a tep handle from header_page and the formats of our events
  * only: no /proc/kallsyms, no walk over every event.
  */
-static struct tep_handle *build_tep(const char *const (*events)[2], char *err, size_t errlen)
+static struct tep_handle *build_tep(struct finit_session *s, char *err, size_t errlen)
 {
 	struct tep_handle *tep = tep_alloc();
+	enum tep_endian endian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ?
+				 TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN;
 	char *hdr;
 	int size;
 
@@ -237,10 +245,8 @@ static struct tep_handle *build_tep(const char *const (*events)[2], char *err, s
 	}
 	tep_set_long_size(tep, sizeof(long));
 	tep_set_page_size(tep, getpagesize());
-	tep_set_file_bigendian(tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ?
-			       TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
-	tep_set_local_bigendian(tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ?
-				TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_file_bigendian(tep, endian);
+	tep_set_local_bigendian(tep, endian);
 	hdr = read_file("events/header_page", &size);
 	if (!hdr || tep_parse_header_page(tep, hdr, size, sizeof(long))) {
 		snprintf(err, errlen, "cannot read or parse events/header_page");
@@ -248,8 +254,8 @@ static struct tep_handle *build_tep(const char *const (*events)[2], char *err, s
 	}
 	free(hdr);
 	hdr = NULL;
-	for (int i = 0; events[i][0]; i++)
-		if (add_format(tep, events[i][0], events[i][1], err, errlen) < 0)
+	for (int i = 0; i < s->nevents; i++)
+		if (add_format(tep, s->events[i].sys, s->events[i].name, err, errlen) < 0)
 			goto fail;
 	return tep;
 fail:
@@ -258,21 +264,76 @@ fail:
 	return NULL;
 }
 
-static const char *const syscalls_events[][2] = {
-	{ "syscalls", "sys_enter_finit_module" },
-	{ "syscalls", "sys_exit_finit_module" },
-	{ NULL, NULL },
-};
-static const char *const raw_events[][2] = {
-	{ "raw_syscalls", "sys_enter" },
-	{ "raw_syscalls", "sys_exit" },
-	{ NULL, NULL },
-};
-
-/* events_of - the events a capture path enables */
-static const char *const (*events_of(enum finit_path path))[2]
+/* add_event - one more event to enable, with its kernel filter (may be NULL) */
+static void add_event(struct finit_session *s, const char *sys, const char *name,
+		      const char *filter)
 {
-	return path == FINIT_PATH_SYSCALLS ? syscalls_events : raw_events;
+	struct finit_session_event *e;
+
+	if (s->nevents == FINIT_MAX_EVENTS)
+		return;
+	e = &s->events[s->nevents++];
+	snprintf(e->sys, sizeof(e->sys), "%s", sys);
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	snprintf(e->filter, sizeof(e->filter), "%s", filter ? filter : "");
+}
+
+/* raw_ids - "id == A || id == B ..." for the selected syscalls */
+static void raw_ids(const struct finit_sysnr *t, unsigned int events, bool native,
+		    char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int sys = 0; sys < FINIT_SYS_NR; sys++) {
+		if (!(events & (1u << sys)))
+			continue;
+		if (native && t->nr[sys] >= 0 && n < len)
+			n += snprintf(buf + n, len - n, "%sid == %d", n ? " || " : "", t->nr[sys]);
+		if (t->compat_nr[sys] >= 0 && n < len)
+			n += snprintf(buf + n, len - n, "%sid == %d", n ? " || " : "",
+				      t->compat_nr[sys]);
+	}
+}
+
+/*
+ * choose_events - what to enable: per syscall the enter (the syscalls
+ * event, or our dynamic event) and the exit, module_load/free where the
+ * kernel has them, and raw_syscalls for the ids the syscalls events cannot
+ * show (everything on the fallback path; 32-bit callers otherwise, since
+ * the syscalls events skip compat tasks).
+ */
+static void choose_events(struct finit_session *s, unsigned int events)
+{
+	const struct finit_sysnr *t = finit_sysnr_lookup(s->probe.machine);
+
+	for (int sys = 0; sys < FINIT_SYS_NR && s->path == FINIT_PATH_SYSCALLS; sys++) {
+		char enter[64], exit_[64];
+
+		if (!(events & (1u << sys)))
+			continue;
+		snprintf(enter, sizeof(enter), "sys_enter_%s", finit_syscall_name(sys));
+		snprintf(exit_, sizeof(exit_), "sys_exit_%s", finit_syscall_name(sys));
+		if (s->dyn[sys])
+			add_event(s, s->group, finit_syscall_name(sys), NULL);
+		else if (tracefs_event_file_exists(NULL, "syscalls", enter, "format"))
+			add_event(s, "syscalls", enter, NULL);
+		if (tracefs_event_file_exists(NULL, "syscalls", exit_, "format"))
+			add_event(s, "syscalls", exit_, NULL);
+	}
+	if (s->probe.module_load &&
+	    (events & ((1u << FINIT_SYS_FINIT_MODULE) | (1u << FINIT_SYS_INIT_MODULE))))
+		add_event(s, "module", "module_load", NULL);
+	if ((events & (1u << FINIT_EV_MODULE_FREE)) &&
+	    tracefs_event_file_exists(NULL, "module", "module_free", "format"))
+		add_event(s, "module", "module_free", NULL);
+	if (!t || !s->probe.raw_enter || !s->probe.raw_exit)
+		return;
+	raw_ids(t, events, s->path == FINIT_PATH_RAW, s->raw_ids, sizeof(s->raw_ids));
+	if (!s->raw_ids[0])
+		return;
+	add_event(s, "raw_syscalls", "sys_enter", s->raw_ids);
+	add_event(s, "raw_syscalls", "sys_exit", s->raw_ids);
 }
 
 /*
@@ -345,61 +406,50 @@ static const char *const kernel_fields[] = {
 };
 
 /*
- * apply_filter - the user's expression. On the syscalls path the kernel
- * evaluates it. On the raw path the kernel keeps only our syscall ids; the
- * expression joins them in the kernel when it only names common fields, and
- * otherwise runs in user space on the decoded arguments.
+ * apply_filters - the fixed filters (raw_syscalls ids) and the user's
+ * expression, which applies to finit_module calls. The kernel evaluates it
+ * on the finit_module enter event (syscalls or ours). raw_syscalls records
+ * (the fallback path, and 32-bit callers) do not have its fields: there it
+ * is evaluated in user space on the decoded arguments.
  */
-static int apply_filter(struct finit_session *s, const char *expr,
-			struct finit_decoder *dec, char *err, size_t errlen)
+static int apply_filters(struct finit_session *s, const char *expr,
+			 struct finit_decoder *dec, char *err, size_t errlen)
 {
-	const struct finit_sysnr *t = finit_sysnr_lookup(s->probe.machine);
-	char ids[128], *both = NULL, uerr[512];
-	int ret = FINIT_EXIT_OK;
+	char uerr[512];
+	bool raw = false;
 
-	if (s->path == FINIT_PATH_SYSCALLS) {
-		if (expr && write_filter(s, "syscalls", "sys_enter_finit_module", expr) < 0) {
+	for (int i = 0; i < s->nevents; i++) {
+		struct finit_session_event *e = &s->events[i];
+
+		raw |= !strcmp(e->sys, "raw_syscalls");
+		if (e->filter[0] && write_filter(s, e->sys, e->name, e->filter) < 0) {
+			kernel_error(s, "filter", e->filter, errno, err, errlen);
+			return FINIT_EXIT_FAIL;
+		}
+		if (expr && s->path == FINIT_PATH_SYSCALLS &&
+		    !strcmp(e->name, !strcmp(e->sys, "syscalls") ? "sys_enter_finit_module" :
+				     "finit_module") &&
+		    (!strcmp(e->sys, "syscalls") || !strcmp(e->sys, s->group)) &&
+		    write_filter(s, e->sys, e->name, expr) < 0) {
 			kernel_error(s, "filter", expr, errno, err, errlen);
 			return FINIT_EXIT_USAGE;
 		}
+	}
+	if (!expr || !raw)
 		return FINIT_EXIT_OK;
-	}
-	snprintf(ids, sizeof(ids), "id == %d", t->nr[FINIT_SYS_FINIT_MODULE]);
-	if (write_filter(s, "raw_syscalls", "sys_exit", ids) < 0) {
-		kernel_error(s, "filter", ids, errno, err, errlen);
-		return FINIT_EXIT_FAIL;
-	}
-	if (!expr) {
-		if (write_filter(s, "raw_syscalls", "sys_enter", ids) < 0) {
-			kernel_error(s, "filter", ids, errno, err, errlen);
-			return FINIT_EXIT_FAIL;
-		}
-		return FINIT_EXIT_OK;
-	}
 	/* Names raw_syscalls has but finit_module lacks (id, args) are errors. */
 	if (finit_filter_check(expr, kernel_fields, false, uerr, sizeof(uerr)) < 0) {
 		snprintf(err, errlen, "bad filter on syscalls:sys_enter_finit_module's fields:\n%s",
 			 uerr);
 		return FINIT_EXIT_USAGE;
 	}
-	if (asprintf(&both, "(%s) && (%s)", ids, expr) < 0)
-		return FINIT_EXIT_FAIL;
-	if (!write_filter(s, "raw_syscalls", "sys_enter", both)) {
-		free(both);
-		return FINIT_EXIT_OK;	/* only common fields: the kernel does it all */
-	}
-	free(both);
 	if (finit_decoder_set_filter(dec, expr, uerr, sizeof(uerr)) < 0) {
-		snprintf(err, errlen, "bad filter for user-space evaluation (on the raw_syscalls "
-			 "path comm and cpu cannot be combined with fd, uargs or flags):\n%s", uerr);
-		ret = FINIT_EXIT_USAGE;
-	} else if (write_filter(s, "raw_syscalls", "sys_enter", ids) < 0) {
-		kernel_error(s, "filter", ids, errno, err, errlen);
-		ret = FINIT_EXIT_FAIL;
-	} else {
-		s->user_filter = true;
+		snprintf(err, errlen, "bad filter for user-space evaluation on raw_syscalls "
+			 "records (comm and cpu are kernel-only fields):\n%s", uerr);
+		return FINIT_EXIT_USAGE;
 	}
-	return ret;
+	s->user_filter = true;
+	return FINIT_EXIT_OK;
 }
 
 /* subbuf_size - bytes per read of trace_pipe_raw: the sub-buffer size */
@@ -412,12 +462,84 @@ static int subbuf_size(struct finit_session *s)
 	return getpagesize();
 }
 
+/*
+ * raise_user_buf - 6.19+: let the syscall events carry as much of the
+ * string as the kernel allows (its maximum, 165 on 7.2). This file is
+ * global; the old value is restored at close.
+ */
+static void raise_user_buf(struct finit_session *s, struct finit_decoder *dec)
+{
+	static const int tries[] = { 4096, 1024, 512, 256, 165 };
+	long long v;
+
+	if (tracefs_instance_file_read_number(NULL, "syscall_user_buf_size", &v))
+		return;
+	s->user_buf_saved = (int)v;
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		char buf[16];
+
+		snprintf(buf, sizeof(buf), "%d", tries[i]);
+		if (tracefs_instance_file_write(NULL, "syscall_user_buf_size", buf) > 0)
+			break;
+	}
+	if (!tracefs_instance_file_read_number(NULL, "syscall_user_buf_size", &v))
+		finit_decoder_set_user_buf_size(dec, (int)v);
+}
+
+/* setup_tier - choose the string tier; create its dynamic events */
+static void setup_tier(struct finit_session *s, const struct finit_config *cfg)
+{
+	char err[1024];
+
+	s->tier = finit_tier_choose(&s->probe);
+	finit_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
+	if (s->tier != FINIT_TIER_EPROBE && s->tier != FINIT_TIER_KPROBE)
+		return;
+	if (finit_dynevents_create(s->tier, s->group, s->probe.machine,
+				   cfg->events & ((1u << FINIT_SYS_NR) - 1), s->dyn,
+				   err, sizeof(err)) < 0) {
+		fprintf(stderr, "finit-ftrace: %s; falling back to reading strings "
+			"from /proc\n", err);
+		s->tier = FINIT_TIER_PROCFS;
+	}
+}
+
+/* configure - buffer size, wake-ups, clock, record-tgid of our instance */
+static int configure(struct finit_session *s, const struct finit_config *cfg,
+		     char *err, size_t errlen)
+{
+	if (tracefs_trace_off(s->inst) < 0 ||
+	    tracefs_instance_set_buffer_size(s->inst, cfg->buffer_size_kb, -1) < 0) {
+		snprintf(err, errlen, "cannot set buffer_size_kb=%lu on instance %s: %s "
+			 "(lower [tracefs] buffer_size_kb?)", cfg->buffer_size_kb, s->name,
+			 strerror(errno));
+		return -1;
+	}
+	/* 0: wake readers on every event, or a rare event would wait forever */
+	if (tracefs_instance_file_write(s->inst, "buffer_percent", "0") < 0 &&
+	    tracefs_file_exists(s->inst, "buffer_percent")) {
+		snprintf(err, errlen, "cannot set buffer_percent=0 on instance %s", s->name);
+		return -1;
+	}
+	if (set_clock(s) < 0) {
+		snprintf(err, errlen, "cannot set a trace_clock on instance %s", s->name);
+		return -1;
+	}
+	/* record-tgid is per instance on newer kernels; never touch the top level's */
+	if (tracefs_file_exists(s->inst, "options/record-tgid"))
+		s->record_tgid = tracefs_instance_file_write(s->inst, "options/record-tgid", "1") > 0;
+	s->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
+	s->subbuf_size = subbuf_size(s);
+	return 0;
+}
+
 int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 		       struct finit_decoder **dec, char *err, size_t errlen)
 {
 	int ret = FINIT_EXIT_FAIL;
 
 	memset(s, 0, sizeof(*s));
+	s->user_buf_saved = -1;
 	*dec = NULL;
 	if (finit_tracefs_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
 		return s->probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL;
@@ -434,16 +556,22 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 		return FINIT_EXIT_FAIL;
 	}
 	finit_session_reclaim(cfg->instance_prefix, stderr);
-
-	s->tep = build_tep(events_of(s->path), err, errlen);
-	if (!s->tep)
-		return FINIT_EXIT_FAIL;
-	*dec = finit_decoder_alloc(s->tep, finit_sysnr_lookup(s->probe.machine));
-	if (!*dec) {
-		snprintf(err, errlen, "no decodable event among %s", finit_path_name(s->path));
+	setup_tier(s, cfg);
+	choose_events(s, cfg->events);
+	if (!s->nevents) {
+		snprintf(err, errlen, "none of the selected events (--events) exists on this kernel");
+		ret = FINIT_EXIT_UNSUPPORTED;
 		goto fail;
 	}
-
+	s->tep = build_tep(s, err, errlen);
+	if (!s->tep)
+		goto fail;
+	*dec = finit_decoder_alloc(s->tep, finit_sysnr_lookup(s->probe.machine), s->group);
+	if (!*dec) {
+		snprintf(err, errlen, "no decodable event among the %s events",
+			 finit_path_name(s->path));
+		goto fail;
+	}
 	snprintf(s->name, sizeof(s->name), "%s-%d", cfg->instance_prefix, (int)getpid());
 	s->inst = tracefs_instance_create(s->name);
 	if (!s->inst) {
@@ -451,31 +579,13 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 			 strerror(errno));
 		goto fail;
 	}
-	if (tracefs_trace_off(s->inst) < 0 ||
-	    tracefs_instance_set_buffer_size(s->inst, cfg->buffer_size_kb, -1) < 0) {
-		snprintf(err, errlen, "cannot set buffer_size_kb=%lu on instance %s: %s "
-			 "(lower [tracefs] buffer_size_kb?)", cfg->buffer_size_kb, s->name,
-			 strerror(errno));
+	if (configure(s, cfg, err, errlen) < 0)
 		goto fail;
-	}
-	/* 0: wake readers on every event, or a rare event would wait forever */
-	if (tracefs_instance_file_write(s->inst, "buffer_percent", "0") < 0 &&
-	    tracefs_file_exists(s->inst, "buffer_percent")) {
-		snprintf(err, errlen, "cannot set buffer_percent=0 on instance %s", s->name);
-		goto fail;
-	}
-	if (set_clock(s) < 0) {
-		snprintf(err, errlen, "cannot set a trace_clock on instance %s", s->name);
-		goto fail;
-	}
-	/* record-tgid is per instance on newer kernels; never touch the top level's */
-	if (tracefs_file_exists(s->inst, "options/record-tgid"))
-		s->record_tgid = tracefs_instance_file_write(s->inst, "options/record-tgid", "1") > 0;
-	s->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
-	s->subbuf_size = subbuf_size(s);
-	ret = apply_filter(s, cfg->filter, *dec, err, errlen);
+	ret = apply_filters(s, cfg->filter, *dec, err, errlen);
 	if (ret != FINIT_EXIT_OK)
 		goto fail;
+	if (s->tier == FINIT_TIER_NATIVE)
+		raise_user_buf(s, *dec);
 	return FINIT_EXIT_OK;
 fail:
 	if (ret == FINIT_EXIT_OK)
@@ -488,12 +598,12 @@ fail:
 
 int finit_session_enable(struct finit_session *s, char *err, size_t errlen)
 {
-	const char *const (*ev)[2] = events_of(s->path);
+	for (int i = 0; i < s->nevents; i++) {
+		struct finit_session_event *e = &s->events[i];
 
-	for (int i = 0; ev[i][0]; i++) {
-		if (tracefs_event_enable(s->inst, ev[i][0], ev[i][1]) < 0) {
+		if (tracefs_event_enable(s->inst, e->sys, e->name) < 0) {
 			snprintf(err, errlen, "cannot enable %s:%s in instance %s: %s",
-				 ev[i][0], ev[i][1], s->name, strerror(errno));
+				 e->sys, e->name, s->name, strerror(errno));
 			return -1;
 		}
 	}
@@ -544,6 +654,16 @@ int finit_session_close(struct finit_session *s)
 		}
 		tracefs_instance_free(s->inst);
 		s->inst = NULL;
+	}
+	/* after the instance, which had them enabled */
+	if (finit_dynevents_destroy(s->dyn) < 0)
+		ret = -1;
+	if (s->user_buf_saved >= 0) {
+		char buf[16];
+
+		snprintf(buf, sizeof(buf), "%d", s->user_buf_saved);
+		tracefs_instance_file_write(NULL, "syscall_user_buf_size", buf);
+		s->user_buf_saved = -1;
 	}
 	if (s->tep) {
 		tep_free(s->tep);

@@ -15,6 +15,8 @@
  * invalid or closed fd is fine: the kernel still reports the call).
  * --fd N dup2()s the opened file to descriptor N before the call.
  * --repeat K makes the same call K times (one JSON line each).
+ * --hold keeps the process (its fds and the parameter string) alive after
+ * the call until standard input reaches EOF, so a tracer can read /proc.
  * FLAGS accepts C syntax (0x880, 8, 4).
  *
  * Built statically so the same binary runs on the host and inside a
@@ -107,7 +109,7 @@ static void report(const char *event, long fd, const char *params,
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: modcall finit PATH|- PARAMS FLAGS [--fd N] [--repeat K]\n"
+		"usage: modcall finit PATH|- PARAMS FLAGS [--fd N] [--repeat K] [--hold]\n"
 		"       modcall init PATH PARAMS\n"
 		"       modcall delete NAME FLAGS\n");
 	return 2;
@@ -119,7 +121,7 @@ static int do_finit(int argc, char **argv)
 	const char *path, *params;
 	unsigned long flags;
 	long fd = -1, want_fd = -1, repeat = 1;
-	int i;
+	int i, hold = 0;
 
 	if (argc < 5)
 		return usage();
@@ -131,6 +133,8 @@ static int do_finit(int argc, char **argv)
 			want_fd = strtol(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
 			repeat = strtol(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--hold"))
+			hold = 1;
 		else
 			return usage();
 	}
@@ -157,6 +161,8 @@ static int do_finit(int argc, char **argv)
 
 		report("finit_module", fd, params, flags, ret, err);
 	}
+	while (hold && getchar() != EOF)
+		;
 	return 0;
 }
 

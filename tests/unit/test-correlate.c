@@ -27,7 +27,7 @@ static int collect(const struct finit_event *ev, void *arg)
 static struct finit_event enter(int tid, unsigned long long ts)
 {
 	struct finit_event ev = { .sys = FINIT_SYS_FINIT_MODULE, .tid = tid, .ts = ts,
-				  .fd = tid, .pid = tid };
+				  .args = { tid }, .pid = tid };
 	return ev;
 }
 

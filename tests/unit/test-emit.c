@@ -16,16 +16,22 @@ static void test_flag_names(void)
 	const char *n[8];
 	char unk[24];
 
-	CU_ASSERT_EQUAL(finit_flags_names(0, n, 8, unk, sizeof(unk)), 0);
-	CU_ASSERT_EQUAL_FATAL(finit_flags_names(7, n, 8, unk, sizeof(unk)), 3);
+	CU_ASSERT_EQUAL(finit_flags_names(FINIT_SYS_FINIT_MODULE, 0, n, 8, unk, sizeof(unk)), 0);
+	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_FINIT_MODULE, 7, n, 8, unk, sizeof(unk)), 3);
 	CU_ASSERT_STRING_EQUAL(n[0], "MODULE_INIT_IGNORE_MODVERSIONS");
 	CU_ASSERT_STRING_EQUAL(n[1], "MODULE_INIT_IGNORE_VERMAGIC");
 	CU_ASSERT_STRING_EQUAL(n[2], "MODULE_INIT_COMPRESSED_FILE");
-	CU_ASSERT_EQUAL_FATAL(finit_flags_names(0x1c, n, 8, unk, sizeof(unk)), 2);
+	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_FINIT_MODULE, 0x1c, n, 8, unk, sizeof(unk)), 2);
 	CU_ASSERT_STRING_EQUAL(n[0], "MODULE_INIT_COMPRESSED_FILE");
 	CU_ASSERT_STRING_EQUAL(n[1], "0x18");
-	CU_ASSERT_EQUAL_FATAL(finit_flags_names(0x80000000ULL, n, 8, unk, sizeof(unk)), 1);
+	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_FINIT_MODULE, 0x80000000ULL, n, 8, unk, sizeof(unk)), 1);
 	CU_ASSERT_STRING_EQUAL(n[0], "0x80000000");
+	/* delete_module: busybox rmmod passes O_NONBLOCK|O_EXCL */
+	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_DELETE_MODULE, 0x880, n, 8, unk, sizeof(unk)), 2);
+	CU_ASSERT_STRING_EQUAL(n[0], "O_NONBLOCK");
+	CU_ASSERT_STRING_EQUAL(n[1], "0x80");
+	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_DELETE_MODULE, 01000, n, 8, unk, sizeof(unk)), 1);
+	CU_ASSERT_STRING_EQUAL(n[0], "O_TRUNC");
 }
 
 static void test_errno_names(void)
@@ -118,7 +124,7 @@ static struct finit_event sample(void)
 	struct finit_event ev = {
 		.sys = FINIT_SYS_FINIT_MODULE, .ts = 758225049842ULL,
 		.wall_ns = 1795824000000000001LL, .cpu = 1, .tid = 8927, .pid = 8926,
-		.comm = "mod,call", .fd = 9, .uargs = 0x7ffca0fad9c2ULL, .flags = 0xb,
+		.comm = "mod,call", .args = { 9, 0x7ffca0fad9c2ULL, 0xb },
 		.ret = -38, .origin_pid = FINIT_ORIGIN_KERNEL,
 		.origin_comm = FINIT_ORIGIN_PROCFS, .origin_ret = FINIT_ORIGIN_KERNEL,
 	};
@@ -140,6 +146,8 @@ static char *emit(enum finit_format fmt, const struct finit_event *evs, int n)
 	return out;
 }
 
+#define NO_CONTEXT "\"ppid\":null,\"uid\":null,\"gid\":null,\"exe\":null,\"cgroup\":null,\"container_id\":null"
+
 static void test_json_line(void)
 {
 	struct finit_event ev[2] = { sample(), sample() };
@@ -148,7 +156,18 @@ static void test_json_line(void)
 	ev[1].origin_ret = FINIT_ORIGIN_PENDING;
 	ev[1].pid = -1;
 	ev[1].origin_pid = FINIT_ORIGIN_NONE;
-	ev[1].param_values = "a=\"1\"";
+	ev[1].param_values = (char *)"a=\"1\"";
+	ev[1].origin_str = FINIT_ORIGIN_KERNEL;
+	ev[1].module = (char *)"loop";
+	ev[1].origin_module = FINIT_ORIGIN_KERNEL;
+	ev[1].taints = 1u << 13 | 1u << 12;
+	ev[1].has_taints = true;
+	ev[1].path = (char *)"/lib/modules/loop.ko";
+	ev[1].origin_path = FINIT_ORIGIN_PROCFS;
+	ev[1].proc = (struct finit_proc){ .valid = true, .ppid = 1, .uid = 0, .gid = 5,
+					  .exe = (char *)"/sbin/insmod",
+					  .cgroup = (char *)"/system.slice",
+					  .container_id = NULL };
 	out = emit(FINIT_FMT_JSON, ev, 2);
 	CU_ASSERT_STRING_EQUAL(out,
 		"{\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
@@ -156,35 +175,91 @@ static void test_json_line(void)
 		"\"compat\":false,\"args\":{\"fd\":9,\"param_values\":null,\"flags\":11},"
 		"\"flags_names\":[\"MODULE_INIT_IGNORE_MODVERSIONS\",\"MODULE_INIT_IGNORE_VERMAGIC\",\"0x8\"],"
 		"\"uargs_ptr\":\"0x7ffca0fad9c2\",\"ret\":-38,\"errno\":\"ENOSYS\",\"module\":null,"
-		"\"path\":null,\"origin\":{\"pid\":\"kernel\",\"tid\":\"kernel\",\"comm\":\"procfs\","
+		"\"taints\":null,\"path\":null,\"sha256\":null,\"truncated\":false," NO_CONTEXT ","
+		"\"origin\":{\"pid\":\"kernel\",\"tid\":\"kernel\",\"comm\":\"procfs\","
 		"\"args\":\"kernel\",\"param_values\":\"unavailable\",\"ret\":\"kernel\","
-		"\"module\":\"unavailable\",\"path\":\"unavailable\"}}\n"
+		"\"module\":\"unavailable\",\"path\":\"unavailable\",\"sha256\":\"unavailable\","
+		"\"context\":\"unavailable\"}}\n"
 		"{\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
 		"\"event\":\"finit_module\",\"pid\":null,\"tid\":8927,\"comm\":\"mod,call\","
 		"\"compat\":false,\"args\":{\"fd\":9,\"param_values\":\"a=\\\"1\\\"\",\"flags\":11},"
 		"\"flags_names\":[\"MODULE_INIT_IGNORE_MODVERSIONS\",\"MODULE_INIT_IGNORE_VERMAGIC\",\"0x8\"],"
-		"\"uargs_ptr\":\"0x7ffca0fad9c2\",\"ret\":null,\"errno\":null,\"module\":null,"
-		"\"path\":null,\"origin\":{\"pid\":\"unavailable\",\"tid\":\"kernel\",\"comm\":\"procfs\","
+		"\"uargs_ptr\":\"0x7ffca0fad9c2\",\"ret\":null,\"errno\":null,\"module\":\"loop\","
+		"\"taints\":\"OE\",\"path\":\"/lib/modules/loop.ko\",\"sha256\":null,\"truncated\":false,"
+		"\"ppid\":1,\"uid\":0,\"gid\":5,\"exe\":\"/sbin/insmod\",\"cgroup\":\"/system.slice\","
+		"\"container_id\":null,"
+		"\"origin\":{\"pid\":\"unavailable\",\"tid\":\"kernel\",\"comm\":\"procfs\","
 		"\"args\":\"kernel\",\"param_values\":\"kernel\",\"ret\":\"no-exit-before-shutdown\","
-		"\"module\":\"unavailable\",\"path\":\"unavailable\"}}\n");
+		"\"module\":\"kernel\",\"path\":\"procfs\",\"sha256\":\"unavailable\","
+		"\"context\":\"procfs\"}}\n");
+	free(out);
+}
+
+static void test_json_other_events(void)
+{
+	struct finit_event ev[3] = { sample(), sample(), sample() };
+	char *out;
+
+	ev[0].sys = FINIT_SYS_INIT_MODULE;
+	ev[0].args[0] = 0x7f0000001000ULL;
+	ev[0].args[1] = 4096;
+	ev[0].args[2] = 0x7ffc00000010ULL;
+	ev[0].param_values = (char *)"";
+	ev[0].origin_str = FINIT_ORIGIN_PROCFS;
+	ev[1].sys = FINIT_SYS_DELETE_MODULE;
+	ev[1].args[0] = 0x7ffc00000020ULL;
+	ev[1].args[1] = 0x880;
+	ev[1].module = (char *)"dummy";
+	ev[1].origin_module = ev[1].origin_str = FINIT_ORIGIN_KERNEL;
+	ev[1].ret = 0;
+	ev[2].sys = FINIT_EV_MODULE_FREE;
+	ev[2].module = (char *)"dummy";
+	ev[2].origin_module = FINIT_ORIGIN_KERNEL;
+	ev[2].origin_ret = FINIT_ORIGIN_NONE;
+	ev[2].compat = true;
+	out = emit(FINIT_FMT_JSON, ev, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"event\":\"init_module\",\"pid\":8926,\"tid\":8927,"
+				      "\"comm\":\"mod,call\",\"compat\":false,\"args\":{\"umod\":"
+				      "\"0x7f0000001000\",\"len\":4096,\"param_values\":\"\"},"
+				      "\"flags_names\":[],\"uargs_ptr\":\"0x7ffc00000010\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"param_values\":\"procfs\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"event\":\"delete_module\",\"pid\":8926,\"tid\":8927,"
+				      "\"comm\":\"mod,call\",\"compat\":false,\"args\":{\"name\":"
+				      "\"dummy\",\"flags\":2176},\"flags_names\":[\"O_NONBLOCK\","
+				      "\"0x80\"],\"uargs_ptr\":\"0x7ffc00000020\",\"ret\":0,"
+				      "\"errno\":null,\"module\":\"dummy\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"event\":\"module_free\",\"pid\":8926,\"tid\":8927,"
+				      "\"comm\":\"mod,call\",\"compat\":true,\"args\":{},"
+				      "\"flags_names\":[],\"uargs_ptr\":null,\"ret\":null,"
+				      "\"errno\":null,\"module\":\"dummy\""));
 	free(out);
 }
 
 static void test_text_line(void)
 {
-	struct finit_event ev[2] = { sample(), sample() };
+	struct finit_event ev[3] = { sample(), sample(), sample() };
 	char *out;
 
-	ev[1].flags = 0;
+	ev[1].args[2] = 0;
 	ev[1].ret = 0;
-	ev[1].param_values = "x=1\n";
-	out = emit(FINIT_FMT_TEXT, ev, 2);
+	ev[1].param_values = (char *)"x=1\n";
+	ev[1].module = (char *)"loop";
+	ev[1].taints = 1u << 13;
+	ev[1].has_taints = true;
+	ev[1].path = (char *)"/tmp/loop.ko";
+	ev[2].sys = FINIT_SYS_DELETE_MODULE;
+	ev[2].args[1] = 0x800;
+	ev[2].module = (char *)"loop";
+	ev[2].ret = -16;
+	out = emit(FINIT_FMT_TEXT, ev, 3);
 	CU_ASSERT_STRING_EQUAL(out,
 		"2026-11-28T00:00:00.000000001Z cpu1 mod,call[8926/8927] finit_module(fd=9, "
 		"param_values=?, flags=MODULE_INIT_IGNORE_MODVERSIONS|MODULE_INIT_IGNORE_VERMAGIC|0x8)"
 		" = -38 ENOSYS\n"
 		"2026-11-28T00:00:00.000000001Z cpu1 mod,call[8926/8927] finit_module(fd=9, "
-		"param_values=\"x=1\\n\", flags=0) = 0\n");
+		"param_values=\"x=1\\n\", flags=0) = 0 module=\"loop\" taints=E path=\"/tmp/loop.ko\"\n"
+		"2026-11-28T00:00:00.000000001Z cpu1 mod,call[8926/8927] delete_module("
+		"name=\"loop\", flags=O_NONBLOCK) = -16 EBUSY\n");
 	free(out);
 }
 
@@ -194,17 +269,19 @@ static void test_csv_rows(void)
 	char *out;
 
 	ev[1].origin_ret = FINIT_ORIGIN_DROPPED;
-	ev[1].param_values = "a, b";
+	ev[1].param_values = (char *)"a, b";
+	ev[1].truncated = true;
 	out = emit(FINIT_FMT_CSV, ev, 2);
 	CU_ASSERT_STRING_EQUAL(out,
 		"time,ts_ns,cpu,event,pid,tid,comm,compat,fd,param_values,flags,"
-		"flags_names,uargs_ptr,ret,errno,module,path\n"
+		"flags_names,uargs_ptr,ret,errno,module,taints,path,sha256,truncated,"
+		"ppid,uid,gid,exe,cgroup,container_id\n"
 		"2026-11-28T00:00:00.000000001Z,758225049842,1,finit_module,8926,8927,\"mod,call\","
 		"false,9,,11,MODULE_INIT_IGNORE_MODVERSIONS|MODULE_INIT_IGNORE_VERMAGIC|0x8,"
-		"0x7ffca0fad9c2,-38,ENOSYS,,\n"
+		"0x7ffca0fad9c2,-38,ENOSYS,,,,,false,,,,,,\n"
 		"2026-11-28T00:00:00.000000001Z,758225049842,1,finit_module,8926,8927,\"mod,call\","
 		"false,9,\"a, b\",11,MODULE_INIT_IGNORE_MODVERSIONS|MODULE_INIT_IGNORE_VERMAGIC|0x8,"
-		"0x7ffca0fad9c2,,,,\n");
+		"0x7ffca0fad9c2,,,,,,,true,,,,,,\n");
 	free(out);
 }
 
@@ -232,6 +309,8 @@ int unit_add_emit(void)
 	       !CU_add_test(s, "text and CSV escaping", test_text_and_csv_escaping) ||
 	       !CU_add_test(s, "RFC 3339 time", test_time) ||
 	       !CU_add_test(s, "JSON lines", test_json_line) ||
+	       !CU_add_test(s, "JSON of init_module, delete_module, module_free",
+			    test_json_other_events) ||
 	       !CU_add_test(s, "text lines", test_text_line) ||
 	       !CU_add_test(s, "CSV rows", test_csv_rows) ||
 	       !CU_add_test(s, "write error is reported", test_write_error);

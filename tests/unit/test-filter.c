@@ -61,8 +61,8 @@ static const char *const deb61[] = {
 static int match(const char *expr, long long fd, unsigned long long flags, int tid)
 {
 	struct tep_handle *tep = unit_tep(NULL, deb61);
-	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"));
-	struct finit_record r = { .kind = FINIT_REC_ENTER, .tid = tid,
+	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
+	struct finit_record r = { .kind = FINIT_REC_ENTER, .tid = tid, .raw = true,
 				  .args = { (unsigned long long)fd, 0x7ffc0000, flags } };
 	char err[256];
 	int ret;
@@ -90,10 +90,29 @@ static void test_user_space_eval(void)
 	CU_ASSERT_TRUE(match("fd > 2", -1, 0, 1));
 }
 
+/* the expression is on finit_module: other calls, and kernel-filtered records, pass */
+static void test_user_space_scope(void)
+{
+	struct tep_handle *tep = unit_tep(NULL, deb61);
+	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
+	struct finit_record r = { .kind = FINIT_REC_ENTER, .raw = true, .args = { 1, 2, 0 } };
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(finit_decoder_set_filter(dec, "flags & 4", err, sizeof(err)), 0);
+	CU_ASSERT_FALSE(finit_decoder_match(dec, &r));
+	r.sys = FINIT_SYS_DELETE_MODULE;
+	CU_ASSERT_TRUE(finit_decoder_match(dec, &r));
+	r.sys = FINIT_SYS_FINIT_MODULE;
+	r.raw = false;
+	CU_ASSERT_TRUE(finit_decoder_match(dec, &r));
+	finit_decoder_free(dec);
+	tep_free(tep);
+}
+
 static void test_user_space_errors(void)
 {
 	struct tep_handle *tep = unit_tep(NULL, deb61);
-	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"));
+	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
 	struct finit_record r = { .kind = FINIT_REC_ENTER };
 	char err[256];
 
@@ -116,5 +135,6 @@ int unit_add_filter(void)
 	       !CU_add_test(s, "well-formed expressions", test_syntax_ok) ||
 	       !CU_add_test(s, "malformed expressions: message and caret", test_syntax_errors) ||
 	       !CU_add_test(s, "user-space evaluation", test_user_space_eval) ||
+	       !CU_add_test(s, "user-space filter scope", test_user_space_scope) ||
 	       !CU_add_test(s, "user-space filter errors", test_user_space_errors);
 }

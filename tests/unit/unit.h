@@ -24,5 +24,6 @@ int unit_add_emit(void);
 int unit_add_config(void);
 int unit_add_filter(void);
 int unit_add_correlate(void);
+int unit_add_strings(void);
 
 #endif
