@@ -29,29 +29,29 @@ const struct finit_sysnr *finit_sysnr_lookup(const char *machine)
 	return NULL;
 }
 
-/* How each syscall appears: the syscalls events and our dynamic events. */
+/*
+ * How each syscall appears: the syscalls events, and our dynamic events
+ * (tiers.c), which keep the syscall's names for its numeric arguments.
+ */
 static const struct {
 	const char	*enter;			/* syscalls:<enter> */
 	const char	*exit;
-	const char	*args[3];		/* numeric fields, finit_record order */
+	const char	*args[3];		/* numeric fields, finit_record order,
+						 * in both kinds of event */
 	const char	*native_str;		/* 6.19+: the string in the event */
-	const char	*dyn_args[3];		/* our eprobe/kprobe event */
-	const char	*dyn_str;
+	const char	*dyn_str;		/* the string in our eprobe/kprobe */
 } syscall_events[FINIT_SYS_NR] = {
 	[FINIT_SYS_FINIT_MODULE] = {
 		"sys_enter_finit_module", "sys_exit_finit_module",
-		{ "fd", "uargs", "flags" }, "__uargs_val",
-		{ "fd", "ptr", "flags" }, "uargs",
+		{ "fd", "uargs", "flags" }, "__uargs_val", "params",
 	},
 	[FINIT_SYS_INIT_MODULE] = {
 		"sys_enter_init_module", "sys_exit_init_module",
-		{ "umod", "len", "uargs" }, "__uargs_val",
-		{ "umod", "len", "ptr" }, "uargs",
+		{ "umod", "len", "uargs" }, "__uargs_val", "params",
 	},
 	[FINIT_SYS_DELETE_MODULE] = {
 		"sys_enter_delete_module", "sys_exit_delete_module",
-		{ "name_user", "flags", NULL }, "__name_user_val",
-		{ "ptr", "flags", NULL }, "name",
+		{ "name_user", "flags", NULL }, "__name_user_val", "name",
 	},
 };
 
@@ -205,7 +205,7 @@ static void classify(struct finit_decoder *dec, struct tep_event *ev, const char
 			}
 		} else if (dyn_group && !strcmp(ev->system, dyn_group) &&
 			   !strcmp(ev->name, finit_syscall_name(sys))) {
-			add_enter(dec, ev, sys, syscall_events[sys].dyn_args,
+			add_enter(dec, ev, sys, syscall_events[sys].args,
 				  syscall_events[sys].dyn_str, false);
 		}
 	}
