@@ -25,7 +25,7 @@ OBJS      := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN  := $(BUILD)/unit-tests
-HELPERS   := $(BUILD)/modcall
+HELPERS   := $(BUILD)/modcall $(BUILD)/modcall32
 
 .PHONY: all check run asan vmtest deps unit live clean
 
@@ -47,6 +47,11 @@ $(BUILD)/modcall: tests/helpers/modcall.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+# The same helper as a 32-bit program: a compat caller (gcc-multilib).
+$(BUILD)/modcall32: tests/helpers/modcall.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 deps:
 	@tests/install-deps.sh
 
@@ -54,7 +59,7 @@ unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
 live: $(BIN) $(HELPERS)
-	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall tests/live/run.sh
+	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 tests/live/run.sh
 
 # Sanitizer build: a separate tree, so the normal objects stay as they are.
 asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
@@ -66,7 +71,7 @@ asan:
 		SANFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all' unit live
 
 vmtest: $(BIN) $(HELPERS)
-	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall tests/vm/run.sh
+	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 tests/vm/run.sh
 
 check: deps
 	$(MAKE) --no-print-directory all $(HELPERS)

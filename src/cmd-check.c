@@ -12,6 +12,7 @@
 #include "emit.h"
 #include "finit.h"
 #include "session.h"
+#include "tiers.h"
 
 static void usage(FILE *f)
 {
@@ -41,6 +42,7 @@ static void print_check(const struct finit_probe *p, enum finit_format fmt)
 	};
 	struct finit_buf b = { 0 };
 	size_t n = sizeof(items) / sizeof(items[0]);
+	enum finit_tier tier = finit_tier_choose(p);
 
 	if (fmt == FINIT_FMT_JSON) {
 		finit_buf_printf(&b, "{\"tracefs\":");
@@ -55,10 +57,12 @@ static void print_check(const struct finit_probe *p, enum finit_format fmt)
 			finit_buf_printf(&b, "%s\"%s\":%s", i ? "," : "", items[i].key,
 					 items[i].value ? "true" : "false");
 		finit_buf_printf(&b, "},\"dynamic_events\":%s,\"eprobe\":%s,\"kprobe\":%s,"
-				 "\"uargs_field\":%s,\"btf\":%s,\"capture_path\":\"%s\"}\n",
+				 "\"uargs_field\":%s,\"btf\":%s,\"capture_path\":\"%s\","
+				 "\"string_tier\":%d,\"string_tier_name\":\"%s\"}\n",
 				 p->dynamic_events ? "true" : "false", p->eprobe ? "true" : "false",
 				 p->kprobe ? "true" : "false", p->uargs_field ? "true" : "false",
-				 p->btf ? "true" : "false", finit_path_name(p->path));
+				 p->btf ? "true" : "false", finit_path_name(p->path), tier,
+				 finit_tier_name(tier));
 	} else {
 		finit_buf_printf(&b, "tracefs:        %s%s\n", p->tracing_dir,
 				 p->mounted_by_us ? " (mounted by us)" : "");
@@ -75,6 +79,7 @@ static void print_check(const struct finit_probe *p, enum finit_format fmt)
 		finit_buf_printf(&b, "  %-34s %s  (information only: never needed)\n", "BTF",
 				 p->btf ? "yes" : "no");
 		finit_buf_printf(&b, "capture path:   %s\n", finit_path_name(p->path));
+		finit_buf_printf(&b, "string tier:    %d (%s)\n", tier, finit_tier_name(tier));
 	}
 	if (b.data)
 		fputs(b.data, stdout);

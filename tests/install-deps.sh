@@ -3,7 +3,7 @@
 # Installs only what is missing; needs root when something is missing.
 set -eu
 
-PKGS="gcc make pkg-config libc6-dev
+PKGS="gcc make pkg-config libc6-dev gcc-multilib
 libtracefs-dev libtraceevent-dev libinih-dev libtracecmd-dev libcunit1-dev
 trace-cmd python3 kmod cpio xz-utils busybox-static qemu-system-x86 qemu-utils"
 
