@@ -19,6 +19,7 @@
 #include "decode.h"
 #include "emit.h"
 #include "finit.h"
+#include "pipeline.h"
 #include "session.h"
 #include "stream.h"
 #include "tiers.h"
@@ -27,12 +28,9 @@
 
 struct watch {
 	struct finit_session	s;
-	struct finit_decoder	*dec;
-	struct finit_context	*ctx;
-	struct finit_correlator	*corr;
+	struct finit_pipeline	p;
 	struct finit_emitter	*em;
 	int			out_errno;	/* first output error */
-	bool			hash;
 };
 
 static void usage(FILE *f)
@@ -74,36 +72,15 @@ static void on_round(void *arg)
 {
 	struct watch *w = arg;
 
-	finit_context_expire(w->ctx);
+	finit_context_expire(w->p.ctx);
 }
 
-/* on_record - decode, filter, add context, correlate */
+/* on_record - every record of the stream goes down the shared pipeline */
 static int on_record(struct tep_record *rec, void *arg)
 {
 	struct watch *w = arg;
-	struct finit_record r;
-	struct finit_event ev;
 
-	if (!finit_decoder_decode(w->dec, rec, &r))
-		return 0;
-	switch (r.kind) {
-	case FINIT_REC_EXIT:
-		return finit_correlate_exit(w->corr, &r);
-	case FINIT_REC_MODULE_LOAD:
-		return finit_correlate_module(w->corr, &r);
-	case FINIT_REC_MODULE_FREE:
-	case FINIT_REC_ENTER:
-		break;
-	}
-	if (!finit_decoder_match(w->dec, &r))
-		return 0;
-	finit_event_init(&ev, &r, w->s.clock_offset_ns);
-	finit_context_fill(w->ctx, &ev);
-	finit_context_procfs(&ev, w->hash);
-	if (r.kind == FINIT_REC_MODULE_FREE)
-		return finit_correlate_done(w->corr, &ev);
-	finit_context_strings(&ev, &r, true);
-	return finit_correlate_enter(w->corr, &ev);
+	return finit_pipeline_record(&w->p, rec);
 }
 
 /* summary - events and lost events per CPU, from kbuffer and per_cpu/cpuN/stats */
@@ -112,7 +89,7 @@ static int summary(struct watch *w, struct finit_stream *st)
 	struct finit_corr_stats cs;
 	unsigned long long lost_total = 0;
 
-	finit_correlate_stats(w->corr, &cs);
+	finit_correlate_stats(w->p.corr, &cs);
 	fprintf(stderr, "finit-ftrace: %llu event(s), %llu record(s) read",
 		cs.emitted, finit_stream_records(st));
 	if (cs.unfinished)
@@ -236,17 +213,18 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 					       cfg->output, strerror(errno));
 		}
 	}
-	ret = finit_session_open(&w.s, cfg, &w.dec, err, sizeof(err));
+	ret = finit_session_open(&w.s, cfg, &w.p.dec, err, sizeof(err));
 	if (ret != FINIT_EXIT_OK) {
 		finit_cli_error(ret, "%s", err);
 		goto out_file;
 	}
 	ret = FINIT_EXIT_FAIL;
-	w.hash = cfg->hash;
-	w.ctx = finit_context_alloc(w.s.record_tgid);
+	w.p.hash = cfg->hash;
+	w.p.clock_offset_ns = w.s.clock_offset_ns;
+	w.p.ctx = finit_context_alloc(w.s.record_tgid);
 	w.em = finit_emit_open(cfg->format, out);
-	w.corr = finit_correlate_alloc(MAX_PENDING, on_event, &w);
-	if (!w.ctx || !w.em || !w.corr) {
+	w.p.corr = finit_correlate_alloc(MAX_PENDING, on_event, &w);
+	if (!w.p.ctx || !w.em || !w.p.corr) {
 		finit_cli_error(ret, "out of memory");
 		goto out_session;
 	}
@@ -270,11 +248,11 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 		finit_cli_error(ret, "reading trace_pipe_raw of %s: %s", w.s.name, strerror(errno));
 	finit_session_stop(&w.s);
 	if (!w.out_errno) {
-		finit_context_expire(w.ctx);
+		finit_context_expire(w.p.ctx);
 		if (finit_stream_drain(st, on_record, &w) < 0 && !w.out_errno)
 			finit_cli_error(ret, "draining %s: %s", w.s.name, strerror(errno));
 		if (!w.out_errno)
-			finit_correlate_flush(w.corr);
+			finit_correlate_flush(w.p.corr);
 	}
 	summary(&w, st);
 	if (w.out_errno && w.out_errno != EPIPE)
@@ -287,10 +265,10 @@ out_stream:
 out_session:
 	if (finit_session_close(&w.s) < 0)
 		ret = FINIT_EXIT_FAIL;
-	finit_decoder_free(w.dec);
-	finit_correlate_free(w.corr);
+	finit_decoder_free(w.p.dec);
+	finit_correlate_free(w.p.corr);
 	finit_emit_close(w.em);
-	finit_context_free(w.ctx);
+	finit_context_free(w.p.ctx);
 out_file:
 	if (out != stdout)
 		fclose(out);

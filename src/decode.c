@@ -281,6 +281,8 @@ static const char *read_str(struct tep_format_field *f, const struct tep_record 
 		if (f->flags & TEP_FIELD_IS_RELATIVE)
 			off += f->offset + f->size;
 	}
+	if (!len && (f->flags & TEP_FIELD_IS_DYNAMIC))
+		return "";	/* an empty user string is stored without its NUL */
 	if (!len || off + len > (unsigned int)rec->size || !memchr(data + off, '\0', len))
 		return NULL;
 	return data + off;

@@ -212,6 +212,11 @@ static void test_eprobe_and_fault(void)
 	rec.size = data_loc(d, 24, 36, "(fault)");
 	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &rec, &r), 1);
 	CU_ASSERT_EQUAL(r.str_state, FINIT_STR_FAULT);
+	/* the kernel stores an empty user string with length 0 */
+	put(d + 24, 36, 4);
+	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &rec, &r), 1);
+	CU_ASSERT_EQUAL(r.str_state, FINIT_STR_OK);
+	CU_ASSERT_STRING_EQUAL(r.str, "");
 	done(tep, dec);
 }
 

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pipeline.h - one tep_record from any source (live stream or trace.dat)
+ * through the decoder, the user-space filter, context, strings and the
+ * correlator. watch and report share it.
+ */
+#ifndef FINIT_PIPELINE_H
+#define FINIT_PIPELINE_H
+
+#include <stdbool.h>
+
+struct tep_record;
+struct finit_decoder;
+struct finit_context;
+struct finit_correlator;
+
+struct finit_pipeline {
+	struct finit_decoder	*dec;
+	struct finit_context	*ctx;		/* NULL offline: no /proc */
+	struct finit_correlator	*corr;
+	long long		clock_offset_ns;
+	bool			hash;
+};
+
+/* finit_pipeline_record - handle one record; negative when the output failed */
+int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec);
+
+#endif

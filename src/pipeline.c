@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pipeline.c - the one path every record takes, live or offline.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "context.h"
+#include "correlate.h"
+#include "decode.h"
+#include "pipeline.h"
+
+int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
+{
+	struct finit_record r;
+	struct finit_event ev;
+	bool live = p->ctx != NULL;
+
+	if (!finit_decoder_decode(p->dec, rec, &r))
+		return 0;
+	switch (r.kind) {
+	case FINIT_REC_EXIT:
+		return finit_correlate_exit(p->corr, &r);
+	case FINIT_REC_MODULE_LOAD:
+		return finit_correlate_module(p->corr, &r);
+	case FINIT_REC_MODULE_FREE:
+	case FINIT_REC_ENTER:
+		break;
+	}
+	if (!finit_decoder_match(p->dec, &r))
+		return 0;
+	finit_event_init(&ev, &r, p->clock_offset_ns);
+	if (live) {
+		finit_context_fill(p->ctx, &ev);
+		finit_context_procfs(&ev, p->hash);
+	} else {
+		ev.origin_path = FINIT_ORIGIN_OFFLINE;
+	}
+	if (r.kind == FINIT_REC_MODULE_FREE) {
+		ev.module = strdup(r.str);
+		ev.origin_module = ev.module ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE;
+		return finit_correlate_done(p->corr, &ev);
+	}
+	finit_context_strings(&ev, &r, live);
+	return finit_correlate_enter(p->corr, &ev);
+}

@@ -1,0 +1,213 @@
+#!/bin/sh
+# guest-init.sh - /init of the VM test: mount, run the finit_module scenario under finit-ftrace and trace-cmd, write /out, power off.
+#
+# Runs as PID 1 in the busybox initramfs built by mkinitramfs.sh. Results go to
+# /out (virtio-9p, host tests/vm/out/); check.py judges them on the host. The
+# step names here and SCENARIO/FILTER_SCENARIO in check.py must match: every
+# step writes its name to /out/steps.log and check.py compares the lists.
+# "VMTEST: ..." lines on the console mark progress; "VMTEST-FAIL" a fatal
+# guest-side problem (the host then fails and prints the console log).
+# Under set -e an unexpected failure runs the EXIT trap: message, power off.
+set -eu
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
+export HOME=/root TERM=dumb
+umask 022
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null || true
+exec </dev/console >/dev/console 2>&1
+mount -t tmpfs tmpfs /tmp
+mount -t tracefs tracefs /sys/kernel/tracing
+
+# shellcheck source=/dev/null
+. /etc/vm.env
+T=/sys/kernel/tracing
+M=/lib/modules/$KVER/kernel
+FINIT=/bin/finit-ftrace
+MODCALL=/bin/modcall
+
+say() { echo "VMTEST: $*"; }
+halt() {
+	sync
+	umount /out 2>/dev/null || true
+	poweroff -f
+	sleep 5
+	echo o > /proc/sysrq-trigger
+}
+fatal() {
+	trap - EXIT
+	echo "VMTEST-FAIL: $*"
+	echo "$*" > /out/fatal 2>/dev/null || true
+	halt
+}
+trap 'fatal "guest-init.sh exited early (a command failed under set -e)"' EXIT
+
+# No usermode modprobe: the kernel must not load anything behind our back,
+# so that every finit_module call in the trace is one the scenario made.
+echo /sbin/vmtest-no-modprobe > /proc/sys/kernel/modprobe
+
+say "kernel $(uname -r), preloading 9p"
+while read -r m; do
+	insmod "$m" || fatal "insmod $m failed"
+done < /etc/vm-preload
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /out ||
+	fatal "cannot mount 9p tag 'out' on /out"
+touch /out/.probe 2>/dev/null || fatal "/out not writable"
+rm -f /out/.probe
+rm -f /out/status
+uname -r > /out/uname
+
+# --- helpers ---------------------------------------------------------------
+
+step() { echo "$1" >> /out/steps.log; }
+
+# mc STEP ARGS... - modcall ARGS, its JSON line(s) appended to calls.jsonl
+mc() {
+	step "$1"
+	shift
+	$MODCALL "$@" >> /out/calls.jsonl || fatal "modcall $* exited $?"
+}
+
+# bb STEP APPLET ARGS... - a busybox applet run by its path (so comm is the
+# applet's name, e.g. "insmod"); its pid and exit status go to busybox.jsonl
+bb() {
+	_s=$1 _a=$2
+	shift 2
+	step "$_s"
+	"/sbin/$_a" "$@" &
+	_p=$!
+	_rc=0
+	wait $_p || _rc=$?
+	echo "{\"step\":\"$_s\",\"applet\":\"$_a\",\"pid\":$_p,\"rc\":$_rc}" >> /out/busybox.jsonl
+}
+
+# wait_for SECONDS CMD... - poll CMD every 0.1 s until it succeeds
+wait_for() {
+	_left=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		_left=$((_left - 1))
+		[ $_left -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+armed() { grep -q '^finit-ftrace: armed' "$1" 2>/dev/null; }
+armed_or_gone() { armed "$1" || gone "$2"; }
+
+# stop_pid PID NAME - SIGINT; after 30 s a note in /out/NAME.hung and SIGKILL
+stop_pid() {
+	kill -INT "$1" 2>/dev/null || true
+	if ! wait_for 30 gone "$1"; then
+		say "$2 did not exit within 30 s of SIGINT; killing it"
+		echo "no exit within 30 s of SIGINT" > "/out/$2.hung"
+		kill -KILL "$1" 2>/dev/null || true
+	fi
+}
+
+# drive NAME STEPS - background half of a watch phase: wait until the tool
+# (pid in /tmp/NAME.pid) is armed, run STEPS, stop the tool with SIGINT
+drive() {
+	trap - EXIT
+	wait_for 10 test -s "/tmp/$1.pid" || { echo "no pid file" > "/out/$1.not-armed"; exit 0; }
+	_w=$(cat "/tmp/$1.pid")
+	if ! wait_for 60 armed_or_gone "/out/$1.stderr" "$_w" || ! armed "/out/$1.stderr"; then
+		say "$1: finit-ftrace never printed 'finit-ftrace: armed'; stderr:"
+		cat "/out/$1.stderr" || true
+		echo "never armed" > "/out/$1.not-armed"
+		alive "$_w" && stop_pid "$_w" "$1"
+		exit 0
+	fi
+	ls $T/instances > "/out/$1.instances-armed.txt"
+	cat $T/dynamic_events > "/out/$1.dynamic_events-armed.txt"
+	$2
+	sleep 1
+	stop_pid "$_w" "$1"
+}
+
+# watch_phase NAME STEPS [WATCH ARGS...] - finit-ftrace watch -o /out/NAME.jsonl
+# in the foreground, so that SIGINT has its default disposition as when run
+# from a terminal (a background job of a non-interactive shell would inherit
+# it ignored), while drive runs STEPS in the background.
+watch_phase() {
+	_n=$1 _steps=$2
+	shift 2
+	rm -f "/tmp/$_n.pid"
+	: > "/out/$_n.stderr"
+	drive "$_n" "$_steps" &
+	_d=$!
+	_rc=0
+	sh -c 'echo $$ > "$0"; exec "$@"' "/tmp/$_n.pid" \
+		$FINIT watch --format json -o "/out/$_n.jsonl" "$@" \
+		> "/out/$_n.stdout" 2>> "/out/$_n.stderr" || _rc=$?
+	echo $_rc > "/out/$_n.rc"
+	wait $_d || true
+}
+
+# --- the scenario ----------------------------------------------------------
+
+# phase 1: every kind of call; finit-ftrace and trace-cmd both watch
+phase1_steps() {
+	bb insmod-loop insmod "$M"/drivers/block/loop.ko max_loop=4 max_part=2
+	mc brd-params-spaces finit "$M"/drivers/block/brd.ko "rd_nr=1 rd_size=1024 max_part=1" 0
+	mc tun-empty-params finit "$M"/drivers/net/tun.ko "" 0
+	mc tun-again-eexist finit "$M"/drivers/net/tun.ko "" 0 --fd 9
+	mc dummy-flags-8-einval finit "$M"/drivers/net/dummy.ko "" 8
+	mc nlmon-flags-3 finit "$M"/drivers/net/nlmon.ko "" 3
+	mc veth-xz-compressed-flag finit "$M"/drivers/net/veth.ko.xz "" 4
+	bb insmod-veth-xz insmod "$M"/drivers/net/veth.ko.xz
+	bb rmmod-brd rmmod brd
+	mc brd-reload finit "$M"/drivers/block/brd.ko "rd_nr=2" 0
+	mc closed-fd-ebadf finit - "" 0 --fd 42
+	mc tun-repeat-2 finit "$M"/drivers/net/tun.ko "x=\"a b\" y" 0 --repeat 2
+}
+
+# phase 2: a kernel filter keeps only flags == 8
+filter_steps() {
+	mc f-dummy-flags-8 finit "$M"/drivers/net/dummy.ko "" 8
+	mc f-tun-eexist finit "$M"/drivers/net/tun.ko "" 0
+	mc f-closed-fd-flags-8 finit - "p=1" 8 --fd 42
+	bb f-insmod-ifb insmod "$M"/drivers/net/ifb.ko numifbs=0
+	mc f-flags-9 finit - "" 9 --fd 42
+}
+
+# what init_module gets when busybox insmod falls back on the .ko.xz
+xzcat "$M"/drivers/net/veth.ko.xz | wc -c > /out/veth.ko.len
+
+say "finit-ftrace check"
+rc=0
+$FINIT check --format json > /out/check.json 2> /out/check.stderr || rc=$?
+echo $rc > /out/check.rc
+
+say "phase 1"
+trace-cmd record -e syscalls:sys_enter_finit_module -e syscalls:sys_exit_finit_module \
+	-o /tmp/tc.dat > /out/tc.stdout 2>&1 &
+TPID=$!
+tc_on() { grep -q 1 $T/events/syscalls/sys_exit_finit_module/enable && grep -q 1 $T/tracing_on; }
+wait_for 60 tc_on || fatal "trace-cmd record did not enable its events within 60 s"
+sleep 1 # margin for its per-cpu recorders
+watch_phase watch phase1_steps
+stop_pid $TPID tc
+rc=0
+wait $TPID || rc=$?
+echo $rc > /out/tc.rc
+cp /tmp/tc.dat /out/tc.dat || say "trace-cmd left no data"
+
+say "phase 2"
+echo "--- filter" >> /out/steps.log
+watch_phase filter filter_steps -f 'flags == 8'
+
+# leftovers: nothing of finit-ftrace may remain in tracefs
+ls $T/instances > /out/instances.txt
+cat $T/dynamic_events > /out/dynamic_events.txt
+lsmod > /out/lsmod.txt
+dmesg > /out/dmesg.txt
+echo "done" > /out/status
+say "done"
+trap - EXIT
+halt

@@ -1,0 +1,123 @@
+#!/bin/sh
+# mkinitramfs.sh - build the VM test's busybox initramfs (cpio newc + gzip) from a stock kernel tree and the binaries under test.
+#
+# Usage: mkinitramfs.sh KVER KROOT FINIT MODCALL GUEST_INIT OUT.cpio.gz
+#   KROOT      unpacked kernel package (KROOT/lib/modules/KVER/...)
+#   FINIT      the finit-ftrace binary (dynamic: its libs and loader are copied)
+#   MODCALL    the static modcall helper
+#   GUEST_INIT script that becomes /init
+set -eu
+
+[ $# -eq 6 ] || { echo "usage: mkinitramfs.sh KVER KROOT FINIT MODCALL GUEST_INIT OUT" >&2; exit 2; }
+KVER=$1 KROOT=$2 FINIT=$3 MODCALL=$4 GUEST_INIT=$5 OUT=$6
+
+die() { echo "mkinitramfs: FAIL: $*" >&2; exit 1; }
+# abspath P - P made absolute (its directory must exist)
+abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+KROOT=$(abspath "$KROOT") FINIT=$(abspath "$FINIT") MODCALL=$(abspath "$MODCALL")
+GUEST_INIT=$(abspath "$GUEST_INIT")
+mkdir -p "$(dirname "$OUT")"
+OUT=$(abspath "$OUT")
+
+MODDIR=$KROOT/lib/modules/$KVER
+DEP=$MODDIR/modules.dep
+[ -f "$DEP" ] || die "no $DEP (run depmod -b)"
+
+# Modules the scenario loads; each must have no dependencies.
+SCENARIO_MODS="kernel/drivers/block/loop.ko kernel/drivers/block/brd.ko
+kernel/drivers/net/tun.ko kernel/drivers/net/dummy.ko kernel/drivers/net/nlmon.ko
+kernel/drivers/net/ifb.ko kernel/drivers/net/veth.ko"
+# Shipped only as .ko.xz (xz -k --check=crc32), to exercise compressed loads.
+XZ_MODS="kernel/drivers/net/veth.ko"
+# What /out needs (9p over virtio-pci); load order is derived from modules.dep.
+PRELOAD_TARGETS="kernel/drivers/virtio/virtio_pci.ko kernel/net/9p/9pnet_virtio.ko kernel/fs/9p/9p.ko"
+
+BUSYBOX=$(command -v busybox || true)
+[ -n "$BUSYBOX" ] || die "busybox not found (apt-get install busybox-static)"
+TRACECMD=$(command -v trace-cmd || true)
+[ -n "$TRACECMD" ] || die "trace-cmd not found (apt-get install trace-cmd)"
+command -v cpio >/dev/null || die "cpio not found"
+command -v xz >/dev/null || die "xz not found (apt-get install xz-utils)"
+[ -x "$FINIT" ] || die "FINIT=$FINIT is not an executable"
+[ -x "$MODCALL" ] || die "MODCALL=$MODCALL is not an executable (make build/modcall)"
+[ -f "$GUEST_INIT" ] || die "no $GUEST_INIT"
+if ldd "$BUSYBOX" >/dev/null 2>&1; then
+	die "$BUSYBOX is dynamically linked; install busybox-static"
+fi
+
+ROOT=$(mktemp -d "${TMPDIR:-/tmp}/vmtest-initramfs.XXXXXX")
+trap 'rm -rf "$ROOT"' EXIT INT TERM
+cd "$ROOT"
+mkdir -p bin sbin usr/bin usr/sbin etc proc sys dev tmp out run root \
+	"lib/modules/$KVER" lib64 lib/x86_64-linux-gnu
+
+# busybox; /init makes the applet links with `busybox --install -s` first
+# thing (one fork per link here would cost seconds)
+cp "$BUSYBOX" bin/busybox
+ln -s busybox bin/sh
+
+# copy_with_libs BIN DEST - install BIN at DEST plus every library ldd names
+copy_with_libs() {
+	cp -L "$1" "$ROOT/$2"
+	chmod 755 "$ROOT/$2"
+	if ! ldd "$1" >/dev/null 2>&1; then
+		return 0 # static
+	fi
+	ldd "$1" | awk '/=> \//{print $3} /^[ \t]*\//{print $1}' | while read -r lib; do
+		[ -f "$ROOT$lib" ] && continue
+		mkdir -p "$ROOT$(dirname "$lib")"
+		cp -L "$lib" "$ROOT$lib"
+	done
+	if ldd "$1" | grep -q 'not found'; then
+		ldd "$1" >&2
+		die "$1: missing shared libraries"
+	fi
+}
+copy_with_libs "$FINIT" bin/finit-ftrace
+copy_with_libs "$MODCALL" bin/modcall
+copy_with_libs "$TRACECMD" usr/bin/trace-cmd
+
+# deps_of MOD - dependencies of MOD (relative path) as modules.dep lists them
+deps_of() {
+	awk -v m="$1:" '$1 == m { for (i = 2; i <= NF; i++) print $i; found = 1 }
+		END { exit !found }' "$DEP" || die "$1 not in modules.dep"
+}
+
+for m in $SCENARIO_MODS; do
+	d=$(deps_of "$m")
+	[ -z "$d" ] || die "$m has dependencies ($d); pick a module without any"
+	mkdir -p "lib/modules/$KVER/$(dirname "$m")"
+	cp "$MODDIR/$m" "lib/modules/$KVER/$m"
+done
+for m in $XZ_MODS; do
+	xz -k --check=crc32 -f "lib/modules/$KVER/$m"
+	rm -f "lib/modules/$KVER/$m"
+done
+
+# Preload order: modules.dep lists a module's deps so that loading them
+# right to left, then the module, works (this is what modprobe does).
+: > etc/vm-preload
+for t in $PRELOAD_TARGETS; do
+	d=$(deps_of "$t")
+	for m in $(echo "$d" | awk 'NF { a[++n] = $0 } END { for (i = n; i > 0; i--) print a[i] }') "$t"; do
+		grep -qx "/lib/modules/$KVER/$m" etc/vm-preload && continue
+		mkdir -p "lib/modules/$KVER/$(dirname "$m")"
+		cp "$MODDIR/$m" "lib/modules/$KVER/$m"
+		echo "/lib/modules/$KVER/$m" >> etc/vm-preload
+	done
+done
+
+cat > etc/vm.env <<ENV
+KVER=$KVER
+ENV
+cp "$GUEST_INIT" init
+chmod 755 init
+# /dev/console lets the kernel hand /init its stdio; /init also mounts devtmpfs.
+if [ "$(id -u)" = 0 ]; then
+	mknod -m 600 dev/console c 5 1
+	mknod -m 666 dev/null c 1 3
+fi
+
+cd "$ROOT"
+find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1 > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"

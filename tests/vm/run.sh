@@ -1,0 +1,89 @@
+#!/bin/sh
+# run.sh - stock-kernel VM test: boot Debian's 6.1 kernel under qemu TCG, run the finit_module scenario, check the results.
+#
+# Run from the project root (make vmtest does):
+#   FINIT=./finit-ftrace MODCALL=build/modcall tests/vm/run.sh
+# Environment:
+#   FINIT, MODCALL   binaries under test (required)
+#   VMTEST_TIMEOUT   seconds the guest may run (default 240)
+#   VMTEST_CACHE     download/build cache (default tests/vm/cache)
+#   VMTEST_OUT       results (default tests/vm/out)
+# Never skips: a missing qemu, kernel package or tool is a failure.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+FINIT=${FINIT:?set FINIT to the finit-ftrace binary}
+MODCALL=${MODCALL:?set MODCALL to the modcall helper}
+TIMEOUT=${VMTEST_TIMEOUT:-240}
+CACHE=${VMTEST_CACHE:-$HERE/cache}
+OUT=${VMTEST_OUT:-$HERE/out}
+
+START=$(date +%s)
+fail() { echo "vmtest: FAIL: $*" >&2; exit 1; }
+log() { echo "vmtest: $* [$(($(date +%s) - START))s]"; }
+
+# show_console - the guest's serial log, for any failure after boot
+show_console() {
+	echo "----- guest console ($OUT/console.log) -----" >&2
+	cat "$OUT/console.log" >&2 2>/dev/null || echo "(no console log)" >&2
+	echo "----- end of guest console -----" >&2
+}
+
+for tool in qemu-system-x86_64 timeout cpio gzip xz python3 trace-cmd busybox ldd dpkg-deb apt-get depmod; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		fail "'$tool' not found; run 'make deps' (tests/install-deps.sh) as root"
+done
+[ -x "$FINIT" ] || fail "FINIT=$FINIT is not an executable (run make)"
+[ -x "$MODCALL" ] || fail "MODCALL=$MODCALL is not an executable (make build/modcall)"
+
+mkdir -p "$CACHE"
+kinfo=$("$HERE/fetch-kernel.sh" "$CACHE") || fail "could not get a Debian 6.1 kernel (see above)"
+KVER=${kinfo%% *} KROOT=${kinfo#* }
+VMLINUZ=$KROOT/boot/vmlinuz-$KVER
+log "kernel $KVER"
+
+INITRD=$CACHE/initramfs-$KVER.cpio.gz
+"$HERE/mkinitramfs.sh" "$KVER" "$KROOT" "$FINIT" "$MODCALL" "$HERE/guest-init.sh" "$INITRD" ||
+	fail "building the initramfs failed"
+log "initramfs $(du -k "$INITRD" | cut -f1) KiB"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+log "booting (qemu TCG, timeout ${TIMEOUT}s)"
+rc=0
+timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	-accel tcg -m 1024 -smp 2 \
+	-nodefaults -no-user-config -display none -monitor none \
+	-serial "file:$OUT/console.log" \
+	-kernel "$VMLINUZ" -initrd "$INITRD" \
+	-append "console=ttyS0 quiet panic=-1" \
+	-no-reboot \
+	-virtfs "local,path=$OUT,mount_tag=out,security_model=none,id=out" \
+	</dev/null >"$OUT/qemu.log" 2>&1 || rc=$?
+log "guest stopped (qemu exit $rc)"
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	show_console
+	cat "$OUT/qemu.log" >&2
+	fail "guest did not power off within ${TIMEOUT}s"
+fi
+if [ "$rc" != 0 ]; then
+	show_console
+	cat "$OUT/qemu.log" >&2
+	fail "qemu exited with status $rc"
+fi
+if [ -f "$OUT/fatal" ] || [ "$(cat "$OUT/status" 2>/dev/null)" != "done" ]; then
+	show_console
+	fail "guest did not finish the scenario: $(cat "$OUT/fatal" 2>/dev/null || echo 'no status file')"
+fi
+
+# The reference: trace-cmd's own reading of what it recorded in the guest.
+if [ -s "$OUT/tc.dat" ]; then
+	trace-cmd report -R -i "$OUT/tc.dat" >"$OUT/tc.txt" 2>"$OUT/tc-report.stderr" ||
+		{ cat "$OUT/tc-report.stderr" >&2; fail "trace-cmd report failed on $OUT/tc.dat"; }
+fi
+
+if ! python3 "$HERE/check.py" "$OUT"; then
+	show_console
+	fail "assertions failed (results in $OUT)"
+fi
+log "PASS"
