@@ -25,4 +25,22 @@ int finit_cli_error(int code, const char *fmt, ...) __attribute__((format(printf
 int finit_cli_set(struct finit_config *cfg, const char *option, const char *section,
 		  const char *key, const char *value);
 
+/* The capture options watch and record share: getopt entries and help. */
+#define FINIT_CLI_CAPTURE_SHORT	"f:e:Hb:t:p:"
+#define FINIT_CLI_CAPTURE_OPTIONS					\
+	{ "filter",      required_argument, NULL, 'f' },		\
+	{ "events",      required_argument, NULL, 'e' },		\
+	{ "hash",        no_argument,       NULL, 'H' },		\
+	{ "buffer-size", required_argument, NULL, 'b' },		\
+	{ "tracefs",     required_argument, NULL, 't' },		\
+	{ "prefix",      required_argument, NULL, 'p' }
+
+extern const char finit_cli_capture_help[];
+
+/*
+ * finit_cli_capture_option - apply capture option @c; returns 1 if it was
+ * one (with *ret set to 0 or an exit code), 0 if not.
+ */
+int finit_cli_capture_option(struct finit_config *cfg, int c, const char *arg, int *ret);
+
 #endif

@@ -17,23 +17,34 @@ struct finit_stream;
 /* Called for each record; a negative return stops the stream. */
 typedef int (*finit_record_cb)(struct tep_record *rec, void *ctx);
 
-/* Called once per read round, before its records (may be NULL). */
-typedef void (*finit_round_cb)(void *ctx);
+/*
+ * Called once per wake-up (a read round, or the timeout), before its
+ * records (may be NULL). A nonzero return stops the stream.
+ */
+typedef int (*finit_round_cb)(void *ctx);
+
+/* Called for each raw sub-buffer as read, before its records are delivered. */
+typedef int (*finit_page_cb)(int cpu, const void *page, size_t len, void *ctx);
 
 /* finit_stream_open - open every CPU's trace_pipe_raw of @inst, non-blocking */
 struct finit_stream *finit_stream_open(struct tracefs_instance *inst,
 				       struct tep_handle *tep, int ncpus,
 				       int subbuf_size, char *err, size_t errlen);
 
+/* finit_stream_set_page_cb - also hand every raw sub-buffer to @cb (record) */
+void finit_stream_set_page_cb(struct finit_stream *st, finit_page_cb cb);
+
 /*
  * finit_stream_run - poll the CPUs and @sigfd (a signalfd) together and
- * deliver records until a signal arrives (returns its number), the callback
- * stops (returns 0), or an error (returns -1 with errno).
+ * deliver records until a signal arrives (returns its number), a callback
+ * stops (returns 0), or an error (returns -1 with errno). With
+ * @timeout_ms >= 0, @round is also called after that long without data.
  */
-int finit_stream_run(struct finit_stream *st, int sigfd, finit_round_cb round,
-		     finit_record_cb cb, void *ctx);
+int finit_stream_run(struct finit_stream *st, int sigfd, int timeout_ms,
+		     finit_round_cb round, finit_record_cb cb, void *ctx);
 
 /* finit_stream_drain - deliver what is left in the buffers; 0 or -1 */
+/* (pages go to the page callback too) */
 int finit_stream_drain(struct finit_stream *st, finit_record_cb cb, void *ctx);
 
 /*

@@ -4,7 +4,6 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,28 +16,6 @@ static const struct finit_cmd commands[] = {
 	{ "check",   finit_cmd_check,   "report what this kernel offers and the capture path" },
 	{ "cleanup", finit_cmd_cleanup, "remove stale tracefs instances left by dead runs" },
 };
-
-int finit_cli_error(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("finit-ftrace: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
-}
-
-int finit_cli_set(struct finit_config *cfg, const char *option, const char *section,
-		  const char *key, const char *value)
-{
-	char err[512];
-
-	if (!finit_config_set(cfg, section, key, value, err, sizeof(err)))
-		return 0;
-	return finit_cli_error(FINIT_EXIT_USAGE, "%s: %s", option, err);
-}
 
 static void usage(FILE *f)
 {

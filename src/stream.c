@@ -41,7 +41,13 @@ struct finit_stream {
 	int			subbuf_size;
 	struct cpu_buf		*cpus;
 	unsigned long long	records;
+	finit_page_cb		page_cb;
 };
+
+void finit_stream_set_page_cb(struct finit_stream *st, finit_page_cb cb)
+{
+	st->page_cb = cb;
+}
 
 struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int subbuf_size)
 {
@@ -195,13 +201,13 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 }
 
 /* read_cpu - read up to ROUND_PAGES sub-buffers of one CPU; -1 on error */
-static int read_cpu(struct finit_stream *st, int cpu)
+static int read_cpu(struct finit_stream *st, int cpu, void *ctx)
 {
 	struct cpu_buf *c = &st->cpus[cpu];
 
 	while (c->npages < ROUND_PAGES) {
-		ssize_t n = read(c->fd, c->pages + (size_t)c->npages * st->subbuf_size,
-				 st->subbuf_size);
+		char *page = c->pages + (size_t)c->npages * st->subbuf_size;
+		ssize_t n = read(c->fd, page, st->subbuf_size);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -211,6 +217,8 @@ static int read_cpu(struct finit_stream *st, int cpu)
 			return -1;
 		if (n == 0)
 			break;
+		if (st->page_cb && st->page_cb(cpu, page, n, ctx) < 0)
+			return -1;
 		c->npages++;
 	}
 	return 0;
@@ -227,7 +235,7 @@ static int read_round(struct finit_stream *st, const struct pollfd *ready,
 	for (int i = 0; i < st->ncpus; i++) {
 		if (st->cpus[i].fd < 0 || (ready && !(ready[i].revents & POLLIN)))
 			continue;
-		if (read_cpu(st, i) < 0)
+		if (read_cpu(st, i, ctx) < 0)
 			return -1;
 		if (st->cpus[i].npages == ROUND_PAGES)
 			*more = 1;
@@ -235,8 +243,8 @@ static int read_round(struct finit_stream *st, const struct pollfd *ready,
 	return finit_stream_deliver(st, cb, ctx);
 }
 
-int finit_stream_run(struct finit_stream *st, int sigfd, finit_round_cb round,
-		     finit_record_cb cb, void *ctx)
+int finit_stream_run(struct finit_stream *st, int sigfd, int timeout_ms,
+		     finit_round_cb round, finit_record_cb cb, void *ctx)
 {
 	struct pollfd *pfd = calloc(st->ncpus + 1, sizeof(*pfd));
 	int ret = -1, more;
@@ -250,12 +258,19 @@ int finit_stream_run(struct finit_stream *st, int sigfd, finit_round_cb round,
 	pfd[st->ncpus].fd = sigfd;
 	pfd[st->ncpus].events = POLLIN;
 	for (;;) {
-		int n = poll(pfd, st->ncpus + 1, -1);
+		int n = poll(pfd, st->ncpus + 1, timeout_ms);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			break;
+		if (n == 0) {
+			if (round && round(ctx)) {
+				ret = 0;
+				break;
+			}
+			continue;
+		}
 		if (pfd[st->ncpus].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
@@ -264,8 +279,10 @@ int finit_stream_run(struct finit_stream *st, int sigfd, finit_round_cb round,
 				break;
 			}
 		}
-		if (round)
-			round(ctx);
+		if (round && round(ctx)) {
+			ret = 0;
+			break;
+		}
 		n = read_round(st, pfd, cb, ctx, &more);
 		if (n) {
 			ret = n > 0 ? 0 : -1;

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * live.h - the lifecycle shared by watch and record: signals, the session,
+ * the pipeline, the per-CPU stream, the stop and drain, and the summary.
+ */
+#ifndef FINIT_LIVE_H
+#define FINIT_LIVE_H
+
+#include "config.h"
+#include "correlate.h"
+#include "pipeline.h"
+#include "session.h"
+#include "stream.h"
+
+struct finit_live {
+	struct finit_session	s;
+	struct finit_pipeline	p;
+	struct finit_stream	*st;
+	int			sigfd;
+	int			output_failed;	/* the event callback stopped us */
+};
+
+/*
+ * finit_live_open - block @extra signals besides SIGINT, SIGTERM and SIGHUP
+ * into a signalfd, set up everything, and arm tracing; @on_event gets each
+ * finished call. Prints "finit-ftrace: armed: ..." on stderr. Returns an
+ * exit code; on failure everything is torn down and the reason printed.
+ */
+int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
+		    const int *extra, finit_emit_cb on_event, void *ctx);
+
+/*
+ * finit_live_run - stream until a signal (returned), the callback stops
+ * (0), an error (-1); @round runs at every wake-up, and every @timeout_ms.
+ */
+int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, void *ctx);
+
+/* finit_live_finish - tracing off, drain the buffers, flush pending calls */
+void finit_live_finish(struct finit_live *l);
+
+/* finit_live_summary - events and lost events per CPU on stderr; lost total */
+unsigned long long finit_live_summary(struct finit_live *l);
+
+/* finit_live_close - close every fd, remove the instance; -1 if that failed */
+int finit_live_close(struct finit_live *l);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tracedat.h - write trace.dat version 6 (man 5 trace-cmd.dat.v6), and read
+ * back the few header facts libtracecmd does not expose.
+ */
+#ifndef FINIT_TRACEDAT_H
+#define FINIT_TRACEDAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* One event format to store: system, event, and the format text. */
+struct finit_dat_format {
+	const char	*sys;
+	const char	*name;
+	const char	*text;
+	size_t		len;
+};
+
+/* Everything the header holds. */
+struct finit_dat_header {
+	int				page_size;
+	const char			*header_page;
+	size_t				header_page_len;
+	const char			*header_event;
+	size_t				header_event_len;
+	const struct finit_dat_format	*formats;	/* grouped by system */
+	int				nformats;
+	const char			*cmdlines;	/* saved_cmdlines */
+	const char			*tgids;		/* saved_tgids (our option) */
+	const char			*trace_clock;	/* the trace_clock file */
+	const char			*uname;		/* "sysname release version machine" */
+	long long			clock_offset_ns;	/* our option */
+	int				ncpus;
+};
+
+/*
+ * Our own options, after trace-cmd's (which a reader skips if unknown):
+ * the offset from the trace clock to CLOCK_REALTIME, and saved_tgids.
+ */
+#define FINIT_DAT_OPT_CLOCK_OFFSET	0x4601
+#define FINIT_DAT_OPT_TGIDS		0x4602
+
+/*
+ * finit_dat_write - write @h and the per-CPU sub-buffer files @cpu_files
+ * (NULL entries: no data) to @out, page-aligned. Returns 0, or -1 with a
+ * message naming what failed in @err.
+ */
+int finit_dat_write(FILE *out, const struct finit_dat_header *h, FILE *const *cpu_files,
+		    char *err, size_t errlen);
+
+/* What finit_dat_read_info finds in a v6 file. */
+struct finit_dat_info {
+	int		version;
+	bool		has_offset;
+	long long	clock_offset_ns;
+	char		machine[65];	/* from the uname option, "" if none */
+	char		*tgids;		/* our saved_tgids, or NULL */
+};
+
+/*
+ * finit_dat_read_info - walk a trace.dat header: check the magic and, for
+ * version 6, that every section fits in the file, and read the options.
+ * Returns 0, or -1 with "file: what, at offset N" in @err.
+ */
+int finit_dat_read_info(const char *path, struct finit_dat_info *info,
+			char *err, size_t errlen);
+
+void finit_dat_info_free(struct finit_dat_info *info);
+
+#endif

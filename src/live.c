@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * live.c - arm, stream, stop, drain, summarize and tear down a live capture.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "context.h"
+#include "decode.h"
+#include "finit.h"
+#include "live.h"
+#include "tiers.h"
+
+#define MAX_PENDING	4096
+
+/* block_signals - signals arrive through a signalfd; SIGPIPE becomes EPIPE */
+static int block_signals(const int *extra)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	for (; extra && *extra; extra++)
+		sigaddset(&set, *extra);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* on_record - every record of the stream goes down the shared pipeline */
+static int on_record(struct tep_record *rec, void *arg)
+{
+	struct finit_live *l = arg;
+
+	if (finit_pipeline_record(&l->p, rec) < 0) {
+		l->output_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
+		    const int *extra, finit_emit_cb on_event, void *ctx)
+{
+	char err[2048];
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	l->sigfd = block_signals(extra);
+	if (l->sigfd < 0)
+		return finit_cli_error(FINIT_EXIT_FAIL, "cannot set up signalfd: %s",
+				       strerror(errno));
+	ret = finit_session_open(&l->s, cfg, &l->p.dec, err, sizeof(err));
+	if (ret != FINIT_EXIT_OK) {
+		finit_cli_error(ret, "%s", err);
+		goto fail;
+	}
+	ret = FINIT_EXIT_FAIL;
+	l->p.hash = cfg->hash;
+	l->p.clock_offset_ns = l->s.clock_offset_ns;
+	l->p.ctx = finit_context_alloc(l->s.record_tgid);
+	l->p.corr = finit_correlate_alloc(MAX_PENDING, on_event, ctx);
+	if (!l->p.ctx || !l->p.corr) {
+		finit_cli_error(ret, "out of memory");
+		goto fail;
+	}
+	l->st = finit_stream_open(l->s.inst, l->s.tep, l->s.ncpus, l->s.subbuf_size,
+				  err, sizeof(err));
+	if (!l->st || finit_session_enable(&l->s, err, sizeof(err)) < 0) {
+		finit_cli_error(ret, "%s", err);
+		goto fail;
+	}
+	fprintf(stderr, "finit-ftrace: armed: instance %s, events %s, strings %s, filter %s, "
+		"clock %s\n", l->s.name, finit_path_name(l->s.path), finit_tier_name(l->s.tier),
+		!cfg->filter ? "none" : l->s.user_filter && l->s.path == FINIT_PATH_RAW ?
+		"in user space" : l->s.user_filter ? "in kernel (user space for 32-bit callers)" :
+		"in kernel", l->s.clock);
+	return FINIT_EXIT_OK;
+fail:
+	finit_live_close(l);
+	return ret;
+}
+
+/* on_round - a new read round: the kernel's comm/tgid tables may have changed */
+struct round_ctx {
+	struct finit_live	*l;
+	finit_round_cb		user;
+	void			*ctx;
+};
+
+static int on_round(void *arg)
+{
+	struct round_ctx *r = arg;
+
+	finit_context_expire(r->l->p.ctx);
+	return r->user ? r->user(r->ctx) : 0;
+}
+
+/* on_record_round - on_record with the round wrapper's context */
+static int on_record_round(struct tep_record *rec, void *arg)
+{
+	struct round_ctx *r = arg;
+
+	return on_record(rec, r->l);
+}
+
+int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, void *ctx)
+{
+	struct round_ctx r = { .l = l, .user = round, .ctx = ctx };
+	int sig = finit_stream_run(l->st, l->sigfd, timeout_ms, on_round, on_record_round, &r);
+
+	if (sig < 0)
+		finit_cli_error(FINIT_EXIT_FAIL, "reading trace_pipe_raw of %s: %s", l->s.name,
+				strerror(errno));
+	return sig;
+}
+
+void finit_live_finish(struct finit_live *l)
+{
+	finit_session_stop(&l->s);
+	if (l->output_failed)
+		return;
+	finit_context_expire(l->p.ctx);
+	if (finit_stream_drain(l->st, on_record, l) < 0 && !l->output_failed)
+		finit_cli_error(FINIT_EXIT_FAIL, "draining %s: %s", l->s.name, strerror(errno));
+	if (!l->output_failed && finit_correlate_flush(l->p.corr) < 0)
+		l->output_failed = 1;
+}
+
+unsigned long long finit_live_summary(struct finit_live *l)
+{
+	struct finit_corr_stats cs;
+	unsigned long long lost_total = 0;
+
+	finit_correlate_stats(l->p.corr, &cs);
+	fprintf(stderr, "finit-ftrace: %llu event(s), %llu record(s) read",
+		cs.emitted, finit_stream_records(l->st));
+	if (cs.unfinished)
+		fprintf(stderr, ", %llu without an exit before shutdown", cs.unfinished);
+	if (cs.evicted)
+		fprintf(stderr, ", %llu emitted early (pending table full)", cs.evicted);
+	fputc('\n', stderr);
+	for (int cpu = 0; cpu < l->s.ncpus; cpu++) {
+		unsigned long long overrun = 0, dropped = 0, missed;
+		int unknown;
+
+		missed = finit_stream_missed(l->st, cpu, &unknown);
+		finit_session_cpu_stats(&l->s, cpu, &overrun, &dropped);
+		/* overrun counts what the headers report, as far as they know */
+		lost_total += (overrun > missed ? overrun : missed) + dropped + unknown;
+		if (missed || unknown || overrun || dropped)
+			fprintf(stderr, "finit-ftrace: cpu%d LOST events: %llu%s in sub-buffer "
+				"headers, overrun %llu, dropped %llu (raise buffer_size_kb)\n",
+				cpu, missed, unknown ? "+unknown" : "", overrun, dropped);
+	}
+	if (!lost_total)
+		fprintf(stderr, "finit-ftrace: lost events: 0 on all %d CPUs\n", l->s.ncpus);
+	return lost_total;
+}
+
+int finit_live_close(struct finit_live *l)
+{
+	int ret = 0;
+
+	/* every trace_pipe_raw fd first: the instance cannot go while one is open */
+	finit_stream_close(l->st);
+	l->st = NULL;
+	if (finit_session_close(&l->s) < 0)
+		ret = -1;
+	finit_decoder_free(l->p.dec);
+	finit_correlate_free(l->p.corr);
+	finit_context_free(l->p.ctx);
+	memset(&l->p, 0, sizeof(l->p));
+	if (l->sigfd >= 0)
+		close(l->sigfd);
+	l->sigfd = -1;
+	return ret;
+}
