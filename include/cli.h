@@ -17,6 +17,8 @@ struct finit_cmd {
 int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg);
 int finit_cmd_check(int argc, char **argv, struct finit_config *cfg);
 int finit_cmd_cleanup(int argc, char **argv, struct finit_config *cfg);
+int finit_cmd_record(int argc, char **argv, struct finit_config *cfg);
+int finit_cmd_report(int argc, char **argv, struct finit_config *cfg);
 
 /* finit_cli_error - "finit-ftrace: <msg>" on stderr; returns @code */
 int finit_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -16,6 +16,14 @@ struct finit_context;
 struct finit_context *finit_context_alloc(bool kernel_tgids);
 void finit_context_free(struct finit_context *ctx);
 
+struct tep_handle;
+
+/*
+ * finit_context_alloc_offline - context from a trace file: comms from its
+ * saved_cmdlines (in @tep), tgids from its saved_tgids text (may be NULL).
+ */
+struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const char *tgids);
+
 /* finit_context_fill - set pid, comm and their origins of @ev */
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev);
 

@@ -6,6 +6,7 @@
 #ifndef FINIT_DECODE_H
 #define FINIT_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "finit.h"
@@ -51,17 +52,15 @@ int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
 
 /*
  * finit_decoder_set_filter - evaluate @expr (kernel filter syntax, on the
- * fields of sys_enter_finit_module) in user space on every enter record.
- * Returns 0, or -1 with libtraceevent's message in @err.
+ * fields of sys_enter_finit_module) in user space on finit_module enters:
+ * only those from raw_syscalls with @raw_only (live: the kernel filtered
+ * the rest), all of them otherwise (offline).
+ * Returns 0, or -1 with the reason in @err.
  */
-int finit_decoder_set_filter(struct finit_decoder *dec, const char *expr,
+int finit_decoder_set_filter(struct finit_decoder *dec, const char *expr, bool raw_only,
 			     char *err, size_t errlen);
 
-/*
- * finit_decoder_match - 1 if @r passes the user-space filter (or there is
- * none). It applies to finit_module enters from raw_syscalls only: the
- * kernel filtered the rest.
- */
+/* finit_decoder_match - 1 if @r passes the user-space filter (or there is none) */
 int finit_decoder_match(struct finit_decoder *dec, const struct finit_record *r);
 
 /*

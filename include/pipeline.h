@@ -16,7 +16,8 @@ struct finit_correlator;
 
 struct finit_pipeline {
 	struct finit_decoder	*dec;
-	struct finit_context	*ctx;		/* NULL offline: no /proc */
+	struct finit_context	*ctx;
+	bool			live;		/* /proc may be read */
 	struct finit_correlator	*corr;
 	long long		clock_offset_ns;
 	bool			hash;

@@ -32,7 +32,7 @@ struct finit_stream *finit_stream_open(struct tracefs_instance *inst,
 				       int subbuf_size, char *err, size_t errlen);
 
 /* finit_stream_set_page_cb - also hand every raw sub-buffer to @cb (record) */
-void finit_stream_set_page_cb(struct finit_stream *st, finit_page_cb cb);
+void finit_stream_set_page_cb(struct finit_stream *st, finit_page_cb cb, void *ctx);
 
 /*
  * finit_stream_run - poll the CPUs and @sigfd (a signalfd) together and

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <traceevent/event-parse.h>
 #include <tracefs.h>
 
 #include "context.h"
@@ -28,6 +29,7 @@ struct entry {
 struct finit_context {
 	bool		kernel_tgids;
 	bool		loaded;		/* tables read this round */
+	struct tep_handle *offline;	/* offline: comms from the file's tep */
 	struct entry	*tab;
 	size_t		n;
 	size_t		cap;
@@ -52,6 +54,8 @@ void finit_context_free(struct finit_context *ctx)
 
 void finit_context_expire(struct finit_context *ctx)
 {
+	if (ctx->offline)
+		return;
 	ctx->loaded = false;
 	ctx->n = 0;
 }
@@ -81,6 +85,58 @@ static struct entry *lookup(struct finit_context *ctx, int tid, bool create)
 	return e;
 }
 
+/* parse_tgids - saved_tgids text ("pid tgid" lines) into the table */
+static void parse_tgids(struct finit_context *ctx, char *buf)
+{
+	char *line, *save = NULL;
+
+	for (line = buf ? strtok_r(buf, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int tid, tgid;
+		struct entry *e;
+
+		if (sscanf(line, "%d %d", &tid, &tgid) != 2 || tgid <= 0)
+			continue;
+		e = lookup(ctx, tid, true);
+		if (e)
+			e->tgid = tgid;
+	}
+}
+
+struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const char *tgids)
+{
+	struct finit_context *ctx = calloc(1, sizeof(*ctx));
+	char *copy = tgids ? strdup(tgids) : NULL;
+
+	if (!ctx)
+		return NULL;
+	ctx->offline = tep;
+	ctx->loaded = true;
+	parse_tgids(ctx, copy);
+	free(copy);
+	return ctx;
+}
+
+/* fill_offline - comm from the file's saved_cmdlines, tgid from its saved_tgids */
+static void fill_offline(struct finit_context *ctx, struct finit_event *ev)
+{
+	struct entry *e = lookup(ctx, ev->tid, false);
+
+	ev->pid = -1;
+	ev->origin_pid = FINIT_ORIGIN_OFFLINE;
+	ev->comm[0] = '\0';
+	ev->origin_comm = FINIT_ORIGIN_OFFLINE;
+	if (tep_is_pid_registered(ctx->offline, ev->tid)) {
+		snprintf(ev->comm, sizeof(ev->comm), "%s",
+			 tep_data_comm_from_pid(ctx->offline, ev->tid));
+		ev->origin_comm = FINIT_ORIGIN_KERNEL;
+	}
+	if (e && e->tgid > 0) {
+		ev->pid = e->tgid;
+		ev->origin_pid = FINIT_ORIGIN_KERNEL;
+	}
+}
+
 /* load_tables - parse saved_cmdlines ("pid comm") and saved_tgids ("pid tgid") */
 static void load_tables(struct finit_context *ctx)
 {
@@ -104,19 +160,8 @@ static void load_tables(struct finit_context *ctx)
 	free(buf);
 	if (!ctx->kernel_tgids)
 		return;
-	save = NULL;
 	buf = tracefs_instance_file_read(NULL, "saved_tgids", &size);
-	for (line = buf ? strtok_r(buf, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		int tid, tgid;
-		struct entry *e;
-
-		if (sscanf(line, "%d %d", &tid, &tgid) != 2 || tgid <= 0)
-			continue;
-		e = lookup(ctx, tid, true);
-		if (e)
-			e->tgid = tgid;
-	}
+	parse_tgids(ctx, buf);
 	free(buf);
 }
 
@@ -179,6 +224,10 @@ static int resolve(struct finit_context *ctx, struct finit_event *ev)
  */
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev)
 {
+	if (ctx->offline) {
+		fill_offline(ctx, ev);
+		return;
+	}
 	ev->pid = -1;
 	ev->origin_pid = FINIT_ORIGIN_NONE;
 	ev->comm[0] = '\0';

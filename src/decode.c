@@ -117,6 +117,7 @@ struct finit_decoder {
 	struct src			srcs[MAX_SRCS];
 	int				nsrcs;
 	int				user_buf_size;
+	bool				filter_raw_only;
 	struct tep_handle		*ftep;		/* user-space filter */
 	struct tep_event_filter		*filter;
 };
@@ -434,7 +435,7 @@ static const char *const filter_fields[] = {
 	"common_pid", "common_type", "common_flags", "common_preempt_count", NULL
 };
 
-int finit_decoder_set_filter(struct finit_decoder *dec, const char *expr,
+int finit_decoder_set_filter(struct finit_decoder *dec, const char *expr, bool raw_only,
 			     char *err, size_t errlen)
 {
 	enum tep_errno ret;
@@ -461,6 +462,7 @@ int finit_decoder_set_filter(struct finit_decoder *dec, const char *expr,
 			goto nomem;
 	}
 	tep_filter_reset(dec->filter);
+	dec->filter_raw_only = raw_only;
 	if (asprintf(&str, "syscalls/sys_enter_finit_module:%s", expr) < 0)
 		goto nomem;
 	ret = tep_filter_add_filter_str(dec->filter, str);
@@ -490,7 +492,7 @@ int finit_decoder_match(struct finit_decoder *dec, const struct finit_record *r)
 
 	/* the kernel filtered the other events; the expression is on finit_module */
 	if (!dec->filter || !dec->filter->filters || r->kind != FINIT_REC_ENTER ||
-	    !r->raw || r->sys != FINIT_SYS_FINIT_MODULE)
+	    (dec->filter_raw_only && !r->raw) || r->sys != FINIT_SYS_FINIT_MODULE)
 		return 1;
 	put_le(data, FILTER_EVENT_ID, 2);
 	put_le(data + 4, (unsigned int)r->tid, 4);

@@ -13,6 +13,8 @@
 
 static const struct finit_cmd commands[] = {
 	{ "watch",   finit_cmd_watch,   "stream every module load live (text, json, csv)" },
+	{ "record",  finit_cmd_record,  "capture module loads to a trace.dat file" },
+	{ "report",  finit_cmd_report,  "read a trace.dat (ours or trace-cmd's) like watch" },
 	{ "check",   finit_cmd_check,   "report what this kernel offers and the capture path" },
 	{ "cleanup", finit_cmd_cleanup, "remove stale tracefs instances left by dead runs" },
 };

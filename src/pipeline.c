@@ -15,7 +15,7 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 {
 	struct finit_record r;
 	struct finit_event ev;
-	bool live = p->ctx != NULL;
+	bool live = p->live;
 
 	if (!finit_decoder_decode(p->dec, rec, &r))
 		return 0;
@@ -31,12 +31,11 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 	if (!finit_decoder_match(p->dec, &r))
 		return 0;
 	finit_event_init(&ev, &r, p->clock_offset_ns);
-	if (live) {
-		finit_context_fill(p->ctx, &ev);
+	finit_context_fill(p->ctx, &ev);
+	if (live)
 		finit_context_procfs(&ev, p->hash);
-	} else {
+	else if (r.sys == FINIT_SYS_FINIT_MODULE)
 		ev.origin_path = FINIT_ORIGIN_OFFLINE;
-	}
 	if (r.kind == FINIT_REC_MODULE_FREE) {
 		ev.module = strdup(r.str);
 		ev.origin_module = ev.module ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE;

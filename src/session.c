@@ -443,7 +443,7 @@ static int apply_filters(struct finit_session *s, const char *expr,
 			 uerr);
 		return FINIT_EXIT_USAGE;
 	}
-	if (finit_decoder_set_filter(dec, expr, uerr, sizeof(uerr)) < 0) {
+	if (finit_decoder_set_filter(dec, expr, true, uerr, sizeof(uerr)) < 0) {
 		snprintf(err, errlen, "bad filter for user-space evaluation on raw_syscalls "
 			 "records (comm and cpu are kernel-only fields):\n%s", uerr);
 		return FINIT_EXIT_USAGE;

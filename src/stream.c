@@ -42,11 +42,13 @@ struct finit_stream {
 	struct cpu_buf		*cpus;
 	unsigned long long	records;
 	finit_page_cb		page_cb;
+	void			*page_ctx;
 };
 
-void finit_stream_set_page_cb(struct finit_stream *st, finit_page_cb cb)
+void finit_stream_set_page_cb(struct finit_stream *st, finit_page_cb cb, void *ctx)
 {
 	st->page_cb = cb;
+	st->page_ctx = ctx;
 }
 
 struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int subbuf_size)
@@ -201,7 +203,7 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 }
 
 /* read_cpu - read up to ROUND_PAGES sub-buffers of one CPU; -1 on error */
-static int read_cpu(struct finit_stream *st, int cpu, void *ctx)
+static int read_cpu(struct finit_stream *st, int cpu)
 {
 	struct cpu_buf *c = &st->cpus[cpu];
 
@@ -217,7 +219,7 @@ static int read_cpu(struct finit_stream *st, int cpu, void *ctx)
 			return -1;
 		if (n == 0)
 			break;
-		if (st->page_cb && st->page_cb(cpu, page, n, ctx) < 0)
+		if (st->page_cb && st->page_cb(cpu, page, n, st->page_ctx) < 0)
 			return -1;
 		c->npages++;
 	}
@@ -235,7 +237,7 @@ static int read_round(struct finit_stream *st, const struct pollfd *ready,
 	for (int i = 0; i < st->ncpus; i++) {
 		if (st->cpus[i].fd < 0 || (ready && !(ready[i].revents & POLLIN)))
 			continue;
-		if (read_cpu(st, i, ctx) < 0)
+		if (read_cpu(st, i) < 0)
 			return -1;
 		if (st->cpus[i].npages == ROUND_PAGES)
 			*more = 1;

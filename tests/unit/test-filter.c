@@ -67,7 +67,7 @@ static int match(const char *expr, long long fd, unsigned long long flags, int t
 	char err[256];
 	int ret;
 
-	CU_ASSERT_EQUAL_FATAL(finit_decoder_set_filter(dec, expr, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(finit_decoder_set_filter(dec, expr, true, err, sizeof(err)), 0);
 	ret = finit_decoder_match(dec, &r);
 	finit_decoder_free(dec);
 	tep_free(tep);
@@ -98,12 +98,17 @@ static void test_user_space_scope(void)
 	struct finit_record r = { .kind = FINIT_REC_ENTER, .raw = true, .args = { 1, 2, 0 } };
 	char err[256];
 
-	CU_ASSERT_EQUAL_FATAL(finit_decoder_set_filter(dec, "flags & 4", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(finit_decoder_set_filter(dec, "flags & 4", true, err, sizeof(err)), 0);
 	CU_ASSERT_FALSE(finit_decoder_match(dec, &r));
 	r.sys = FINIT_SYS_DELETE_MODULE;
 	CU_ASSERT_TRUE(finit_decoder_match(dec, &r));
 	r.sys = FINIT_SYS_FINIT_MODULE;
 	r.raw = false;
+	CU_ASSERT_TRUE(finit_decoder_match(dec, &r));
+	/* offline (report), every finit_module enter is filtered */
+	CU_ASSERT_EQUAL_FATAL(finit_decoder_set_filter(dec, "flags & 4", false, err, sizeof(err)), 0);
+	CU_ASSERT_FALSE(finit_decoder_match(dec, &r));
+	r.args[2] = 4;
 	CU_ASSERT_TRUE(finit_decoder_match(dec, &r));
 	finit_decoder_free(dec);
 	tep_free(tep);
@@ -116,10 +121,10 @@ static void test_user_space_errors(void)
 	struct finit_record r = { .kind = FINIT_REC_ENTER };
 	char err[256];
 
-	CU_ASSERT_EQUAL(finit_decoder_set_filter(dec, "fd >", err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(finit_decoder_set_filter(dec, "fd >", true, err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "Missing value"));
-	CU_ASSERT_EQUAL(finit_decoder_set_filter(dec, "comm == \"x\"", err, sizeof(err)), -1);
-	CU_ASSERT_EQUAL(finit_decoder_set_filter(dec, "id == 313", err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(finit_decoder_set_filter(dec, "comm == \"x\"", true, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(finit_decoder_set_filter(dec, "id == 313", true, err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "Field not found"));
 	/* no filter set: everything matches */
 	CU_ASSERT_TRUE(finit_decoder_match(dec, &r));

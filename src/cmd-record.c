@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd-record.c - `finit-ftrace record`: capture to trace.dat (v6) for a
+ * duration, a count of calls, the life of a command, or until a signal.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "cli.h"
+#include "emit.h"
+#include "finit.h"
+#include "live.h"
+#include "tracedat.h"
+
+struct record {
+	struct finit_live	l;
+	const char		*out_path;
+	double			duration;	/* seconds, 0: none */
+	unsigned long long	count;		/* calls, 0: none */
+	struct finit_emitter	*tee;
+	char			**cmd;
+	pid_t			child;
+	int			child_status;
+	FILE			**cpu_files;
+	char			**cpu_paths;
+	unsigned long long	*cpu_bytes;
+	unsigned long long	events;
+	unsigned long long	bytes;
+	int			write_errno;
+	bool			tty;
+	struct timespec		start;
+	struct timespec		last_status;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: finit-ftrace [-c FILE] record [options] [-- CMD ARGS...]\n"
+		"\n"
+		"Capture module loads to a trace.dat file (trace-cmd's version 6 format)\n"
+		"until the duration is up, COUNT calls are captured, CMD exits, or\n"
+		"SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n"
+		"\n"
+		"  -o, --output FILE       trace.dat to write (default trace.dat)\n"
+		"  -d, --duration SECONDS  stop after this long (fractions allowed)\n"
+		"  -n, --count COUNT       stop after COUNT calls\n"
+		"  -T, --tee FORMAT        also print the calls live: text, json or csv\n"
+		"%s"
+		"  -h, --help              this help\n", finit_cli_capture_help);
+}
+
+static double elapsed(const struct record *r)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - r->start.tv_sec) + (now.tv_nsec - r->start.tv_nsec) / 1e9;
+}
+
+/* on_page - each raw sub-buffer goes to its CPU's temporary file */
+static int on_page(int cpu, const void *page, size_t len, void *arg)
+{
+	struct record *r = arg;
+
+	if (fwrite(page, 1, len, r->cpu_files[cpu]) != len) {
+		r->write_errno = errno ? errno : EIO;
+		return -1;
+	}
+	r->cpu_bytes[cpu] += len;
+	r->bytes += len;
+	return 0;
+}
+
+/* on_event - count finished calls (for -n) and print them with --tee */
+static int on_event(const struct finit_event *ev, void *arg)
+{
+	struct record *r = arg;
+
+	r->events++;
+	if (r->tee && finit_emit_event(r->tee, ev) < 0)
+		r->tee = NULL;	/* a dead tee does not stop the recording */
+	return r->count && r->events >= r->count ? -1 : 0;
+}
+
+/* status_line - elapsed, events, lost, bytes on a TTY, a few times a second */
+static int on_round(void *arg)
+{
+	struct record *r = arg;
+	struct timespec now;
+
+	if (!r->tty)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - r->last_status.tv_sec) * 1000 +
+	    (now.tv_nsec - r->last_status.tv_nsec) / 1000000 < 250)
+		return 0;
+	r->last_status = now;
+	fprintf(stderr, "\r\033[Kfinit-ftrace: %.1fs  %llu call(s)  %llu bytes", elapsed(r),
+		r->events, r->bytes);
+	return 0;
+}
+
+/* open_cpu_files - one temporary file per CPU beside the output */
+static int open_cpu_files(struct record *r, int ncpus)
+{
+	char *dir_copy = strdup(r->out_path), *dir = dirname(dir_copy);
+
+	r->cpu_files = calloc(ncpus, sizeof(*r->cpu_files));
+	r->cpu_paths = calloc(ncpus, sizeof(*r->cpu_paths));
+	r->cpu_bytes = calloc(ncpus, sizeof(*r->cpu_bytes));
+	if (!dir_copy || !r->cpu_files || !r->cpu_paths || !r->cpu_bytes)
+		goto fail;
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		int fd;
+
+		if (asprintf(&r->cpu_paths[cpu], "%s/.finit-ftrace-%d.cpu%d.XXXXXX", dir,
+			     (int)getpid(), cpu) < 0) {
+			r->cpu_paths[cpu] = NULL;
+			goto fail;
+		}
+		fd = mkstemp(r->cpu_paths[cpu]);
+		if (fd < 0 || !(r->cpu_files[cpu] = fdopen(fd, "w+"))) {
+			finit_cli_error(FINIT_EXIT_FAIL, "cannot create %s: %s", r->cpu_paths[cpu],
+					strerror(errno));
+			free(dir_copy);
+			return -1;
+		}
+	}
+	free(dir_copy);
+	return 0;
+fail:
+	free(dir_copy);
+	finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
+	return -1;
+}
+
+/* close_cpu_files - close, and remove them when @remove (else keep and say where) */
+static void close_cpu_files(struct record *r, int ncpus, bool remove)
+{
+	for (int cpu = 0; r->cpu_paths && cpu < ncpus; cpu++) {
+		if (r->cpu_files[cpu])
+			fclose(r->cpu_files[cpu]);
+		if (r->cpu_paths[cpu] && remove)
+			unlink(r->cpu_paths[cpu]);
+		else if (r->cpu_paths[cpu])
+			fprintf(stderr, "finit-ftrace: cpu%d raw data kept in %s\n", cpu,
+				r->cpu_paths[cpu]);
+		free(r->cpu_paths[cpu]);
+	}
+	free(r->cpu_files);
+	free(r->cpu_paths);
+	free(r->cpu_bytes);
+}
+
+/* format_cmp - group the formats by system for the trace.dat header */
+static int format_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct finit_dat_format *)a)->sys,
+		      ((const struct finit_dat_format *)b)->sys);
+}
+
+/*
+ * write_dat - header from tracefs, then the CPU files, into a temporary
+ * file renamed over the output only when complete.
+ */
+static int write_dat(struct record *r)
+{
+	struct finit_session *s = &r->l.s;
+	struct finit_dat_format fmts[FINIT_MAX_EVENTS];
+	struct finit_dat_header h = { 0 };
+	struct utsname u;
+	char *tmp = NULL, err[512], uname_str[512];
+	int hp_size = 0, he_size = 0, ret = -1, fd;
+	FILE *out = NULL;
+
+	h.page_size = s->subbuf_size;
+	h.header_page = tracefs_instance_file_read(NULL, "events/header_page", &hp_size);
+	h.header_event = tracefs_instance_file_read(NULL, "events/header_event", &he_size);
+	h.header_page_len = hp_size;
+	h.header_event_len = he_size;
+	for (int i = 0; i < s->nevents; i++) {
+		int size = 0;
+
+		fmts[i].sys = s->events[i].sys;
+		fmts[i].name = s->events[i].name;
+		fmts[i].text = tracefs_event_file_read(NULL, fmts[i].sys, fmts[i].name, "format",
+						       &size);
+		fmts[i].len = size;
+	}
+	qsort(fmts, s->nevents, sizeof(fmts[0]), format_cmp);
+	h.formats = fmts;
+	h.nformats = s->nevents;
+	h.cmdlines = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
+	h.tgids = tracefs_instance_file_read(NULL, "saved_tgids", NULL);
+	h.trace_clock = tracefs_instance_file_read(s->inst, "trace_clock", NULL);
+	if (!uname(&u)) {
+		snprintf(uname_str, sizeof(uname_str), "%s %s %s %s", u.sysname, u.release,
+			 u.version, u.machine);
+		h.uname = uname_str;
+	}
+	h.clock_offset_ns = s->clock_offset_ns;
+	h.ncpus = s->ncpus;
+	if (!h.header_page || !h.header_event) {
+		finit_cli_error(FINIT_EXIT_FAIL, "cannot read events/header_page or header_event");
+		goto out;
+	}
+	if (asprintf(&tmp, "%s.XXXXXX", r->out_path) < 0) {
+		tmp = NULL;
+		goto out;
+	}
+	fd = mkstemp(tmp);
+	if (fd >= 0) {
+		mode_t mask = umask(0);
+
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);	/* like any new file, not mkstemp's 0600 */
+	}
+	if (fd < 0 || !(out = fdopen(fd, "w"))) {
+		finit_cli_error(FINIT_EXIT_FAIL, "cannot create %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (finit_dat_write(out, &h, r->cpu_files, err, sizeof(err)) < 0 ||
+	    fsync(fileno(out)) < 0) {
+		finit_cli_error(FINIT_EXIT_FAIL, "%s: %s (disk full?)", tmp, err);
+		goto out;
+	}
+	if (fclose(out) || rename(tmp, r->out_path) < 0) {
+		out = NULL;
+		finit_cli_error(FINIT_EXIT_FAIL, "cannot rename %s to %s: %s", tmp, r->out_path,
+				strerror(errno));
+		goto out;
+	}
+	out = NULL;
+	ret = 0;
+out:
+	if (out)
+		fclose(out);
+	if (ret && tmp)
+		unlink(tmp);
+	free(tmp);
+	for (int i = 0; i < s->nevents; i++)
+		free((char *)fmts[i].text);
+	free((char *)h.header_page);
+	free((char *)h.header_event);
+	free((char *)h.cmdlines);
+	free((char *)h.tgids);
+	free((char *)h.trace_clock);
+	return ret;
+}
+
+/* parse_args - options over the config; returns -1 to go on, else an exit code */
+static int parse_args(int argc, char **argv, struct finit_config *cfg, struct record *r)
+{
+	static const struct option opts[] = {
+		FINIT_CLI_CAPTURE_OPTIONS,
+		{ "output",   required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "count",    required_argument, NULL, 'n' },
+		{ "tee",      required_argument, NULL, 'T' },
+		{ "help",     no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum finit_format fmt;
+	char *end;
+	int c, ret = 0;
+
+	optind = 0;
+	r->out_path = "trace.dat";
+	while (!ret && (c = getopt_long(argc, argv, "+" FINIT_CLI_CAPTURE_SHORT "o:d:n:T:h",
+					opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			r->out_path = optarg;
+			break;
+		case 'd':
+			r->duration = strtod(optarg, &end);
+			if (*end || r->duration <= 0)
+				ret = finit_cli_error(FINIT_EXIT_USAGE, "--duration: '%s' is not a "
+						      "positive number of seconds", optarg);
+			break;
+		case 'n':
+			r->count = strtoull(optarg, &end, 10);
+			if (*end || !r->count || *optarg == '-')
+				ret = finit_cli_error(FINIT_EXIT_USAGE, "--count: '%s' is not a "
+						      "positive whole number", optarg);
+			break;
+		case 'T':
+			if (finit_format_parse(optarg, &fmt) < 0)
+				ret = finit_cli_error(FINIT_EXIT_USAGE, "--tee: '%s' is not text, "
+						      "json or csv", optarg);
+			else
+				r->tee = finit_emit_open(fmt, stdout);
+			break;
+		case 'h':
+			usage(stdout);
+			return FINIT_EXIT_OK;
+		default:
+			if (finit_cli_capture_option(cfg, c, optarg, &ret))
+				break;
+			usage(stderr);
+			return FINIT_EXIT_USAGE;
+		}
+	}
+	if (ret)
+		return ret;
+	if (optind < argc)
+		r->cmd = argv + optind;
+	return -1;
+}
+
+/* start_command - fork CMD with our signals unblocked, once tracing is armed */
+static int start_command(struct record *r)
+{
+	sigset_t all;
+
+	fflush(NULL);
+	r->child = fork();
+	if (r->child < 0)
+		return finit_cli_error(FINIT_EXIT_FAIL, "cannot fork: %s", strerror(errno));
+	if (!r->child) {
+		sigfillset(&all);
+		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(r->cmd[0], r->cmd);
+		fprintf(stderr, "finit-ftrace: cannot run %s: %s\n", r->cmd[0], strerror(errno));
+		_exit(127);
+	}
+	return 0;
+}
+
+/* run - stream until a stop condition; SIGCHLD of others and SIGALRM ticks go on */
+static int run(struct record *r)
+{
+	for (;;) {
+		int sig = finit_live_run(&r->l, r->tty ? 250 : -1, on_round, r);
+
+		if (sig == SIGCHLD && r->child > 0) {
+			if (waitpid(r->child, &r->child_status, WNOHANG) != r->child)
+				continue;
+			r->child = 0;
+		}
+		return sig;
+	}
+}
+
+/* report_command - CMD's exit status, as trace-cmd says it */
+static void report_command(const struct record *r)
+{
+	if (!r->cmd)
+		return;
+	if (WIFEXITED(r->child_status))
+		fprintf(stderr, "finit-ftrace: %s exited with status %d\n", r->cmd[0],
+			WEXITSTATUS(r->child_status));
+	else if (WIFSIGNALED(r->child_status))
+		fprintf(stderr, "finit-ftrace: %s was killed by signal %d\n", r->cmd[0],
+			WTERMSIG(r->child_status));
+}
+
+int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
+{
+	static const int extra[] = { SIGALRM, SIGCHLD, 0 };
+	struct record r = { .child = -1 };
+	int ret, sig;
+
+	ret = parse_args(argc, argv, cfg, &r);
+	if (ret >= 0)
+		goto out_tee;
+	r.tty = isatty(STDERR_FILENO);
+	ret = finit_live_open(&r.l, cfg, extra, on_event, &r);
+	if (ret != FINIT_EXIT_OK)
+		goto out_tee;
+	ret = FINIT_EXIT_FAIL;
+	if (open_cpu_files(&r, r.l.s.ncpus) < 0)
+		goto out_live;
+	finit_stream_set_page_cb(r.l.st, on_page, &r);
+	clock_gettime(CLOCK_MONOTONIC, &r.start);
+	if (r.duration > 0) {
+		struct itimerval it = { .it_value = {
+			.tv_sec = (time_t)r.duration,
+			.tv_usec = (suseconds_t)((r.duration - (time_t)r.duration) * 1e6) } };
+
+		if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+			it.it_value.tv_usec = 1;
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
+	if (r.cmd && start_command(&r))
+		goto out_files;
+	sig = run(&r);
+	finit_live_finish(&r.l);
+	if (r.tty)
+		fputs("\r\033[K", stderr);
+	finit_live_summary(&r.l);
+	for (int cpu = 0; cpu < r.l.s.ncpus; cpu++)
+		fprintf(stderr, "finit-ftrace: cpu%d: %llu bytes of sub-buffers\n", cpu,
+			r.cpu_bytes[cpu]);
+	if (r.child > 0) {
+		kill(r.child, SIGTERM);
+		waitpid(r.child, &r.child_status, 0);
+	}
+	report_command(&r);
+	if (r.write_errno) {
+		finit_cli_error(FINIT_EXIT_FAIL, "writing raw data: %s (disk full?)",
+				strerror(r.write_errno));
+	} else if (sig >= 0 && !write_dat(&r)) {
+		fprintf(stderr, "finit-ftrace: wrote %s: %llu call(s), %llu bytes of data\n",
+			r.out_path, r.events, r.bytes);
+		ret = FINIT_EXIT_OK;
+	}
+out_files:
+	close_cpu_files(&r, r.l.s.ncpus, ret == FINIT_EXIT_OK || !r.bytes);
+out_live:
+	if (finit_live_close(&r.l) < 0)
+		ret = FINIT_EXIT_FAIL;
+out_tee:
+	finit_emit_close(r.tee);
+	return ret;
+}
