@@ -104,22 +104,16 @@ static int utf8_len(const unsigned char *s)
 	return n;
 }
 
-void finit_buf_json_string(struct finit_buf *b, const char *str)
+/*
+ * escape - valid UTF-8 passes; quotes, backslashes and \n \r \t get their
+ * usual escapes; other control bytes and DEL become \u00XX (JSON) or \xNN,
+ * and each invalid UTF-8 byte \udcXX (JSON) or \xNN.
+ */
+static void escape(struct finit_buf *b, const unsigned char *s, bool json)
 {
-	const unsigned char *s = (const unsigned char *)str;
-
-	if (!s) {
-		finit_buf_printf(b, "null");
-		return;
-	}
-	finit_buf_putc(b, '"');
 	while (*s) {
 		int n = utf8_len(s);
 
-		if (!n) {
-			finit_buf_printf(b, "\\udc%02x", *s++);
-			continue;
-		}
 		if (n > 1) {
 			while (n--)
 				finit_buf_putc(b, (char)*s++);
@@ -131,45 +125,32 @@ void finit_buf_json_string(struct finit_buf *b, const char *str)
 		case '\n': finit_buf_printf(b, "\\n"); break;
 		case '\r': finit_buf_printf(b, "\\r"); break;
 		case '\t': finit_buf_printf(b, "\\t"); break;
-		case '\b': finit_buf_printf(b, "\\b"); break;
-		case '\f': finit_buf_printf(b, "\\f"); break;
 		default:
-			if (*s < 0x20 || *s == 0x7f)
-				finit_buf_printf(b, "\\u%04x", *s);
+			if (!n)
+				finit_buf_printf(b, json ? "\\udc%02x" : "\\x%02x", *s);
+			else if (*s < 0x20 || *s == 0x7f)
+				finit_buf_printf(b, json ? "\\u%04x" : "\\x%02x", *s);
 			else
 				finit_buf_putc(b, (char)*s);
 		}
 		s++;
 	}
+}
+
+void finit_buf_json_string(struct finit_buf *b, const char *str)
+{
+	if (!str) {
+		finit_buf_printf(b, "null");
+		return;
+	}
+	finit_buf_putc(b, '"');
+	escape(b, (const unsigned char *)str, true);
 	finit_buf_putc(b, '"');
 }
 
 void finit_buf_c_string(struct finit_buf *b, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-
-	while (*s) {
-		int n = utf8_len(s);
-
-		if (n > 1) {
-			while (n--)
-				finit_buf_putc(b, (char)*s++);
-			continue;
-		}
-		switch (*s) {
-		case '"':  finit_buf_printf(b, "\\\""); break;
-		case '\\': finit_buf_printf(b, "\\\\"); break;
-		case '\n': finit_buf_printf(b, "\\n"); break;
-		case '\r': finit_buf_printf(b, "\\r"); break;
-		case '\t': finit_buf_printf(b, "\\t"); break;
-		default:
-			if (!n || *s < 0x20 || *s == 0x7f)
-				finit_buf_printf(b, "\\x%02x", *s);
-			else
-				finit_buf_putc(b, (char)*s);
-		}
-		s++;
-	}
+	escape(b, (const unsigned char *)str, false);
 }
 
 void finit_buf_csv_field(struct finit_buf *b, const char *s)

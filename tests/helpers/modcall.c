@@ -7,9 +7,9 @@
  * what it passed and what the kernel returned, so tests can compare the
  * tracer's output field by field with the caller's own record.
  *
- *   modcall finit PATH|-  PARAMS FLAGS [--fd N] [--repeat K]
- *   modcall init  PATH    PARAMS
- *   modcall delete NAME   FLAGS
+ *   modcall finit PATH|-  PARAMS FLAGS [--fd N] [--repeat K] [--hold]
+ *   modcall init  PATH    PARAMS [--hold]
+ *   modcall delete NAME   FLAGS  [--hold]
  *
  * PATH "-" means: pass the fd given by --fd without opening anything (an
  * invalid or closed fd is fine: the kernel still reports the call).
@@ -110,9 +110,26 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: modcall finit PATH|- PARAMS FLAGS [--fd N] [--repeat K] [--hold]\n"
-		"       modcall init PATH PARAMS\n"
-		"       modcall delete NAME FLAGS\n");
+		"       modcall init PATH PARAMS [--hold]\n"
+		"       modcall delete NAME FLAGS [--hold]\n");
 	return 2;
+}
+
+/* hold - with --hold, stay alive (fds, memory) until standard input hits EOF */
+static void hold(int on)
+{
+	while (on && getchar() != EOF)
+		;
+}
+
+/* hold_arg - init/delete take an optional trailing --hold: 1, 0, or -1 (bad) */
+static int hold_arg(int argc, char **argv)
+{
+	if (argc == 4)
+		return 0;
+	if (argc == 5 && !strcmp(argv[4], "--hold"))
+		return 1;
+	return -1;
 }
 
 /* do_finit - open PATH (unless "-"), optionally move it to fd N, call finit_module */
@@ -121,7 +138,7 @@ static int do_finit(int argc, char **argv)
 	const char *path, *params;
 	unsigned long flags;
 	long fd = -1, want_fd = -1, repeat = 1;
-	int i, hold = 0;
+	int i, hold_on = 0;
 
 	if (argc < 5)
 		return usage();
@@ -134,7 +151,7 @@ static int do_finit(int argc, char **argv)
 		else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
 			repeat = strtol(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--hold"))
-			hold = 1;
+			hold_on = 1;
 		else
 			return usage();
 	}
@@ -161,8 +178,7 @@ static int do_finit(int argc, char **argv)
 
 		report("finit_module", fd, params, flags, ret, err);
 	}
-	while (hold && getchar() != EOF)
-		;
+	hold(hold_on);
 	return 0;
 }
 
@@ -172,9 +188,9 @@ static int do_init(int argc, char **argv)
 	struct stat st;
 	void *img;
 	long ret;
-	int fd, err;
+	int fd, err, hold_on = hold_arg(argc, argv);
 
-	if (argc != 4)
+	if (hold_on < 0)
 		return usage();
 	fd = open(argv[2], O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -189,6 +205,7 @@ static int do_init(int argc, char **argv)
 	ret = syscall(SYS_init_module, img, (unsigned long)st.st_size, argv[3]);
 	err = errno;
 	report("init_module", -1, argv[3], 0, ret, err);
+	hold(hold_on);
 	return 0;
 }
 
@@ -197,14 +214,15 @@ static int do_delete(int argc, char **argv)
 {
 	unsigned long flags;
 	long ret;
-	int err;
+	int err, hold_on = hold_arg(argc, argv);
 
-	if (argc != 4)
+	if (hold_on < 0)
 		return usage();
 	flags = strtoul(argv[3], NULL, 0);
 	ret = syscall(SYS_delete_module, argv[2], (unsigned int)flags);
 	err = errno;
 	report("delete_module", -1, argv[2], flags, ret, err);
+	hold(hold_on);
 	return 0;
 }
 

@@ -82,7 +82,7 @@ static void test_json_escaping(void)
 	CHECK(json, "", "\"\"");
 	CHECK(json, "max_loop=4 max_part=2", "\"max_loop=4 max_part=2\"");
 	CHECK(json, "a\"b\\c", "\"a\\\"b\\\\c\"");
-	CHECK(json, "\n\t\r\b\f", "\"\\n\\t\\r\\b\\f\"");
+	CHECK(json, "\n\t\r\b\f", "\"\\n\\t\\r\\u0008\\u000c\"");
 	CHECK(json, "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
 	/* valid UTF-8 passes: e-acute, euro sign, an emoji */
 	CHECK(json, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");

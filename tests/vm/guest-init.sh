@@ -7,6 +7,10 @@
 # step writes its name to /out/steps.log and check.py compares the lists.
 # "VMTEST: ..." lines on the console mark progress; "VMTEST-FAIL" a fatal
 # guest-side problem (the host then fails and prints the console log).
+# modcall steps run with --hold: the caller stays alive (fds, memory, /proc)
+# until the tool has printed its record, so path, the /proc string tier and
+# the process context are deterministic; /out/proc/STEP.* is the same /proc
+# as the shell saw it then, the reference check.py compares them with.
 # Under set -e an unexpected failure runs the EXIT trap: message, power off.
 set -eu
 /bin/busybox --install -s
@@ -28,6 +32,12 @@ T=/sys/kernel/tracing
 M=/lib/modules/$KVER/kernel
 FINIT=/bin/finit-ftrace
 MODCALL=/bin/modcall
+MODCALL32=/bin/modcall32
+# the cgroup phase 1's callers run in: a docker-style scope, so cgroup and
+# container_id have real values to check (phase 2 runs in the root cgroup)
+CID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+CG1=/sys/fs/cgroup/system.slice/docker-$CID.scope
+PHASE_CG=
 
 say() { echo "VMTEST: $*"; }
 halt() {
@@ -59,16 +69,64 @@ touch /out/.probe 2>/dev/null || fatal "/out not writable"
 rm -f /out/.probe
 rm -f /out/status
 uname -r > /out/uname
+mkdir -p /out/proc
+# cgroup v2: /proc/PID/cgroup is empty until it is mounted
+mount -t cgroup2 cgroup2 /sys/fs/cgroup || fatal "cannot mount cgroup2"
+mkdir -p "$CG1" || fatal "cannot create $CG1"
 
 # --- helpers ---------------------------------------------------------------
 
 step() { echo "$1" >> /out/steps.log; }
 
-# mc STEP ARGS... - modcall ARGS, its JSON line(s) appended to calls.jsonl
+# mc STEP [--32] ARGS... - modcall (modcall32 with --32) ARGS, its JSON
+# line(s) appended to calls.jsonl; for calls the tool does not print (the
+# filter drops them), so nothing waits for them
 mc() {
 	step "$1"
 	shift
-	$MODCALL "$@" >> /out/calls.jsonl || fatal "modcall $* exited $?"
+	_bin=$MODCALL
+	[ "$1" = --32 ] && { _bin=$MODCALL32; shift; }
+	$_bin "$@" >> /out/calls.jsonl || fatal "modcall $* exited $?"
+}
+
+# records FILE TID - how many records of TID the tool has printed to FILE
+records() { grep -c "\"tid\":$2," "$1" 2>/dev/null || true; }
+lines_ge() { [ "$(wc -l < "$1")" -ge "$2" ]; }
+records_ge() { [ "$(records "$1" "$2")" -ge "$3" ]; }
+
+# mch STEP [--32] ARGS... - mc with --hold: modcall makes its call(s) and
+# stays alive (stdin is a fifo we hold open) until the tool has printed a
+# record for each call in $HOLD_OUT; meanwhile its /proc entries are copied
+# to /out/proc/STEP.{status,exe,cgroup}. A record that never comes is
+# noted in /out/hold-timeouts (check.py fails on it) after 20 s.
+mch() {
+	_s=$1
+	shift
+	step "$_s"
+	_bin=$MODCALL
+	[ "$1" = --32 ] && { _bin=$MODCALL32; shift; }
+	_n=1 _prev=
+	for _a in "$@"; do
+		[ "$_prev" = --repeat ] && _n=$_a
+		_prev=$_a
+	done
+	rm -f /tmp/hold
+	: > /tmp/mc.out
+	mkfifo /tmp/hold
+	$_bin "$@" --hold < /tmp/hold > /tmp/mc.out &
+	_p=$!
+	exec 8> /tmp/hold
+	wait_for 20 lines_ge /tmp/mc.out "$_n" || echo "$_s: modcall printed no line" >> /out/hold-timeouts
+	cp /proc/$_p/status "/out/proc/$_s.status" || true
+	readlink /proc/$_p/exe > "/out/proc/$_s.exe" || true
+	cp /proc/$_p/cgroup "/out/proc/$_s.cgroup" || true
+	wait_for 20 records_ge "$HOLD_OUT" $_p "$_n" ||
+		echo "$_s: no record of tid $_p in $HOLD_OUT within 20 s" >> /out/hold-timeouts
+	exec 8>&-
+	_rc=0
+	wait $_p || _rc=$?
+	cat /tmp/mc.out >> /out/calls.jsonl
+	[ $_rc = 0 ] || fatal "modcall $* exited $_rc"
 }
 
 # bb STEP APPLET ARGS... - a busybox applet run by its path (so comm is the
@@ -81,7 +139,10 @@ bb() {
 	_p=$!
 	_rc=0
 	wait $_p || _rc=$?
-	echo "{\"step\":\"$_s\",\"applet\":\"$_a\",\"pid\":$_p,\"rc\":$_rc}" >> /out/busybox.jsonl
+	# the applet's parent: this shell (a subshell, so not $$); read is a
+	# builtin, so /proc/self is the shell itself
+	read -r _st < /proc/self/stat
+	echo "{\"step\":\"$_s\",\"applet\":\"$_a\",\"pid\":$_p,\"ppid\":${_st%% *},\"rc\":$_rc}" >> /out/busybox.jsonl
 }
 
 # wait_for SECONDS CMD... - poll CMD every 0.1 s until it succeeds
@@ -111,9 +172,14 @@ stop_pid() {
 }
 
 # drive NAME STEPS - background half of a watch phase: wait until the tool
-# (pid in /tmp/NAME.pid) is armed, run STEPS, stop the tool with SIGINT
+# (pid in /tmp/NAME.pid) is armed, run STEPS in cgroup $PHASE_CG (if set),
+# stop the tool with SIGINT
 drive() {
 	trap - EXIT
+	HOLD_OUT=/out/$1.jsonl
+	# this subshell and the callers it starts go to $PHASE_CG (echo is a builtin)
+	[ -z "$PHASE_CG" ] || echo 0 > "$PHASE_CG/cgroup.procs"
+	cp /proc/self/cgroup "/out/$1.driver.cgroup" 2>/dev/null || true
 	wait_for 10 test -s "/tmp/$1.pid" || { echo "no pid file" > "/out/$1.not-armed"; exit 0; }
 	_w=$(cat "/tmp/$1.pid")
 	if ! wait_for 60 armed_or_gone "/out/$1.stderr" "$_w" || ! armed "/out/$1.stderr"; then
@@ -147,6 +213,9 @@ watch_phase() {
 		> "/out/$_n.stdout" 2>> "/out/$_n.stderr" || _rc=$?
 	echo $_rc > "/out/$_n.rc"
 	wait $_d || true
+	# what the tool left behind: nothing, once it has exited
+	ls $T/instances > "/out/$_n.instances-after.txt"
+	cat $T/dynamic_events > "/out/$_n.dynamic_events-after.txt"
 }
 
 # --- the scenario ----------------------------------------------------------
@@ -154,30 +223,63 @@ watch_phase() {
 # phase 1: every kind of call; finit-ftrace and trace-cmd both watch
 phase1_steps() {
 	bb insmod-loop insmod "$M"/drivers/block/loop.ko max_loop=4 max_part=2
-	mc brd-params-spaces finit "$M"/drivers/block/brd.ko "rd_nr=1 rd_size=1024 max_part=1" 0
-	mc tun-empty-params finit "$M"/drivers/net/tun.ko "" 0
-	mc tun-again-eexist finit "$M"/drivers/net/tun.ko "" 0 --fd 9
-	mc dummy-flags-8-einval finit "$M"/drivers/net/dummy.ko "" 8
-	mc nlmon-flags-3 finit "$M"/drivers/net/nlmon.ko "" 3
-	mc veth-xz-compressed-flag finit "$M"/drivers/net/veth.ko.xz "" 4
+	mch brd-params-spaces finit "$M"/drivers/block/brd.ko "rd_nr=1 rd_size=1024 max_part=1" 0
+	mch tun-empty-params finit "$M"/drivers/net/tun.ko "" 0
+	mch tun-again-eexist finit "$M"/drivers/net/tun.ko "" 0 --fd 9
+	mch dummy-flags-8-einval finit "$M"/drivers/net/dummy.ko "" 8
+	mch nlmon-flags-3 finit "$M"/drivers/net/nlmon.ko "" 3
+	mch veth-xz-compressed-flag finit "$M"/drivers/net/veth.ko.xz "" 4
 	bb insmod-veth-xz insmod "$M"/drivers/net/veth.ko.xz
 	bb rmmod-brd rmmod brd
-	mc brd-reload finit "$M"/drivers/block/brd.ko "rd_nr=2" 0
-	mc closed-fd-ebadf finit - "" 0 --fd 42
-	mc tun-repeat-2 finit "$M"/drivers/net/tun.ko "x=\"a b\" y" 0 --repeat 2
+	mch brd-reload finit "$M"/drivers/block/brd.ko "rd_nr=2" 0
+	mch closed-fd-ebadf finit - "" 0 --fd 42
+	mch tun-repeat-2 finit "$M"/drivers/net/tun.ko "x=\"a b\" y" 0 --repeat 2
+	mch init-dummy init "$M"/drivers/net/dummy.ko "numdummies=0"
+	mch delete-absent-enoent delete vmtest_absent 0
+	mch compat-mii-p32 --32 finit "$M"/drivers/net/mii.ko "p=32" 0
+	mch compat-tun-eexist --32 finit "$M"/drivers/net/tun.ko "" 0 --fd 5
+	mch compat-init-eql --32 init "$M"/drivers/net/eql.ko "x=1"
+	mch compat-delete-enoent --32 delete vmtest_absent32 0
 }
 
-# phase 2: a kernel filter keeps only flags == 8
+# phase 2: a kernel filter keeps only flags == 8 (compat calls: a user-space
+# filter on their raw_syscalls records)
 filter_steps() {
-	mc f-dummy-flags-8 finit "$M"/drivers/net/dummy.ko "" 8
+	mch f-dummy-flags-8 finit "$M"/drivers/net/dummy.ko "" 8
 	mc f-tun-eexist finit "$M"/drivers/net/tun.ko "" 0
-	mc f-closed-fd-flags-8 finit - "p=1" 8 --fd 42
+	mch f-closed-fd-flags-8 finit - "p=1" 8 --fd 42
 	bb f-insmod-ifb insmod "$M"/drivers/net/ifb.ko numifbs=0
 	mc f-flags-9 finit - "" 9 --fd 42
+	mch f-compat-flags-8 --32 finit "$M"/drivers/net/dummy.ko "" 8
+	mc f-compat-tun-eexist --32 finit "$M"/drivers/net/tun.ko "" 0
+}
+
+# stale: a watch killed with SIGKILL leaves its instance and its eprobes;
+# `finit-ftrace cleanup` must remove (and name) all of them
+stale_reclaim() {
+	: > /out/stale.stderr
+	$FINIT watch --format json -o /tmp/stale.jsonl 2>> /out/stale.stderr &
+	_p=$!
+	echo $_p > /out/stale.pid
+	if ! wait_for 60 armed_or_gone /out/stale.stderr $_p || ! armed /out/stale.stderr; then
+		echo "never armed" > /out/stale.not-armed
+	fi
+	kill -KILL $_p 2>/dev/null || true
+	wait $_p 2>/dev/null || true
+	ls $T/instances > /out/stale.instances-killed.txt
+	cat $T/dynamic_events > /out/stale.dynamic_events-killed.txt
+	_rc=0
+	$FINIT cleanup > /out/cleanup.stdout 2> /out/cleanup.stderr || _rc=$?
+	echo $_rc > /out/cleanup.rc
+	ls $T/instances > /out/stale.instances-after.txt
+	cat $T/dynamic_events > /out/stale.dynamic_events-after.txt
 }
 
 # what init_module gets when busybox insmod falls back on the .ko.xz
 xzcat "$M"/drivers/net/veth.ko.xz | wc -c > /out/veth.ko.len
+# and what modcall init passes: the files' sizes
+wc -c < "$M"/drivers/net/dummy.ko > /out/dummy.ko.len
+wc -c < "$M"/drivers/net/eql.ko > /out/eql.ko.len
 
 say "finit-ftrace check"
 rc=0
@@ -185,13 +287,18 @@ $FINIT check --format json > /out/check.json 2> /out/check.stderr || rc=$?
 echo $rc > /out/check.rc
 
 say "phase 1"
+# raw_syscalls id 350: finit_module of 32-bit callers, which the syscalls
+# events do not show (350 is no 64-bit syscall on x86_64)
 trace-cmd record -e syscalls:sys_enter_finit_module -e syscalls:sys_exit_finit_module \
+	-e raw_syscalls:sys_enter -f 'id == 350' -e raw_syscalls:sys_exit -f 'id == 350' \
 	-o /tmp/tc.dat > /out/tc.stdout 2>&1 &
 TPID=$!
 tc_on() { grep -q 1 $T/events/syscalls/sys_exit_finit_module/enable && grep -q 1 $T/tracing_on; }
 wait_for 60 tc_on || fatal "trace-cmd record did not enable its events within 60 s"
 sleep 1 # margin for its per-cpu recorders
+PHASE_CG=$CG1
 watch_phase watch phase1_steps
+PHASE_CG=
 stop_pid $TPID tc
 rc=0
 wait $TPID || rc=$?
@@ -202,9 +309,13 @@ say "phase 2"
 echo "--- filter" >> /out/steps.log
 watch_phase filter filter_steps -f 'flags == 8'
 
+say "stale reclaim"
+stale_reclaim
+
 # leftovers: nothing of finit-ftrace may remain in tracefs
 ls $T/instances > /out/instances.txt
 cat $T/dynamic_events > /out/dynamic_events.txt
+cat /proc/modules > /out/modules.txt
 lsmod > /out/lsmod.txt
 dmesg > /out/dmesg.txt
 echo "done" > /out/status

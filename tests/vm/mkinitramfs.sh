@@ -1,20 +1,22 @@
 #!/bin/sh
 # mkinitramfs.sh - build the VM test's busybox initramfs (cpio newc + gzip) from a stock kernel tree and the binaries under test.
 #
-# Usage: mkinitramfs.sh KVER KROOT FINIT MODCALL GUEST_INIT OUT.cpio.gz
+# Usage: mkinitramfs.sh KVER KROOT FINIT MODCALL MODCALL32 GUEST_INIT OUT.cpio.gz
 #   KROOT      unpacked kernel package (KROOT/lib/modules/KVER/...)
 #   FINIT      the finit-ftrace binary (dynamic: its libs and loader are copied)
 #   MODCALL    the static modcall helper
+#   MODCALL32  the same helper built -m32 (static): a 32-bit (compat) caller
 #   GUEST_INIT script that becomes /init
 set -eu
 
-[ $# -eq 6 ] || { echo "usage: mkinitramfs.sh KVER KROOT FINIT MODCALL GUEST_INIT OUT" >&2; exit 2; }
-KVER=$1 KROOT=$2 FINIT=$3 MODCALL=$4 GUEST_INIT=$5 OUT=$6
+[ $# -eq 7 ] || { echo "usage: mkinitramfs.sh KVER KROOT FINIT MODCALL MODCALL32 GUEST_INIT OUT" >&2; exit 2; }
+KVER=$1 KROOT=$2 FINIT=$3 MODCALL=$4 MODCALL32=$5 GUEST_INIT=$6 OUT=$7
 
 die() { echo "mkinitramfs: FAIL: $*" >&2; exit 1; }
 # abspath P - P made absolute (its directory must exist)
 abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 KROOT=$(abspath "$KROOT") FINIT=$(abspath "$FINIT") MODCALL=$(abspath "$MODCALL")
+MODCALL32=$(abspath "$MODCALL32")
 GUEST_INIT=$(abspath "$GUEST_INIT")
 mkdir -p "$(dirname "$OUT")"
 OUT=$(abspath "$OUT")
@@ -26,7 +28,8 @@ DEP=$MODDIR/modules.dep
 # Modules the scenario loads; each must have no dependencies.
 SCENARIO_MODS="kernel/drivers/block/loop.ko kernel/drivers/block/brd.ko
 kernel/drivers/net/tun.ko kernel/drivers/net/dummy.ko kernel/drivers/net/nlmon.ko
-kernel/drivers/net/ifb.ko kernel/drivers/net/veth.ko"
+kernel/drivers/net/ifb.ko kernel/drivers/net/veth.ko kernel/drivers/net/mii.ko
+kernel/drivers/net/eql.ko"
 # Shipped only as .ko.xz (xz -k --check=crc32), to exercise compressed loads.
 XZ_MODS="kernel/drivers/net/veth.ko"
 # What /out needs (9p over virtio-pci); load order is derived from modules.dep.
@@ -40,6 +43,13 @@ command -v cpio >/dev/null || die "cpio not found"
 command -v xz >/dev/null || die "xz not found (apt-get install xz-utils)"
 [ -x "$FINIT" ] || die "FINIT=$FINIT is not an executable"
 [ -x "$MODCALL" ] || die "MODCALL=$MODCALL is not an executable (make build/modcall)"
+[ -x "$MODCALL32" ] || die "MODCALL32=$MODCALL32 is not an executable (make build/modcall32)"
+# ldd says "not a dynamic executable" for both static and foreign binaries
+file_class() { od -An -tx1 -j4 -N1 "$1" | tr -d ' '; }
+[ "$(file_class "$MODCALL32")" = 01 ] || die "MODCALL32=$MODCALL32 is not a 32-bit ELF"
+if ldd "$MODCALL32" 2>&1 | grep -q '=>'; then
+	die "$MODCALL32 is dynamically linked; the initramfs has no 32-bit libraries"
+fi
 [ -f "$GUEST_INIT" ] || die "no $GUEST_INIT"
 if ldd "$BUSYBOX" >/dev/null 2>&1; then
 	die "$BUSYBOX is dynamically linked; install busybox-static"
@@ -75,6 +85,8 @@ copy_with_libs() {
 }
 copy_with_libs "$FINIT" bin/finit-ftrace
 copy_with_libs "$MODCALL" bin/modcall
+cp "$MODCALL32" bin/modcall32
+chmod 755 bin/modcall32
 copy_with_libs "$TRACECMD" usr/bin/trace-cmd
 
 # deps_of MOD - dependencies of MOD (relative path) as modules.dep lists them

@@ -2,9 +2,10 @@
 # run.sh - stock-kernel VM test: boot Debian's 6.1 kernel under qemu TCG, run the finit_module scenario, check the results.
 #
 # Run from the project root (make vmtest does):
-#   FINIT=./finit-ftrace MODCALL=build/modcall tests/vm/run.sh
+#   FINIT=./finit-ftrace MODCALL=build/modcall MODCALL32=build/modcall32 tests/vm/run.sh
 # Environment:
-#   FINIT, MODCALL   binaries under test (required)
+#   FINIT, MODCALL, MODCALL32   binaries under test (required; MODCALL32 is
+#                    modcall built -m32 -static, the 32-bit caller)
 #   VMTEST_TIMEOUT   seconds the guest may run (default 240)
 #   VMTEST_CACHE     download/build cache (default tests/vm/cache)
 #   VMTEST_OUT       results (default tests/vm/out)
@@ -14,6 +15,7 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 FINIT=${FINIT:?set FINIT to the finit-ftrace binary}
 MODCALL=${MODCALL:?set MODCALL to the modcall helper}
+MODCALL32=${MODCALL32:?set MODCALL32 to the 32-bit modcall helper (make build/modcall32)}
 TIMEOUT=${VMTEST_TIMEOUT:-240}
 CACHE=${VMTEST_CACHE:-$HERE/cache}
 OUT=${VMTEST_OUT:-$HERE/out}
@@ -35,6 +37,7 @@ for tool in qemu-system-x86_64 timeout cpio gzip xz python3 trace-cmd busybox ld
 done
 [ -x "$FINIT" ] || fail "FINIT=$FINIT is not an executable (run make)"
 [ -x "$MODCALL" ] || fail "MODCALL=$MODCALL is not an executable (make build/modcall)"
+[ -x "$MODCALL32" ] || fail "MODCALL32=$MODCALL32 is not an executable (make build/modcall32)"
 
 mkdir -p "$CACHE"
 kinfo=$("$HERE/fetch-kernel.sh" "$CACHE") || fail "could not get a Debian 6.1 kernel (see above)"
@@ -43,7 +46,7 @@ VMLINUZ=$KROOT/boot/vmlinuz-$KVER
 log "kernel $KVER"
 
 INITRD=$CACHE/initramfs-$KVER.cpio.gz
-"$HERE/mkinitramfs.sh" "$KVER" "$KROOT" "$FINIT" "$MODCALL" "$HERE/guest-init.sh" "$INITRD" ||
+"$HERE/mkinitramfs.sh" "$KVER" "$KROOT" "$FINIT" "$MODCALL" "$MODCALL32" "$HERE/guest-init.sh" "$INITRD" ||
 	fail "building the initramfs failed"
 log "initramfs $(du -k "$INITRD" | cut -f1) KiB"
 
