@@ -58,8 +58,12 @@ deps:
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
+# Both suites run; either failing fails the target.
 live: $(BIN) $(HELPERS)
-	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 tests/live/run.sh
+	@env FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 \
+		tests/live/run.sh; a=$$?; \
+	env FINIT=./$(BIN) MODCALL=$(BUILD)/modcall tests/live/record.sh; b=$$?; \
+	test $$a = 0 && test $$b = 0
 
 # Sanitizer build: a separate tree, so the normal objects stay as they are.
 asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0

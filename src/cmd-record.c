@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
@@ -132,7 +133,7 @@ static int open_cpu_files(struct record *r, int ncpus)
 			r->cpu_paths[cpu] = NULL;
 			goto fail;
 		}
-		fd = mkstemp(r->cpu_paths[cpu]);
+		fd = mkostemp(r->cpu_paths[cpu], O_CLOEXEC);
 		if (fd < 0 || !(r->cpu_files[cpu] = fdopen(fd, "w+"))) {
 			finit_cli_error(FINIT_EXIT_FAIL, "cannot create %s: %s", r->cpu_paths[cpu],
 					strerror(errno));
@@ -222,7 +223,7 @@ static int write_dat(struct record *r)
 		tmp = NULL;
 		goto out;
 	}
-	fd = mkstemp(tmp);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd >= 0) {
 		mode_t mask = umask(0);
 

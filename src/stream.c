@@ -96,7 +96,8 @@ struct finit_stream *finit_stream_open(struct tracefs_instance *inst,
 	}
 	for (int i = 0; i < ncpus; i++) {
 		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", i);
-		st->cpus[i].fd = tracefs_instance_file_open(inst, file, O_RDONLY | O_NONBLOCK);
+		st->cpus[i].fd = tracefs_instance_file_open(inst, file,
+							 O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (st->cpus[i].fd < 0 && tracefs_file_exists(inst, file)) {
 			snprintf(err, errlen, "cannot open %s of instance %s: %s", file,
 				 tracefs_instance_get_name(inst), strerror(errno));
