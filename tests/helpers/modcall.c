@@ -10,6 +10,7 @@
  *   modcall finit PATH|-  PARAMS FLAGS [--fd N] [--repeat K] [--hold]
  *   modcall init  PATH    PARAMS [--hold]
  *   modcall delete NAME   FLAGS  [--hold]
+ *   modcall lookalike
  *
  * PATH "-" means: pass the fd given by --fd without opening anything (an
  * invalid or closed fd is fine: the kernel still reports the call).
@@ -18,6 +19,9 @@
  * --hold keeps the process (its fds and the parameter string) alive after
  * the call until standard input reaches EOF, so a tracer can read /proc.
  * FLAGS accepts C syntax (0x880, 8, 4).
+ * lookalike (64-bit builds) makes the native syscalls whose numbers are
+ * the 32-bit module syscalls' (x86_64: rt_sigtimedwait 128 = i386
+ * init_module, rt_sigqueueinfo 129 = i386 delete_module): no module call.
  *
  * Built statically so the same binary runs on the host and inside a
  * busybox initramfs.
@@ -25,12 +29,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* errno_name - symbolic name for the errnos a module syscall can return */
@@ -111,7 +117,8 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: modcall finit PATH|- PARAMS FLAGS [--fd N] [--repeat K] [--hold]\n"
 		"       modcall init PATH PARAMS [--hold]\n"
-		"       modcall delete NAME FLAGS [--hold]\n");
+		"       modcall delete NAME FLAGS [--hold]\n"
+		"       modcall lookalike\n");
 	return 2;
 }
 
@@ -226,6 +233,30 @@ static int do_delete(int argc, char **argv)
 	return 0;
 }
 
+/* do_lookalike - rt_sigtimedwait (zero timeout: EAGAIN), rt_sigqueueinfo (signal 0 to self) */
+static int do_lookalike(int argc)
+{
+	sigset_t set;
+	siginfo_t si;
+	struct timespec ts = { 0, 0 };
+	long ret;
+
+	if (argc != 2 || sizeof(long) != 8)
+		return usage();
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	ret = syscall(SYS_rt_sigtimedwait, &set, &si, &ts, 8);
+	report("rt_sigtimedwait", -1, NULL, 0, ret, errno);
+	memset(&si, 0, sizeof(si));
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	ret = syscall(SYS_rt_sigqueueinfo, getpid(), 0, &si);
+	report("rt_sigqueueinfo", -1, NULL, 0, ret, errno);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -236,5 +267,7 @@ int main(int argc, char **argv)
 		return do_init(argc, argv);
 	if (!strcmp(argv[1], "delete"))
 		return do_delete(argc, argv);
+	if (!strcmp(argv[1], "lookalike"))
+		return do_lookalike(argc);
 	return usage();
 }

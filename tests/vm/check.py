@@ -5,11 +5,14 @@ Usage: check.py OUTDIR
 
 Reads what guest-init.sh left in OUTDIR and compares finit-ftrace's output
 field by field with (a) what the scenario expects, (b) what modcall and
-busybox say they did and (c) what trace-cmd recorded at the same time.
-Prints every mismatch and exits 1 when there is any. Python 3 stdlib only.
+busybox say they did, (c) the callers' /proc as the guest shell copied it
+while they were held alive, and (d) what trace-cmd recorded at the same
+time. Prints every mismatch and exits 1 when there is any. Python 3 stdlib
+only.
 
-The scenario tables below mirror phase1_steps/filter_steps in guest-init.sh;
-the step names the guest wrote to steps.log must equal them.
+The scenario tables below mirror phase1_steps/filter_steps/commfilter_steps
+in guest-init.sh; the step names the guest wrote to steps.log must equal
+them.
 """
 import json
 import os
@@ -17,56 +20,76 @@ import re
 import sys
 
 # Errnos by number (x86-64), for the values the scenario produces.
-ERRNO = {1: "EPERM", 2: "ENOENT", 8: "ENOEXEC", 9: "EBADF", 12: "ENOMEM",
-         14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 22: "EINVAL", 26: "ETXTBSY",
-         27: "EFBIG", 38: "ENOSYS", 95: "EOPNOTSUPP", 129: "EKEYREJECTED"}
-FLAG_NAMES = [(1, "MODULE_INIT_IGNORE_MODVERSIONS"),
-              (2, "MODULE_INIT_IGNORE_VERMAGIC"),
-              (4, "MODULE_INIT_COMPRESSED_FILE")]
-
-# Fields this version of finit-ftrace may still leave null (matched on the
-# last part of the name: "param_values" covers args.param_values). A non-null
-# value is checked exactly anyway; deleting a name here makes null a failure
-# too: one line per field once the tool fills it every time.
-MAY_BE_NULL = {"param_values", "module", "path"}
-
-# Events other than finit_module (init_module, delete_module, module_free,
-# see `watch -e`) are expected exactly as listed in the steps' `extra`.
-# False: ignore every event that is not finit_module.
-CHECK_OTHER_KINDS = True
+ERRNO = {1: "EPERM", 2: "ENOENT", 8: "ENOEXEC", 9: "EBADF", 11: "EAGAIN",
+         12: "ENOMEM", 14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 22: "EINVAL",
+         26: "ETXTBSY", 27: "EFBIG", 38: "ENOSYS", 95: "EOPNOTSUPP",
+         129: "EKEYREJECTED"}
+FINIT_FLAGS = [(1, "MODULE_INIT_IGNORE_MODVERSIONS"),
+               (2, "MODULE_INIT_IGNORE_VERMAGIC"),
+               (4, "MODULE_INIT_COMPRESSED_FILE")]
+DELETE_FLAGS = [(0o4000, "O_NONBLOCK"), (0o1000, "O_TRUNC")]
 
 MODDIR = "/lib/modules/{kver}/kernel/drivers/"
+# guest-init.sh's phase 1 cgroup; its 64 hex digits are the container id
+CID = "0123456789abcdef" * 4
+PHASE1_CGROUP = f"/system.slice/docker-{CID}.scope"
+
+# Every modcall step runs with --hold (guest-init.sh's mch): the caller and
+# its fd are alive until the tool has printed the record, so path and the
+# process context are exact. busybox applets exit at once: for their
+# records (and rmmod's module_free) path and each context field are either
+# exact or null ("unavailable"), never anything else.
+
+COMM = {"modcall": "modcall", "modcall32": "modcall32",
+        "othercall": "othercall", "insmod": "insmod", "rmmod": "rmmod"}
 
 
-def flags_names(flags):
+def flags_names(flags, table):
     """Expected flags_names: known bits by name, the rest as one hex string."""
-    names = [n for bit, n in FLAG_NAMES if flags & bit]
-    rest = flags & ~7
+    names = [n for bit, n in table if flags & bit]
+    rest = flags
+    for bit, _ in table:
+        rest &= ~bit
     if rest:
         names.append(hex(rest))
     return names
 
 
 class Step:
-    """One scenario step and the events it should produce.
+    """One scenario step and the records it should produce.
 
-    src: "modcall" (expected values also in modcall's own JSON lines),
-         "insmod"/"rmmod" (busybox applet; pid from busybox.jsonl).
+    src: "modcall", "modcall32" (a 32-bit caller), "othercall" (modcall
+         under another comm): the expected values are also in their own
+         JSON lines and, for the calls the tool prints (held by mch), in
+         /out/proc/STEP.*; "insmod"/"rmmod"
+         (busybox applets; pid from busybox.jsonl); "lookalike" (64-bit
+         syscalls 128/129: no record at all).
+    event: the syscall the step's own calls make.
     file: module file under MODDIR (None: no file, e.g. a closed fd).
-    calls: how many finit_module calls the step makes.
-    module: the module name a successful load reports (None otherwise).
-    rc: the busybox applet's expected exit status.
-    extra: events of other kinds the same process causes after its
-           finit_module calls: [(event, {dotted field: value})]; a value
-           "@veth.ko.len" is read from that file in OUTDIR.
+    calls: how many calls of `event` the step makes (0: only `extra`).
+    module/taints: what module_load says for a successful load.
+    length: init_module's len ("@FILE": the number in OUTDIR/FILE).
+    name: delete_module's name.
+    extra: records of other kinds the same process causes after its own
+           calls: [(event, {dotted field: value})].
     """
 
     def __init__(self, name, src, file=None, params="", flags=0, fd=3,
-                 ret=0, calls=1, module=None, rc=0, extra=()):
+                 ret=0, calls=1, module=None, taints="", rc=0, extra=(),
+                 event="finit_module", length=None, delname=None):
         self.name, self.src, self.file = name, src, file
         self.params, self.flags, self.fd, self.ret = params, flags, fd, ret
-        self.calls, self.module, self.rc = calls, module, rc
+        self.calls, self.module, self.taints, self.rc = calls, module, taints, rc
         self.extra = list(extra)
+        self.event, self.length, self.delname = event, length, delname
+
+    @property
+    def modcall(self):
+        return self.src in ("modcall", "modcall32", "othercall")
+
+    @property
+    def compat(self):
+        return self.src == "modcall32"
 
 
 # Phase 1: finit-ftrace watch (no filter) and trace-cmd record both running.
@@ -80,30 +103,48 @@ SCENARIO = [
     Step("tun-again-eexist", "modcall", "net/tun.ko", "", fd=9, ret=-17),
     Step("dummy-flags-8-einval", "modcall", "net/dummy.ko", "", flags=8,
          ret=-22),
+    # flags 3 loads it anyway; the kernel taints the module F (forced) and
+    # E (unsigned): /proc/modules shows "nlmon ... (FE)"
     Step("nlmon-flags-3", "modcall", "net/nlmon.ko", "", flags=3,
-         module="nlmon"),
+         module="nlmon", taints="FE"),
     # Debian's 6.1 has no CONFIG_MODULE_DECOMPRESS: the kernel refuses flag 4.
     Step("veth-xz-compressed-flag", "modcall", "net/veth.ko.xz", "", flags=4,
          ret=-95),
-    # busybox: finit_module on the .xz fails (not ELF), then init_module works.
+    # busybox: finit_module on the .xz fails (not ELF), then init_module
+    # with the decompressed image works.
     Step("insmod-veth-xz", "insmod", "net/veth.ko.xz", "", ret=-8,
          extra=[("init_module", {"args.len": "@veth.ko.len",
                                  "args.param_values": "", "ret": 0,
-                                 "errno": None, "module": "veth"})]),
+                                 "module": "veth", "taints": ""})]),
     # busybox rmmod: delete_module("brd", O_NONBLOCK|O_EXCL); O_EXCL (0x80)
     # means nothing to delete_module, so it is an unnamed bit.
     Step("rmmod-brd", "rmmod", calls=0,
          extra=[("delete_module", {"args.name": "brd", "args.flags": 0x880,
-                                   "flags_names": ["O_NONBLOCK", "0x80"],
-                                   "ret": 0, "errno": None, "module": "brd"}),
+                                   "ret": 0}),
                 ("module_free", {"module": "brd"})]),
     Step("brd-reload", "modcall", "block/brd.ko", "rd_nr=2", module="brd"),
     Step("closed-fd-ebadf", "modcall", None, "", fd=42, ret=-9),
     Step("tun-repeat-2", "modcall", "net/tun.ko", 'x="a b" y', ret=-17,
          calls=2),
+    Step("init-dummy", "modcall", "net/dummy.ko", "numdummies=0",
+         event="init_module", length="@dummy.ko.len", module="dummy"),
+    Step("delete-absent-enoent", "modcall", event="delete_module",
+         delname="vmtest_absent", ret=-2),
+    # 32-bit callers: only raw_syscalls sees them (ids 350/128/129); the
+    # eprobe does not fire, so strings come from /proc (the caller is held)
+    Step("compat-mii-p32", "modcall32", "net/mii.ko", "p=32", module="mii"),
+    Step("compat-tun-eexist", "modcall32", "net/tun.ko", "", fd=5, ret=-17),
+    Step("compat-init-eql", "modcall32", "net/eql.ko", "x=1",
+         event="init_module", length="@eql.ko.len", module="eql"),
+    Step("compat-delete-enoent", "modcall32", event="delete_module",
+         delname="vmtest_absent32", ret=-2),
+    # rt_sigtimedwait (128) and rt_sigqueueinfo (129) of a 64-bit process
+    # carry the 32-bit init_module/delete_module numbers in raw_syscalls
+    Step("lookalike-64bit-128-129", "lookalike", calls=0),
 ]
 
-# Phase 2: watch -f 'flags == 8'; FILTER_KEEP lists the steps whose calls pass.
+# Phase 2: watch -f 'flags == 8'; FILTER_KEEP lists the steps whose calls
+# pass (the 32-bit ones are filtered in user space).
 FILTER_SCENARIO = [
     Step("f-dummy-flags-8", "modcall", "net/dummy.ko", "", flags=8, ret=-22),
     Step("f-tun-eexist", "modcall", "net/tun.ko", "", ret=-17),
@@ -111,12 +152,32 @@ FILTER_SCENARIO = [
          ret=-22),
     Step("f-insmod-ifb", "insmod", "net/ifb.ko", "numifbs=0 ", module="ifb"),
     Step("f-flags-9", "modcall", None, "", flags=9, fd=42, ret=-22),
+    Step("f-compat-flags-8", "modcall32", "net/dummy.ko", "", flags=8,
+         ret=-22),
+    Step("f-compat-tun-eexist", "modcall32", "net/tun.ko", "", ret=-17),
 ]
-FILTER_KEEP = {"f-dummy-flags-8", "f-closed-fd-flags-8"}
+FILTER_KEEP = {"f-dummy-flags-8", "f-closed-fd-flags-8", "f-compat-flags-8"}
+
+# Phase 3: watch -f 'comm == "modcall"' (comm: a field only the kernel has)
+COMM_SCENARIO = [
+    Step("c-modcall-ebadf", "modcall", None, "", fd=42, ret=-9),
+    Step("c-othercall-ebadf", "othercall", None, "", fd=42, ret=-9),
+    Step("c-modcall32-ebadf", "modcall32", None, "", fd=42, ret=-9),
+]
+COMM_KEEP = {"c-modcall-ebadf"}
+
+# (output name, scenario, steps kept, what ran) per watch phase
+PHASES = [("watch", SCENARIO, None, "finit-ftrace watch"),
+          ("filter", FILTER_SCENARIO, FILTER_KEEP,
+           "finit-ftrace watch -f 'flags == 8'"),
+          ("commfilter", COMM_SCENARIO, COMM_KEEP,
+           "finit-ftrace watch -f 'comm == \"modcall\"'")]
 
 # What `finit-ftrace check --format json` must say about Debian's 6.1 kernel.
 CHECK_EXPECT = {
     "capture_path": "syscalls",
+    "string_tier": 2,
+    "string_tier_name": "eprobe",
     "events.syscalls:sys_enter_finit_module": True,
     "events.syscalls:sys_exit_finit_module": True,
     "events.module:module_load": True,
@@ -128,11 +189,16 @@ CHECK_EXPECT = {
     "uargs_field": False,  # 6.1's sys_enter_finit_module has no __uargs_val
 }
 
-FINIT_KEYS = ["time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "args",
-              "flags_names", "uargs_ptr", "ret", "errno", "module", "path",
-              "origin"]
-COMMON_KEYS = ["time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "args",
-               "origin"]
+ALL_KEYS = ["time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat",
+            "args", "flags_names", "uargs_ptr", "ret", "errno", "module",
+            "taints", "path", "sha256", "truncated", "ppid", "uid", "gid",
+            "exe", "cgroup", "container_id", "origin"]
+ORIGIN_KEYS = ["pid", "tid", "comm", "args", "param_values", "ret", "module",
+               "path", "sha256", "context"]
+ARGS_KEYS = {"finit_module": ["fd", "param_values", "flags"],
+             "init_module": ["umod", "len", "param_values"],
+             "delete_module": ["name", "flags"], "module_free": []}
+CONTEXT = ["ppid", "uid", "gid", "exe", "cgroup", "container_id"]
 
 errors = []
 
@@ -141,18 +207,63 @@ def err(msg):
     errors.append(msg)
 
 
-def read(out, name):
+# ---------------------------------------------------------------- matching
+
+class OneOf:
+    """Matches any of the given values (or matchers)."""
+
+    def __init__(self, *vals):
+        self.vals = vals
+
+    def ok(self, a):
+        return any(match(v, a) for v in self.vals)
+
+    def __str__(self):
+        return " or ".join(fmt(v) for v in self.vals)
+
+
+class Pointer:
+    """A user address: a non-zero "0x..." string (32-bit for compat)."""
+
+    def __init__(self, bits=64):
+        self.bits = bits
+
+    def ok(self, a):
+        v = as_int(a) if isinstance(a, str) and a.startswith("0x") else None
+        return v is not None and 0 < v < (1 << self.bits)
+
+    def __str__(self):
+        return f"a non-zero {self.bits}-bit \"0x...\" pointer"
+
+
+def match(v, a):
+    if isinstance(v, (OneOf, Pointer)):
+        return v.ok(a)
+    # JSON equality: true is not 1, 0 is not false
+    return a == v and isinstance(a, bool) == isinstance(v, bool)
+
+
+def fmt(v):
+    if isinstance(v, (OneOf, Pointer)):
+        return str(v)
+    return json.dumps(v) if v is not KeyError else "<missing>"
+
+
+# ---------------------------------------------------------------- files
+
+def read(out, name, quiet=False):
     try:
         with open(os.path.join(out, name), encoding="utf-8",
-                  errors="replace") as f:
+                  errors="surrogateescape") as f:
             return f.read()
     except OSError as e:
-        err(f"{name}: cannot read ({e.strerror})")
+        if not quiet:
+            err(f"{name}: cannot read ({e.strerror})")
         return None
 
 
-def read_jsonl(out, name):
-    text = read(out, name)
+def read_jsonl(out, name, quiet=False):
+    text = read(out, name, quiet)
     if text is None:
         return []
     objs = []
@@ -199,15 +310,13 @@ def get(obj, dotted):
     return cur
 
 
-def fmt(v):
-    return json.dumps(v) if v is not KeyError else "<missing>"
+def exists(out, name):
+    return os.path.exists(os.path.join(out, name))
 
 
 def armed(out, name):
-    return not os.path.exists(os.path.join(out, name + ".not-armed"))
+    return not exists(out, name + ".not-armed")
 
-
-# ---------------------------------------------------------------- expectations
 
 def resolve(out, v):
     if isinstance(v, str) and v.startswith("@"):
@@ -219,44 +328,186 @@ def resolve(out, v):
     return v
 
 
-def expected_events(steps, out, kver, calls, bbs, phase):
-    """Expected events in order, each a dict of dotted field -> value."""
+def cgroup_of(text):
+    """The tool's rule: the cgroup v2 line's path, else the first one's."""
+    first = None
+    for line in (text or "").splitlines():
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        if parts[0] == "0" and parts[1] == "":
+            return parts[2]
+        if first is None:
+            first = parts[2]
+    return first
+
+
+def container_id_of(cgroup):
+    if cgroup is None:
+        return None
+    ids = re.findall(r"(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])", cgroup)
+    return ids[-1] if ids else None
+
+
+def proc_snapshot(out, step, pid):
+    """/proc of a held caller as the guest copied it: the context fields."""
+    status = read(out, f"proc/{step}.status")
+    if status is None:
+        return None
+    f = dict(re.findall(r"^(\w+):\s*(\S+)", status, re.M))
+    if f.get("Pid") != str(pid):
+        err(f"proc/{step}.status is of pid {f.get('Pid')}, modcall says "
+            f"{pid}")
+    exe = (read(out, f"proc/{step}.exe") or "").strip() or None
+    cg = cgroup_of(read(out, f"proc/{step}.cgroup"))
+    return {"ppid": int(f.get("PPid", -1)), "uid": int(f.get("Uid", -1)),
+            "gid": int(f.get("Gid", -1)), "exe": exe, "cgroup": cg,
+            "container_id": container_id_of(cg)}
+
+
+# ---------------------------------------------------------------- expectations
+
+def racy_context(ctx):
+    """A caller that may be gone: each context field exact or null."""
+    groups = [[{"ppid": ctx["ppid"], "uid": ctx["uid"], "gid": ctx["gid"],
+                "origin.context": "procfs"},
+               {"ppid": None, "uid": None, "gid": None,
+                "origin.context": "unavailable"}]]
+    fields = {k: OneOf(ctx[k], None) for k in ("exe", "cgroup",
+                                                "container_id")}
+    return fields, groups
+
+
+def exact_context(ctx):
+    fields = {k: ctx[k] for k in CONTEXT}
+    fields["origin.context"] = "procfs"
+    return fields, []
+
+
+def kind_fields(kind, compat):
+    """What every record of @kind says, whatever the call."""
+    e = {"event": kind, "compat": compat, "sha256": None, "truncated": False,
+         "origin.tid": "kernel", "origin.args": "kernel",
+         "origin.pid": OneOf("kernel", "procfs"),
+         "origin.comm": OneOf("kernel", "procfs"),
+         "origin.sha256": "unavailable"}
+    ptr = Pointer(32 if compat else 64)
+    string = "procfs" if compat else "kernel"  # the eprobe misses compat
+    if kind == "finit_module":
+        e.update({"uargs_ptr": ptr, "origin.param_values": string,
+                  "origin.ret": "kernel"})
+    elif kind == "init_module":
+        e.update({"args.umod": ptr, "uargs_ptr": ptr, "flags_names": [],
+                  "origin.param_values": string, "origin.ret": "kernel",
+                  "path": None, "origin.path": "unavailable"})
+    elif kind == "delete_module":
+        e.update({"uargs_ptr": ptr, "taints": None,
+                  "origin.param_values": "unavailable",
+                  "origin.module": string, "origin.ret": "kernel",
+                  "path": None, "origin.path": "unavailable"})
+    elif kind == "module_free":
+        e.update({"args": {}, "flags_names": [], "uargs_ptr": None,
+                  "ret": None, "errno": None, "origin.ret": "unavailable",
+                  "taints": None, "origin.module": "kernel",
+                  "origin.param_values": "unavailable", "path": None,
+                  "origin.path": "unavailable"})
+    return e
+
+
+def load_fields(module, taints, ret):
+    """module and taints: module_load's, for a successful load only."""
+    if ret == 0 and module:
+        return {"module": module, "taints": taints, "origin.module": "kernel"}
+    return {"module": None, "taints": None, "origin.module": "unavailable"}
+
+
+def derived(e):
+    """errno and flags_names follow from ret and flags."""
+    ret = e.get("ret")
+    if isinstance(ret, int) and "errno" not in e:
+        e["errno"] = ERRNO.get(-ret) if ret < 0 else None
+    if e["event"] == "delete_module" and "args.flags" in e:
+        e.setdefault("module", e.get("args.name"))
+        e.setdefault("flags_names", flags_names(e["args.flags"],
+                                                DELETE_FLAGS))
+    return e
+
+
+def step_calls(st, out, kver):
+    """The fields of the step's own calls (without pid/tid/comm)."""
+    e = kind_fields(st.event, st.compat)
+    if st.event == "finit_module":
+        path = MODDIR.format(kver=kver) + st.file if st.file else None
+        e.update({"args.fd": st.fd, "args.param_values": st.params,
+                  "args.flags": st.flags, "ret": st.ret,
+                  "flags_names": flags_names(st.flags, FINIT_FLAGS)})
+        e.update(load_fields(st.module, st.taints, st.ret))
+        if path is None:
+            e.update({"path": None, "origin.path": "unavailable"})
+        elif st.modcall:
+            e.update({"path": path, "origin.path": "procfs"})
+        else:  # busybox exits at once: the fd may be gone before /proc is read
+            e["_groups"] = [[{"path": path, "origin.path": "procfs"},
+                             {"path": None, "origin.path": "unavailable"}]]
+    elif st.event == "init_module":
+        e.update({"args.len": resolve(out, st.length),
+                  "args.param_values": st.params, "ret": st.ret})
+        e.update(load_fields(st.module, st.taints, st.ret))
+    elif st.event == "delete_module":
+        e.update({"args.name": st.delname, "args.flags": st.flags,
+                  "ret": st.ret})
+    return derived(e)
+
+
+def modcall_premise(st, c, phase):
+    """The scenario's premise: the kernel did what the table says."""
+    prem = {"event": st.event, "comm": COMM[st.src], "ret": st.ret}
+    if st.event == "finit_module":
+        prem.update({"fd": st.fd, "param_values": st.params,
+                     "flags": st.flags})
+    elif st.event == "init_module":
+        prem["param_values"] = st.params
+    else:
+        prem.update({"param_values": st.delname, "flags": st.flags})
+    prem["errno"] = ERRNO.get(-st.ret) if st.ret < 0 else None
+    for k, v in prem.items():
+        if c.get(k) != v:
+            err(f"{phase}: step {st.name}: premise broken: {st.src} reports "
+                f"{k}={c.get(k)!r}, the scenario expects {v!r} "
+                f"({c['_line']}: {c['_raw']})")
+
+
+def expected_events(steps, out, kver, calls, bbs, phase, cgroup, keep):
+    """Expected records in order, each a dict of dotted field -> value;
+    only of the steps in @keep (None: all), the others' premises are still
+    checked. modcall steps in @keep were held (/proc/STEP.* exist)."""
     mods = {}
     for c in calls:
         mods.setdefault(c["_step"], []).append(c)
     bb = {b.get("step"): b for b in bbs}
     exp = []
     for st in steps:
-        path = MODDIR.format(kver=kver) + st.file if st.file else None
-        errno = ERRNO.get(-st.ret) if st.ret < 0 else None
-        base = {
-            "event": "finit_module",
-            "args.fd": st.fd,
-            "args.param_values": st.params,
-            "args.flags": st.flags,
-            "flags_names": flags_names(st.flags),
-            "ret": st.ret,
-            "errno": errno,
-            "module": st.module if st.ret == 0 else None,
-            "path": path if st.fd >= 0 and st.file else None,
-        }
-        who = []  # (pid, tid, comm) of each finit_module call, in order
-        if st.src == "modcall":
+        if st.src == "lookalike":
+            continue
+        kept = keep is None or st.name in keep
+        if st.modcall:
             lines = mods.get(st.name, [])
             if len(lines) != st.calls:
-                err(f"{phase}: step {st.name}: modcall printed {len(lines)} "
+                err(f"{phase}: step {st.name}: {st.src} printed {len(lines)} "
                     f"line(s), expected {st.calls}")
             for c in lines:
-                # The scenario's premise: the kernel did what the table says.
-                prem = {"fd": st.fd, "param_values": st.params,
-                        "flags": st.flags, "ret": st.ret, "errno": errno,
-                        "comm": "modcall", "event": "finit_module"}
-                for k, v in prem.items():
-                    if c.get(k) != v:
-                        err(f"{phase}: step {st.name}: premise broken: "
-                            f"modcall reports {k}={c.get(k)!r}, the scenario "
-                            f"expects {v!r} ({c['_line']}: {c['_raw']})")
-                who.append((c.get("pid"), c.get("tid"), c.get("comm")))
+                modcall_premise(st, c, phase)
+            if not lines or not kept:
+                continue
+            pid, tid, comm = lines[0].get("pid"), lines[0].get("tid"), \
+                lines[0].get("comm")
+            ctx = proc_snapshot(out, st.name, pid)
+            if ctx is None:
+                continue
+            cfields, cgroups = exact_context(ctx)
+            if ctx["cgroup"] != cgroup:
+                err(f"{phase}: step {st.name}: premise broken: the caller "
+                    f"ran in cgroup {ctx['cgroup']!r}, not {cgroup!r}")
         else:
             b = bb.get(st.name)
             if b is None:
@@ -265,17 +516,31 @@ def expected_events(steps, out, kver, calls, bbs, phase):
             if b.get("applet") != st.src or b.get("rc") != st.rc:
                 err(f"{phase}: step {st.name}: busybox {b.get('applet')} "
                     f"exited {b.get('rc')}, expected {st.src} exiting {st.rc}")
-            who = [(b.get("pid"), b.get("pid"), st.src)] * max(st.calls, 1)
-        for pid, tid, comm in who[:st.calls]:
-            e = dict(base, pid=pid, tid=tid, comm=comm, _step=st.name)
+            if not kept:
+                continue
+            pid = tid = b.get("pid")
+            comm = st.src
+            cfields, cgroups = racy_context(
+                {"ppid": b.get("ppid"), "uid": 0, "gid": 0,
+                 "exe": "/bin/busybox", "cgroup": cgroup,
+                 "container_id": container_id_of(cgroup)})
+        who = {"pid": pid, "tid": tid, "comm": comm, "_step": st.name}
+        for _ in range(st.calls):
+            e = step_calls(st, out, kver)
+            e.update(cfields, **who)
+            e["_groups"] = e.get("_groups", []) + cgroups
             exp.append(e)
-        if CHECK_OTHER_KINDS and who:
-            pid, tid, comm = who[-1]
-            for kind, fields in st.extra:
-                e = {"event": kind, "pid": pid, "tid": tid, "comm": comm,
-                     "_step": st.name}
-                e.update({k: resolve(out, v) for k, v in fields.items()})
-                exp.append(e)
+        for kind, fields in st.extra:
+            e = kind_fields(kind, st.compat)
+            e.update({k: resolve(out, v) for k, v in fields.items()})
+            if kind == "init_module":
+                e.update(load_fields(e.get("module"), e.get("taints"),
+                                     e.get("ret")))
+            # rmmod's module_free happens inside its delete_module: whether
+            # /proc still has rmmod when the tool reads it is a race
+            e.update(cfields, **who)
+            e["_groups"] = list(cgroups)
+            exp.append(derived(e))
     return exp
 
 
@@ -285,19 +550,22 @@ def check_steps_log(out):
         return
     got = text.split("\n")
     want = ([s.name for s in SCENARIO] + ["--- filter"] +
-            [s.name for s in FILTER_SCENARIO] + [""])
+            [s.name for s in FILTER_SCENARIO] + ["--- commfilter"] +
+            [s.name for s in COMM_SCENARIO] + [""])
     if got != want:
         err("steps.log does not match the scenario tables in check.py:\n"
             f"    guest ran: {got}\n    check.py:  {want}")
 
 
-def tag_calls(out):
+def tag_calls(out, ran):
     """modcall lines from calls.jsonl, tagged with their step (in order)."""
     calls = read_jsonl(out, "calls.jsonl")
     want = []
-    for st in SCENARIO + FILTER_SCENARIO:
-        if st.src == "modcall":
-            want += [st.name] * st.calls
+    for name, steps, _, _ in PHASES:
+        if name in ran:
+            for st in steps:
+                if st.modcall:
+                    want += [st.name] * st.calls
     if len(calls) != len(want):
         err(f"calls.jsonl has {len(calls)} lines, the scenario makes "
             f"{len(want)} modcall calls")
@@ -309,11 +577,22 @@ def tag_calls(out):
 # ---------------------------------------------------------------- comparison
 
 def shape(g):
-    """Per-line sanity: keys present and of the right type."""
-    finit = g.get("event") == "finit_module"
-    for k in FINIT_KEYS if finit else COMMON_KEYS:
+    """Per-line sanity: every key present, of the right type."""
+    for k in ALL_KEYS:
         if k not in g:
             err(f"{g['_line']}: key {k!r} missing: {g['_raw']}")
+    ev = g.get("event")
+    args = g.get("args")
+    if ev in ARGS_KEYS and isinstance(args, dict) and \
+            sorted(args) != sorted(ARGS_KEYS[ev]):
+        err(f"{g['_line']}: args keys {sorted(args)}, expected "
+            f"{sorted(ARGS_KEYS[ev])}")
+    origin = g.get("origin")
+    if not isinstance(origin, dict):
+        err(f"{g['_line']}: origin is not an object: {origin!r}")
+    elif sorted(origin) != sorted(ORIGIN_KEYS):
+        err(f"{g['_line']}: origin keys {sorted(origin)}, expected "
+            f"{sorted(ORIGIN_KEYS)}")
     ts = g.get("ts_ns")
     if not isinstance(ts, int) or isinstance(ts, bool):
         err(f"{g['_line']}: ts_ns is not an integer: {ts!r}")
@@ -322,16 +601,31 @@ def shape(g):
         err(f"{g['_line']}: cpu {cpu!r} is not 0 or 1 (-smp 2)")
     if not isinstance(g.get("time"), str):
         err(f"{g['_line']}: time is not a string: {g.get('time')!r}")
-    if not isinstance(g.get("origin"), dict):
-        err(f"{g['_line']}: origin is not an object: {g.get('origin')!r}")
-    if finit and as_int(g.get("uargs_ptr")) is None:
-        err(f"{g['_line']}: uargs_ptr {g.get('uargs_ptr')!r} is not a pointer")
+
+
+def compare_one(e, g):
+    """Differences between expectation @e and record @g, as text lines."""
+    diffs = []
+    for k, v in e.items():
+        if k.startswith("_"):
+            continue
+        a = get(g, k)
+        if not match(v, a):
+            diffs.append(f"      {k}: expected {fmt(v)}, got {fmt(a)}")
+    for alts in e.get("_groups", []):
+        if any(all(match(v, get(g, k)) for k, v in alt.items())
+               for alt in alts):
+            continue
+        want = " or ".join("{" + ", ".join(f"{k}: {fmt(v)}"
+                                           for k, v in alt.items()) + "}"
+                           for alt in alts)
+        got = ", ".join(f"{k}: {fmt(get(g, k))}" for k in alts[0])
+        diffs.append(f"      expected {want}; got {{{got}}}")
+    return diffs
 
 
 def compare_events(phase, fname, exp, got):
-    """Match expected to actual events by tid, in order; diff field by field."""
-    if not CHECK_OTHER_KINDS:
-        got = [g for g in got if g.get("event") == "finit_module"]
+    """Match expected to actual records by tid, in order; diff each field."""
     for g in got:
         shape(g)
     ts = [g.get("ts_ns") for g in got if isinstance(g.get("ts_ns"), int)]
@@ -347,33 +641,45 @@ def compare_events(phase, fname, exp, got):
         if not lst:
             what = " ".join(f"{k}={fmt(e[k])}" for k in
                             ("args.fd", "args.flags", "ret") if k in e)
-            err(f"{phase}: step {e['_step']}: no {e['event']} event in "
+            err(f"{phase}: step {e['_step']}: no {e['event']} record in "
                 f"{fname} for {e['comm']} pid {e['pid']} tid {e['tid']} "
                 f"(expected {what})")
             continue
         g = lst.pop(0)
         matched.append(g)
-        diffs = []
-        for k, v in e.items():
-            if k.startswith("_"):
-                continue
-            a = get(g, k)
-            if a is None and k.split(".")[-1] in MAY_BE_NULL:
-                continue
-            if a != v:
-                diffs.append(f"      {k}: expected {fmt(v)}, got {fmt(a)}")
+        diffs = compare_one(e, g)
         if diffs:
             err(f"{phase}: step {e['_step']} ({g['_line']}):\n" +
                 "\n".join(diffs) + f"\n    line: {g['_raw']}")
     for rest in by_tid.values():
         for g in rest:
-            err(f"{phase}: unexpected event {g['_line']}: {g['_raw']}")
+            err(f"{phase}: unexpected record {g['_line']}: {g['_raw']}")
     seen = {id(g) for g in matched}
     if [id(g) for g in matched] != [id(g) for g in got if id(g) in seen]:
-        err(f"{phase}: events in {fname} are not in the order the calls "
+        err(f"{phase}: records in {fname} are not in the order the calls "
             "were made: " + ", ".join(
                 f"{g['_line']} {g.get('event')} tid {g.get('tid')}"
                 for g in got))
+
+
+def check_lookalike(out, got):
+    """64-bit syscalls 128/129 are no module calls: no record may name them."""
+    lines = read_jsonl(out, "lookalike.jsonl")
+    want = [("rt_sigtimedwait", -11), ("rt_sigqueueinfo", 0)]
+    if [(c.get("event"), c.get("ret")) for c in lines] != want:
+        err("lookalike.jsonl: premise broken: expected rt_sigtimedwait = -11 "
+            "EAGAIN then rt_sigqueueinfo = 0, got: " +
+            "; ".join(c["_raw"] for c in lines))
+    tids = {c.get("tid") for c in lines}
+    for g in got:
+        if g.get("tid") in tids:
+            err("watch: a 64-bit process's rt_sigtimedwait (128) / "
+                "rt_sigqueueinfo (129) came out as a module call (they are "
+                "the 32-bit init_module/delete_module numbers; a 64-bit "
+                f"task's raw_syscalls ids are not compat): {g['_line']}: "
+                f"{g['_raw']}")
+    # the generic check must not report them a second time
+    return [g for g in got if g.get("tid") not in tids]
 
 
 def s32(v):
@@ -387,7 +693,8 @@ def s64(v):
 
 
 def parse_trace_cmd(out):
-    """finit_module calls from `trace-cmd report -R`: enter + matching exit."""
+    """finit_module calls from `trace-cmd report -R`: enter + matching exit,
+    from the syscalls events and, for 32-bit callers, raw_syscalls id 350."""
     text = read(out, "tc.txt")
     if text is None:
         return None
@@ -398,11 +705,12 @@ def parse_trace_cmd(out):
         m = rx.match(line)
         if not m:
             continue
-        f = dict(kv.split("=", 1) for kv in m["rest"].split() if "=" in kv)
+        rest = m["rest"]
+        f = dict(kv.split("=", 1) for kv in rest.split() if "=" in kv)
         tid = int(m["pid"])
         try:
             if m["ev"] == "sys_enter_finit_module":
-                c = {"tid": tid, "comm": m["comm"].strip(),
+                c = {"tid": tid, "comm": m["comm"].strip(), "compat": False,
                      "fd": s32(int(f["fd"], 16)),
                      "flags": s32(int(f["flags"], 16)),
                      "uargs": int(f["uargs"], 16), "ret": None, "line": line}
@@ -410,7 +718,20 @@ def parse_trace_cmd(out):
                 open_[tid] = c
             elif m["ev"] == "sys_exit_finit_module" and tid in open_:
                 open_.pop(tid)["ret"] = s64(int(f["ret"], 16))
-        except (KeyError, ValueError):
+            elif m["ev"] == "sys_enter" and int(f["id"], 0) == 350:
+                raw = re.search(r"args=ARRAY\[([^\]]*)\]", rest)
+                b = bytes(int(x, 16) for x in raw[1].split(","))
+                a = [int.from_bytes(b[8 * i:8 * i + 8], "little")
+                     for i in range(3)]
+                c = {"tid": tid, "comm": m["comm"].strip(), "compat": True,
+                     "fd": s32(a[0]), "flags": s32(a[2]),
+                     "uargs": a[1] & 0xffffffff, "ret": None, "line": line}
+                calls.append(c)
+                open_[tid] = c
+            elif m["ev"] == "sys_exit" and int(f["id"], 0) == 350 and \
+                    tid in open_:
+                open_.pop(tid)["ret"] = s64(int(f["ret"], 0))
+        except (KeyError, ValueError, TypeError):
             err(f"tc.txt: cannot parse: {line}")
     return calls
 
@@ -428,6 +749,7 @@ def compare_trace_cmd(out, watch):
             f"has {len(watch)}")
     for i, (t, w) in enumerate(zip(tc, watch)):
         mine = {"tid": w.get("tid"), "comm": w.get("comm"),
+                "compat": w.get("compat"),
                 "fd": get(w, "args.fd"), "flags": get(w, "args.flags"),
                 "ret": w.get("ret"), "uargs": as_int(w.get("uargs_ptr"))}
         diffs = [f"      {k}: trace-cmd {fmt(t[k])}, watch {fmt(v)}"
@@ -445,7 +767,7 @@ def compare_trace_cmd(out, watch):
 def check_rc(out, name, what):
     if not armed(out, name):
         err(f"{what}: never printed 'finit-ftrace: armed' (see {name}.stderr)")
-    if os.path.exists(os.path.join(out, name + ".hung")):
+    if exists(out, name + ".hung"):
         err(f"{what}: did not exit within 30 s of SIGINT; it was killed")
     rc = read(out, name + ".rc")
     if rc is not None and rc.strip() != "0":
@@ -468,26 +790,108 @@ def check_capabilities(out):
         parts = k.split(".", 1)
         a = obj.get(parts[0], KeyError) if len(parts) == 1 else \
             (obj.get(parts[0]) or {}).get(parts[1], KeyError)
-        if a != v:
+        if not match(v, a):
             err(f"check.json: {k}: expected {fmt(v)}, got {fmt(a)}")
 
 
+def finit_lines(text):
+    return [ln for ln in (text or "").splitlines() if "finit" in ln]
+
+
 def check_tracefs(out):
-    for phase in ("watch", "filter"):
+    """While armed: our instance and eprobes; after exit: nothing of ours."""
+    for phase, _, _, what in PHASES:
         if not armed(out, phase):
             continue
-        text = read(out, phase + ".instances-armed.txt")
-        if text is not None and not any(
-                n.startswith("finit-ftrace") for n in text.split()):
-            err(f"{phase}: while armed, no tracefs instance named "
-                f"finit-ftrace* (instances: {text.split()})")
-    text = read(out, "instances.txt")
-    if text is not None and text.split():
-        err(f"tracefs instances left after the tool exited: {text.split()}")
-    text = read(out, "dynamic_events.txt")
-    if text is not None and text.strip():
-        err("dynamic events left after the tool exited:\n    " +
+        pid = (read(out, phase + ".pid", quiet=True) or "").strip()
+        inst = (read(out, phase + ".instances-armed.txt") or "").split()
+        if f"finit-ftrace-{pid}" not in inst:
+            err(f"{what}: while armed, no tracefs instance finit-ftrace-{pid}"
+                f" (instances: {inst})")
+        dyn = read(out, phase + ".dynamic_events-armed.txt") or ""
+        want = {f"finit_ftrace_{pid}/{s}" for s in
+                ("finit_module", "init_module", "delete_module")}
+        have = {ln.split()[0][2:] for ln in dyn.splitlines()
+                if ln.startswith("e:")}
+        if not want <= have:
+            err(f"{what}: while armed, the eprobes {sorted(want - have)} are "
+                f"missing from dynamic_events:\n    " +
+                dyn.strip().replace("\n", "\n    "))
+    left = [(f"{p}.instances-after.txt", f"{p}.dynamic_events-after.txt",
+             f"{w} exited") for p, _, _, w in PHASES]
+    left += [("stale.instances-after.txt", "stale.dynamic_events-after.txt",
+              "cleanup ran"),
+             ("instances.txt", "dynamic_events.txt", "the scenario ended")]
+    for inst_file, dyn_file, what in left:
+        inst = read(out, inst_file)
+        if inst is not None and inst.split():
+            err(f"tracefs instances left after {what}: {inst.split()}")
+        dyn = finit_lines(read(out, dyn_file))
+        if dyn:
+            err(f"dynamic events left after {what}:\n    " +
+                "\n    ".join(dyn))
+
+
+def check_stale(out):
+    """A watch killed with SIGKILL, then `finit-ftrace cleanup`."""
+    if not armed(out, "stale"):
+        err("stale: the watch to be killed never printed 'finit-ftrace: "
+            "armed' (see stale.stderr)")
+        return
+    pid = (read(out, "stale.pid") or "").strip()
+    inst = f"finit-ftrace-{pid}"
+    group = f"finit_ftrace_{pid}"
+    events = ("finit_module", "init_module", "delete_module")
+    killed = (read(out, "stale.instances-killed.txt") or "").split()
+    if inst not in killed:
+        err(f"stale: after kill -9, instance {inst} is not there to reclaim "
+            f"(instances: {killed})")
+    dyn = read(out, "stale.dynamic_events-killed.txt") or ""
+    for ev in events:
+        if not any(ln.startswith(f"e:{group}/{ev} ") for ln in
+                   dyn.splitlines()):
+            err(f"stale: after kill -9, eprobe {group}/{ev} is not there to "
+                "reclaim; dynamic_events:\n    " +
+                dyn.strip().replace("\n", "\n    "))
+    rc = (read(out, "cleanup.rc") or "").strip()
+    stdout = read(out, "cleanup.stdout") or ""
+    stderr = (read(out, "cleanup.stderr") or "").strip()
+    if rc != "0":
+        err(f"stale: finit-ftrace cleanup exited {rc}; stderr: {stderr}")
+    want = [f"finit-ftrace: removed stale instance {inst} (pid {pid} is gone)"]
+    want += [f"finit-ftrace: removed stale dynamic event {group}/{ev} "
+             f"(pid {pid} is gone)" for ev in events]
+    want.append(f"finit-ftrace: cleanup removed {len(want)} stale "
+                "instance(s)")
+    if stdout.splitlines() != want:
+        err("stale: finit-ftrace cleanup printed:\n    " +
+            stdout.strip().replace("\n", "\n    ") + "\n  expected:\n    " +
+            "\n    ".join(want))
+
+
+def check_holds(out):
+    text = read(out, "hold-timeouts", quiet=True)
+    if text:
+        err("held callers released without their record (the tool printed "
+            "nothing for them within 20 s):\n    " +
             text.strip().replace("\n", "\n    "))
+
+
+def check_modules(out):
+    """The kernel's own view of the taints that module_load reported."""
+    text = read(out, "modules.txt")
+    if text is None:
+        return
+    taints = {}
+    for ln in text.splitlines():
+        m = re.match(r"^(\S+) .*?(?:\((\w+)\))?$", ln)
+        if m:
+            taints[m[1]] = m[2] or ""
+    for st in SCENARIO + FILTER_SCENARIO:
+        if st.module and st.ret == 0 and taints.get(st.module) != st.taints:
+            err(f"/proc/modules: {st.module} has taints "
+                f"{taints.get(st.module)!r}, the scenario expects "
+                f"{st.taints!r}")
 
 
 def check_kernel_log(out):
@@ -504,15 +908,16 @@ def check_kernel_log(out):
             "\n    ".join(bad[:40]))
 
 
-def report(out, n1, n2):
+def report(out, counts):
     if errors:
         print(f"check.py: {len(errors)} problem(s) in {out}:", file=sys.stderr)
         for e in errors:
             print("  - " + e, file=sys.stderr)
         return 1
-    print(f"check.py: OK: {n1} events in watch.jsonl match modcall, busybox "
-          f"and trace-cmd; the filter kept exactly {n2}; capabilities as "
-          "expected; tracefs clean")
+    print(f"check.py: OK: {counts['watch']} records in watch.jsonl match "
+          "modcall, busybox, /proc and trace-cmd; the filters kept exactly "
+          f"{counts['filter']} and {counts['commfilter']}; capabilities as "
+          "expected; tracefs clean, stale run reclaimed")
     return 0
 
 
@@ -524,37 +929,39 @@ def main():
     kver = (read(out, "uname") or "").strip()
 
     check_capabilities(out)
-    check_rc(out, "watch", "finit-ftrace watch")
-    check_rc(out, "filter", "finit-ftrace watch -f 'flags == 8'")
+    for phase, _, _, what in PHASES:
+        check_rc(out, phase, what)
     check_rc(out, "tc", "trace-cmd record")
     check_tracefs(out)
+    check_stale(out)
+    check_holds(out)
+    check_modules(out)
     check_kernel_log(out)
     # A phase whose watch never armed ran no calls: said once above, rather
-    # than once per missing event.
-    if not armed(out, "watch") and not armed(out, "filter"):
-        return report(out, 0, 0)
-    if armed(out, "watch") and armed(out, "filter"):
+    # than once per missing record.
+    ran = {p for p, _, _, _ in PHASES if armed(out, p)}
+    if len(ran) == len(PHASES):
         check_steps_log(out)
 
-    calls = tag_calls(out)
+    calls = tag_calls(out, ran)
     bbs = read_jsonl(out, "busybox.jsonl")
-    phase1 = {s.name for s in SCENARIO}
-    exp1 = expected_events(SCENARIO, out, kver,
-                           [c for c in calls if c["_step"] in phase1],
-                           bbs, "watch")
-    exp2 = expected_events(FILTER_SCENARIO, out, kver,
-                           [c for c in calls if c["_step"] not in phase1],
-                           bbs, "filter")
-    exp2 = [e for e in exp2 if e["_step"] in FILTER_KEEP]
-
-    if armed(out, "watch"):
-        watch = read_jsonl(out, "watch.jsonl")
-        compare_events("watch", "watch.jsonl", exp1, watch)
-        compare_trace_cmd(out, watch)
-    if armed(out, "filter"):
-        compare_events("filter", "filter.jsonl", exp2,
-                       read_jsonl(out, "filter.jsonl"))
-    return report(out, len(exp1), len(exp2))
+    counts = {}
+    for phase, steps, keep, _ in PHASES:
+        if phase not in ran:
+            counts[phase] = 0
+            continue
+        names = {s.name for s in steps}
+        cgroup = PHASE1_CGROUP if phase == "watch" else "/"
+        exp = expected_events(steps, out, kver,
+                              [c for c in calls if c["_step"] in names],
+                              bbs, phase, cgroup, keep)
+        got = read_jsonl(out, phase + ".jsonl")
+        if phase == "watch":
+            compare_trace_cmd(out, got)
+            got = check_lookalike(out, got)
+        compare_events(phase, phase + ".jsonl", exp, got)
+        counts[phase] = len(exp)
+    return report(out, counts)
 
 
 if __name__ == "__main__":

@@ -78,15 +78,34 @@ mkdir -p "$CG1" || fatal "cannot create $CG1"
 
 step() { echo "$1" >> /out/steps.log; }
 
-# mc STEP [--32] ARGS... - modcall (modcall32 with --32) ARGS, its JSON
-# line(s) appended to calls.jsonl; for calls the tool does not print (the
-# filter drops them), so nothing waits for them
+# which_modcall [--32|--other] - the binary: modcall, modcall32 (a 32-bit
+# caller) or othercall (modcall under another name: another comm); the
+# caller shifts the option away when _shift=1
+which_modcall() {
+	_shift=1
+	case "$1" in
+	--32) _bin=$MODCALL32 ;;
+	--other) _bin=/bin/othercall ;;
+	*) _bin=$MODCALL _shift=0 ;;
+	esac
+}
+
+# mc STEP [--32|--other] ARGS... - modcall ARGS, its JSON line(s) appended
+# to calls.jsonl; for calls the tool does not print (the filter drops
+# them), so nothing waits for them
 mc() {
 	step "$1"
 	shift
-	_bin=$MODCALL
-	[ "$1" = --32 ] && { _bin=$MODCALL32; shift; }
+	which_modcall "$1"
+	[ $_shift = 0 ] || shift
 	$_bin "$@" >> /out/calls.jsonl || fatal "modcall $* exited $?"
+}
+
+# la STEP - modcall lookalike: 64-bit syscalls numbered like the 32-bit
+# module syscalls; its lines go to lookalike.jsonl (no record may result)
+la() {
+	step "$1"
+	$MODCALL lookalike >> /out/lookalike.jsonl || fatal "modcall lookalike exited $?"
 }
 
 # records FILE TID - how many records of TID the tool has printed to FILE
@@ -94,17 +113,17 @@ records() { grep -c "\"tid\":$2," "$1" 2>/dev/null || true; }
 lines_ge() { [ "$(wc -l < "$1")" -ge "$2" ]; }
 records_ge() { [ "$(records "$1" "$2")" -ge "$3" ]; }
 
-# mch STEP [--32] ARGS... - mc with --hold: modcall makes its call(s) and
-# stays alive (stdin is a fifo we hold open) until the tool has printed a
-# record for each call in $HOLD_OUT; meanwhile its /proc entries are copied
-# to /out/proc/STEP.{status,exe,cgroup}. A record that never comes is
-# noted in /out/hold-timeouts (check.py fails on it) after 20 s.
+# mch STEP [--32|--other] ARGS... - mc with --hold: modcall makes its
+# call(s) and stays alive (stdin is a fifo we hold open) until the tool has
+# printed a record for each call in $HOLD_OUT; meanwhile its /proc entries
+# are copied to /out/proc/STEP.{status,exe,cgroup}. A record that never
+# comes is noted in /out/hold-timeouts (check.py fails on it) after 20 s.
 mch() {
 	_s=$1
 	shift
 	step "$_s"
-	_bin=$MODCALL
-	[ "$1" = --32 ] && { _bin=$MODCALL32; shift; }
+	which_modcall "$1"
+	[ $_shift = 0 ] || shift
 	_n=1 _prev=
 	for _a in "$@"; do
 		[ "$_prev" = --repeat ] && _n=$_a
@@ -182,6 +201,7 @@ drive() {
 	cp /proc/self/cgroup "/out/$1.driver.cgroup" 2>/dev/null || true
 	wait_for 10 test -s "/tmp/$1.pid" || { echo "no pid file" > "/out/$1.not-armed"; exit 0; }
 	_w=$(cat "/tmp/$1.pid")
+	echo "$_w" > "/out/$1.pid"
 	if ! wait_for 60 armed_or_gone "/out/$1.stderr" "$_w" || ! armed "/out/$1.stderr"; then
 		say "$1: finit-ftrace never printed 'finit-ftrace: armed'; stderr:"
 		cat "/out/$1.stderr" || true
@@ -240,6 +260,7 @@ phase1_steps() {
 	mch compat-tun-eexist --32 finit "$M"/drivers/net/tun.ko "" 0 --fd 5
 	mch compat-init-eql --32 init "$M"/drivers/net/eql.ko "x=1"
 	mch compat-delete-enoent --32 delete vmtest_absent32 0
+	la lookalike-64bit-128-129
 }
 
 # phase 2: a kernel filter keeps only flags == 8 (compat calls: a user-space
@@ -252,6 +273,14 @@ filter_steps() {
 	mc f-flags-9 finit - "" 9 --fd 42
 	mch f-compat-flags-8 --32 finit "$M"/drivers/net/dummy.ko "" 8
 	mc f-compat-tun-eexist --32 finit "$M"/drivers/net/tun.ko "" 0
+}
+
+# phase 3: a filter on comm, a kernel-only field (the kernel evaluates it
+# on the syscalls events; raw_syscalls has comm too)
+commfilter_steps() {
+	mch c-modcall-ebadf finit - "" 0 --fd 42
+	mc c-othercall-ebadf --other finit - "" 0 --fd 42
+	mc c-modcall32-ebadf --32 finit - "" 0 --fd 42
 }
 
 # stale: a watch killed with SIGKILL leaves its instance and its eprobes;
@@ -308,6 +337,10 @@ cp /tmp/tc.dat /out/tc.dat || say "trace-cmd left no data"
 say "phase 2"
 echo "--- filter" >> /out/steps.log
 watch_phase filter filter_steps -f 'flags == 8'
+
+say "phase 3"
+echo "--- commfilter" >> /out/steps.log
+watch_phase commfilter commfilter_steps -f 'comm == "modcall"'
 
 say "stale reclaim"
 stale_reclaim

@@ -85,6 +85,7 @@ copy_with_libs() {
 }
 copy_with_libs "$FINIT" bin/finit-ftrace
 copy_with_libs "$MODCALL" bin/modcall
+ln -s modcall bin/othercall # the same helper with another comm
 cp "$MODCALL32" bin/modcall32
 chmod 755 bin/modcall32
 copy_with_libs "$TRACECMD" usr/bin/trace-cmd
