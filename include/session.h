@@ -66,6 +66,8 @@ struct finit_session {
 	struct finit_session_event events[FINIT_MAX_EVENTS];
 	int			nevents;
 	char			raw_ids[256];		/* raw_syscalls filter */
+	char			raw_finit_ids[64];	/* its finit_module part */
+	char			raw_other_ids[192];	/* the rest */
 	int			user_buf_saved;		/* -1: untouched */
 	char			clock[16];
 	long long		clock_offset_ns;	/* CLOCK_REALTIME - trace clock */

@@ -13,11 +13,18 @@
 #include "decode.h"
 #include "filter.h"
 
+/*
+ * raw_syscalls records do not say which ABI a task uses: a compat number is
+ * only usable where the native table leaves it unused. 32-bit finit_module
+ * (x86 350, arm 379) is; 32-bit init_module and delete_module (128, 129) are
+ * not: natively they are rt_sigtimedwait/rt_sigqueueinfo (x86_64) and
+ * restart_syscall/kill (arm64).
+ */
 static const struct finit_sysnr sysnr_tables[] = {
 	/* arch/x86/entry/syscalls/syscall_64.tbl and syscall_32.tbl */
-	{ "x86_64",  { 313, 175, 176 }, { 350, 128, 129 } },
+	{ "x86_64",  { 313, 175, 176 }, { 350, -1, -1 } },
 	/* include/uapi/asm-generic/unistd.h; compat is arch/arm/tools/syscall.tbl */
-	{ "aarch64", { 273, 105, 106 }, { 379, 128, 129 } },
+	{ "aarch64", { 273, 105, 106 }, { 379, -1, -1 } },
 	{ "riscv64", { 273, 105, 106 }, { -1, -1, -1 } },
 };
 

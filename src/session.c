@@ -278,7 +278,7 @@ static void add_event(struct finit_session *s, const char *sys, const char *name
 	snprintf(e->filter, sizeof(e->filter), "%s", filter ? filter : "");
 }
 
-/* raw_ids - "id == A || id == B ..." for the selected syscalls */
+/* raw_ids - "id == A || id == B ..." for the syscalls in @events */
 static void raw_ids(const struct finit_sysnr *t, unsigned int events, bool native,
 		    char *buf, size_t len)
 {
@@ -330,6 +330,10 @@ static void choose_events(struct finit_session *s, unsigned int events)
 	if (!t || !s->probe.raw_enter || !s->probe.raw_exit)
 		return;
 	raw_ids(t, events, s->path == FINIT_PATH_RAW, s->raw_ids, sizeof(s->raw_ids));
+	raw_ids(t, events & (1u << FINIT_SYS_FINIT_MODULE), s->path == FINIT_PATH_RAW,
+		s->raw_finit_ids, sizeof(s->raw_finit_ids));
+	raw_ids(t, events & ~(1u << FINIT_SYS_FINIT_MODULE), s->path == FINIT_PATH_RAW,
+		s->raw_other_ids, sizeof(s->raw_other_ids));
 	if (!s->raw_ids[0])
 		return;
 	add_event(s, "raw_syscalls", "sys_enter", s->raw_ids);
@@ -406,16 +410,33 @@ static const char *const kernel_fields[] = {
 };
 
 /*
+ * raw_filter - the kernel filter for raw_syscalls:sys_enter that applies
+ * @expr to the finit_module ids only: "((F) && (EXPR)) || (O)".
+ */
+static char *raw_filter(const struct finit_session *s, const char *expr)
+{
+	char *f = NULL;
+	int n;
+
+	if (s->raw_other_ids[0])
+		n = asprintf(&f, "((%s) && (%s)) || %s", s->raw_finit_ids, expr, s->raw_other_ids);
+	else
+		n = asprintf(&f, "(%s) && (%s)", s->raw_finit_ids, expr);
+	return n < 0 ? NULL : f;
+}
+
+/*
  * apply_filters - the fixed filters (raw_syscalls ids) and the user's
  * expression, which applies to finit_module calls. The kernel evaluates it
- * on the finit_module enter event (syscalls or ours). raw_syscalls records
- * (the fallback path, and 32-bit callers) do not have its fields: there it
- * is evaluated in user space on the decoded arguments.
+ * on the finit_module enter event (syscalls or ours), and on raw_syscalls
+ * too when it names only fields every event has (common_pid, comm, cpu).
+ * Otherwise raw_syscalls records (the fallback path, and 32-bit callers)
+ * lack its fields, and it runs in user space on the decoded arguments.
  */
 static int apply_filters(struct finit_session *s, const char *expr,
 			 struct finit_decoder *dec, char *err, size_t errlen)
 {
-	char uerr[512];
+	char uerr[512], *both;
 	bool raw = false;
 
 	for (int i = 0; i < s->nevents; i++) {
@@ -435,7 +456,7 @@ static int apply_filters(struct finit_session *s, const char *expr,
 			return FINIT_EXIT_USAGE;
 		}
 	}
-	if (!expr || !raw)
+	if (!expr || !raw || !s->raw_finit_ids[0])
 		return FINIT_EXIT_OK;
 	/* Names raw_syscalls has but finit_module lacks (id, args) are errors. */
 	if (finit_filter_check(expr, kernel_fields, false, uerr, sizeof(uerr)) < 0) {
@@ -443,11 +464,19 @@ static int apply_filters(struct finit_session *s, const char *expr,
 			 uerr);
 		return FINIT_EXIT_USAGE;
 	}
+	both = raw_filter(s, expr);
+	if (both && !write_filter(s, "raw_syscalls", "sys_enter", both)) {
+		free(both);
+		return FINIT_EXIT_OK;	/* only common fields: the kernel does it all */
+	}
+	free(both);
 	if (finit_decoder_set_filter(dec, expr, true, uerr, sizeof(uerr)) < 0) {
 		snprintf(err, errlen, "bad filter for user-space evaluation on raw_syscalls "
-			 "records (comm and cpu are kernel-only fields):\n%s", uerr);
+			 "records: comm and cpu cannot be combined with fd, uargs or flags "
+			 "there:\n%s", uerr);
 		return FINIT_EXIT_USAGE;
 	}
+	/* the kernel's ids filter from the loop above stays on sys_enter */
 	s->user_filter = true;
 	return FINIT_EXIT_OK;
 }

@@ -150,6 +150,12 @@ static void test_raw_other_ids(void)
 	CU_ASSERT_TRUE(r.compat);
 	CU_ASSERT_EQUAL((long long)r.args[0], -1);
 	CU_ASSERT_EQUAL(r.args[1], 0xffd01234ULL);
+	/* 128 and 129 are rt_sigtimedwait/rt_sigqueueinfo of 64-bit tasks too:
+	 * not taken for 32-bit init_module/delete_module */
+	make_raw_enter(d, 5, 128, 0, 0, 0);
+	CU_ASSERT_EQUAL(decode(tep, d, sizeof(d), &r), 0);
+	make_raw_enter(d, 5, 129, 0, 0, 0);
+	CU_ASSERT_EQUAL(decode(tep, d, sizeof(d), &r), 0);
 	tep_free(tep);
 }
 

@@ -134,10 +134,13 @@ SCENARIO = [
     # eprobe does not fire, so strings come from /proc (the caller is held)
     Step("compat-mii-p32", "modcall32", "net/mii.ko", "p=32", module="mii"),
     Step("compat-tun-eexist", "modcall32", "net/tun.ko", "", fd=5, ret=-17),
+    # 32-bit init_module/delete_module are not reported: their compat ids
+    # (128/129) are rt_sigtimedwait/rt_sigqueueinfo for 64-bit tasks, and
+    # raw_syscalls does not say which ABI a task uses (README, Known limits)
     Step("compat-init-eql", "modcall32", "net/eql.ko", "x=1",
-         event="init_module", length="@eql.ko.len", module="eql"),
+         event="init_module", length="@eql.ko.len", module="eql", calls=0),
     Step("compat-delete-enoent", "modcall32", event="delete_module",
-         delname="vmtest_absent32", ret=-2),
+         delname="vmtest_absent32", ret=-2, calls=0),
     # rt_sigtimedwait (128) and rt_sigqueueinfo (129) of a 64-bit process
     # carry the 32-bit init_module/delete_module numbers in raw_syscalls
     Step("lookalike-64bit-128-129", "lookalike", calls=0),
@@ -544,14 +547,19 @@ def expected_events(steps, out, kver, calls, bbs, phase, cgroup, keep):
     return exp
 
 
-def check_steps_log(out):
+def check_steps_log(out, ran):
+    """The steps the guest ran (a phase that never armed ran none)."""
     text = read(out, "steps.log")
     if text is None:
         return
     got = text.split("\n")
-    want = ([s.name for s in SCENARIO] + ["--- filter"] +
-            [s.name for s in FILTER_SCENARIO] + ["--- commfilter"] +
-            [s.name for s in COMM_SCENARIO] + [""])
+    want = []
+    for i, (phase, steps, _, _) in enumerate(PHASES):
+        if i:
+            want.append("--- " + phase)
+        if phase in ran:
+            want += [s.name for s in steps]
+    want.append("")
     if got != want:
         err("steps.log does not match the scenario tables in check.py:\n"
             f"    guest ran: {got}\n    check.py:  {want}")
@@ -940,8 +948,7 @@ def main():
     # A phase whose watch never armed ran no calls: said once above, rather
     # than once per missing record.
     ran = {p for p, _, _, _ in PHASES if armed(out, p)}
-    if len(ran) == len(PHASES):
-        check_steps_log(out)
+    check_steps_log(out, ran)
 
     calls = tag_calls(out, ran)
     bbs = read_jsonl(out, "busybox.jsonl")
