@@ -19,6 +19,7 @@ struct finit_corr_stats {
 	unsigned long long	emitted;	/* events handed to the callback */
 	unsigned long long	evicted;	/* emitted early: pending table full */
 	unsigned long long	unfinished;	/* emitted at flush without an exit */
+	unsigned long long	exit_lost;	/* a newer call of the thread came first */
 };
 
 /* finit_correlate_alloc - at most @max_pending calls may wait for their exit */

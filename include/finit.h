@@ -36,6 +36,7 @@ enum finit_origin {
 	FINIT_ORIGIN_PROCFS,	/* read from /proc afterwards: racy, TOCTOU */
 	FINIT_ORIGIN_PENDING,	/* ret only: no exit event seen before shutdown */
 	FINIT_ORIGIN_DROPPED,	/* ret only: evicted from a full pending table */
+	FINIT_ORIGIN_LOST,	/* ret only: the thread made a newer call first */
 	FINIT_ORIGIN_FAULT,	/* string: the kernel read faulted, nothing else had it */
 	FINIT_ORIGIN_OFFLINE,	/* string/path: needs /proc, not available offline */
 };

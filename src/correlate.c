@@ -103,9 +103,32 @@ static int push(struct finit_correlator *c, struct finit_event *ev, int done)
 	return done ? emit_ready(c) : 0;
 }
 
+/*
+ * close_older - a thread makes one syscall at a time: its open calls older
+ * than @newer lost their exit (e.g. to a full ring buffer). Close them, or
+ * they would hold back everything behind them.
+ */
+static void close_older(struct finit_correlator *c, int tid, size_t newer)
+{
+	for (size_t i = 0; i < newer; i++) {
+		struct slot *s = &c->ring[(c->head + i) % c->cap];
+
+		if (!s->done && s->ev.tid == tid) {
+			s->ev.origin_ret = FINIT_ORIGIN_LOST;
+			s->done = 1;
+			c->stats.exit_lost++;
+		}
+	}
+}
+
 int finit_correlate_enter(struct finit_correlator *c, struct finit_event *ev)
 {
-	return push(c, ev, 0);
+	int tid = ev->tid;
+
+	if (push(c, ev, 0) < 0)
+		return -1;
+	close_older(c, tid, c->count - 1);
+	return emit_ready(c);
 }
 
 int finit_correlate_done(struct finit_correlator *c, struct finit_event *ev)
@@ -146,6 +169,7 @@ int finit_correlate_exit(struct finit_correlator *c, const struct finit_record *
 
 	if (!s || s->ev.sys != r->sys)
 		return 0;	/* its enter predates us, or the filter dropped it */
+	close_older(c, r->tid, (size_t)(s - c->ring + c->cap - c->head) % c->cap);
 	s->ev.ret = r->ret;
 	s->ev.origin_ret = FINIT_ORIGIN_KERNEL;
 	s->done = 1;

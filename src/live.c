@@ -149,6 +149,8 @@ unsigned long long finit_live_summary(struct finit_live *l)
 		fprintf(stderr, ", %llu without an exit before shutdown", cs.unfinished);
 	if (cs.evicted)
 		fprintf(stderr, ", %llu emitted early (pending table full)", cs.evicted);
+	if (cs.exit_lost)
+		fprintf(stderr, ", %llu whose exit was lost", cs.exit_lost);
 	fputc('\n', stderr);
 	for (int cpu = 0; cpu < l->s.ncpus; cpu++) {
 		unsigned long long overrun = 0, dropped = 0, missed;

@@ -57,6 +57,8 @@ const char *finit_origin_name(enum finit_origin origin)
 		return "no-exit-before-shutdown";
 	case FINIT_ORIGIN_DROPPED:
 		return "pending-table-full";
+	case FINIT_ORIGIN_LOST:
+		return "exit-lost";
 	case FINIT_ORIGIN_FAULT:
 		return "fault";
 	case FINIT_ORIGIN_OFFLINE:

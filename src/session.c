@@ -470,13 +470,17 @@ static int apply_filters(struct finit_session *s, const char *expr,
 		return FINIT_EXIT_OK;	/* only common fields: the kernel does it all */
 	}
 	free(both);
+	/* a rejected filter leaves the event unfiltered: put the ids back */
+	if (write_filter(s, "raw_syscalls", "sys_enter", s->raw_ids) < 0) {
+		kernel_error(s, "filter", s->raw_ids, errno, err, errlen);
+		return FINIT_EXIT_FAIL;
+	}
 	if (finit_decoder_set_filter(dec, expr, true, uerr, sizeof(uerr)) < 0) {
 		snprintf(err, errlen, "bad filter for user-space evaluation on raw_syscalls "
 			 "records: comm and cpu cannot be combined with fd, uargs or flags "
 			 "there:\n%s", uerr);
 		return FINIT_EXIT_USAGE;
 	}
-	/* the kernel's ids filter from the loop above stays on sys_enter */
 	s->user_filter = true;
 	return FINIT_EXIT_OK;
 }

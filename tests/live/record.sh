@@ -190,7 +190,28 @@ PY
 	done
 }
 
+# 7: with an argument filter on the fallback path, raw_syscalls keeps its
+# ids filter in the kernel (a rejected filter must not leave it unfiltered)
+test_raw_filter_kept() {
+	local pid f
+	"$FINIT" watch -F json -f 'flags & 4' -o /dev/null 2>"$T/kf.err" &
+	pid=$!
+	if ! wait_for "$T/kf.err" "armed:" $((10 * SCALE)); then
+		fail raw-filter-kept "never armed"
+	else
+		f=$(cat "$TRACEFS/instances/finit-ftrace-$pid/events/raw_syscalls/sys_enter/filter")
+		if [[ $f == "id == 313 || id == 350 || id == 175 || id == 176" ]]; then
+			pass raw-filter-kept
+		else
+			fail raw-filter-kept "sys_enter filter is '$f'"
+		fi
+	fi
+	kill -INT $pid
+	wait_pid $pid $((10 * SCALE))
+}
+
 test_roundtrip
+test_raw_filter_kept
 test_count
 test_duration
 test_signal

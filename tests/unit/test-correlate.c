@@ -95,18 +95,27 @@ static void test_same_tid_twice(void)
 {
 	struct out o = { 0 };
 	struct finit_correlator *c = finit_correlate_alloc(4, collect, &o);
-	struct finit_event a = enter(5, 1), b = enter(5, 2);
-	struct finit_record x = exit_rec(5, -17), y = exit_rec(5, 0);
+	struct finit_event a = enter(5, 1), b = enter(5, 2), other = enter(6, 3);
+	struct finit_record x = exit_rec(5, -17), y = exit_rec(6, 0);
+	struct finit_corr_stats st;
 
-	/* an exit lost in between: the newest enter of the tid gets the exit */
+	/* the first call's exit was lost: the second enter closes it at once,
+	 * so it holds nothing back */
 	finit_correlate_enter(c, &a);
-	finit_correlate_enter(c, &b);
-	finit_correlate_exit(c, &x);
 	CU_ASSERT_EQUAL(o.n, 0);
-	finit_correlate_exit(c, &y);
+	finit_correlate_enter(c, &b);
+	CU_ASSERT_EQUAL_FATAL(o.n, 1);
+	CU_ASSERT(o.ev[0].ts == 1 && o.ev[0].origin_ret == FINIT_ORIGIN_LOST);
+	finit_correlate_enter(c, &other);
+	finit_correlate_exit(c, &x);
 	CU_ASSERT_EQUAL_FATAL(o.n, 2);
-	CU_ASSERT(o.ev[0].ts == 1 && o.ev[0].ret == 0);
-	CU_ASSERT(o.ev[1].ts == 2 && o.ev[1].ret == -17);
+	CU_ASSERT(o.ev[1].ts == 2 && o.ev[1].ret == -17 &&
+		  o.ev[1].origin_ret == FINIT_ORIGIN_KERNEL);
+	finit_correlate_exit(c, &y);
+	CU_ASSERT_EQUAL_FATAL(o.n, 3);
+	CU_ASSERT(o.ev[2].tid == 6 && o.ev[2].ret == 0);
+	finit_correlate_stats(c, &st);
+	CU_ASSERT_EQUAL(st.exit_lost, 1);
 	finit_correlate_free(c);
 }
 
