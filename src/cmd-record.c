@@ -27,6 +27,8 @@
 #include "live.h"
 #include "tracedat.h"
 
+#define SEEN_MAX	(4 << 20)	/* bytes of remembered comms and tgids */
+
 struct record {
 	struct finit_live	l;
 	const char		*out_path;
@@ -42,6 +44,8 @@ struct record {
 	unsigned long long	events;
 	unsigned long long	bytes;
 	int			write_errno;
+	struct finit_buf	seen_comms;	/* "tid comm" of every call seen */
+	struct finit_buf	seen_tgids;	/* "tid tgid" */
 	bool			tty;
 	struct timespec		start;
 	struct timespec		last_status;
@@ -92,6 +96,11 @@ static int on_event(const struct finit_event *ev, void *arg)
 	struct record *r = arg;
 
 	r->events++;
+	/* the kernel's tables keep 128 tasks: remember ours for the file */
+	if (ev->comm[0] && r->seen_comms.len < SEEN_MAX)
+		finit_buf_printf(&r->seen_comms, "%d %s\n", ev->tid, ev->comm);
+	if (ev->pid > 0 && r->seen_tgids.len < SEEN_MAX)
+		finit_buf_printf(&r->seen_tgids, "%d %d\n", ev->tid, ev->pid);
 	if (r->tee && finit_emit_event(r->tee, ev) < 0)
 		r->tee = NULL;	/* a dead tee does not stop the recording */
 	return r->count && r->events >= r->count ? -1 : 0;
@@ -174,6 +183,17 @@ static int format_cmp(const void *a, const void *b)
 		      ((const struct finit_dat_format *)b)->sys);
 }
 
+/* with_seen - the kernel's table, then what we saw (later lines win) */
+static char *with_seen(char *kernel, const struct finit_buf *seen)
+{
+	char *all = NULL;
+
+	if (asprintf(&all, "%s%s", kernel ? kernel : "", seen->data ? seen->data : "") < 0)
+		all = NULL;
+	free(kernel);
+	return all;
+}
+
 /*
  * write_dat - header from tracefs, then the CPU files, into a temporary
  * file renamed over the output only when complete.
@@ -205,8 +225,10 @@ static int write_dat(struct record *r)
 	qsort(fmts, s->nevents, sizeof(fmts[0]), format_cmp);
 	h.formats = fmts;
 	h.nformats = s->nevents;
-	h.cmdlines = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
-	h.tgids = tracefs_instance_file_read(NULL, "saved_tgids", NULL);
+	h.cmdlines = with_seen(tracefs_instance_file_read(NULL, "saved_cmdlines", NULL),
+			       &r->seen_comms);
+	h.tgids = with_seen(tracefs_instance_file_read(NULL, "saved_tgids", NULL),
+			    &r->seen_tgids);
 	h.trace_clock = tracefs_instance_file_read(s->inst, "trace_clock", NULL);
 	if (!uname(&u)) {
 		snprintf(uname_str, sizeof(uname_str), "%s %s %s %s", u.sysname, u.release,
@@ -428,5 +450,7 @@ out_live:
 		ret = FINIT_EXIT_FAIL;
 out_tee:
 	finit_emit_close(r.tee);
+	finit_buf_free(&r.seen_comms);
+	finit_buf_free(&r.seen_tgids);
 	return ret;
 }
