@@ -26,8 +26,9 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN  := $(BUILD)/unit-tests
 HELPERS   := $(BUILD)/modcall $(BUILD)/modcall32
+BENCH_BINS := $(BUILD)/bench/burst $(BUILD)/bench/stamp $(BUILD)/bench/getpid-loop
 
-.PHONY: all check run asan vmtest deps unit live clean
+.PHONY: all check run asan vmtest deps unit live clean bench
 
 all: $(BIN)
 
@@ -51,6 +52,11 @@ $(BUILD)/modcall: tests/helpers/modcall.c
 $(BUILD)/modcall32: tests/helpers/modcall.c
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+# Benchmark programs (bench/): built by `make check`, run by `make bench`.
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 deps:
 	@tests/install-deps.sh
@@ -78,11 +84,15 @@ vmtest: $(BIN) $(HELPERS)
 	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 tests/vm/run.sh
 
 check: deps
-	$(MAKE) --no-print-directory all $(HELPERS)
+	$(MAKE) --no-print-directory all $(HELPERS) $(BENCH_BINS)
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory live
 	$(MAKE) --no-print-directory asan
 	$(MAKE) --no-print-directory vmtest
+
+# Not part of check: timings (bench/run.sh; BENCH_QUICK=1 for a smoke run).
+bench: $(BIN) $(BENCH_BINS)
+	FINIT=./$(BIN) BENCH_BIN=$(BUILD)/bench bench/run.sh
 
 run: deps
 	$(MAKE) --no-print-directory $(BIN)

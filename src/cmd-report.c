@@ -146,7 +146,7 @@ static int on_missed(struct tracecmd_input *h, struct tep_event *ev, struct tep_
 	return 0;
 }
 
-/* print_table - one --stats table, biggest first */
+/* count_cmp - most first, then by name */
 static int count_cmp(const void *a, const void *b)
 {
 	const struct count *x = a, *y = b;
@@ -154,6 +154,7 @@ static int count_cmp(const void *a, const void *b)
 	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->key, y->key);
 }
 
+/* print_table - one --stats table, biggest first */
 static void print_table(struct table *t)
 {
 	qsort(t->rows, t->n, sizeof(t->rows[0]), count_cmp);
@@ -166,6 +167,7 @@ static void print_table(struct table *t)
 		printf("  (none)\n");
 }
 
+/* print_stats - the --stats summary on stdout */
 static void print_stats(struct report *r)
 {
 	unsigned long long lost = 0;

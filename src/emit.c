@@ -290,6 +290,7 @@ static void json_args(struct finit_buf *b, const struct finit_event *ev)
 	}
 }
 
+/* format_json - one JSON Lines record (schema in README) */
 static void format_json(struct finit_buf *b, const struct finit_event *ev,
 			const struct view *v)
 {
@@ -356,6 +357,7 @@ static void text_flags(struct finit_buf *b, const struct view *v)
 		finit_buf_putc(b, '0');
 }
 
+/* format_text - one readable line, strace-like */
 static void format_text(struct finit_buf *b, const struct finit_event *ev,
 			const struct view *v)
 {
@@ -436,6 +438,7 @@ static void csv_str(struct finit_buf *b, const char *s)
 	finit_buf_putc(b, ',');
 }
 
+/* format_csv - one CSV row, columns as csv_header */
 static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 		       const struct view *v)
 {

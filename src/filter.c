@@ -51,6 +51,7 @@ static size_t word_len(const char *s)
 	return n;
 }
 
+/* parse_value - NUMBER, "STRING" or WORD */
 static int parse_value(struct parser *ps)
 {
 	const char *start;
@@ -84,6 +85,7 @@ static int parse_value(struct parser *ps)
 	return 0;
 }
 
+/* parse_op - a comparison operator (a lone & is the bit test) */
 static int parse_op(struct parser *ps)
 {
 	static const char *const ops[] = { "==", "!=", "<=", ">=", "<", ">", "&", "~", NULL };
@@ -100,6 +102,7 @@ static int parse_op(struct parser *ps)
 	return fail(ps, "Missing or invalid operator", ps->p);
 }
 
+/* parse_pred - FIELD op value, FIELD known */
 static int parse_pred(struct parser *ps)
 {
 	const char *start;
@@ -124,6 +127,7 @@ static int parse_pred(struct parser *ps)
 
 static int parse_expr(struct parser *ps, int depth);
 
+/* parse_term - !term, (expr) or a predicate */
 static int parse_term(struct parser *ps, int depth)
 {
 	skip_ws(ps);
@@ -147,6 +151,7 @@ static int parse_term(struct parser *ps, int depth)
 	return parse_pred(ps);
 }
 
+/* parse_expr - terms joined by && and || */
 static int parse_expr(struct parser *ps, int depth)
 {
 	if (parse_term(ps, depth) < 0)

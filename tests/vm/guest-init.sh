@@ -238,6 +238,30 @@ watch_phase() {
 	cat $T/dynamic_events > "/out/$_n.dynamic_events-after.txt"
 }
 
+# rec_start - finit-ftrace record -o /out/rec.dat in the background, until
+# it is armed (SIGINT reaches it although a background job of this shell
+# inherits SIGINT ignored: the tool blocks it and reads a signalfd)
+rec_start() {
+	: > /out/rec.stderr
+	$FINIT record -o /out/rec.dat > /out/rec.stdout 2>> /out/rec.stderr &
+	RPID=$!
+	echo $RPID > /out/rec.pid
+	if ! wait_for 60 armed_or_gone /out/rec.stderr $RPID || ! armed /out/rec.stderr; then
+		say "rec: finit-ftrace record never printed 'finit-ftrace: armed'"
+		echo "never armed" > /out/rec.not-armed
+	fi
+}
+
+# rec_stop - SIGINT to the record started by rec_start; what it left behind
+rec_stop() {
+	stop_pid $RPID rec
+	_rc=0
+	wait $RPID || _rc=$?
+	echo $_rc > /out/rec.rc
+	ls $T/instances > /out/rec.instances-after.txt
+	cat $T/dynamic_events > /out/rec.dynamic_events-after.txt
+}
+
 # --- the scenario ----------------------------------------------------------
 
 # phase 1: every kind of call; finit-ftrace and trace-cmd both watch
@@ -305,6 +329,109 @@ stale_reclaim() {
 	cat $T/dynamic_events > /out/stale.dynamic_events-after.txt
 }
 
+# --- trace-cmd fixtures for `finit-ftrace report` ----------------------------
+# Small trace.dat files written by trace-cmd itself while real loads happen;
+# they go to /out/fixtures/NAME.dat with NAME.calls.jsonl (what each caller
+# printed: modcall's own lines, and one line per busybox applet run) and
+# NAME.cmd (the trace-cmd command line). check.py compares `finit-ftrace
+# report` on them with the calls; `VMTEST_MAKE_FIXTURES=1 make vmtest`
+# also stores them as tests/fixtures/tracecmd/ (run.sh). The modules were
+# loaded by the phases above: each recording unloads the ones it loads
+# first (rmmod is outside the trace).
+FX=/out/fixtures
+FXEV="-e syscalls:sys_enter_finit_module -e syscalls:sys_exit_finit_module -e module:module_load"
+
+# fx_on INSTANCE_DIR - trace-cmd has enabled its events there and tracing is on
+fx_on() { grep -q 1 "$1/events/syscalls/sys_exit_finit_module/enable" && grep -q 1 "$1/tracing_on"; }
+
+# fx_start NAME INSTANCE_DIR TRACE-CMD-RECORD-ARGS... - trace-cmd record -o
+# /tmp/NAME.dat in the background, until its events are on in INSTANCE_DIR
+fx_start() {
+	_fx=$1 _dir=$2
+	shift 2
+	_cmd="trace-cmd record"
+	for _x in "$@"; do
+		case "$_x" in
+		*" "*) _cmd="$_cmd '$_x'" ;;
+		*) _cmd="$_cmd $_x" ;;
+		esac
+	done
+	echo "$_cmd -o $_fx.dat" > "$FX/$_fx.cmd"
+	: > "$FX/$_fx.calls.jsonl"
+	trace-cmd record "$@" -o "/tmp/$_fx.dat" > "$FX/$_fx.tc.log" 2>&1 &
+	FXPID=$!
+	wait_for 60 fx_on "$_dir" || fatal "fixture $_fx: trace-cmd record did not enable its events within 60 s"
+	sleep 1 # margin for its per-cpu recorders
+}
+
+# fx_stop - SIGINT to trace-cmd, then copy its file out
+fx_stop() {
+	sleep 1
+	stop_pid $FXPID "fixtures/$_fx.tc"
+	_rc=0
+	wait $FXPID || _rc=$?
+	echo $_rc > "$FX/$_fx.tc.rc"
+	cp "/tmp/$_fx.dat" "$FX/$_fx.dat" || fatal "fixture $_fx: trace-cmd left no file"
+	rm -f "/tmp/$_fx.dat"
+}
+
+# fx_mc [--32] ARGS... - a modcall call in the current fixture
+fx_mc() {
+	which_modcall "$1"
+	[ $_shift = 0 ] || shift
+	$_bin "$@" >> "$FX/$_fx.calls.jsonl" || fatal "fixture $_fx: modcall $* exited $?"
+}
+
+# fx_bb APPLET MODULE-PATH PARAMS... - a busybox applet in the current fixture;
+# params are joined as insmod joins them (a space after each)
+fx_bb() {
+	_a=$1
+	shift
+	"/sbin/$_a" "$@" &
+	_p=$!
+	_rc=0
+	wait $_p || _rc=$?
+	shift
+	_pv=
+	for _x in "$@"; do _pv="$_pv$_x "; done
+	echo "{\"applet\":\"$_a\",\"pid\":$_p,\"tid\":$_p,\"comm\":\"$_a\",\"param_values\":\"$_pv\",\"rc\":$_rc}" >> "$FX/$_fx.calls.jsonl"
+}
+
+make_fixtures() {
+	mkdir -p $FX
+	trace-cmd --version 2>&1 | grep -m1 version > $FX/trace-cmd.version || true
+	uname -r > $FX/uname
+
+	# v7-zstd: trace-cmd's default file version, compressed with zstd
+	rmmod brd nlmon
+	fx_start v7-zstd $T -b 64 --file-version 7 --compression zstd $FXEV
+	fx_mc finit "$M"/drivers/block/brd.ko "rd_nr=1 rd_size=512" 0
+	fx_mc finit "$M"/drivers/net/tun.ko "" 0 --fd 7
+	fx_mc finit "$M"/drivers/net/nlmon.ko "" 3
+	fx_mc finit "$M"/drivers/net/veth.ko.xz "" 4
+	fx_mc finit - "" 0 --fd 42
+	fx_stop
+
+	# v6: version 6 (uncompressed), and raw_syscalls id 350 for 32-bit callers
+	rmmod loop mii
+	fx_start v6 $T -b 64 --file-version 6 $FXEV \
+		-e raw_syscalls:sys_enter -f 'id == 350' -e raw_syscalls:sys_exit -f 'id == 350'
+	fx_bb insmod "$M"/drivers/block/loop.ko max_loop=2
+	fx_mc --32 finit "$M"/drivers/net/mii.ko "p=1" 0
+	fx_mc --32 finit "$M"/drivers/net/tun.ko "" 0
+	fx_mc finit "$M"/drivers/net/dummy.ko "numdummies=0" 8
+	fx_stop
+
+	# buffers: the calls in a -B buffer, sched_process_exec in the top one
+	rmmod eql ifb
+	fx_start buffers $T/instances/fx -b 64 -e sched:sched_process_exec -B fx -b 64 $FXEV
+	fx_mc finit "$M"/drivers/net/eql.ko "" 0
+	fx_mc finit "$M"/drivers/net/ifb.ko "numifbs=0" 0
+	fx_mc finit "$M"/drivers/net/tun.ko "x=1" 0 --repeat 2
+	fx_stop
+	ls $T/instances > $FX/instances-after.txt
+}
+
 # what init_module gets when busybox insmod falls back on the .ko.xz
 xzcat "$M"/drivers/net/veth.ko.xz | wc -c > /out/veth.ko.len
 # and what modcall init passes: the files' sizes
@@ -326,9 +453,13 @@ TPID=$!
 tc_on() { grep -q 1 $T/events/syscalls/sys_exit_finit_module/enable && grep -q 1 $T/tracing_on; }
 wait_for 60 tc_on || fatal "trace-cmd record did not enable its events within 60 s"
 sleep 1 # margin for its per-cpu recorders
+# a second instance of ours beside watch: finit-ftrace record (issue 5);
+# the host reads rec.dat with `finit-ftrace report` and `trace-cmd report`
+rec_start
 PHASE_CG=$CG1
 watch_phase watch phase1_steps
 PHASE_CG=
+rec_stop
 stop_pid $TPID tc
 rc=0
 wait $TPID || rc=$?
@@ -351,6 +482,10 @@ ls $T/instances > /out/instances.txt
 cat $T/dynamic_events > /out/dynamic_events.txt
 cat /proc/modules > /out/modules.txt
 lsmod > /out/lsmod.txt
+
+say "trace-cmd fixtures"
+make_fixtures
+
 dmesg > /out/dmesg.txt
 echo "done" > /out/status
 say "done"
