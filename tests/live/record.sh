@@ -55,12 +55,13 @@ test_roundtrip() {
 	"$FINIT" watch -F json -o "$T/watch.jsonl" 2>"$T/watch.err" &
 	wpid=$!
 	wait_for "$T/watch.err" "armed:" $((10 * SCALE)) || { fail roundtrip "watch never armed"; kill -INT $wpid; wait $wpid; return; }
+	# every caller is held alive a moment, so both tools resolve its context
 	"$FINIT" record -o "$T/rt.dat" -- sh -c "
 		(sleep 0.5 | $MODCALL finit /etc/hostname 'max_loop=4 max_part=2' 0 --fd 7 --hold)
-		$MODCALL finit - 'a b' 4 --fd 9
-		$MODCALL finit - '' 0x1c --fd 12
-		$MODCALL init /etc/hostname 'x=1'
-		$MODCALL delete dummy 0x880
+		(sleep 0.3 | $MODCALL finit - 'a b' 4 --fd 9 --hold)
+		(sleep 0.3 | $MODCALL finit - '' 0x1c --fd 12 --hold)
+		(sleep 0.3 | $MODCALL init /etc/hostname 'x=1' --hold)
+		(sleep 0.3 | $MODCALL delete dummy 0x880 --hold)
 		exit 3" >"$calls" 2>"$T/record.err"
 	RC=$?
 	kill -INT $wpid

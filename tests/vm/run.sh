@@ -9,6 +9,9 @@
 #   VMTEST_TIMEOUT   seconds the guest may run (default 240)
 #   VMTEST_CACHE     download/build cache (default tests/vm/cache)
 #   VMTEST_OUT       results (default tests/vm/out)
+#   VMTEST_MAKE_FIXTURES=1  also store the guest's trace-cmd files as
+#                    tests/fixtures/tracecmd/*.dat and rewrite their expected
+#                    outputs (opt-in; review them before committing)
 # Never skips: a missing qemu, kernel package or tool is a failure.
 set -eu
 
@@ -85,8 +88,48 @@ if [ -s "$OUT/tc.dat" ]; then
 		{ cat "$OUT/tc-report.stderr" >&2; fail "trace-cmd report failed on $OUT/tc.dat"; }
 fi
 
+# finit-ftrace record's file from phase 1, read back offline by both readers
+# (check.py compares them with watch.jsonl); exit codes are checked there.
+if [ -f "$OUT/rec.dat" ]; then
+	rc=0
+	"$FINIT" report -F json "$OUT/rec.dat" >"$OUT/rec.jsonl" 2>"$OUT/rec-report.stderr" || rc=$?
+	echo $rc >"$OUT/rec-report.rc"
+	rc=0
+	trace-cmd report -i "$OUT/rec.dat" >"$OUT/rec-tc.txt" 2>"$OUT/rec-tc.stderr" || rc=$?
+	echo $rc >"$OUT/rec-tc.rc"
+fi
+
+# trace-cmd's own files from the guest: report on each (check.py compares
+# them with what the callers printed), and trace-cmd must open them too
+for dat in "$OUT"/fixtures/*.dat; do
+	[ -f "$dat" ] || continue
+	n=${dat%.dat}
+	rc=0
+	"$FINIT" report -F json "$dat" >"$n.report.jsonl" 2>"$n.report.stderr" || rc=$?
+	echo $rc >"$n.report.rc"
+	rc=0
+	trace-cmd report -i "$dat" >"$n.tc-report.txt" 2>"$n.tc-report.stderr" || rc=$?
+	echo $rc >"$n.tc-report.rc"
+done
+
 if ! python3 "$HERE/check.py" "$OUT"; then
 	show_console
 	fail "assertions failed (results in $OUT)"
+fi
+
+# Opt-in only: store the guest's trace-cmd files as the committed fixtures
+# of tests/fixtures/tracecmd/ and regenerate their expected outputs (review
+# them before committing; see that directory's README.md).
+if [ "${VMTEST_MAKE_FIXTURES:-0}" = 1 ]; then
+	FXDIR=$(cd "$HERE/../fixtures" && pwd)/tracecmd
+	mkdir -p "$FXDIR"
+	for dat in "$OUT"/fixtures/*.dat; do
+		n=$(basename "$dat" .dat)
+		cp "$dat" "$FXDIR/$n.dat"
+		cp "$OUT/fixtures/$n.calls.jsonl" "$FXDIR/$n.calls.jsonl"
+		cp "$OUT/fixtures/$n.cmd" "$FXDIR/$n.cmd"
+	done
+	FINIT="$FINIT" "$FXDIR/check.sh" --write || fail "writing the fixtures' expected outputs failed"
+	log "fixtures written to $FXDIR (kernel $(cat "$OUT/fixtures/uname"), $(cat "$OUT/fixtures/trace-cmd.version")); review them and update its README.md"
 fi
 log "PASS"
