@@ -28,7 +28,7 @@ UNIT_BIN  := $(BUILD)/unit-tests
 HELPERS   := $(BUILD)/modcall $(BUILD)/modcall32
 BENCH_BINS := $(BUILD)/bench/burst $(BUILD)/bench/stamp $(BUILD)/bench/getpid-loop
 
-.PHONY: all check run asan vmtest deps unit live clean bench
+.PHONY: all check run asan vmtest deps unit live fixtures clean bench
 
 all: $(BIN)
 
@@ -71,6 +71,10 @@ live: $(BIN) $(HELPERS)
 	env FINIT=./$(BIN) MODCALL=$(BUILD)/modcall tests/live/record.sh; b=$$?; \
 	test $$a = 0 && test $$b = 0
 
+# report on trace-cmd-recorded files (tests/fixtures/tracecmd/README.md)
+fixtures: $(BIN)
+	FINIT=./$(BIN) tests/fixtures/tracecmd/check.sh
+
 # Sanitizer build: a separate tree, so the normal objects stay as they are.
 asan: export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 asan: export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
@@ -78,7 +82,7 @@ asan: export ASAN_OPTIONS = fast_unwind_on_malloc=0:detect_leaks=1
 asan:
 	$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/finit-ftrace \
 		CFLAGS='-O1 -g -fno-omit-frame-pointer' \
-		SANFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all' unit live
+		SANFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all' unit fixtures live
 
 vmtest: $(BIN) $(HELPERS)
 	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 tests/vm/run.sh
@@ -86,6 +90,7 @@ vmtest: $(BIN) $(HELPERS)
 check: deps
 	$(MAKE) --no-print-directory all $(HELPERS) $(BENCH_BINS)
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory fixtures
 	$(MAKE) --no-print-directory live
 	$(MAKE) --no-print-directory asan
 	$(MAKE) --no-print-directory vmtest

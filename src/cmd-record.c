@@ -44,8 +44,8 @@ struct record {
 	unsigned long long	events;
 	unsigned long long	bytes;
 	int			write_errno;
-	struct finit_buf	seen_comms;	/* "tid comm" of every call seen */
-	struct finit_buf	seen_tgids;	/* "tid tgid" */
+	struct finit_buf	seen_comms;	/* "tid comm" the kernel gave us */
+	struct finit_buf	seen_tgids;	/* "tid tgid" the kernel gave us */
 	bool			tty;
 	struct timespec		start;
 	struct timespec		last_status;
@@ -96,10 +96,13 @@ static int on_event(const struct finit_event *ev, void *arg)
 	struct record *r = arg;
 
 	r->events++;
-	/* the kernel's tables keep 128 tasks: remember ours for the file */
-	if (ev->comm[0] && r->seen_comms.len < SEEN_MAX)
+	/*
+	 * The kernel's tables keep 128 tasks: remember what they told us for
+	 * the file. What came from /proc stays out: offline it is unavailable.
+	 */
+	if (ev->origin_comm == FINIT_ORIGIN_KERNEL && r->seen_comms.len < SEEN_MAX)
 		finit_buf_printf(&r->seen_comms, "%d %s\n", ev->tid, ev->comm);
-	if (ev->pid > 0 && r->seen_tgids.len < SEEN_MAX)
+	if (ev->origin_pid == FINIT_ORIGIN_KERNEL && r->seen_tgids.len < SEEN_MAX)
 		finit_buf_printf(&r->seen_tgids, "%d %d\n", ev->tid, ev->pid);
 	if (r->tee && finit_emit_event(r->tee, ev) < 0)
 		r->tee = NULL;	/* a dead tee does not stop the recording */

@@ -109,7 +109,8 @@ static int on_event(const struct finit_event *ev, void *arg)
 	err = ev->origin_ret == FINIT_ORIGIN_KERNEL ? finit_errno_name(ev->ret) : NULL;
 	if (err)
 		r->failures++;
-	if (ev->sys == FINIT_SYS_FINIT_MODULE || ev->sys == FINIT_SYS_INIT_MODULE)
+	if ((ev->sys == FINIT_SYS_FINIT_MODULE || ev->sys == FINIT_SYS_INIT_MODULE) &&
+	    ev->origin_ret == FINIT_ORIGIN_KERNEL && !ev->ret)
 		count_key(&r->by_module, ev->module ? ev->module : "(unknown)");
 	count_key(&r->by_comm, ev->comm[0] ? ev->comm : "(unknown)");
 	count_key(&r->by_result, ev->origin_ret != FINIT_ORIGIN_KERNEL ? "(no exit)" :
@@ -285,7 +286,7 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 
 	if (!r)
 		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
-	r->by_module.title = "loads by module";
+	r->by_module.title = "successful loads by module";
 	r->by_comm.title = "calls by comm";
 	r->by_result.title = "calls by result";
 	ret = parse_args(argc, argv, cfg, r, &file);

@@ -331,8 +331,9 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 	json_origin(b, "ret", ev->origin_ret, 1);
 	json_origin(b, "module", ev->origin_module, 1);
 	json_origin(b, "path", ev->origin_path, 1);
-	json_origin(b, "sha256", ev->sha256 ? ev->origin_path : FINIT_ORIGIN_NONE, 1);
-	json_origin(b, "context", p->valid ? FINIT_ORIGIN_PROCFS : FINIT_ORIGIN_NONE, 1);
+	json_origin(b, "sha256", ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ?
+		    ev->origin_path : FINIT_ORIGIN_NONE, 1);
+	json_origin(b, "context", p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context, 1);
 	finit_buf_printf(b, "}}\n");
 }
 

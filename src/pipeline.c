@@ -32,10 +32,13 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 		return 0;
 	finit_event_init(&ev, &r, p->clock_offset_ns);
 	finit_context_fill(p->ctx, &ev);
-	if (live)
+	if (live) {
 		finit_context_procfs(&ev, p->hash);
-	else if (r.sys == FINIT_SYS_FINIT_MODULE)
-		ev.origin_path = FINIT_ORIGIN_OFFLINE;
+	} else {
+		ev.origin_context = FINIT_ORIGIN_OFFLINE;
+		if (r.sys == FINIT_SYS_FINIT_MODULE)
+			ev.origin_path = FINIT_ORIGIN_OFFLINE;
+	}
 	if (r.kind == FINIT_REC_MODULE_FREE) {
 		ev.module = strdup(r.str);
 		ev.origin_module = ev.module ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE;

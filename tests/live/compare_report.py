@@ -11,8 +11,7 @@ import re
 import sys
 
 # The fields that must be identical live and offline.
-SAME = ["event", "tid", "pid", "comm", "compat", "flags_names", "uargs_ptr",
-        "ret", "errno"]
+SAME = ["event", "tid", "compat", "flags_names", "uargs_ptr", "ret", "errno"]
 
 
 def load(path):
@@ -49,8 +48,18 @@ def report(calls, watch, rep):
             fail("tid %d: path origin %r" % (c["tid"], b["origin"]["path"]))
         if b["args"].get("param_values") is not None:
             fail("tid %d: param_values offline %r" % (c["tid"], b["args"]))
-        if b["origin"]["comm"] != "kernel" or b["comm"] != "modcall":
-            fail("tid %d: comm %r from %r" % (c["tid"], b["comm"], b["origin"]["comm"]))
+        # comm and pid: what the kernel said live is in the file; what came
+        # from /proc is not (unavailable offline)
+        for k in ("comm", "pid"):
+            if a["origin"][k] == "kernel":
+                ok = b[k] == a[k] and b["origin"][k] == "kernel"
+            else:
+                ok = b[k] is None and b["origin"][k] == "unavailable-offline"
+            if not ok:
+                fail("tid %d: %s watch %r (%s), report %r (%s)" % (
+                    c["tid"], k, a[k], a["origin"][k], b[k], b["origin"][k]))
+        if b["origin"]["context"] != "unavailable-offline":
+            fail("tid %d: context origin %r" % (c["tid"], b["origin"]["context"]))
     # the held call had its string in watch, from /proc
     if w[0]["args"]["param_values"] != calls[0]["param_values"] or \
        w[0]["origin"]["param_values"] != "procfs":

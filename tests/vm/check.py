@@ -7,8 +7,10 @@ Reads what guest-init.sh left in OUTDIR and compares finit-ftrace's output
 field by field with (a) what the scenario expects, (b) what modcall and
 busybox say they did, (c) the callers' /proc as the guest shell copied it
 while they were held alive, and (d) what trace-cmd recorded at the same
-time. Prints every mismatch and exits 1 when there is any. Python 3 stdlib
-only.
+time. Then `finit-ftrace report` on the file `finit-ftrace record` wrote
+beside watch (rec.jsonl, against watch.jsonl and `trace-cmd report`), and
+on trace-cmd's own files (fixtures/, against what the callers printed).
+Prints every mismatch and exits 1 when there is any. Python 3 stdlib only.
 
 The scenario tables below mirror phase1_steps/filter_steps/commfilter_steps
 in guest-init.sh; the step names the guest wrote to steps.log must equal
@@ -778,10 +780,8 @@ def compare_trace_cmd(out, watch):
 # ---------------------------------------------------------------- record/report
 
 # What `report` says about the process context of every record (the fields
-# that need /proc). README's report section says "unavailable-offline";
-# finit-ftrace 0.1.0 prints "unavailable" (reported). One constant, so that
-# the fix changes one line here (and the fixtures' expected files).
-OFFLINE_CONTEXT = "unavailable"
+# that need /proc).
+OFFLINE_CONTEXT = "unavailable-offline"
 # ts_ns of the same call in two instances: each instance's copy of the
 # enter is stamped when its own eprobe writes it, one after the other
 # (TCG: milliseconds apart)
@@ -800,6 +800,12 @@ def offline(w):
     if w.get("event") == "finit_module":
         e["path"] = None
         e["origin"]["path"] = "unavailable-offline"
+        e["origin"]["sha256"] = "unavailable-offline"
+    # pid and comm that came from /proc are not in the file
+    for k in ("pid", "comm"):
+        if (w.get("origin") or {}).get(k) == "procfs":
+            e[k] = None
+            e["origin"][k] = "unavailable-offline"
     for k in CONTEXT:
         e[k] = None
     e["origin"]["context"] = OFFLINE_CONTEXT
@@ -890,13 +896,16 @@ def check_rec(out, watch):
         if abs(dts) > TS_SLACK_NS:
             err(f"{where}: ts_ns {g.get('ts_ns')}, watch {w.get('ts_ns')}")
         want, have = flat(offline(w)), flat(g)
-        for k in ("origin.pid", "origin.comm"):
-            if want.get(k) == "procfs" and have.get(k) == "kernel":
-                # KNOWN (reported): record keeps every call's comm/tgid in
-                # the file whatever their origin, and report calls them
-                # "kernel"; watch got them from /proc (TOCTOU)
-                laundered.append(f"{g['_line']} {k}")
-                want[k] = "kernel"
+        for k in ("pid", "comm"):
+            # record and watch resolve pid/comm each on their own: the file
+            # keeps what the kernel's tables told record, not what /proc did.
+            # So either the same value from the kernel, or null offline.
+            if have.get(k) is None and have.get("origin." + k) == "unavailable-offline":
+                want[k], want["origin." + k] = None, "unavailable-offline"
+            elif have.get(k) == w.get(k) and have.get("origin." + k) == "kernel":
+                want[k], want["origin." + k] = w.get(k), "kernel"
+                if w["origin"].get(k) == "procfs":
+                    laundered.append(f"{g['_line']} {k}")
         diffs = [f"      {k}: expected {fmt(v)}, got "
                  f"{fmt(have.get(k, KeyError))}"
                  for k, v in want.items() if not match(v, have.get(k, KeyError))]
@@ -906,9 +915,8 @@ def check_rec(out, watch):
             err(f"{where}:\n" + "\n".join(diffs) +
                 f"\n    watch:  {w['_raw']}\n    report: {g['_raw']}")
     if laundered:
-        notes.append("known issue: report says origin \"kernel\" where watch "
-                     "got pid/comm from /proc (record stores them in the "
-                     "file either way): " + ", ".join(laundered))
+        notes.append("record had pid/comm from the kernel's tables where "
+                     "watch read /proc: " + ", ".join(laundered))
     compare_rec_trace_cmd(out, got)
 
 
@@ -1040,7 +1048,7 @@ def fixture_expect(c, load):
                     "comm": "kernel", "args": "kernel",
                     "param_values": "unavailable-offline", "ret": "kernel",
                     "module": "kernel" if load else "unavailable",
-                    "path": "unavailable-offline", "sha256": "unavailable",
+                    "path": "unavailable-offline", "sha256": "unavailable-offline",
                     "context": OFFLINE_CONTEXT}}
     for k in CONTEXT:
         e[k] = None

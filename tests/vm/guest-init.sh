@@ -339,7 +339,6 @@ stale_reclaim() {
 # loaded by the phases above: each recording unloads the ones it loads
 # first (rmmod is outside the trace).
 FX=/out/fixtures
-FXEV="-e syscalls:sys_enter_finit_module -e syscalls:sys_exit_finit_module -e module:module_load"
 
 # fx_on INSTANCE_DIR - trace-cmd has enabled its events there and tracing is on
 fx_on() { grep -qs 1 "$1/events/syscalls/sys_exit_finit_module/enable" && grep -qs 1 "$1/tracing_on"; }
@@ -409,7 +408,8 @@ make_fixtures() {
 
 	# v7-zstd: trace-cmd's default file version, compressed with zstd
 	rmmod brd nlmon
-	fx_start v7-zstd $T -b 64 --file-version 7 --compression zstd $FXEV
+	fx_start v7-zstd $T -b 64 --file-version 7 --compression zstd \
+		-e syscalls:sys_enter_finit_module -e syscalls:sys_exit_finit_module -e module:module_load
 	fx_mc finit "$M"/drivers/block/brd.ko "rd_nr=1 rd_size=512" 0
 	fx_mc finit "$M"/drivers/net/tun.ko "" 0 --fd 7
 	fx_mc finit "$M"/drivers/net/nlmon.ko "" 3
@@ -419,7 +419,8 @@ make_fixtures() {
 
 	# v6: version 6 (uncompressed), and raw_syscalls id 350 for 32-bit callers
 	rmmod loop mii
-	fx_start v6 $T -b 64 --file-version 6 $FXEV \
+	fx_start v6 $T -b 64 --file-version 6 \
+		-e syscalls:sys_enter_finit_module -e syscalls:sys_exit_finit_module -e module:module_load \
 		-e raw_syscalls:sys_enter -f 'id == 350' -e raw_syscalls:sys_exit -f 'id == 350'
 	fx_bb insmod "$M"/drivers/block/loop.ko max_loop=2
 	fx_mc --32 finit "$M"/drivers/net/mii.ko "p=1" 0
@@ -429,7 +430,8 @@ make_fixtures() {
 
 	# buffers: the calls in a -B buffer, sched_process_exec in the top one
 	rmmod eql ifb
-	fx_start buffers $T/instances/fx -b 64 -e sched:sched_process_exec -B fx -b 64 $FXEV
+	fx_start buffers $T/instances/fx -b 64 -e sched:sched_process_exec -B fx -b 64 \
+		-e syscalls:sys_enter_finit_module -e syscalls:sys_exit_finit_module -e module:module_load
 	fx_mc finit "$M"/drivers/net/eql.ko "" 0
 	fx_mc finit "$M"/drivers/net/ifb.ko "numifbs=0" 0
 	fx_mc finit "$M"/drivers/net/tun.ko "x=1" 0 --repeat 2
