@@ -24,7 +24,13 @@ struct tep_handle;
  */
 struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const char *tgids);
 
-/* finit_context_fill - set pid, comm and their origins of @ev */
+/*
+ * finit_context_fill - set pid, comm and their origins of @ev: the kernel's
+ * saved_cmdlines/saved_tgids, checked against /proc while the task lives (a
+ * recycled pid can leave a stale entry); /proc where the tables lack it; the
+ * tables once more for a task that exited meanwhile (the kernel saves a
+ * task's comm when it is switched out).
+ */
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev);
 
 /* finit_context_expire - forget cached tables (call once per read round) */

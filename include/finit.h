@@ -121,6 +121,7 @@ struct finit_event {
 	enum finit_origin	origin_str;	/* param_values, or delete's name */
 	enum finit_origin	origin_module;
 	enum finit_origin	origin_path;
+	enum finit_origin	origin_context;	/* when proc is not valid */
 };
 
 /* finit_event_release - free the strings an event owns */

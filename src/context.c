@@ -24,6 +24,9 @@ struct entry {
 	int	tid;
 	int	tgid;			/* 0: not in saved_tgids */
 	char	comm[FINIT_COMM_LEN];	/* "": not in saved_cmdlines */
+	bool	proc_read;		/* /proc read this round */
+	int	proc_tgid;		/* -1: gone */
+	char	proc_comm[FINIT_COMM_LEN];	/* "": gone */
 };
 
 struct finit_context {
@@ -217,11 +220,32 @@ static int resolve(struct finit_context *ctx, struct finit_event *ev)
 }
 
 /*
- * finit_context_fill - kernel tables, then /proc. The kernel saves a task's
- * comm and tgid when it is next switched out, so a task that exits between
- * our first table read and the /proc read is found by reading the tables
- * once more.
+ * check_live - while the task runs, /proc is current; the kernel's entry
+ * may belong to an earlier task with the same (recycled) pid, saved before
+ * this one was first switched out. Where they differ, /proc wins.
  */
+static void check_live(struct finit_context *ctx, struct finit_event *ev)
+{
+	struct entry *e = lookup(ctx, ev->tid, true);
+
+	if (!e)
+		return;
+	if (!e->proc_read) {
+		e->proc_read = true;
+		if (finit_procfs_comm(ev->tid, e->proc_comm, sizeof(e->proc_comm)))
+			e->proc_comm[0] = '\0';
+		e->proc_tgid = finit_procfs_tgid(ev->tid);
+	}
+	if (e->proc_comm[0] && strcmp(ev->comm, e->proc_comm)) {
+		snprintf(ev->comm, sizeof(ev->comm), "%s", e->proc_comm);
+		ev->origin_comm = FINIT_ORIGIN_PROCFS;
+	}
+	if (e->proc_tgid > 0 && ev->pid != e->proc_tgid) {
+		ev->pid = e->proc_tgid;
+		ev->origin_pid = FINIT_ORIGIN_PROCFS;
+	}
+}
+
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev)
 {
 	if (ctx->offline) {
@@ -232,20 +256,14 @@ void finit_context_fill(struct finit_context *ctx, struct finit_event *ev)
 	ev->origin_pid = FINIT_ORIGIN_NONE;
 	ev->comm[0] = '\0';
 	ev->origin_comm = FINIT_ORIGIN_NONE;
-	if (!resolve(ctx, ev))
-		return;
-	if (!ctx->loaded) {
+	if (resolve(ctx, ev) && !ctx->loaded) {
 		load_tables(ctx);
-		if (!resolve(ctx, ev))
-			return;
+		resolve(ctx, ev);
 	}
-	if (!ev->comm[0] && !finit_procfs_comm(ev->tid, ev->comm, sizeof(ev->comm)))
-		ev->origin_comm = FINIT_ORIGIN_PROCFS;
-	if (ev->pid < 0 && (ev->pid = finit_procfs_tgid(ev->tid)) > 0)
-		ev->origin_pid = FINIT_ORIGIN_PROCFS;
+	check_live(ctx, ev);
 	if (ev->comm[0] && ev->pid > 0)
 		return;
-	ev->pid = ev->pid > 0 ? ev->pid : -1;
+	/* gone before /proc could be read: it was switched out when it exited */
 	load_tables(ctx);
 	resolve(ctx, ev);
 }
