@@ -150,8 +150,15 @@ has_calls() {
 # await_calls FORMAT FILE NAME... - wait until the output has a line of each call
 # (only ours count: other processes on this machine may make module calls too)
 await_calls() {
+	local sum
 	poll "$LINE_TIMEOUT" has_calls "$@" && return 0
 	REASON="not every call of ${*:3} in the output within ${LINE_TIMEOUT}s ($(nlines "$2") line(s))"
+	# say why: a flood of other processes' module calls shows as LOST events
+	if [[ -n $W_PID ]] && alive "$W_PID" && watch_stop TERM; then
+		sum=$(grep -E '^finit-ftrace: ([0-9]+ event|cpu[0-9]+ LOST|lost events)' "$D/stderr" |
+		      tr '\n' '|')
+		REASON+="; its summary after SIGTERM: $sum"
+	fi
 	return 1
 }
 
@@ -696,10 +703,11 @@ t_no_false_compat() {
 	assert_out json "$D/out" c1
 }
 
-# 11. nothing of ours is left in tracefs
+# 11. nothing of ours is left in tracefs, and the top level is as it was at the start
 t_final() {
 	expect_no_leftovers || return 1
-	expect_no_grep "$TRACEFS/dynamic_events" finit "$TRACEFS/dynamic_events"
+	expect_no_grep "$TRACEFS/dynamic_events" finit "$TRACEFS/dynamic_events" || return 1
+	expect_eq "top-level tracefs state since the start" "$(toplevel_state)" "$TOPLEVEL_AT_START"
 }
 
 # ---------------------------------------------------------------- main
@@ -718,6 +726,7 @@ main() {
 		echo "$PASSED passed, $FAILED failed"
 		exit 1
 	fi
+	TOPLEVEL_AT_START=$(toplevel_state)
 
 	run_case json-fields t_json_fields
 	run_case json-init-delete t_json_init_delete
