@@ -33,9 +33,9 @@ struct finit_context {
 	bool		kernel_tgids;
 	bool		loaded;		/* tables read this round */
 	struct tep_handle *offline;	/* offline: comms from the file's tep */
-	struct entry	*tab;
+	struct entry	*tab;		/* open addressing by tid; tid 0 is free */
 	size_t		n;
-	size_t		cap;
+	size_t		cap;		/* a power of two */
 };
 
 struct finit_context *finit_context_alloc(bool kernel_tgids)
@@ -55,37 +55,60 @@ void finit_context_free(struct finit_context *ctx)
 	free(ctx);
 }
 
+
+/* forget - empty the table, keeping its memory */
+static void forget(struct finit_context *ctx)
+{
+	if (ctx->n)
+		memset(ctx->tab, 0, ctx->cap * sizeof(*ctx->tab));
+	ctx->n = 0;
+}
+
+/* lookup - the table entry of @tid, created when @create (hash on tid) */
+static struct entry *lookup(struct finit_context *ctx, int tid, bool create)
+{
+	size_t i;
+
+	if (tid <= 0)
+		return NULL;	/* the idle task: never a caller */
+	if (create && 2 * (ctx->n + 1) > ctx->cap) {
+		size_t cap = ctx->cap ? 2 * ctx->cap : 1024;
+		struct entry *old = ctx->tab, *tab = calloc(cap, sizeof(*tab));
+
+		if (!tab)
+			return NULL;
+		ctx->tab = tab;
+		ctx->cap = cap;
+		ctx->n = 0;
+		for (size_t k = 0; old && k < cap / 2; k++) {
+			struct entry *e;
+
+			if (!old[k].tid || !(e = lookup(ctx, old[k].tid, true)))
+				continue;
+			*e = old[k];
+		}
+		free(old);
+	}
+	if (!ctx->cap)
+		return NULL;
+	for (i = (size_t)tid * 2654435761u & (ctx->cap - 1); ctx->tab[i].tid;
+	     i = (i + 1) & (ctx->cap - 1))
+		if (ctx->tab[i].tid == tid)
+			return &ctx->tab[i];
+	if (!create)
+		return NULL;
+	ctx->n++;
+	memset(&ctx->tab[i], 0, sizeof(ctx->tab[i]));
+	ctx->tab[i].tid = tid;
+	return &ctx->tab[i];
+}
+
 void finit_context_expire(struct finit_context *ctx)
 {
 	if (ctx->offline)
 		return;
 	ctx->loaded = false;
-	ctx->n = 0;
-}
-
-/* lookup - the table entry of @tid, created when @create */
-static struct entry *lookup(struct finit_context *ctx, int tid, bool create)
-{
-	struct entry *e;
-
-	for (size_t i = 0; i < ctx->n; i++)
-		if (ctx->tab[i].tid == tid)
-			return &ctx->tab[i];
-	if (!create)
-		return NULL;
-	if (ctx->n == ctx->cap) {
-		size_t cap = ctx->cap ? 2 * ctx->cap : 256;
-
-		e = realloc(ctx->tab, cap * sizeof(*e));
-		if (!e)
-			return NULL;
-		ctx->tab = e;
-		ctx->cap = cap;
-	}
-	e = &ctx->tab[ctx->n++];
-	memset(e, 0, sizeof(*e));
-	e->tid = tid;
-	return e;
+	forget(ctx);
 }
 
 /* parse_tgids - saved_tgids text ("pid tgid" lines) into the table */
@@ -147,7 +170,7 @@ static void load_tables(struct finit_context *ctx)
 	int size;
 
 	ctx->loaded = true;
-	ctx->n = 0;
+	forget(ctx);
 	buf = tracefs_instance_file_read(NULL, "saved_cmdlines", &size);
 	for (line = buf ? strtok_r(buf, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
