@@ -17,7 +17,8 @@ struct finit_correlator;
 struct finit_pipeline {
 	struct finit_decoder	*dec;
 	struct finit_context	*ctx;
-	bool			live;		/* /proc may be read */
+	bool			live;		/* the kernel's tables are current */
+	bool			procfs;		/* live, and /proc is worth reading */
 	struct finit_correlator	*corr;
 	long long		clock_offset_ns;
 	bool			hash;

@@ -413,6 +413,8 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 	if (open_cpu_files(&r, r.l.s.ncpus) < 0)
 		goto out_live;
 	finit_stream_set_page_cb(r.l.st, on_page, &r);
+	/* a file cannot keep what /proc says: only --tee shows it */
+	r.l.p.procfs = r.tee != NULL;
 	clock_gettime(CLOCK_MONOTONIC, &r.start);
 	if (r.duration > 0) {
 		struct itimerval it = { .it_value = {

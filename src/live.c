@@ -67,6 +67,7 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 	ret = FINIT_EXIT_FAIL;
 	l->p.hash = cfg->hash;
 	l->p.live = true;
+	l->p.procfs = true;
 	l->p.clock_offset_ns = l->s.clock_offset_ns;
 	l->p.ctx = finit_context_alloc(l->s.record_tgid);
 	l->p.corr = finit_correlate_alloc(MAX_PENDING, on_event, ctx);

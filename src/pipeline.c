@@ -32,9 +32,9 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 		return 0;
 	finit_event_init(&ev, &r, p->clock_offset_ns);
 	finit_context_fill(p->ctx, &ev);
-	if (live) {
+	if (live && p->procfs) {
 		finit_context_procfs(&ev, p->hash);
-	} else {
+	} else if (!live) {
 		ev.origin_context = FINIT_ORIGIN_OFFLINE;
 		if (r.sys == FINIT_SYS_FINIT_MODULE)
 			ev.origin_path = FINIT_ORIGIN_OFFLINE;
@@ -44,6 +44,6 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 		ev.origin_module = ev.module ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE;
 		return finit_correlate_done(p->corr, &ev);
 	}
-	finit_context_strings(&ev, &r, live);
+	finit_context_strings(&ev, &r, live && p->procfs);
 	return finit_correlate_enter(p->corr, &ev);
 }

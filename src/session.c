@@ -634,7 +634,8 @@ int finit_session_enable(struct finit_session *s, char *err, size_t errlen)
 	for (int i = 0; i < s->nevents; i++) {
 		struct finit_session_event *e = &s->events[i];
 
-		if (tracefs_event_enable(s->inst, e->sys, e->name) < 0) {
+		/* the enable file itself: tracefs_event_enable() scans every system */
+		if (tracefs_event_file_write(s->inst, e->sys, e->name, "enable", "1") < 0) {
 			snprintf(err, errlen, "cannot enable %s:%s in instance %s: %s",
 				 e->sys, e->name, s->name, strerror(errno));
 			return -1;
@@ -679,7 +680,9 @@ int finit_session_close(struct finit_session *s)
 
 	if (s->inst) {
 		tracefs_trace_off(s->inst);
-		tracefs_event_disable(s->inst, NULL, NULL);
+		for (int i = 0; i < s->nevents; i++)
+			tracefs_event_file_write(s->inst, s->events[i].sys, s->events[i].name,
+						 "enable", "0");
 		if (tracefs_instance_destroy(s->inst) < 0) {
 			fprintf(stderr, "finit-ftrace: cannot remove instance %s: %s; "
 				"run 'finit-ftrace cleanup'\n", s->name, strerror(errno));
