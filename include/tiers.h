@@ -35,6 +35,13 @@ enum finit_tier finit_tier_choose(const struct finit_probe *p);
 void finit_group_name(const char *prefix, int pid, char *buf, size_t len);
 
 /*
+ * finit_dynevent_alloc - the (not yet created) eprobe or kprobe event of
+ * @tier for @sys on @machine, or NULL (no kprobe ABI for @machine)
+ */
+struct tracefs_dynevent *finit_dynevent_alloc(enum finit_tier tier, const char *group,
+					      const char *machine, int sys);
+
+/*
  * finit_dynevents_create - the eprobe or kprobe events of @tier for the
  * syscalls in @events, in @group, one per syscall (NULL where none).
  * Returns 0, or -1 with the kernel's error_log in @err (all removed).

@@ -97,9 +97,8 @@ static char *kprobe_format(int sys, const char *const a[3])
 	return f;
 }
 
-/* alloc_one - the dynamic event of @tier for one syscall */
-static struct tracefs_dynevent *alloc_one(enum finit_tier tier, const char *group,
-					  const char *machine, int sys)
+struct tracefs_dynevent *finit_dynevent_alloc(enum finit_tier tier, const char *group,
+					      const char *machine, int sys)
 {
 	const char *name = finit_syscall_name(sys);
 	char target[64], addr[64], *fmt;
@@ -131,7 +130,7 @@ int finit_dynevents_create(enum finit_tier tier, const char *group, const char *
 		dyn[sys] = NULL;
 		if (!(events & (1u << sys)))
 			continue;
-		dyn[sys] = alloc_one(tier, group, machine, sys);
+		dyn[sys] = finit_dynevent_alloc(tier, group, machine, sys);
 		tracefs_error_clear(NULL);
 		if (dyn[sys] && !tracefs_dynevent_create(dyn[sys]))
 			continue;

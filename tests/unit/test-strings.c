@@ -17,7 +17,10 @@
 #include "correlate.h"
 #include "decode.h"
 #include "sha256.h"
+#include "tiers.h"
 #include "unit.h"
+
+#include <tracefs.h>
 
 static void put(unsigned char *p, unsigned long long v, int len)
 {
@@ -399,6 +402,52 @@ static void test_container_id(void)
 	CU_ASSERT_PTR_NULL(finit_container_id(path));
 }
 
+/* dyn_info - the address/target and fetch args of a dynamic event */
+static void dyn_check(enum finit_tier tier, const char *machine, int sys,
+		      const char *want_addr, const char *want_format)
+{
+	struct tracefs_dynevent *d = finit_dynevent_alloc(tier, "finit_ftrace_9", machine, sys);
+	char *system = NULL, *event = NULL, *prefix = NULL, *addr = NULL, *format = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	tracefs_dynevent_info(d, &system, &event, &prefix, &addr, &format);
+	CU_ASSERT_STRING_EQUAL(system, "finit_ftrace_9");
+	CU_ASSERT_STRING_EQUAL(event, finit_syscall_name(sys));
+	CU_ASSERT_STRING_EQUAL(addr, want_addr);
+	CU_ASSERT_STRING_EQUAL(format, want_format);
+	free(system);
+	free(event);
+	free(prefix);
+	free(addr);
+	free(format);
+	tracefs_dynevent_free(d);
+}
+
+/* Tiers 2 and 3: the probes we would create, per syscall and arch */
+static void test_dynevent_definitions(void)
+{
+	dyn_check(FINIT_TIER_EPROBE, "x86_64", FINIT_SYS_FINIT_MODULE,
+		  "syscalls.sys_enter_finit_module",
+		  "fd=$fd uargs=$uargs params=+0($uargs):ustring flags=$flags");
+	dyn_check(FINIT_TIER_EPROBE, "x86_64", FINIT_SYS_DELETE_MODULE,
+		  "syscalls.sys_enter_delete_module",
+		  "name_user=$name_user name=+0($name_user):ustring flags=$flags");
+	/* x86_64 pt_regs: di at 112, si at 104, dx at 96 */
+	dyn_check(FINIT_TIER_KPROBE, "x86_64", FINIT_SYS_FINIT_MODULE,
+		  "__x64_sys_finit_module",
+		  "fd=+112(%di):u64 uargs=+104(%di):u64 params=+0(+104(%di)):ustring "
+		  "flags=+96(%di):u64");
+	dyn_check(FINIT_TIER_KPROBE, "x86_64", FINIT_SYS_INIT_MODULE,
+		  "__x64_sys_init_module",
+		  "umod=+112(%di):u64 len=+104(%di):u64 uargs=+96(%di):u64 "
+		  "params=+0(+96(%di)):ustring");
+	dyn_check(FINIT_TIER_KPROBE, "aarch64", FINIT_SYS_DELETE_MODULE,
+		  "__arm64_sys_delete_module",
+		  "name_user=+0(%x0):u64 name=+0(+0(%x0)):ustring flags=+8(%x0):u64");
+	CU_ASSERT_PTR_NULL(finit_dynevent_alloc(FINIT_TIER_KPROBE, "g", "sparc64",
+						FINIT_SYS_FINIT_MODULE));
+}
+
 int unit_add_strings(void)
 {
 	CU_pSuite s = CU_add_suite("strings", NULL, NULL);
@@ -409,6 +458,7 @@ int unit_add_strings(void)
 	       !CU_add_test(s, "tier 1: delete_module name, init_module", test_native_delete_init) ||
 	       !CU_add_test(s, "module_load and module_free", test_module_events) ||
 	       !CU_add_test(s, "tier 2: eprobe fields and (fault)", test_eprobe_and_fault) ||
+	       !CU_add_test(s, "tiers 2 and 3: probe definitions", test_dynevent_definitions) ||
 	       !CU_add_test(s, "fallback rules between tiers", test_string_rules) ||
 	       !CU_add_test(s, "module_load joins its call", test_module_join) ||
 	       !CU_add_test(s, "/proc readers", test_procfs_readers) ||
