@@ -26,15 +26,14 @@ struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const 
 
 /*
  * finit_context_fill - set pid, comm and their origins of @ev: the kernel's
- * saved_cmdlines/saved_tgids, checked against /proc while the task lives (a
- * recycled pid can leave a stale entry); /proc where the tables lack it; the
- * tables once more for a task that exited meanwhile (the kernel saves a
- * task's comm when it is switched out).
+ * saved_cmdlines/saved_tgids (cached), checked against /proc while the task
+ * lives (a recycled pid can leave a stale entry; /proc also fills what the
+ * tables lack); for a task already gone, a fresh read of the tables (the
+ * kernel saves a task's comm when it is switched out). The tables are read
+ * only when the cache cannot answer.
  */
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev);
 
-/* finit_context_expire - forget cached tables (call once per read round) */
-void finit_context_expire(struct finit_context *ctx);
 
 /* finit_procfs_comm - /proc/TID/comm into @buf; 0 or -1 */
 int finit_procfs_comm(int tid, char *buf, size_t len);

@@ -24,14 +24,11 @@ struct entry {
 	int	tid;
 	int	tgid;			/* 0: not in saved_tgids */
 	char	comm[FINIT_COMM_LEN];	/* "": not in saved_cmdlines */
-	bool	proc_read;		/* /proc read this round */
-	int	proc_tgid;		/* -1: gone */
-	char	proc_comm[FINIT_COMM_LEN];	/* "": gone */
 };
 
 struct finit_context {
 	bool		kernel_tgids;
-	bool		loaded;		/* tables read this round */
+	bool		loaded;		/* the tables were read once */
 	struct tep_handle *offline;	/* offline: comms from the file's tep */
 	struct entry	*tab;		/* open addressing by tid; tid 0 is free */
 	size_t		n;
@@ -101,14 +98,6 @@ static struct entry *lookup(struct finit_context *ctx, int tid, bool create)
 	memset(&ctx->tab[i], 0, sizeof(ctx->tab[i]));
 	ctx->tab[i].tid = tid;
 	return &ctx->tab[i];
-}
-
-void finit_context_expire(struct finit_context *ctx)
-{
-	if (ctx->offline)
-		return;
-	ctx->loaded = false;
-	forget(ctx);
 }
 
 /* parse_tgids - saved_tgids text ("pid tgid" lines) into the table */
@@ -246,27 +235,34 @@ static int resolve(struct finit_context *ctx, struct finit_event *ev)
  * check_live - while the task runs, /proc is current; the kernel's entry
  * may belong to an earlier task with the same (recycled) pid, saved before
  * this one was first switched out. Where they differ, /proc wins.
+ * Returns false when the task is gone.
  */
-static void check_live(struct finit_context *ctx, struct finit_event *ev)
+static bool check_live(struct finit_event *ev)
 {
-	struct entry *e = lookup(ctx, ev->tid, true);
+	char comm[FINIT_COMM_LEN];
+	int tgid;
 
-	if (!e)
-		return;
-	if (!e->proc_read) {
-		e->proc_read = true;
-		if (finit_procfs_comm(ev->tid, e->proc_comm, sizeof(e->proc_comm)))
-			e->proc_comm[0] = '\0';
-		e->proc_tgid = finit_procfs_tgid(ev->tid);
-	}
-	if (e->proc_comm[0] && strcmp(ev->comm, e->proc_comm)) {
-		snprintf(ev->comm, sizeof(ev->comm), "%s", e->proc_comm);
+	if (finit_procfs_comm(ev->tid, comm, sizeof(comm)))
+		return false;
+	if (strcmp(ev->comm, comm)) {
+		snprintf(ev->comm, sizeof(ev->comm), "%s", comm);
 		ev->origin_comm = FINIT_ORIGIN_PROCFS;
 	}
-	if (e->proc_tgid > 0 && ev->pid != e->proc_tgid) {
-		ev->pid = e->proc_tgid;
+	tgid = finit_procfs_tgid(ev->tid);
+	if (tgid > 0 && ev->pid != tgid) {
+		ev->pid = tgid;
 		ev->origin_pid = FINIT_ORIGIN_PROCFS;
 	}
+	return true;
+}
+
+/* clear - pid and comm unknown */
+static void clear(struct finit_event *ev)
+{
+	ev->pid = -1;
+	ev->origin_pid = FINIT_ORIGIN_NONE;
+	ev->comm[0] = '\0';
+	ev->origin_comm = FINIT_ORIGIN_NONE;
 }
 
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev)
@@ -275,18 +271,18 @@ void finit_context_fill(struct finit_context *ctx, struct finit_event *ev)
 		fill_offline(ctx, ev);
 		return;
 	}
-	ev->pid = -1;
-	ev->origin_pid = FINIT_ORIGIN_NONE;
-	ev->comm[0] = '\0';
-	ev->origin_comm = FINIT_ORIGIN_NONE;
-	if (resolve(ctx, ev) && !ctx->loaded) {
+	clear(ev);
+	if (!ctx->loaded)
 		load_tables(ctx);
-		resolve(ctx, ev);
+	resolve(ctx, ev);
+	if (check_live(ev)) {
+		if (ev->comm[0] && ev->pid > 0)
+			return;
+	} else {
+		/* gone: only a fresh read of the tables can be trusted (the
+		 * kernel saved the task when it was switched out to exit) */
+		clear(ev);
 	}
-	check_live(ctx, ev);
-	if (ev->comm[0] && ev->pid > 0)
-		return;
-	/* gone before /proc could be read: it was switched out when it exited */
 	load_tables(ctx);
 	resolve(ctx, ev);
 }

@@ -92,18 +92,18 @@ fail:
 	return ret;
 }
 
-/* on_round - a new read round: the kernel's comm/tgid tables may have changed */
+/* The user's round callback, with the live capture it belongs to. */
 struct round_ctx {
 	struct finit_live	*l;
 	finit_round_cb		user;
 	void			*ctx;
 };
 
+/* on_round - a read round or a timeout: the user's callback */
 static int on_round(void *arg)
 {
 	struct round_ctx *r = arg;
 
-	finit_context_expire(r->l->p.ctx);
 	return r->user ? r->user(r->ctx) : 0;
 }
 
@@ -131,7 +131,6 @@ void finit_live_finish(struct finit_live *l)
 	finit_session_stop(&l->s);
 	if (l->output_failed)
 		return;
-	finit_context_expire(l->p.ctx);
 	if (finit_stream_drain(l->st, on_record, l) < 0 && !l->output_failed)
 		finit_cli_error(FINIT_EXIT_FAIL, "draining %s: %s", l->s.name, strerror(errno));
 	if (!l->output_failed && finit_correlate_flush(l->p.corr) < 0)

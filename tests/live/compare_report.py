@@ -48,13 +48,12 @@ def report(calls, watch, rep):
             fail("tid %d: path origin %r" % (c["tid"], b["origin"]["path"]))
         if b["args"].get("param_values") is not None:
             fail("tid %d: param_values offline %r" % (c["tid"], b["args"]))
-        # comm and pid: what the kernel said live is in the file; what came
-        # from /proc is not (unavailable offline)
+        # comm and pid: the file keeps what the kernel's tables told record
+        # (which resolved them on its own, like watch), never what /proc did:
+        # the same value from the kernel, or null offline; never another value
         for k in ("comm", "pid"):
-            if a["origin"][k] == "kernel":
-                ok = b[k] == a[k] and b["origin"][k] == "kernel"
-            else:
-                ok = b[k] is None and b["origin"][k] == "unavailable-offline"
+            ok = (b[k] == a[k] and b["origin"][k] == "kernel") or \
+                 (b[k] is None and b["origin"][k] == "unavailable-offline")
             if not ok:
                 fail("tid %d: %s watch %r (%s), report %r (%s)" % (
                     c["tid"], k, a[k], a["origin"][k], b[k], b["origin"][k]))
