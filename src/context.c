@@ -24,11 +24,13 @@ struct entry {
 	int	tid;
 	int	tgid;			/* 0: not in saved_tgids */
 	char	comm[FINIT_COMM_LEN];	/* "": not in saved_cmdlines */
+	unsigned int fresh;		/* gen of a read made for this gone tid */
 };
 
 struct finit_context {
 	bool		kernel_tgids;
 	bool		loaded;		/* the tables were read once */
+	unsigned int	gen;		/* how many times */
 	struct tep_handle *offline;	/* offline: comms from the file's tep */
 	struct entry	*tab;		/* open addressing by tid; tid 0 is free */
 	size_t		n;
@@ -159,6 +161,7 @@ static void load_tables(struct finit_context *ctx)
 	int size;
 
 	ctx->loaded = true;
+	ctx->gen++;
 	forget(ctx);
 	buf = tracefs_instance_file_read(NULL, "saved_cmdlines", &size);
 	for (line = buf ? strtok_r(buf, "\n", &save) : NULL; line;
@@ -271,6 +274,8 @@ void finit_context_fill(struct finit_context *ctx, struct finit_event *ev)
 		fill_offline(ctx, ev);
 		return;
 	}
+	struct entry *e;
+
 	clear(ev);
 	if (!ctx->loaded)
 		load_tables(ctx);
@@ -279,12 +284,19 @@ void finit_context_fill(struct finit_context *ctx, struct finit_event *ev)
 		if (ev->comm[0] && ev->pid > 0)
 			return;
 	} else {
-		/* gone: only a fresh read of the tables can be trusted (the
-		 * kernel saved the task when it was switched out to exit) */
+		/* gone: only a read of the tables made since it left can be
+		 * trusted (the kernel saved it when it was switched out to
+		 * exit); one read per gone tid, not per record */
+		e = lookup(ctx, ev->tid, false);
+		if (e && e->fresh == ctx->gen)
+			return;
 		clear(ev);
 	}
 	load_tables(ctx);
 	resolve(ctx, ev);
+	e = lookup(ctx, ev->tid, true);
+	if (e)
+		e->fresh = ctx->gen;
 }
 
 char *finit_procfs_string(int tid, unsigned long long addr, bool *truncated)
