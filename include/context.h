@@ -30,9 +30,9 @@ struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const 
  * lives (a recycled pid can leave a stale entry; /proc also fills what the
  * tables lack); for a task already gone, a fresh read of the tables (the
  * kernel saves a task's comm when it is switched out). The tables are read
- * only when the cache cannot answer.
+ * only when the cache cannot answer. Without @procfs, the tables alone.
  */
-void finit_context_fill(struct finit_context *ctx, struct finit_event *ev);
+void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool procfs);
 
 
 /* finit_procfs_comm - /proc/TID/comm into @buf; 0 or -1 */

@@ -268,19 +268,19 @@ static void clear(struct finit_event *ev)
 	ev->origin_comm = FINIT_ORIGIN_NONE;
 }
 
-void finit_context_fill(struct finit_context *ctx, struct finit_event *ev)
+void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool procfs)
 {
+	struct entry *e;
+
 	if (ctx->offline) {
 		fill_offline(ctx, ev);
 		return;
 	}
-	struct entry *e;
-
 	clear(ev);
 	if (!ctx->loaded)
 		load_tables(ctx);
 	resolve(ctx, ev);
-	if (check_live(ev)) {
+	if (procfs && check_live(ev)) {
 		if (ev->comm[0] && ev->pid > 0)
 			return;
 	} else {
