@@ -23,6 +23,10 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg);
 /* finit_cli_error - "finit-ftrace: <msg>" on stderr; returns @code */
 int finit_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* finit_cli_extra_arg - FINIT_EXIT_USAGE (said on stderr) if argv has words
+ * left after getopt, else 0 */
+int finit_cli_extra_arg(const char *cmd, int argc, char **argv);
+
 /* finit_cli_set - a command-line override of one config key; 0 or FINIT_EXIT_USAGE */
 int finit_cli_set(struct finit_config *cfg, const char *option, const char *section,
 		  const char *key, const char *value);

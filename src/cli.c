@@ -4,6 +4,7 @@
  * the config, and the capture options of watch and record.
  */
 #define _GNU_SOURCE
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -68,3 +69,11 @@ int finit_cli_capture_option(struct finit_config *cfg, int c, const char *arg, i
 	return 0;
 }
 
+
+int finit_cli_extra_arg(const char *cmd, int argc, char **argv)
+{
+	if (optind >= argc)
+		return 0;
+	return finit_cli_error(FINIT_EXIT_USAGE, "%s: unexpected argument '%s' (try --help)",
+			       cmd, argv[optind]);
+}

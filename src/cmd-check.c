@@ -117,11 +117,8 @@ int finit_cmd_check(int argc, char **argv, struct finit_config *cfg)
 			return FINIT_EXIT_USAGE;
 		}
 	}
-	if (ret)
+	if (ret || (ret = finit_cli_extra_arg("check", argc, argv)))
 		return ret;
-	if (optind < argc)
-		return finit_cli_error(FINIT_EXIT_USAGE, "check: unexpected argument '%s'",
-				       argv[optind]);
 	if (finit_tracefs_locate(cfg->tracefs_path, true, &probe, err, sizeof(err)) < 0)
 		return finit_cli_error(probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL,
 				       "%s", err);

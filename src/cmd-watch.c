@@ -76,13 +76,8 @@ static int parse_args(int argc, char **argv, struct finit_config *cfg)
 			return FINIT_EXIT_USAGE;
 		}
 	}
-	if (ret)
+	if (ret || (ret = finit_cli_extra_arg("watch", argc, argv)))
 		return ret;
-	if (optind < argc) {
-		usage(stderr);
-		return finit_cli_error(FINIT_EXIT_USAGE, "watch: unexpected argument '%s'",
-				       argv[optind]);
-	}
 	return -1;
 }
 

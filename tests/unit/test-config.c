@@ -8,7 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <getopt.h>
+
+#include "cli.h"
 #include "config.h"
+#include "finit.h"
 #include "unit.h"
 
 /* load - write @text to a temp file and load it; returns 0/-1, error in @err */
@@ -117,6 +121,17 @@ static void test_override(void)
 	finit_config_free(&cfg);
 }
 
+static void test_extra_arg(void)
+{
+	char *argv[] = { "check", "--format", "json", "stray", NULL };
+
+	optind = 3;
+	CU_ASSERT_EQUAL(finit_cli_extra_arg("check", 4, argv), FINIT_EXIT_USAGE);
+	optind = 4;
+	CU_ASSERT_EQUAL(finit_cli_extra_arg("check", 4, argv), 0);
+	optind = 1;
+}
+
 int unit_add_config(void)
 {
 	CU_pSuite s = CU_add_suite("config", NULL, NULL);
@@ -126,5 +141,6 @@ int unit_add_config(void)
 	       !CU_add_test(s, "every key", test_values) ||
 	       !CU_add_test(s, "errors name file:line and key", test_errors) ||
 	       !CU_add_test(s, "unreadable file", test_unreadable) ||
-	       !CU_add_test(s, "command-line overrides", test_override);
+	       !CU_add_test(s, "command-line overrides", test_override) ||
+	       !CU_add_test(s, "words left after the options", test_extra_arg);
 }
