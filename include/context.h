@@ -34,6 +34,13 @@ struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const 
  */
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool procfs);
 
+/*
+ * finit_context_settle - wait up to @ms for @tids to exit, then read the
+ * kernel's tables once: the kernel saves a task's comm (and tgid) when it
+ * is next switched out, which can be after its last record was read.
+ * True when the tables name them all.
+ */
+bool finit_context_settle(struct finit_context *ctx, const int *tids, int n, int ms);
 
 /* finit_procfs_comm - /proc/TID/comm into @buf; 0 or -1 */
 int finit_procfs_comm(int tid, char *buf, size_t len);

@@ -19,6 +19,8 @@ struct finit_pipeline {
 	struct finit_context	*ctx;
 	bool			live;		/* the kernel's tables are current */
 	bool			procfs;		/* live, and /proc is worth reading */
+	bool			defer_context;	/* live, but comm and tgid come from
+						 * the tables read at the end */
 	struct finit_correlator	*corr;
 	long long		clock_offset_ns;
 	bool			hash;

@@ -25,9 +25,12 @@
 #include "emit.h"
 #include "finit.h"
 #include "live.h"
+#include "context.h"
 #include "tracedat.h"
 
 #define SEEN_MAX	(4 << 20)	/* bytes of remembered comms and tgids */
+#define UNSAVED_MAX	64		/* callers waited for at the end */
+#define SETTLE_MS	250		/* how long, at most */
 
 struct record {
 	struct finit_live	l;
@@ -46,6 +49,8 @@ struct record {
 	int			write_errno;
 	struct finit_buf	seen_comms;	/* "tid comm" the kernel gave us */
 	struct finit_buf	seen_tgids;	/* "tid tgid" the kernel gave us */
+	int			unsaved[UNSAVED_MAX];	/* tids the tables lacked */
+	int			nunsaved;
 	bool			tty;
 	struct timespec		start;
 	struct timespec		last_status;
@@ -90,6 +95,16 @@ static int on_page(int cpu, const void *page, size_t len, void *arg)
 	return 0;
 }
 
+/* note_unsaved - remember a tid the kernel's tables did not name yet */
+static void note_unsaved(struct record *r, int tid)
+{
+	for (int i = 0; i < r->nunsaved; i++)
+		if (r->unsaved[i] == tid)
+			return;
+	if (r->nunsaved < UNSAVED_MAX)
+		r->unsaved[r->nunsaved++] = tid;
+}
+
 /* on_event - count finished calls (for -n) and print them with --tee */
 static int on_event(const struct finit_event *ev, void *arg)
 {
@@ -104,6 +119,8 @@ static int on_event(const struct finit_event *ev, void *arg)
 		finit_buf_printf(&r->seen_comms, "%d %s\n", ev->tid, ev->comm);
 	if (ev->origin_pid == FINIT_ORIGIN_KERNEL && r->seen_tgids.len < SEEN_MAX)
 		finit_buf_printf(&r->seen_tgids, "%d %d\n", ev->tid, ev->pid);
+	if (ev->origin_comm != FINIT_ORIGIN_KERNEL || ev->origin_pid != FINIT_ORIGIN_KERNEL)
+		note_unsaved(r, ev->tid);
 	if (r->tee && finit_emit_event(r->tee, ev) < 0)
 		r->tee = NULL;	/* a dead tee does not stop the recording */
 	return r->count && r->events >= r->count ? -1 : 0;
@@ -415,6 +432,7 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 	finit_stream_set_page_cb(r.l.st, on_page, &r);
 	/* a file cannot keep what /proc says: only --tee shows it */
 	r.l.p.procfs = r.tee != NULL;
+	r.l.p.defer_context = !r.tee;
 	clock_gettime(CLOCK_MONOTONIC, &r.start);
 	if (r.duration > 0) {
 		struct itimerval it = { .it_value = {
@@ -440,6 +458,10 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 		waitpid(r.child, &r.child_status, 0);
 	}
 	report_command(&r);
+	/* the last callers may not have been switched out yet: give the kernel
+	 * a moment to save their comm before the file takes the tables */
+	if (r.nunsaved)
+		finit_context_settle(r.l.p.ctx, r.unsaved, r.nunsaved, SETTLE_MS);
 	if (r.write_errno) {
 		finit_cli_error(FINIT_EXIT_FAIL, "writing raw data: %s (disk full?)",
 				strerror(r.write_errno));

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
@@ -266,6 +267,50 @@ static void clear(struct finit_event *ev)
 	ev->origin_pid = FINIT_ORIGIN_NONE;
 	ev->comm[0] = '\0';
 	ev->origin_comm = FINIT_ORIGIN_NONE;
+}
+
+/* task_running - @tid exists and has not exited (a zombie has) */
+static bool task_running(int tid)
+{
+	char path[64], buf[256], *paren;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
+
+bool finit_context_settle(struct finit_context *ctx, const int *tids, int n, int ms)
+{
+	const struct timespec tick = { .tv_nsec = 5 * 1000 * 1000 };
+	int known = 0;
+
+	/*
+	 * Wait on /proc, not on the tables: the kernel only trylocks them to
+	 * save a comm, and every read of saved_cmdlines holds that lock.
+	 */
+	for (int waited = 0, alive = n; alive && waited < ms; waited += 5) {
+		alive = 0;
+		for (int i = 0; i < n; i++)
+			alive += task_running(tids[i]);
+		nanosleep(&tick, NULL);	/* a zombie is a moment from its last switch */
+	}
+	load_tables(ctx);
+	for (int i = 0; i < n; i++) {
+		struct entry *e = lookup(ctx, tids[i], false);
+
+		known += e && e->comm[0] && (!ctx->kernel_tgids || e->tgid > 0);
+	}
+	return known == n;
 }
 
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool procfs)

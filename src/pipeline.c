@@ -31,7 +31,10 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 	if (!finit_decoder_match(p->dec, &r))
 		return 0;
 	finit_event_init(&ev, &r, p->clock_offset_ns);
-	finit_context_fill(p->ctx, &ev, live && p->procfs);
+	/* every read of saved_cmdlines holds the lock the kernel only trylocks
+	 * to save a comm: a reader that need not know now stays away */
+	if (!p->defer_context)
+		finit_context_fill(p->ctx, &ev, live && p->procfs);
 	if (live && p->procfs) {
 		finit_context_procfs(&ev, p->hash);
 	} else if (!live) {
