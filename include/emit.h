@@ -5,18 +5,27 @@
 #ifndef FINIT_EMIT_H
 #define FINIT_EMIT_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "config.h"
 #include "finit.h"
 
 struct finit_emitter;
 
-/* finit_emit_open - an emitter writing @fmt to @out (not closed by us) */
-struct finit_emitter *finit_emit_open(enum finit_format fmt, FILE *out);
+/*
+ * finit_emit_open - an emitter writing @fmt to @out (not closed by us):
+ * each event written and flushed at once, or with @batch in blocks of
+ * 64 KiB (then finit_emit_flush at the end).
+ */
+struct finit_emitter *finit_emit_open(enum finit_format fmt, FILE *out, bool batch);
 
-/* finit_emit_event - write and flush one event; -1 with errno on failure */
+/* finit_emit_event - format one event and write it (or batch it); -1 with errno */
 int finit_emit_event(struct finit_emitter *em, const struct finit_event *ev);
+
+/* finit_emit_flush - write and flush what is batched; -1 with errno */
+int finit_emit_flush(struct finit_emitter *em);
 
 void finit_emit_close(struct finit_emitter *em);
 
@@ -30,7 +39,31 @@ struct finit_buf {
 
 void finit_buf_printf(struct finit_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void finit_buf_putc(struct finit_buf *b, char c);
+
+/* finit_buf_grow - room for @more bytes plus a NUL; -1 when out of memory */
+int finit_buf_grow(struct finit_buf *b, size_t more);
+
+/* finit_buf_putn - append @n bytes (inline: the emitters' hot path) */
+static inline void finit_buf_putn(struct finit_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap && finit_buf_grow(b, n) < 0)
+		return;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void finit_buf_putc(struct finit_buf *b, char c)
+{
+	finit_buf_putn(b, &c, 1);
+}
+
+static inline void finit_buf_puts(struct finit_buf *b, const char *s)
+{
+	finit_buf_putn(b, s, strlen(s));
+}
+void finit_buf_int(struct finit_buf *b, long long v);
+void finit_buf_uint(struct finit_buf *b, unsigned long long v);
 void finit_buf_free(struct finit_buf *b);
 
 /*

@@ -103,6 +103,13 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 /* finit_session_enable - turn the chosen events on */
 int finit_session_enable(struct finit_session *s, char *err, size_t errlen);
 
+/*
+ * finit_session_set_wakeup - wake readers when @percent of a CPU's buffer is
+ * full (0: on every event, what a live view needs; a recorder that drains at
+ * the end reads whole sub-buffers with fewer wake-ups at 50). -1 on failure.
+ */
+int finit_session_set_wakeup(struct finit_session *s, int percent);
+
 /* finit_session_stop - stop recording (events stay readable for draining) */
 void finit_session_stop(struct finit_session *s);
 

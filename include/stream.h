@@ -62,7 +62,20 @@ int finit_stream_load_page(struct finit_stream *st, int cpu, const void *page, s
 /* finit_stream_alloc - a stream without files, fed by finit_stream_load_page */
 struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int subbuf_size);
 
-/* finit_stream_deliver - deliver loaded pages in timestamp order; 1 if cb stopped */
+/*
+ * Called when the pages loaded for @cpu are used up (a file reader): load
+ * the next ones with finit_stream_load_page. Returns 1 when it loaded some,
+ * 0 at the end of that CPU's data, -1 on an error.
+ */
+typedef int (*finit_refill_cb)(struct finit_stream *st, int cpu, void *ctx);
+
+/* finit_stream_set_refill - let finit_stream_deliver ask @cb for more pages */
+void finit_stream_set_refill(struct finit_stream *st, finit_refill_cb cb, void *ctx);
+
+/*
+ * finit_stream_deliver - deliver loaded pages in timestamp order (and, with
+ * a refill callback, every page it gives); 1 if cb stopped, -1 if refill failed
+ */
 int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx);
 
 /* finit_stream_close - close every fd and free (before destroying the instance) */

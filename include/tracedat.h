@@ -42,6 +42,9 @@ struct finit_dat_header {
 #define FINIT_DAT_OPT_CLOCK_OFFSET	0x4601
 #define FINIT_DAT_OPT_TGIDS		0x4602
 
+/* More CPUs than this in a file's table means a damaged file. */
+#define FINIT_DAT_MAX_CPUS		8192
+
 /*
  * finit_dat_write - write @h and the per-CPU sub-buffer files @cpu_files
  * (NULL entries: no data) to @out, page-aligned. Returns 0, or -1 with a
@@ -53,10 +56,15 @@ int finit_dat_write(FILE *out, const struct finit_dat_header *h, FILE *const *cp
 /* What finit_dat_read_info finds in a v6 file. */
 struct finit_dat_info {
 	int		version;
-	bool		has_offset;
+	bool		has_offset;	/* our clock offset option: a file of ours */
 	long long	clock_offset_ns;
 	char		machine[65];	/* from the uname option, "" if none */
 	char		*tgids;		/* our saved_tgids, or NULL */
+	bool		buffers;	/* holds instance buffers (trace-cmd -B) */
+	int		page_size;
+	int		ncpus;		/* entries of the flyrecord table */
+	unsigned long long *cpu_off;	/* each CPU's data: where, */
+	unsigned long long *cpu_size;	/* and how long */
 };
 
 /*
@@ -68,5 +76,26 @@ int finit_dat_read_info(const char *path, struct finit_dat_info *info,
 			char *err, size_t errlen);
 
 void finit_dat_info_free(struct finit_dat_info *info);
+
+struct tep_handle;
+struct tep_record;
+
+/*
+ * finit_dat_own - true for a v6 file that finit_dat_iterate reads: one of
+ * ours (our options, one buffer, flyrecord data). Others go to libtracecmd.
+ */
+bool finit_dat_own(const struct finit_dat_info *info);
+
+/*
+ * finit_dat_iterate - every record of @info's CPU data, read a few
+ * sub-buffers at a time (memory stays flat) and merged across CPUs by
+ * timestamp, to @cb; @missed gets the lost-event count of each sub-buffer
+ * that has one (-1: lost, count unknown). Returns 0, 1 when @cb stopped, or
+ * -1 with "file: what, at offset N" in @err.
+ */
+int finit_dat_iterate(const char *path, const struct finit_dat_info *info,
+		      struct tep_handle *tep, int (*cb)(struct tep_record *, void *),
+		      void (*missed)(int cpu, long long n, void *), void *ctx,
+		      char *err, size_t errlen);
 
 #endif

@@ -31,6 +31,7 @@
 #define SEEN_MAX	(4 << 20)	/* bytes of remembered comms and tgids */
 #define UNSAVED_MAX	64		/* callers waited for at the end */
 #define SETTLE_MS	250		/* how long, at most */
+#define RECORD_WAKEUP_PERCENT	50	/* buffer_percent without --tee or -n */
 
 struct record {
 	struct finit_live	l;
@@ -346,7 +347,7 @@ static int parse_args(int argc, char **argv, struct finit_config *cfg, struct re
 				ret = finit_cli_error(FINIT_EXIT_USAGE, "--tee: '%s' is not text, "
 						      "json or csv", optarg);
 			else
-				r->tee = finit_emit_open(fmt, stdout);
+				r->tee = finit_emit_open(fmt, stdout, false);
 			break;
 		case 'h':
 			usage(stdout);
@@ -433,6 +434,16 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 	/* a file cannot keep what /proc says: only --tee shows it */
 	r.l.p.procfs = r.tee != NULL;
 	r.l.p.defer_context = !r.tee;
+	/*
+	 * Nothing to show or count as it happens: read whole sub-buffers when
+	 * half the buffer is full (and all that is left at the end), rather
+	 * than a sliver of a page per wake-up, which costs a page in the file.
+	 */
+	if (!r.tee && !r.count && finit_session_set_wakeup(&r.l.s, RECORD_WAKEUP_PERCENT) < 0) {
+		finit_cli_error(FINIT_EXIT_FAIL, "cannot set buffer_percent on instance %s",
+				r.l.s.name);
+		goto out_files;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &r.start);
 	if (r.duration > 0) {
 		struct itimerval it = { .it_value = {

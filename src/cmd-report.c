@@ -118,32 +118,44 @@ static int on_event(const struct finit_event *ev, void *arg)
 	return 0;
 }
 
-/* on_record - libtracecmd's callback: every record down the pipeline */
-static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *arg)
+/* on_own_record - every record of our own reader down the pipeline */
+static int on_own_record(struct tep_record *rec, void *arg)
 {
 	struct report *r = arg;
 
+	return finit_pipeline_record(&r->p, rec) < 0 ? -1 : 0;
+}
+
+/* on_record - libtracecmd's callback: every record down the pipeline */
+static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *arg)
+{
 	(void)h;
 	(void)cpu;
-	return finit_pipeline_record(&r->p, rec) < 0 ? -1 : 0;
+	return on_own_record(rec, arg);
+}
+
+/* on_own_missed - a sub-buffer says events were lost (-1: how many is unknown) */
+static void on_own_missed(int cpu, long long missed, void *arg)
+{
+	struct report *r = arg;
+
+	if (cpu < 0 || cpu >= MAX_CPUS)
+		return;
+	if (missed > 0)
+		r->lost[cpu] += missed;
+	else
+		r->lost_unknown[cpu] = true;
+	if (cpu > r->max_cpu)
+		r->max_cpu = cpu;
 }
 
 /* on_missed - libtracecmd saw a sub-buffer that says events were lost */
 static int on_missed(struct tracecmd_input *h, struct tep_event *ev, struct tep_record *rec,
 		     int cpu, void *arg)
 {
-	struct report *r = arg;
-
 	(void)h;
 	(void)ev;
-	if (cpu < 0 || cpu >= MAX_CPUS)
-		return 0;
-	if (rec->missed_events > 0)
-		r->lost[cpu] += rec->missed_events;
-	else
-		r->lost_unknown[cpu] = true;
-	if (cpu > r->max_cpu)
-		r->max_cpu = cpu;
+	on_own_missed(cpu, rec->missed_events, arg);
 	return 0;
 }
 
@@ -283,6 +295,7 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 	struct utsname u;
 	char err[1024];
 	int ret, nbufs = 0;
+	bool own;
 
 	if (!r)
 		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
@@ -298,7 +311,10 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 		goto out;
 	}
 	tracecmd_set_loglevel(TEP_LOG_CRITICAL);
-	top = tracecmd_open(file, TRACECMD_FL_LOAD_NO_PLUGINS | TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	/* our own files: libtracecmd reads the headers, we read the data */
+	own = finit_dat_own(&info);
+	top = (own ? tracecmd_open_head : tracecmd_open)(file, TRACECMD_FL_LOAD_NO_PLUGINS |
+							 TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
 	if (!top) {
 		finit_cli_error(ret, "%s: libtracecmd cannot read it (corrupt or unsupported "
 				"trace.dat)", file);
@@ -326,8 +342,8 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 	r->p.clock_offset_ns = info.has_offset ? info.clock_offset_ns : 0;
 	r->p.ctx = finit_context_alloc_offline(tracecmd_get_tep(top), info.tgids);
 	r->p.corr = finit_correlate_alloc(MAX_PENDING, on_event, r);
-	r->em = finit_emit_open(cfg->format, stdout);
-	nbufs = open_buffers(top, &bufs);
+	r->em = finit_emit_open(cfg->format, stdout, true);
+	nbufs = own ? 0 : open_buffers(top, &bufs);
 	if (!r->p.ctx || !r->p.corr || !r->em || nbufs < 0) {
 		finit_cli_error(ret, "out of memory");
 		goto out;
@@ -335,9 +351,18 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 	for (int i = 0; i < nbufs; i++)
 		if (bufs[i])
 			tracecmd_follow_missed_events(bufs[i], on_missed, r);
-	tracecmd_iterate_events_multi(bufs, nbufs, on_record, r);
+	if (!own) {
+		tracecmd_iterate_events_multi(bufs, nbufs, on_record, r);
+	} else if (finit_dat_iterate(file, &info, tracecmd_get_tep(top), on_own_record,
+				     on_own_missed, r, err, sizeof(err)) < 0 && !r->out_errno) {
+		finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
+		ret = FINIT_EXIT_USAGE;
+		goto out;
+	}
 	if (!r->out_errno)
 		finit_correlate_flush(r->p.corr);
+	if (!r->out_errno && finit_emit_flush(r->em) < 0)
+		r->out_errno = errno ? errno : EIO;
 	if (r->out_errno && r->out_errno != EPIPE) {
 		finit_cli_error(ret, "writing events: %s", strerror(r->out_errno));
 		goto out;

@@ -94,7 +94,7 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 	if (cfg->output && !(out = fopen(cfg->output, "w")))
 		return finit_cli_error(FINIT_EXIT_FAIL, "cannot open output %s: %s",
 				       cfg->output, strerror(errno));
-	w.em = finit_emit_open(cfg->format, out);
+	w.em = finit_emit_open(cfg->format, out, false);
 	ret = w.em ? finit_live_open(&l, cfg, NULL, on_event, &w) : FINIT_EXIT_FAIL;
 	if (ret != FINIT_EXIT_OK)
 		goto out;

@@ -33,6 +33,8 @@ struct finit_context {
 	bool		loaded;		/* the tables were read once */
 	unsigned int	gen;		/* how many times */
 	struct tep_handle *offline;	/* offline: comms from the file's tep */
+	int		last_tid;	/* offline: the last tid looked up, */
+	char		last_comm[FINIT_COMM_LEN];	/* and its comm ("" none) */
 	struct entry	*tab;		/* open addressing by tid; tid 0 is free */
 	size_t		n;
 	size_t		cap;		/* a power of two */
@@ -130,6 +132,7 @@ struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const 
 		return NULL;
 	ctx->offline = tep;
 	ctx->loaded = true;
+	ctx->last_tid = -1;
 	parse_tgids(ctx, copy);
 	free(copy);
 	return ctx;
@@ -144,9 +147,16 @@ static void fill_offline(struct finit_context *ctx, struct finit_event *ev)
 	ev->origin_pid = FINIT_ORIGIN_OFFLINE;
 	ev->comm[0] = '\0';
 	ev->origin_comm = FINIT_ORIGIN_OFFLINE;
-	if (tep_is_pid_registered(ctx->offline, ev->tid)) {
-		snprintf(ev->comm, sizeof(ev->comm), "%s",
-			 tep_data_comm_from_pid(ctx->offline, ev->tid));
+	/* the file's table does not change: remember the last answer */
+	if (ev->tid != ctx->last_tid) {
+		ctx->last_tid = ev->tid;
+		ctx->last_comm[0] = '\0';
+		if (tep_is_pid_registered(ctx->offline, ev->tid))
+			snprintf(ctx->last_comm, sizeof(ctx->last_comm), "%s",
+				 tep_data_comm_from_pid(ctx->offline, ev->tid));
+	}
+	if (ctx->last_comm[0]) {
+		memcpy(ev->comm, ctx->last_comm, sizeof(ev->comm));
 		ev->origin_comm = FINIT_ORIGIN_KERNEL;
 	}
 	if (e && e->tgid > 0) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * emit.c - the text, JSON Lines and CSV emitters and their string escaping.
- * Each event is built in memory, written at once and flushed, so a pipe
- * consumer sees it immediately.
+ * Each event is built in memory and written at once: flushed at every
+ * event, so a pipe consumer sees it immediately, or in batches of
+ * EMIT_BATCH bytes for an offline reader.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,15 +14,19 @@
 
 #include "emit.h"
 
+#define EMIT_BATCH	(64 * 1024)
+
 struct finit_emitter {
 	enum finit_format	fmt;
 	FILE			*out;
+	bool			batch;
 	struct finit_buf	buf;
 	int			header_done;
+	long long		time_sec;	/* the second time_prefix shows */
+	char			time_prefix[32];
 };
 
-/* buf_reserve - room for @more bytes plus a NUL */
-static int buf_reserve(struct finit_buf *b, size_t more)
+int finit_buf_grow(struct finit_buf *b, size_t more)
 {
 	size_t want = b->len + more + 1;
 	char *p;
@@ -52,7 +57,7 @@ void finit_buf_printf(struct finit_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || buf_reserve(b, n) < 0)
+	if (n < 0 || finit_buf_grow(b, n) < 0)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, n + 1, fmt, ap);
@@ -60,12 +65,25 @@ void finit_buf_printf(struct finit_buf *b, const char *fmt, ...)
 	b->len += n;
 }
 
-void finit_buf_putc(struct finit_buf *b, char c)
+void finit_buf_uint(struct finit_buf *b, unsigned long long v)
 {
-	if (buf_reserve(b, 1) < 0)
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	finit_buf_putn(b, p, tmp + sizeof(tmp) - p);
+}
+
+void finit_buf_int(struct finit_buf *b, long long v)
+{
+	if (v < 0) {
+		finit_buf_putc(b, '-');
+		finit_buf_uint(b, 0ULL - (unsigned long long)v);
 		return;
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
+	}
+	finit_buf_uint(b, (unsigned long long)v);
 }
 
 void finit_buf_free(struct finit_buf *b)
@@ -112,7 +130,17 @@ static int utf8_len(const unsigned char *s)
 static void escape(struct finit_buf *b, const unsigned char *s, bool json)
 {
 	while (*s) {
-		int n = utf8_len(s);
+		const unsigned char *run = s;
+		int n;
+
+		/* the common case: a run of printable ASCII, copied at once */
+		while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+			s++;
+		if (s > run)
+			finit_buf_putn(b, (const char *)run, s - run);
+		if (!*s)
+			break;
+		n = utf8_len(s);
 
 		if (n > 1) {
 			while (n--)
@@ -120,11 +148,11 @@ static void escape(struct finit_buf *b, const unsigned char *s, bool json)
 			continue;
 		}
 		switch (*s) {
-		case '"':  finit_buf_printf(b, "\\\""); break;
-		case '\\': finit_buf_printf(b, "\\\\"); break;
-		case '\n': finit_buf_printf(b, "\\n"); break;
-		case '\r': finit_buf_printf(b, "\\r"); break;
-		case '\t': finit_buf_printf(b, "\\t"); break;
+		case '"':  finit_buf_puts(b, "\\\""); break;
+		case '\\': finit_buf_puts(b, "\\\\"); break;
+		case '\n': finit_buf_puts(b, "\\n"); break;
+		case '\r': finit_buf_puts(b, "\\r"); break;
+		case '\t': finit_buf_puts(b, "\\t"); break;
 		default:
 			if (!n)
 				finit_buf_printf(b, json ? "\\udc%02x" : "\\x%02x", *s);
@@ -140,7 +168,7 @@ static void escape(struct finit_buf *b, const unsigned char *s, bool json)
 void finit_buf_json_string(struct finit_buf *b, const char *str)
 {
 	if (!str) {
-		finit_buf_printf(b, "null");
+		finit_buf_puts(b, "null");
 		return;
 	}
 	finit_buf_putc(b, '"');
@@ -177,20 +205,47 @@ void finit_buf_csv_field(struct finit_buf *b, const char *s)
 	finit_buf_free(&tmp);
 }
 
-void finit_format_time(long long wall_ns, char *buf, size_t len)
+/* time_split - seconds and nanoseconds of @wall_ns, nanoseconds >= 0 */
+static long long time_split(long long wall_ns, long long *ns)
 {
-	time_t sec = (time_t)(wall_ns / 1000000000LL);
-	long long ns = wall_ns % 1000000000LL;
-	struct tm tm;
-	size_t n;
+	long long sec = wall_ns / 1000000000LL;
 
-	if (ns < 0) {
-		ns += 1000000000LL;
+	*ns = wall_ns % 1000000000LL;
+	if (*ns < 0) {
+		*ns += 1000000000LL;
 		sec--;
 	}
-	gmtime_r(&sec, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%09lldZ", ns);
+	return sec;
+}
+
+/* time_prefix - "YYYY-MM-DDTHH:MM:SS" of @sec */
+static void time_prefix(long long sec, char *buf, size_t len)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+/* time_nanos - ".NNNNNNNNNZ" into @buf (12 bytes with the NUL) */
+static void time_nanos(long long ns, char *buf)
+{
+	buf[0] = '.';
+	for (int i = 9; i >= 1; i--, ns /= 10)
+		buf[i] = (char)('0' + ns % 10);
+	buf[10] = 'Z';
+	buf[11] = '\0';
+}
+
+void finit_format_time(long long wall_ns, char *buf, size_t len)
+{
+	long long ns, sec = time_split(wall_ns, &ns);
+	char nanos[12];
+
+	time_prefix(sec, buf, len);
+	time_nanos(ns, nanos);
+	snprintf(buf + strlen(buf), len - strlen(buf), "%s", nanos);
 }
 
 /* Fields every format shares. */
@@ -220,12 +275,44 @@ static void taint_letters(unsigned int t, char *buf)
 	*buf = '\0';
 }
 
+/* hex - "0x..." of @v into @buf (at least 19 bytes) */
+static void hex(unsigned long long v, char *buf)
+{
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	*buf++ = '0';
+	*buf++ = 'x';
+	while (n)
+		*buf++ = tmp[--n];
+	*buf = '\0';
+}
+
+/* view_time - the event's time, the date part formatted once a second */
+static void view_time(struct finit_emitter *em, long long wall_ns, struct view *v)
+{
+	long long ns, sec = time_split(wall_ns, &ns);
+	size_t n;
+
+	if (sec != em->time_sec || !em->time_prefix[0]) {
+		time_prefix(sec, em->time_prefix, sizeof(em->time_prefix));
+		em->time_sec = sec;
+	}
+	n = strlen(em->time_prefix);
+	memcpy(v->time, em->time_prefix, n);
+	time_nanos(ns, v->time + n);
+}
+
 /* make_view - the derived values of @ev, computed once for any format */
-static void make_view(const struct finit_event *ev, struct view *v)
+static void make_view(struct finit_emitter *em, const struct finit_event *ev, struct view *v)
 {
 	int str = finit_str_arg(ev->sys);
 
-	finit_format_time(ev->wall_ns, v->time, sizeof(v->time));
+	view_time(em, ev->wall_ns, v);
 	v->fd_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 0 : -1;
 	v->flags_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 2 :
 		       ev->sys == FINIT_SYS_DELETE_MODULE ? 1 : -1;
@@ -234,7 +321,7 @@ static void make_view(const struct finit_event *ev, struct view *v)
 				      v->unknown_flags, sizeof(v->unknown_flags));
 	v->ptr[0] = '\0';
 	if (str >= 0)
-		snprintf(v->ptr, sizeof(v->ptr), "0x%llx", ev->args[str]);
+		hex(ev->args[str], v->ptr);
 	v->has_ret = ev->origin_ret == FINIT_ORIGIN_KERNEL;
 	v->errname = v->has_ret ? finit_errno_name(ev->ret) : NULL;
 	v->taints[0] = '\0';
@@ -242,51 +329,74 @@ static void make_view(const struct finit_event *ev, struct view *v)
 		taint_letters(ev->taints, v->taints);
 }
 
-/* json_origin - "key":"origin" */
-static void json_origin(struct finit_buf *b, const char *key, enum finit_origin o, int comma)
+/* KEY - the literal ,"name": (and its length) that precedes a value */
+#define KEY(name)	",\"" name "\":", sizeof(",\"" name "\":") - 1
+
+/* json_origin - "key":"origin" (@first: no comma before it) */
+static void json_origin(struct finit_buf *b, const char *key, size_t klen,
+			enum finit_origin o, bool first)
 {
-	finit_buf_printf(b, "%s\"%s\":", comma ? "," : "", key);
+	finit_buf_putn(b, key + first, klen - first);
 	finit_buf_json_string(b, finit_origin_name(o));
 }
 
 /* json_int - "key":N, or null when @known is false */
-static void json_int(struct finit_buf *b, const char *key, long long v, bool known)
+static void json_int(struct finit_buf *b, const char *key, size_t klen, long long v,
+		     bool known)
 {
+	finit_buf_putn(b, key, klen);
 	if (known)
-		finit_buf_printf(b, ",\"%s\":%lld", key, v);
+		finit_buf_int(b, v);
 	else
-		finit_buf_printf(b, ",\"%s\":null", key);
+		finit_buf_puts(b, "null");
 }
 
 /* json_str - "key":"string" or null */
-static void json_str(struct finit_buf *b, const char *key, const char *v)
+static void json_str(struct finit_buf *b, const char *key, size_t klen, const char *v)
 {
-	finit_buf_printf(b, ",\"%s\":", key);
+	finit_buf_putn(b, key, klen);
 	finit_buf_json_string(b, v);
+}
+
+/* json_bool - "key":true or false */
+static void json_bool(struct finit_buf *b, const char *key, size_t klen, bool v)
+{
+	finit_buf_putn(b, key, klen);
+	finit_buf_puts(b, v ? "true" : "false");
 }
 
 /* json_args - the "args" object: each syscall's own arguments */
 static void json_args(struct finit_buf *b, const struct finit_event *ev)
 {
+	char ptr[24];
+
 	switch (ev->sys) {
 	case FINIT_SYS_FINIT_MODULE:
-		finit_buf_printf(b, "{\"fd\":%lld,\"param_values\":", (long long)ev->args[0]);
-		finit_buf_json_string(b, ev->param_values);
-		finit_buf_printf(b, ",\"flags\":%llu}", ev->args[2]);
+		finit_buf_puts(b, "{\"fd\":");
+		finit_buf_int(b, (long long)ev->args[0]);
+		json_str(b, KEY("param_values"), ev->param_values);
+		finit_buf_putn(b, KEY("flags"));
+		finit_buf_uint(b, ev->args[2]);
+		finit_buf_putc(b, '}');
 		break;
 	case FINIT_SYS_INIT_MODULE:
-		finit_buf_printf(b, "{\"umod\":\"0x%llx\",\"len\":%llu,\"param_values\":",
-				 ev->args[0], ev->args[1]);
-		finit_buf_json_string(b, ev->param_values);
+		hex(ev->args[0], ptr);
+		finit_buf_puts(b, "{\"umod\":\"");
+		finit_buf_puts(b, ptr);
+		finit_buf_puts(b, "\",\"len\":");
+		finit_buf_uint(b, ev->args[1]);
+		json_str(b, KEY("param_values"), ev->param_values);
 		finit_buf_putc(b, '}');
 		break;
 	case FINIT_SYS_DELETE_MODULE:
-		finit_buf_printf(b, "{\"name\":");
+		finit_buf_puts(b, "{\"name\":");
 		finit_buf_json_string(b, ev->module);
-		finit_buf_printf(b, ",\"flags\":%llu}", ev->args[1]);
+		finit_buf_putn(b, KEY("flags"));
+		finit_buf_uint(b, ev->args[1]);
+		finit_buf_putc(b, '}');
 		break;
 	default:
-		finit_buf_printf(b, "{}");
+		finit_buf_puts(b, "{}");
 	}
 }
 
@@ -296,45 +406,56 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 {
 	const struct finit_proc *p = &ev->proc;
 
-	finit_buf_printf(b, "{\"time\":\"%s\",\"ts_ns\":%llu,\"cpu\":%d,\"event\":\"%s\"",
-			 v->time, ev->ts, ev->cpu, finit_syscall_name(ev->sys));
-	json_int(b, "pid", ev->pid, ev->pid >= 0);
-	finit_buf_printf(b, ",\"tid\":%d", ev->tid);
-	json_str(b, "comm", ev->comm[0] ? ev->comm : NULL);
-	finit_buf_printf(b, ",\"compat\":%s,\"args\":", ev->compat ? "true" : "false");
+	finit_buf_puts(b, "{\"time\":\"");
+	finit_buf_puts(b, v->time);
+	finit_buf_putc(b, '"');
+	finit_buf_putn(b, KEY("ts_ns"));
+	finit_buf_uint(b, ev->ts);
+	json_int(b, KEY("cpu"), ev->cpu, true);
+	json_str(b, KEY("event"), finit_syscall_name(ev->sys));
+	json_int(b, KEY("pid"), ev->pid, ev->pid >= 0);
+	json_int(b, KEY("tid"), ev->tid, true);
+	json_str(b, KEY("comm"), ev->comm[0] ? ev->comm : NULL);
+	json_bool(b, KEY("compat"), ev->compat);
+	finit_buf_putn(b, KEY("args"));
 	json_args(b, ev);
-	finit_buf_printf(b, ",\"flags_names\":[");
-	for (int i = 0; i < v->nflags; i++)
-		finit_buf_printf(b, "%s\"%s\"", i ? "," : "", v->flag_names[i]);
+	finit_buf_putn(b, KEY("flags_names"));
+	finit_buf_putc(b, '[');
+	for (int i = 0; i < v->nflags; i++) {
+		if (i)
+			finit_buf_putc(b, ',');
+		finit_buf_json_string(b, v->flag_names[i]);
+	}
 	finit_buf_putc(b, ']');
-	json_str(b, "uargs_ptr", v->ptr[0] ? v->ptr : NULL);
-	json_int(b, "ret", ev->ret, v->has_ret);
-	json_str(b, "errno", v->errname);
-	json_str(b, "module", ev->module);
-	json_str(b, "taints", ev->has_taints ? v->taints : NULL);
-	json_str(b, "path", ev->path);
-	json_str(b, "sha256", ev->sha256);
-	finit_buf_printf(b, ",\"truncated\":%s", ev->truncated ? "true" : "false");
-	json_int(b, "ppid", p->ppid, p->valid);
-	json_int(b, "uid", p->uid, p->valid);
-	json_int(b, "gid", p->gid, p->valid);
-	json_str(b, "exe", p->exe);
-	json_str(b, "cgroup", p->cgroup);
-	json_str(b, "container_id", p->container_id);
-	finit_buf_printf(b, ",\"origin\":{");
-	json_origin(b, "pid", ev->origin_pid, 0);
-	json_origin(b, "tid", FINIT_ORIGIN_KERNEL, 1);
-	json_origin(b, "comm", ev->origin_comm, 1);
-	json_origin(b, "args", FINIT_ORIGIN_KERNEL, 1);
-	json_origin(b, "param_values", ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE :
-		    ev->origin_str, 1);
-	json_origin(b, "ret", ev->origin_ret, 1);
-	json_origin(b, "module", ev->origin_module, 1);
-	json_origin(b, "path", ev->origin_path, 1);
-	json_origin(b, "sha256", ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ?
-		    ev->origin_path : FINIT_ORIGIN_NONE, 1);
-	json_origin(b, "context", p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context, 1);
-	finit_buf_printf(b, "}}\n");
+	json_str(b, KEY("uargs_ptr"), v->ptr[0] ? v->ptr : NULL);
+	json_int(b, KEY("ret"), ev->ret, v->has_ret);
+	json_str(b, KEY("errno"), v->errname);
+	json_str(b, KEY("module"), ev->module);
+	json_str(b, KEY("taints"), ev->has_taints ? v->taints : NULL);
+	json_str(b, KEY("path"), ev->path);
+	json_str(b, KEY("sha256"), ev->sha256);
+	json_bool(b, KEY("truncated"), ev->truncated);
+	json_int(b, KEY("ppid"), p->ppid, p->valid);
+	json_int(b, KEY("uid"), p->uid, p->valid);
+	json_int(b, KEY("gid"), p->gid, p->valid);
+	json_str(b, KEY("exe"), p->exe);
+	json_str(b, KEY("cgroup"), p->cgroup);
+	json_str(b, KEY("container_id"), p->container_id);
+	finit_buf_putn(b, KEY("origin"));
+	finit_buf_putc(b, '{');
+	json_origin(b, KEY("pid"), ev->origin_pid, true);
+	json_origin(b, KEY("tid"), FINIT_ORIGIN_KERNEL, false);
+	json_origin(b, KEY("comm"), ev->origin_comm, false);
+	json_origin(b, KEY("args"), FINIT_ORIGIN_KERNEL, false);
+	json_origin(b, KEY("param_values"), ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE :
+		    ev->origin_str, false);
+	json_origin(b, KEY("ret"), ev->origin_ret, false);
+	json_origin(b, KEY("module"), ev->origin_module, false);
+	json_origin(b, KEY("path"), ev->origin_path, false);
+	json_origin(b, KEY("sha256"), ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ?
+		    ev->origin_path : FINIT_ORIGIN_NONE, false);
+	json_origin(b, KEY("context"), p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context, false);
+	finit_buf_puts(b, "}}\n");
 }
 
 /* text_quoted - "string" with C escapes, or ? when unknown */
@@ -473,7 +594,7 @@ static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 	finit_buf_putc(b, '\n');
 }
 
-struct finit_emitter *finit_emit_open(enum finit_format fmt, FILE *out)
+struct finit_emitter *finit_emit_open(enum finit_format fmt, FILE *out, bool batch)
 {
 	struct finit_emitter *em = calloc(1, sizeof(*em));
 
@@ -481,17 +602,31 @@ struct finit_emitter *finit_emit_open(enum finit_format fmt, FILE *out)
 		return NULL;
 	em->fmt = fmt;
 	em->out = out;
+	em->batch = batch;
 	return em;
+}
+
+int finit_emit_flush(struct finit_emitter *em)
+{
+	size_t len = em->buf.len;
+
+	em->buf.len = 0;
+	if (em->buf.oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (len && fwrite(em->buf.data, 1, len, em->out) != len)
+		return -1;
+	return fflush(em->out) == EOF ? -1 : 0;
 }
 
 int finit_emit_event(struct finit_emitter *em, const struct finit_event *ev)
 {
 	struct view v;
 
-	em->buf.len = 0;
-	make_view(ev, &v);
+	make_view(em, ev, &v);
 	if (em->fmt == FINIT_FMT_CSV && !em->header_done) {
-		finit_buf_printf(&em->buf, "%s", csv_header);
+		finit_buf_puts(&em->buf, csv_header);
 		em->header_done = 1;
 	}
 	switch (em->fmt) {
@@ -505,14 +640,9 @@ int finit_emit_event(struct finit_emitter *em, const struct finit_event *ev)
 		format_text(&em->buf, ev, &v);
 		break;
 	}
-	if (em->buf.oom) {
-		errno = ENOMEM;
-		return -1;
-	}
-	if (fwrite(em->buf.data, 1, em->buf.len, em->out) != em->buf.len ||
-	    fflush(em->out) == EOF)
-		return -1;
-	return 0;
+	if (em->batch && em->buf.len < EMIT_BATCH && !em->buf.oom)
+		return 0;
+	return finit_emit_flush(em);
 }
 
 void finit_emit_close(struct finit_emitter *em)

@@ -537,6 +537,18 @@ static void setup_tier(struct finit_session *s, const struct finit_config *cfg)
 	}
 }
 
+int finit_session_set_wakeup(struct finit_session *s, int percent)
+{
+	char val[16];
+
+	snprintf(val, sizeof(val), "%d", percent);
+	/* kernels before 5.1 have no buffer_percent: they wake on every page */
+	if (tracefs_instance_file_write(s->inst, "buffer_percent", val) < 0 &&
+	    tracefs_file_exists(s->inst, "buffer_percent"))
+		return -1;
+	return 0;
+}
+
 /* configure - buffer size, wake-ups, clock, record-tgid of our instance */
 static int configure(struct finit_session *s, const struct finit_config *cfg,
 		     char *err, size_t errlen)
@@ -549,8 +561,7 @@ static int configure(struct finit_session *s, const struct finit_config *cfg,
 		return -1;
 	}
 	/* 0: wake readers on every event, or a rare event would wait forever */
-	if (tracefs_instance_file_write(s->inst, "buffer_percent", "0") < 0 &&
-	    tracefs_file_exists(s->inst, "buffer_percent")) {
+	if (finit_session_set_wakeup(s, 0) < 0) {
 		snprintf(err, errlen, "cannot set buffer_percent=0 on instance %s", s->name);
 		return -1;
 	}

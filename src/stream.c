@@ -43,12 +43,20 @@ struct finit_stream {
 	unsigned long long	records;
 	finit_page_cb		page_cb;
 	void			*page_ctx;
+	finit_refill_cb		refill;
+	void			*refill_ctx;
 };
 
 void finit_stream_set_page_cb(struct finit_stream *st, finit_page_cb cb, void *ctx)
 {
 	st->page_cb = cb;
 	st->page_ctx = ctx;
+}
+
+void finit_stream_set_refill(struct finit_stream *st, finit_refill_cb cb, void *ctx)
+{
+	st->refill = cb;
+	st->refill_ctx = ctx;
 }
 
 struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int subbuf_size)
@@ -156,13 +164,32 @@ int finit_stream_load_page(struct finit_stream *st, int cpu, const void *page, s
 	return 0;
 }
 
+/* advance - the next page with records of @cpu, refilled when used up; 1, 0 or -1 */
+static int advance(struct finit_stream *st, int cpu)
+{
+	struct cpu_buf *c = &st->cpus[cpu];
+	int ret;
+
+	while (!next_page(c, st->subbuf_size)) {
+		if (!st->refill)
+			return 0;
+		c->npages = 0;
+		c->cur = -1;
+		ret = st->refill(st, cpu, st->refill_ctx);
+		if (ret <= 0)
+			return ret;
+	}
+	return 1;
+}
+
 int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 {
 	int ret = 0;
 
 	for (int i = 0; i < st->ncpus; i++) {
 		st->cpus[i].cur = -1;
-		next_page(&st->cpus[i], st->subbuf_size);
+		if (advance(st, i) < 0)
+			ret = -1;
 	}
 	for (;;) {
 		struct cpu_buf *best = NULL;
@@ -177,7 +204,7 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 				bi = i;
 			}
 		}
-		if (!best)
+		if (!best || ret < 0)
 			break;
 		memset(&rec, 0, sizeof(rec));
 		rec.ts = best->ts;
@@ -193,8 +220,10 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 			break;
 		}
 		best->data = kbuffer_next_event(best->kbuf, &best->ts);
-		if (!best->data)
-			next_page(best, st->subbuf_size);
+		if (!best->data && advance(st, bi) < 0) {
+			ret = -1;
+			break;
+		}
 	}
 	for (int i = 0; i < st->ncpus; i++) {
 		st->cpus[i].npages = 0;

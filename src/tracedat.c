@@ -9,16 +9,24 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <traceevent/event-parse.h>
+
+#include "stream.h"
 #include "tracedat.h"
+
+#define DAT_CHUNK_PAGES	16			/* sub-buffers per read */
+#define COMMIT_MASK	((1ULL << 27) - 1)	/* the rest are flags */
 
 /* trace-cmd's option ids (trace-cmd.dat.v7(5) lists them) */
 #define OPT_DONE	0
+#define OPT_BUFFER	3
 #define OPT_TRACECLOCK	4
 #define OPT_UNAME	5
 #define OPT_VERSION	9
@@ -257,6 +265,8 @@ static void r_options(struct reader *r, struct finit_dat_info *info)
 		} else if (id == FINIT_DAT_OPT_TGIDS && !info->tgids) {
 			info->tgids = data;
 			data = NULL;
+		} else if (id == OPT_BUFFER) {
+			info->buffers = true;
 		} else if (id == OPT_UNAME) {
 			char *m = strrchr(data, ' ');
 
@@ -273,7 +283,7 @@ static void r_v6(struct reader *r, struct finit_dat_info *info)
 	uint32_t n, cpus;
 
 	r_num(r, 2, "truncated initial format");	/* endian, long size */
-	r_num(r, 4, "truncated initial format");	/* page size */
+	info->page_size = (int)r_num(r, 4, "truncated initial format");
 	r_cstr(r, name, sizeof(name), "bad header_page tag");
 	if (!r->failed && strcmp(name, "header_page"))
 		r_fail(r, "bad header_page tag");
@@ -310,9 +320,24 @@ static void r_v6(struct reader *r, struct finit_dat_info *info)
 			r_fail(r, "unknown section (not flyrecord or latency)");
 		return;
 	}
+	if (!r->failed && (cpus > FINIT_DAT_MAX_CPUS || info->page_size < 64 ||
+			   info->page_size > (64 << 20))) {
+		r_fail(r, "implausible CPU count or page size");
+		return;
+	}
+	info->cpu_off = calloc(cpus ? cpus : 1, sizeof(*info->cpu_off));
+	info->cpu_size = calloc(cpus ? cpus : 1, sizeof(*info->cpu_size));
+	if (!info->cpu_off || !info->cpu_size) {
+		r_fail(r, "out of memory for the flyrecord table");
+		return;
+	}
+	info->ncpus = (int)cpus;
 	for (uint32_t c = 0; c < cpus && !r->failed; c++) {
 		uint64_t off = r_num(r, 8, "truncated flyrecord table");
 		uint64_t size = r_num(r, 8, "truncated flyrecord table");
+
+		info->cpu_off[c] = off;
+		info->cpu_size[c] = size;
 
 		if (!r->failed && (off > (uint64_t)r->size || size > (uint64_t)r->size - off)) {
 			snprintf(r->err, r->errlen, "%s: CPU %u data (%llu bytes at offset %llu) "
@@ -367,5 +392,106 @@ int finit_dat_read_info(const char *path, struct finit_dat_info *info,
 void finit_dat_info_free(struct finit_dat_info *info)
 {
 	free(info->tgids);
+	free(info->cpu_off);
+	free(info->cpu_size);
 	info->tgids = NULL;
+	info->cpu_off = info->cpu_size = NULL;
+}
+
+bool finit_dat_own(const struct finit_dat_info *info)
+{
+	return info->version == 6 && info->has_offset && !info->buffers && info->cpu_off;
+}
+
+/* A file being read: where each CPU is, and the callbacks. */
+struct dat_iter {
+	const char		*path;
+	int			fd;
+	const struct finit_dat_info *info;
+	unsigned long long	*pos;		/* bytes of each CPU read so far */
+	char			*chunk;
+	int			hdr;		/* sub-buffer header: u64 time, long commit */
+	int			(*cb)(struct tep_record *, void *);
+	void			(*missed)(int, long long, void *);
+	void			*ctx;
+	char			*err;
+	size_t			errlen;
+};
+
+/* dat_refill - the next few sub-buffers of @cpu, each checked before use */
+static int dat_refill(struct finit_stream *st, int cpu, void *arg)
+{
+	struct dat_iter *it = arg;
+	unsigned long long left = it->info->cpu_size[cpu] - it->pos[cpu];
+	unsigned long long off = it->info->cpu_off[cpu] + it->pos[cpu];
+	size_t ps = (size_t)it->info->page_size;
+	size_t want = left < DAT_CHUNK_PAGES * ps ? (size_t)left : DAT_CHUNK_PAGES * ps;
+	ssize_t n;
+
+	if (!want)
+		return 0;
+	n = pread(it->fd, it->chunk, want, (off_t)off);
+	if (n != (ssize_t)want) {
+		snprintf(it->err, it->errlen, "%s: cannot read CPU %d data, at offset %llu: %s",
+			 it->path, cpu, off, n < 0 ? strerror(errno) : "file shorter than its table");
+		return -1;
+	}
+	for (size_t done = 0; done < want; done += ps) {
+		size_t len = want - done < ps ? want - done : ps;
+		unsigned long long commit = 0;
+
+		/* kbuffer trusts the header's commit size: check it against the page */
+		memcpy(&commit, it->chunk + done + 8, (size_t)it->hdr - 8);
+		commit &= COMMIT_MASK;
+		if (len < (size_t)it->hdr || commit > len - it->hdr) {
+			snprintf(it->err, it->errlen, "%s: CPU %d sub-buffer claims %llu bytes of "
+				 "events in %zu, at offset %llu: damaged file", it->path, cpu,
+				 commit, len, off + done);
+			return -1;
+		}
+		finit_stream_load_page(st, cpu, it->chunk + done, len);
+	}
+	it->pos[cpu] += want;
+	return 1;
+}
+
+/* dat_record - lost-event counts first, then the caller's callback */
+static int dat_record(struct tep_record *rec, void *arg)
+{
+	struct dat_iter *it = arg;
+
+	if (rec->missed_events && it->missed)
+		it->missed(rec->cpu, rec->missed_events, it->ctx);
+	return it->cb(rec, it->ctx);
+}
+
+int finit_dat_iterate(const char *path, const struct finit_dat_info *info,
+		      struct tep_handle *tep, int (*cb)(struct tep_record *, void *),
+		      void (*missed)(int cpu, long long n, void *), void *ctx,
+		      char *err, size_t errlen)
+{
+	struct dat_iter it = { .path = path, .info = info, .cb = cb, .missed = missed,
+			       .ctx = ctx, .err = err, .errlen = errlen,
+			       .hdr = 8 + tep_get_long_size(tep) };
+	struct finit_stream *st = NULL;
+	int ret = -1;
+
+	snprintf(err, errlen, "%s: out of memory", path);
+	it.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (it.fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	it.pos = calloc(info->ncpus ? info->ncpus : 1, sizeof(*it.pos));
+	it.chunk = malloc(DAT_CHUNK_PAGES * (size_t)info->page_size);
+	st = finit_stream_alloc(tep, info->ncpus, info->page_size);
+	if (it.pos && it.chunk && st) {
+		finit_stream_set_refill(st, dat_refill, &it);
+		ret = finit_stream_deliver(st, dat_record, &it);
+	}
+	finit_stream_close(st);
+	free(it.chunk);
+	free(it.pos);
+	close(it.fd);
+	return ret;
 }

@@ -118,6 +118,21 @@ static void test_time(void)
 	CU_ASSERT_STRING_EQUAL(buf, "1970-01-01T00:00:00.000000005Z");
 }
 
+static void test_buf_numbers(void)
+{
+	struct finit_buf b = { 0 };
+
+	finit_buf_int(&b, 0);
+	finit_buf_putc(&b, ' ');
+	finit_buf_int(&b, -38);
+	finit_buf_putc(&b, ' ');
+	finit_buf_int(&b, -9223372036854775807LL - 1);
+	finit_buf_putc(&b, ' ');
+	finit_buf_uint(&b, 18446744073709551615ULL);
+	CU_ASSERT_STRING_EQUAL(b.data, "0 -38 -9223372036854775808 18446744073709551615");
+	finit_buf_free(&b);
+}
+
 /* sample - an event as the correlator hands it over */
 static struct finit_event sample(void)
 {
@@ -137,13 +152,59 @@ static char *emit(enum finit_format fmt, const struct finit_event *evs, int n)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
-	struct finit_emitter *em = finit_emit_open(fmt, f);
+	struct finit_emitter *em = finit_emit_open(fmt, f, false);
 
 	for (int i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(finit_emit_event(em, &evs[i]), 0);
 	finit_emit_close(em);
 	fclose(f);
 	return out;
+}
+
+/* the date part is formatted once per second: a new second must show */
+static void test_time_cache(void)
+{
+	struct finit_event ev[3] = { sample(), sample(), sample() };
+	char *out;
+
+	ev[1].wall_ns += 999999998;		/* same second, last nanosecond */
+	ev[2].wall_ns += 86400000000000LL;	/* a day later */
+	out = emit(FINIT_FMT_TEXT, ev, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "2026-11-28T00:00:00.000000001Z cpu1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n2026-11-28T00:00:00.999999999Z cpu1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\n2026-11-29T00:00:00.000000001Z cpu1"));
+	free(out);
+}
+
+/* batch mode writes nothing until 64 KiB are ready or it is flushed */
+static void test_batch(void)
+{
+	struct finit_event ev = sample();
+	char *out = NULL;
+	size_t len = 0, one;
+	FILE *f = open_memstream(&out, &len);
+	struct finit_emitter *em = finit_emit_open(FINIT_FMT_JSON, f, true);
+	int n = 0;
+
+	CU_ASSERT_EQUAL(finit_emit_flush(em), 0);	/* nothing yet: nothing written */
+	CU_ASSERT_EQUAL(finit_emit_event(em, &ev), 0);
+	fflush(f);
+	CU_ASSERT_EQUAL(len, 0);
+	CU_ASSERT_EQUAL(finit_emit_flush(em), 0);
+	one = len;
+	CU_ASSERT(one > 100);
+	while (len == one && n < 10000) {
+		CU_ASSERT_EQUAL(finit_emit_event(em, &ev), 0);
+		fflush(f);
+		n++;
+	}
+	/* the block went out once it passed 64 KiB, whole lines only */
+	CU_ASSERT(n > 1 && (size_t)n * one >= 64 * 1024 && (size_t)(n - 1) * one < 64 * 1024);
+	CU_ASSERT_EQUAL(len, one * (n + 1));
+	CU_ASSERT_EQUAL(out[len - 1], '\n');
+	finit_emit_close(em);
+	fclose(f);
+	free(out);
 }
 
 #define NO_CONTEXT "\"ppid\":null,\"uid\":null,\"gid\":null,\"exe\":null,\"cgroup\":null,\"container_id\":null"
@@ -292,7 +353,7 @@ static void test_write_error(void)
 	struct finit_emitter *em;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	em = finit_emit_open(FINIT_FMT_JSON, f);
+	em = finit_emit_open(FINIT_FMT_JSON, f, false);
 	CU_ASSERT_EQUAL(finit_emit_event(em, &ev), -1);
 	finit_emit_close(em);
 	fclose(f);
@@ -308,6 +369,9 @@ int unit_add_emit(void)
 	       !CU_add_test(s, "JSON string escaping", test_json_escaping) ||
 	       !CU_add_test(s, "text and CSV escaping", test_text_and_csv_escaping) ||
 	       !CU_add_test(s, "RFC 3339 time", test_time) ||
+	       !CU_add_test(s, "RFC 3339 time, date part cached", test_time_cache) ||
+	       !CU_add_test(s, "integers without printf", test_buf_numbers) ||
+	       !CU_add_test(s, "batched output", test_batch) ||
 	       !CU_add_test(s, "JSON lines", test_json_line) ||
 	       !CU_add_test(s, "JSON of init_module, delete_module, module_free",
 			    test_json_other_events) ||

@@ -4,13 +4,16 @@
  * host's header_page and header_event) through the per-CPU stream: kbuffer
  * splitting, the timestamp merge across CPUs, and lost-event accounting.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <traceevent/event-parse.h>
 
 #include "decode.h"
 #include "stream.h"
+#include "tracedat.h"
 #include "unit.h"
 
 #define SUBBUF		4096
@@ -193,6 +196,127 @@ static void test_callback_stops(void)
 	tep_free(tep);
 }
 
+/* dat_file - a v6 file of ours: @n0 one-record pages on cpu0, @n1 on cpu1 */
+static char *dat_file(struct tep_handle *tep, int n0, int n1)
+{
+	static char path[] = "/tmp/finit-unit-dat.XXXXXX";
+	const char *hp = FIXTURES "/host-6.18-no-modules/header_page";
+	const char *he = FIXTURES "/host-6.18-no-modules/header_event";
+	struct finit_dat_format fmts[2] = {
+		{ "raw_syscalls", "sys_enter", NULL, 0 },
+		{ "raw_syscalls", "sys_exit", NULL, 0 },
+	};
+	struct finit_dat_header h = { .page_size = SUBBUF, .formats = fmts, .nformats = 2,
+				      .cmdlines = "7 seven\n", .ncpus = 2,
+				      .clock_offset_ns = 1 };
+	FILE *cpu[2] = { tmpfile(), tmpfile() }, *out;
+	unsigned char d[64];
+	char err[256];
+	struct page pg;
+	int fd;
+
+	h.header_page = unit_read(hp, &h.header_page_len);
+	h.header_event = unit_read(he, &h.header_event_len);
+	fmts[0].text = unit_read(FIXTURES "/host-6.18-no-modules/raw_syscalls.sys_enter.format",
+				 &fmts[0].len);
+	fmts[1].text = unit_read(FIXTURES "/host-6.18-no-modules/raw_syscalls.sys_exit.format",
+				 &fmts[1].len);
+	/* cpu0 at even times 0, 20, 40, ...; cpu1 at odd ones 10, 30, ... */
+	for (int c = 0; c < 2; c++)
+		for (int i = 0; i < (c ? n1 : n0); i++) {
+			page_init(&pg, 20ULL * i + 10 * c);
+			page_add(&pg, 0, d, raw_rec(tep, d, 1, 7, i));
+			if (c == 1 && i == 1)	/* one sub-buffer says 3 were lost */
+				put(pg.buf + 8, pg.len | MISSED_EVENTS, 8);
+			fwrite(pg.buf, 1, SUBBUF, cpu[c]);
+		}
+	fd = mkstemp(path);
+	out = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!out || finit_dat_write(out, &h, cpu, err, sizeof(err)) < 0)
+		path[0] = '\0';
+	if (out)
+		fclose(out);
+	fclose(cpu[0]);
+	fclose(cpu[1]);
+	free((char *)h.header_page);
+	free((char *)h.header_event);
+	free((char *)fmts[0].text);
+	free((char *)fmts[1].text);
+	return path[0] ? path : NULL;
+}
+
+struct dat_seen {
+	unsigned long long	last_ts;
+	int			n, out_of_order, cpu_n[2];
+	long long		missed;
+};
+
+static int dat_collect(struct tep_record *rec, void *arg)
+{
+	struct dat_seen *s = arg;
+
+	s->out_of_order += s->n && rec->ts < s->last_ts;
+	s->last_ts = rec->ts;
+	s->cpu_n[rec->cpu & 1]++;
+	s->n++;
+	return 0;
+}
+
+static void dat_missed(int cpu, long long n, void *arg)
+{
+	struct dat_seen *s = arg;
+
+	CU_ASSERT_EQUAL(cpu, 1);
+	s->missed += n;
+}
+
+static void test_dat_iterate(void)
+{
+	struct tep_handle *tep = unit_tep("host-6.18-no-modules/header_page", host);
+	struct finit_dat_info info;
+	struct dat_seen s = { 0 };
+	char err[512], *path;
+	unsigned char bad[8];
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
+	/* more sub-buffers than one read takes: the reader refills per CPU */
+	path = dat_file(tep, 40, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+	CU_ASSERT_EQUAL_FATAL(finit_dat_read_info(path, &info, err, sizeof(err)), 0);
+	CU_ASSERT(finit_dat_own(&info));
+	CU_ASSERT_EQUAL(info.ncpus, 2);
+	CU_ASSERT_EQUAL(info.page_size, SUBBUF);
+	CU_ASSERT_EQUAL(finit_dat_iterate(path, &info, tep, dat_collect, dat_missed, &s, err,
+					  sizeof(err)), 0);
+	CU_ASSERT_EQUAL(s.n, 43);
+	CU_ASSERT_EQUAL(s.cpu_n[0], 40);
+	CU_ASSERT_EQUAL(s.cpu_n[1], 3);
+	CU_ASSERT_EQUAL(s.out_of_order, 0);
+	CU_ASSERT_EQUAL(s.missed, -1);		/* lost, count not stored */
+	/* a sub-buffer whose header claims more than a page: refused, not read */
+	f = fopen(path, "r+");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	put(bad, SUBBUF * 2, 8);
+	fseek(f, (long)info.cpu_off[0] + 20 * SUBBUF + 8, SEEK_SET);
+	fwrite(bad, 1, 8, f);
+	fclose(f);
+	memset(&s, 0, sizeof(s));
+	CU_ASSERT_EQUAL(finit_dat_iterate(path, &info, tep, dat_collect, NULL, &s, err,
+					  sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "damaged file"));
+	CU_ASSERT(s.n < 43);
+	finit_dat_info_free(&info);
+	unlink(path);
+	/* trace-cmd's own v6 file (no options of ours) goes to libtracecmd */
+	CU_ASSERT_EQUAL_FATAL(finit_dat_read_info("tests/fixtures/tracecmd/v6.dat", &info, err,
+						  sizeof(err)), 0);
+	CU_ASSERT_EQUAL(info.version, 6);
+	CU_ASSERT(!finit_dat_own(&info));
+	finit_dat_info_free(&info);
+	tep_free(tep);
+}
+
 int unit_add_stream(void)
 {
 	CU_pSuite s = CU_add_suite("stream", NULL, NULL);
@@ -201,5 +325,6 @@ int unit_add_stream(void)
 	       !CU_add_test(s, "sub-buffers merged across CPUs by timestamp",
 			    test_merge_by_timestamp) ||
 	       !CU_add_test(s, "lost events from sub-buffer headers", test_missed_events) ||
-	       !CU_add_test(s, "callback stops delivery", test_callback_stops);
+	       !CU_add_test(s, "callback stops delivery", test_callback_stops) ||
+	       !CU_add_test(s, "our trace.dat read back by sub-buffers", test_dat_iterate);
 }
