@@ -35,6 +35,12 @@ struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const 
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool procfs);
 
 /*
+ * finit_context_preload - read the kernel's tables now (once armed), so the
+ * first event does not wait for them (~10 ms with 18 k entries)
+ */
+void finit_context_preload(struct finit_context *ctx);
+
+/*
  * finit_context_settle - wait up to @ms for @tids to exit, then read the
  * kernel's tables once: the kernel saves a task's comm (and tgid) when it
  * is next switched out, which can be after its last record was read.

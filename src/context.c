@@ -38,6 +38,7 @@ struct finit_context {
 	struct entry	*tab;		/* open addressing by tid; tid 0 is free */
 	size_t		n;
 	size_t		cap;		/* a power of two */
+	size_t		want_cap;	/* reserve(): grow to this at the next insert */
 };
 
 struct finit_context *finit_context_alloc(bool kernel_tgids)
@@ -73,8 +74,10 @@ static struct entry *lookup(struct finit_context *ctx, int tid, bool create)
 
 	if (tid <= 0)
 		return NULL;	/* the idle task: never a caller */
-	if (create && 2 * (ctx->n + 1) > ctx->cap) {
-		size_t cap = ctx->cap ? 2 * ctx->cap : 1024;
+	if (create && (2 * (ctx->n + 1) > ctx->cap || ctx->want_cap > ctx->cap)) {
+		size_t cap = ctx->want_cap > ctx->cap ? ctx->want_cap :
+			     ctx->cap ? 2 * ctx->cap : 1024;
+		size_t old_cap = ctx->cap;
 		struct entry *old = ctx->tab, *tab = calloc(cap, sizeof(*tab));
 
 		if (!tab)
@@ -82,7 +85,8 @@ static struct entry *lookup(struct finit_context *ctx, int tid, bool create)
 		ctx->tab = tab;
 		ctx->cap = cap;
 		ctx->n = 0;
-		for (size_t k = 0; old && k < cap / 2; k++) {
+		ctx->want_cap = 0;
+		for (size_t k = 0; old && k < old_cap; k++) {
 			struct entry *e;
 
 			if (!old[k].tid || !(e = lookup(ctx, old[k].tid, true)))
@@ -93,7 +97,10 @@ static struct entry *lookup(struct finit_context *ctx, int tid, bool create)
 	}
 	if (!ctx->cap)
 		return NULL;
-	for (i = (size_t)tid * 2654435761u & (ctx->cap - 1); ctx->tab[i].tid;
+	/* tids are dense and the tables list them in order: the identity
+	 * hash keeps inserts sequential in memory (a scattering hash made
+	 * every insert a cache and TLB miss) */
+	for (i = (size_t)tid & (ctx->cap - 1); ctx->tab[i].tid;
 	     i = (i + 1) & (ctx->cap - 1))
 		if (ctx->tab[i].tid == tid)
 			return &ctx->tab[i];
@@ -105,21 +112,45 @@ static struct entry *lookup(struct finit_context *ctx, int tid, bool create)
 	return &ctx->tab[i];
 }
 
+/* reserve - grow the table once for @more entries (no rehash per doubling) */
+static void reserve(struct finit_context *ctx, size_t more)
+{
+	size_t want = ctx->cap ? ctx->cap : 1024;
+
+	while (2 * (ctx->n + more) > want)
+		want *= 2;
+	if (want == ctx->cap)
+		return;
+	/* the next insert rehashes into a table of this size */
+	ctx->want_cap = want;
+}
+
+/* count_lines - lines in @buf, to size the table before parsing it */
+static size_t count_lines(const char *buf)
+{
+	size_t n = 0;
+
+	for (const char *p = buf; p && (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
 /* parse_tgids - saved_tgids text ("pid tgid" lines) into the table */
 static void parse_tgids(struct finit_context *ctx, char *buf)
 {
-	char *line, *save = NULL;
+	char *p = buf, *end;
 
-	for (line = buf ? strtok_r(buf, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		int tid, tgid;
+	reserve(ctx, count_lines(buf));
+	while (p && *p) {
+		long tid = strtol(p, &end, 10), tgid = 0;
 		struct entry *e;
 
-		if (sscanf(line, "%d %d", &tid, &tgid) != 2 || tgid <= 0)
-			continue;
-		e = lookup(ctx, tid, true);
-		if (e)
-			e->tgid = tgid;
+		if (end != p && *end == ' ')
+			tgid = strtol(end + 1, &end, 10);
+		if (tid > 0 && tgid > 0 && (e = lookup(ctx, (int)tid, true)))
+			e->tgid = (int)tgid;
+		p = strchr(end, '\n');
+		p = p ? p + 1 : NULL;
 	}
 }
 
@@ -168,23 +199,30 @@ static void fill_offline(struct finit_context *ctx, struct finit_event *ev)
 /* load_tables - parse saved_cmdlines ("pid comm") and saved_tgids ("pid tgid") */
 static void load_tables(struct finit_context *ctx)
 {
-	char *buf, *line, *save = NULL;
+	char *buf, *line, *nl;
 	int size;
 
 	ctx->loaded = true;
 	ctx->gen++;
 	forget(ctx);
 	buf = tracefs_instance_file_read(NULL, "saved_cmdlines", &size);
-	for (line = buf ? strtok_r(buf, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	reserve(ctx, count_lines(buf));
+	for (line = buf; line && *line; line = nl ? nl + 1 : NULL) {
 		char *sp = strchr(line, ' ');
 		struct entry *e;
+		size_t len;
 
-		if (!sp || sp[1] == '<')	/* "<...>" means unknown */
+		nl = strchr(line, '\n');
+		if (!sp || (nl && sp > nl) || sp[1] == '<')	/* "<...>" means unknown */
 			continue;
 		e = lookup(ctx, atoi(line), true);
-		if (e)
-			snprintf(e->comm, sizeof(e->comm), "%s", sp + 1);
+		if (!e)
+			continue;
+		len = (nl ? (size_t)(nl - sp) : strlen(sp)) - 1;
+		if (len >= sizeof(e->comm))
+			len = sizeof(e->comm) - 1;
+		memcpy(e->comm, sp + 1, len);
+		e->comm[len] = '\0';
 	}
 	free(buf);
 	if (!ctx->kernel_tgids)
@@ -321,6 +359,12 @@ bool finit_context_settle(struct finit_context *ctx, const int *tids, int n, int
 		known += e && e->comm[0] && (!ctx->kernel_tgids || e->tgid > 0);
 	}
 	return known == n;
+}
+
+void finit_context_preload(struct finit_context *ctx)
+{
+	if (!ctx->offline && !ctx->loaded)
+		load_tables(ctx);
 }
 
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool procfs)
