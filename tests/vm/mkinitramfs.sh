@@ -1,27 +1,27 @@
 #!/bin/sh
 # mkinitramfs.sh - build the VM test's busybox initramfs (cpio newc + gzip) from a stock kernel tree and the binaries under test.
 #
-# Usage: mkinitramfs.sh KVER KROOT FINIT MODCALL MODCALL32 GUEST_INIT OUT.cpio.gz
-#   KROOT      unpacked kernel package (KROOT/lib/modules/KVER/...)
+# Usage: mkinitramfs.sh KVER MODDIR FINIT MODCALL MODCALL32 GUEST_INIT OUT.cpio.gz
+#   MODDIR     the unpacked kernel's module directory, holding modules.dep
+#              (fetch-kernel.sh's fourth field)
 #   FINIT      the finit-ftrace binary (dynamic: its libs and loader are copied)
 #   MODCALL    the static modcall helper
 #   MODCALL32  the same helper built -m32 (static): a 32-bit (compat) caller
 #   GUEST_INIT script that becomes /init
 set -eu
 
-[ $# -eq 7 ] || { echo "usage: mkinitramfs.sh KVER KROOT FINIT MODCALL MODCALL32 GUEST_INIT OUT" >&2; exit 2; }
-KVER=$1 KROOT=$2 FINIT=$3 MODCALL=$4 MODCALL32=$5 GUEST_INIT=$6 OUT=$7
+[ $# -eq 7 ] || { echo "usage: mkinitramfs.sh KVER MODDIR FINIT MODCALL MODCALL32 GUEST_INIT OUT" >&2; exit 2; }
+KVER=$1 MODDIR=$2 FINIT=$3 MODCALL=$4 MODCALL32=$5 GUEST_INIT=$6 OUT=$7
 
 die() { echo "mkinitramfs: FAIL: $*" >&2; exit 1; }
 # abspath P - P made absolute (its directory must exist)
 abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
-KROOT=$(abspath "$KROOT") FINIT=$(abspath "$FINIT") MODCALL=$(abspath "$MODCALL")
+MODDIR=$(abspath "$MODDIR") FINIT=$(abspath "$FINIT") MODCALL=$(abspath "$MODCALL")
 MODCALL32=$(abspath "$MODCALL32")
 GUEST_INIT=$(abspath "$GUEST_INIT")
 mkdir -p "$(dirname "$OUT")"
 OUT=$(abspath "$OUT")
 
-MODDIR=$KROOT/lib/modules/$KVER
 DEP=$MODDIR/modules.dep
 [ -f "$DEP" ] || die "no $DEP (run depmod -b)"
 

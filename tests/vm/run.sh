@@ -44,12 +44,15 @@ done
 
 mkdir -p "$CACHE"
 kinfo=$("$HERE/fetch-kernel.sh" "$CACHE") || fail "could not get a Debian 6.1 kernel (see above)"
-KVER=${kinfo%% *} KROOT=${kinfo#* }
-VMLINUZ=$KROOT/boot/vmlinuz-$KVER
+# "KVER ROOT VMLINUZ MODDIR" (MODDIR holds modules.dep)
+read -r KVER _ VMLINUZ MODDIR <<EOF
+$kinfo
+EOF
+[ -n "$MODDIR" ] || fail "fetch-kernel.sh printed '$kinfo', not 'KVER ROOT VMLINUZ MODDIR'"
 log "kernel $KVER"
 
 INITRD=$CACHE/initramfs-$KVER.cpio.gz
-"$HERE/mkinitramfs.sh" "$KVER" "$KROOT" "$FINIT" "$MODCALL" "$MODCALL32" "$HERE/guest-init.sh" "$INITRD" ||
+"$HERE/mkinitramfs.sh" "$KVER" "$MODDIR" "$FINIT" "$MODCALL" "$MODCALL32" "$HERE/guest-init.sh" "$INITRD" ||
 	fail "building the initramfs failed"
 log "initramfs $(du -k "$INITRD" | cut -f1) KiB"
 
