@@ -84,8 +84,12 @@ asan:
 		CFLAGS='-O1 -g -fno-omit-frame-pointer' \
 		SANFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all' unit fixtures live
 
+# The Debian kernels of the VM test (make vmtest KERNELS=5.10 runs one).
+KERNELS ?= 5.10 6.1 7.2
+
 vmtest: $(BIN) $(HELPERS)
-	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 tests/vm/run.sh
+	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 \
+		KERNELS="$(KERNELS)" tests/vm/run.sh
 
 check: deps
 	$(MAKE) --no-print-directory all $(HELPERS) $(BENCH_BINS)

@@ -90,17 +90,44 @@ cp "$MODCALL32" bin/modcall32
 chmod 755 bin/modcall32
 copy_with_libs "$TRACECMD" usr/bin/trace-cmd
 
-# deps_of MOD - dependencies of MOD (relative path) as modules.dep lists them
+# dep_name MOD - MOD (kernel/.../x.ko) as modules.dep names it: plain, or
+# compressed (.ko.xz, .ko.zst: Debian 7.2 ships .ko.xz); empty if absent
+dep_name() {
+	awk -v m="$1" '{ n = $1; sub(/:$/, "", n) }
+		n == m || n == m ".xz" || n == m ".zst" || n == m ".gz" { print n; exit }' "$DEP"
+}
+
+# builtin MOD - MOD is built into the kernel (modules.builtin)
+builtin() { grep -qx "$1" "$MODDIR/modules.builtin" 2>/dev/null; }
+
+# deps_of MOD - dependencies of MOD (as modules.dep names it), plain names
 deps_of() {
 	awk -v m="$1:" '$1 == m { for (i = 2; i <= NF; i++) print $i; found = 1 }
 		END { exit !found }' "$DEP" || die "$1 not in modules.dep"
 }
 
+# install_mod NAME - the module modules.dep calls NAME, installed in the
+# image under its plain .ko name (decompressed if the tree ships it packed)
+install_mod() {
+	_plain=${1%.xz}
+	_plain=${_plain%.zst}
+	_plain=${_plain%.gz}
+	mkdir -p "lib/modules/$KVER/$(dirname "$_plain")"
+	case "$1" in
+	*.xz) xz -dc "$MODDIR/$1" > "lib/modules/$KVER/$_plain" ;;
+	*.zst) zstd -qdc "$MODDIR/$1" > "lib/modules/$KVER/$_plain" ;;
+	*.gz) gzip -dc "$MODDIR/$1" > "lib/modules/$KVER/$_plain" ;;
+	*) cp "$MODDIR/$1" "lib/modules/$KVER/$_plain" ;;
+	esac || die "cannot install $1"
+	echo "$_plain"
+}
+
 for m in $SCENARIO_MODS; do
-	d=$(deps_of "$m")
+	n=$(dep_name "$m")
+	[ -n "$n" ] || die "$m not in modules.dep"
+	d=$(deps_of "$n")
 	[ -z "$d" ] || die "$m has dependencies ($d); pick a module without any"
-	mkdir -p "lib/modules/$KVER/$(dirname "$m")"
-	cp "$MODDIR/$m" "lib/modules/$KVER/$m"
+	install_mod "$n" > /dev/null
 done
 for m in $XZ_MODS; do
 	xz -k --check=crc32 -f "lib/modules/$KVER/$m"
@@ -109,14 +136,18 @@ done
 
 # Preload order: modules.dep lists a module's deps so that loading them
 # right to left, then the module, works (this is what modprobe does).
+# Built-in targets (7.2 builds virtio_pci in) need nothing.
 : > etc/vm-preload
 for t in $PRELOAD_TARGETS; do
-	d=$(deps_of "$t")
-	for m in $(echo "$d" | awk 'NF { a[++n] = $0 } END { for (i = n; i > 0; i--) print a[i] }') "$t"; do
-		grep -qx "/lib/modules/$KVER/$m" etc/vm-preload && continue
-		mkdir -p "lib/modules/$KVER/$(dirname "$m")"
-		cp "$MODDIR/$m" "lib/modules/$KVER/$m"
-		echo "/lib/modules/$KVER/$m" >> etc/vm-preload
+	builtin "$t" && continue
+	n=$(dep_name "$t")
+	[ -n "$n" ] || die "$t is neither in modules.dep nor in modules.builtin"
+	d=$(deps_of "$n")
+	for m in $(echo "$d" | awk 'NF { a[++n] = $0 } END { for (i = n; i > 0; i--) print a[i] }') "$n"; do
+		builtin "$m" && continue
+		plain=$(install_mod "$m")
+		grep -qx "/lib/modules/$KVER/$plain" etc/vm-preload ||
+			echo "/lib/modules/$KVER/$plain" >> etc/vm-preload
 	done
 done
 

@@ -1,17 +1,19 @@
 #!/bin/sh
-# run.sh - stock-kernel VM test: boot Debian's 6.1 kernel under qemu TCG, run the finit_module scenario, check the results.
+# run.sh - stock-kernel VM test: boot Debian's 5.10, 6.1 and 7.2 kernels under qemu TCG, run the finit_module scenario on each, check the results.
 #
 # Run from the project root (make vmtest does):
 #   FINIT=./finit-ftrace MODCALL=build/modcall MODCALL32=build/modcall32 tests/vm/run.sh
 # Environment:
 #   FINIT, MODCALL, MODCALL32   binaries under test (required; MODCALL32 is
 #                    modcall built -m32 -static, the 32-bit caller)
-#   VMTEST_TIMEOUT   seconds the guest may run (default 240)
+#   KERNELS          the Debian kernel series to run, in order (default
+#                    "5.10 6.1 7.2"; e.g. KERNELS=5.10 for one)
+#   VMTEST_TIMEOUT   seconds each guest may run (default 240)
 #   VMTEST_CACHE     download/build cache (default tests/vm/cache)
-#   VMTEST_OUT       results (default tests/vm/out)
+#   VMTEST_OUT       results (default tests/vm/out; one folder per series)
 #   VMTEST_MAKE_FIXTURES=1  also store the guest's trace-cmd files as
 #                    tests/fixtures/tracecmd/*.dat and rewrite their expected
-#                    outputs (opt-in; review them before committing)
+#                    outputs (opt-in, from the 6.1 run; review them first)
 # Never skips: a missing qemu, kernel package or tool is a failure.
 set -eu
 
@@ -21,11 +23,12 @@ MODCALL=${MODCALL:?set MODCALL to the modcall helper}
 MODCALL32=${MODCALL32:?set MODCALL32 to the 32-bit modcall helper (make build/modcall32)}
 TIMEOUT=${VMTEST_TIMEOUT:-240}
 CACHE=${VMTEST_CACHE:-$HERE/cache}
-OUT=${VMTEST_OUT:-$HERE/out}
+OUTBASE=${VMTEST_OUT:-$HERE/out}
+KERNELS=${KERNELS:-5.10 6.1 7.2}
 
 START=$(date +%s)
-fail() { echo "vmtest: FAIL: $*" >&2; exit 1; }
-log() { echo "vmtest: $* [$(($(date +%s) - START))s]"; }
+fail() { echo "vmtest: ${SERIES:+$SERIES: }FAIL: $*" >&2; exit 1; }
+log() { echo "vmtest: ${SERIES:+$SERIES: }$* [$(($(date +%s) - START))s]"; }
 
 # show_console - the guest's serial log, for any failure after boot
 show_console() {
@@ -42,97 +45,110 @@ done
 [ -x "$MODCALL" ] || fail "MODCALL=$MODCALL is not an executable (make build/modcall)"
 [ -x "$MODCALL32" ] || fail "MODCALL32=$MODCALL32 is not an executable (make build/modcall32)"
 
-mkdir -p "$CACHE"
-kinfo=$("$HERE/fetch-kernel.sh" "$CACHE") || fail "could not get a Debian 6.1 kernel (see above)"
-# "KVER ROOT VMLINUZ MODDIR" (MODDIR holds modules.dep)
-read -r KVER _ VMLINUZ MODDIR <<EOF
-$kinfo
-EOF
-[ -n "$MODDIR" ] || fail "fetch-kernel.sh printed '$kinfo', not 'KVER ROOT VMLINUZ MODDIR'"
-log "kernel $KVER"
+# run_kernel - the whole test on Debian's $SERIES kernel, results in $OUT
+run_kernel() {
+	mkdir -p "$CACHE"
+	kinfo=$("$HERE/fetch-kernel.sh" "$CACHE" "$SERIES") || fail "could not get Debian's $SERIES kernel (see above)"
+	# "KVER ROOT VMLINUZ MODDIR" (MODDIR holds modules.dep)
+	read -r KVER _ VMLINUZ MODDIR <<-EOF
+	$kinfo
+	EOF
+	[ -n "$MODDIR" ] || fail "fetch-kernel.sh printed '$kinfo', not 'KVER ROOT VMLINUZ MODDIR'"
+	log "kernel $KVER"
 
-INITRD=$CACHE/initramfs-$KVER.cpio.gz
-"$HERE/mkinitramfs.sh" "$KVER" "$MODDIR" "$FINIT" "$MODCALL" "$MODCALL32" "$HERE/guest-init.sh" "$INITRD" ||
-	fail "building the initramfs failed"
-log "initramfs $(du -k "$INITRD" | cut -f1) KiB"
+	INITRD=$CACHE/initramfs-$KVER.cpio.gz
+	"$HERE/mkinitramfs.sh" "$KVER" "$MODDIR" "$FINIT" "$MODCALL" "$MODCALL32" "$HERE/guest-init.sh" "$INITRD" ||
+		fail "building the initramfs failed"
+	log "initramfs $(du -k "$INITRD" | cut -f1) KiB"
 
-rm -rf "$OUT"
-mkdir -p "$OUT"
-log "booting (qemu TCG, timeout ${TIMEOUT}s)"
-rc=0
-timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel tcg -m 1024 -smp 2 \
-	-nodefaults -no-user-config -display none -monitor none \
-	-serial "file:$OUT/console.log" \
-	-kernel "$VMLINUZ" -initrd "$INITRD" \
-	-append "console=ttyS0 quiet panic=-1" \
-	-no-reboot \
-	-virtfs "local,path=$OUT,mount_tag=out,security_model=none,id=out" \
-	</dev/null >"$OUT/qemu.log" 2>&1 || rc=$?
-log "guest stopped (qemu exit $rc)"
-if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	show_console
-	cat "$OUT/qemu.log" >&2
-	fail "guest did not power off within ${TIMEOUT}s"
-fi
-if [ "$rc" != 0 ]; then
-	show_console
-	cat "$OUT/qemu.log" >&2
-	fail "qemu exited with status $rc"
-fi
-if [ -f "$OUT/fatal" ] || [ "$(cat "$OUT/status" 2>/dev/null)" != "done" ]; then
-	show_console
-	fail "guest did not finish the scenario: $(cat "$OUT/fatal" 2>/dev/null || echo 'no status file')"
-fi
-
-# The reference: trace-cmd's own reading of what it recorded in the guest.
-if [ -s "$OUT/tc.dat" ]; then
-	trace-cmd report -R -i "$OUT/tc.dat" >"$OUT/tc.txt" 2>"$OUT/tc-report.stderr" ||
-		{ cat "$OUT/tc-report.stderr" >&2; fail "trace-cmd report failed on $OUT/tc.dat"; }
-fi
-
-# finit-ftrace record's file from phase 1, read back offline by both readers
-# (check.py compares them with watch.jsonl); exit codes are checked there.
-if [ -f "$OUT/rec.dat" ]; then
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+	log "booting (qemu TCG, timeout ${TIMEOUT}s)"
 	rc=0
-	"$FINIT" report -F json "$OUT/rec.dat" >"$OUT/rec.jsonl" 2>"$OUT/rec-report.stderr" || rc=$?
-	echo $rc >"$OUT/rec-report.rc"
-	rc=0
-	trace-cmd report -i "$OUT/rec.dat" >"$OUT/rec-tc.txt" 2>"$OUT/rec-tc.stderr" || rc=$?
-	echo $rc >"$OUT/rec-tc.rc"
-fi
+	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+		-accel tcg -m 1024 -smp 2 \
+		-nodefaults -no-user-config -display none -monitor none \
+		-serial "file:$OUT/console.log" \
+		-kernel "$VMLINUZ" -initrd "$INITRD" \
+		-append "console=ttyS0 quiet panic=-1" \
+		-no-reboot \
+		-virtfs "local,path=$OUT,mount_tag=out,security_model=none,id=out" \
+		</dev/null >"$OUT/qemu.log" 2>&1 || rc=$?
+	log "guest stopped (qemu exit $rc)"
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		show_console
+		cat "$OUT/qemu.log" >&2
+		fail "guest did not power off within ${TIMEOUT}s"
+	fi
+	if [ "$rc" != 0 ]; then
+		show_console
+		cat "$OUT/qemu.log" >&2
+		fail "qemu exited with status $rc"
+	fi
+	if [ -f "$OUT/fatal" ] || [ "$(cat "$OUT/status" 2>/dev/null)" != "done" ]; then
+		show_console
+		fail "guest did not finish the scenario: $(cat "$OUT/fatal" 2>/dev/null || echo 'no status file')"
+	fi
 
-# trace-cmd's own files from the guest: report on each (check.py compares
-# them with what the callers printed), and trace-cmd must open them too
-for dat in "$OUT"/fixtures/*.dat; do
-	[ -f "$dat" ] || continue
-	n=${dat%.dat}
-	rc=0
-	"$FINIT" report -F json "$dat" >"$n.report.jsonl" 2>"$n.report.stderr" || rc=$?
-	echo $rc >"$n.report.rc"
-	rc=0
-	trace-cmd report -i "$dat" >"$n.tc-report.txt" 2>"$n.tc-report.stderr" || rc=$?
-	echo $rc >"$n.tc-report.rc"
-done
+	# The reference: trace-cmd's own reading of what it recorded in the guest.
+	if [ -s "$OUT/tc.dat" ]; then
+		trace-cmd report -R -i "$OUT/tc.dat" >"$OUT/tc.txt" 2>"$OUT/tc-report.stderr" ||
+			{ cat "$OUT/tc-report.stderr" >&2; fail "trace-cmd report failed on $OUT/tc.dat"; }
+	fi
 
-if ! python3 "$HERE/check.py" "$OUT"; then
-	show_console
-	fail "assertions failed (results in $OUT)"
-fi
+	# finit-ftrace record's file from phase 1, read back offline by both readers
+	# (check.py compares them with watch.jsonl); exit codes are checked there.
+	if [ -f "$OUT/rec.dat" ]; then
+		rc=0
+		"$FINIT" report -F json "$OUT/rec.dat" >"$OUT/rec.jsonl" 2>"$OUT/rec-report.stderr" || rc=$?
+		echo $rc >"$OUT/rec-report.rc"
+		rc=0
+		trace-cmd report -i "$OUT/rec.dat" >"$OUT/rec-tc.txt" 2>"$OUT/rec-tc.stderr" || rc=$?
+		echo $rc >"$OUT/rec-tc.rc"
+	fi
 
-# Opt-in only: store the guest's trace-cmd files as the committed fixtures
-# of tests/fixtures/tracecmd/ and regenerate their expected outputs (review
-# them before committing; see that directory's README.md).
-if [ "${VMTEST_MAKE_FIXTURES:-0}" = 1 ]; then
-	FXDIR=$(cd "$HERE/../fixtures" && pwd)/tracecmd
-	mkdir -p "$FXDIR"
+	# trace-cmd's own files from the guest: report on each (check.py compares
+	# them with what the callers printed), and trace-cmd must open them too
 	for dat in "$OUT"/fixtures/*.dat; do
-		n=$(basename "$dat" .dat)
-		cp "$dat" "$FXDIR/$n.dat"
-		cp "$OUT/fixtures/$n.calls.jsonl" "$FXDIR/$n.calls.jsonl"
-		cp "$OUT/fixtures/$n.cmd" "$FXDIR/$n.cmd"
+		[ -f "$dat" ] || continue
+		n=${dat%.dat}
+		rc=0
+		"$FINIT" report -F json "$dat" >"$n.report.jsonl" 2>"$n.report.stderr" || rc=$?
+		echo $rc >"$n.report.rc"
+		rc=0
+		trace-cmd report -i "$dat" >"$n.tc-report.txt" 2>"$n.tc-report.stderr" || rc=$?
+		echo $rc >"$n.tc-report.rc"
 	done
-	FINIT="$FINIT" "$FXDIR/check.sh" --write || fail "writing the fixtures' expected outputs failed"
-	log "fixtures written to $FXDIR (kernel $(cat "$OUT/fixtures/uname"), $(cat "$OUT/fixtures/trace-cmd.version")); review them and update its README.md"
-fi
-log "PASS"
+
+	if ! python3 "$HERE/check.py" "$OUT" "$SERIES"; then
+		show_console
+		fail "assertions failed (results in $OUT)"
+	fi
+
+	# Opt-in only: store the guest's trace-cmd files as the committed fixtures
+	# of tests/fixtures/tracecmd/ and regenerate their expected outputs (review
+	# them before committing; see that directory's README.md).
+	if [ "${VMTEST_MAKE_FIXTURES:-0}" = 1 ] && [ "$SERIES" = 6.1 ]; then
+		FXDIR=$(cd "$HERE/../fixtures" && pwd)/tracecmd
+		mkdir -p "$FXDIR"
+		for dat in "$OUT"/fixtures/*.dat; do
+			n=$(basename "$dat" .dat)
+			cp "$dat" "$FXDIR/$n.dat"
+			cp "$OUT/fixtures/$n.calls.jsonl" "$FXDIR/$n.calls.jsonl"
+			cp "$OUT/fixtures/$n.cmd" "$FXDIR/$n.cmd"
+		done
+		FINIT="$FINIT" "$FXDIR/check.sh" --write || fail "writing the fixtures' expected outputs failed"
+		log "fixtures written to $FXDIR (kernel $(cat "$OUT/fixtures/uname"), $(cat "$OUT/fixtures/trace-cmd.version")); review them and update its README.md"
+	fi
+	log "PASS"
+}
+
+failed=
+for SERIES in $KERNELS; do
+	OUT=$OUTBASE/$SERIES
+	( run_kernel ) || failed="$failed $SERIES"
+done
+SERIES=
+[ -z "$failed" ] || fail "failed on:$failed (of: $KERNELS)"
+log "PASS on all of: $KERNELS"
+
