@@ -213,9 +213,16 @@ PROFILES = {
 }
 
 
+TIER = "eprobe"   # the string tier of the kernel under test (apply_profile)
+DYN_KIND = "e:"   # its dynamic events' kind in dynamic_events, None: none
+
+
 def apply_profile(series):
     """Adjust the 6.1 expectations above to the kernel @series."""
+    global TIER, DYN_KIND
     prof = PROFILES[series]
+    TIER = prof["tier"][1]
+    DYN_KIND = {"eprobe": "e:", "kprobe": "p:"}.get(TIER)
     CHECK_EXPECT["string_tier"], CHECK_EXPECT["string_tier_name"] = \
         prof["tier"]
     CHECK_EXPECT["eprobe"] = prof["eprobe"]
@@ -225,6 +232,7 @@ def apply_profile(series):
             st.ret = prof["flag4"]
             st.module = "veth" if st.ret == 0 else None
         elif st.name == "insmod-veth-xz" and prof["flag4"] == 0:
+            st.rc = 17   # busybox insmod exits with the errno
             # veth is loaded already: busybox's init_module fallback
             # gets EEXIST
             st.extra = [("init_module", {"args.len": "@veth.ko.len",
@@ -983,15 +991,30 @@ def compare_rec_trace_cmd(out, rep):
         counts[ev] = counts.get(ev, 0) + 1
         base = {"tid": tid, "comm": m["comm"].strip(), "cpu": int(m["cpu"]),
                 "ts": m["ts"], "ret": None, "line": line}
-        if ev == "finit_module":
-            f = re.fullmatch(r'fd=(0x[0-9a-f]+) uargs=(0x[0-9a-f]+) '
-                             r'params="(.*)" flags=(0x[0-9a-f]+)', rest)
+        if TIER == "native" and ev.startswith("sys_enter_"):
+            ev = ev[len("sys_enter_"):]   # counted as our probes' names
+            counts[ev] = counts.get(ev, 0) + 1
+        if ev == "finit_module" and TIER == "native":
+            f = re.fullmatch(r'fd: (0x[0-9a-f]+), uargs: (0x[0-9a-f]+) '
+                             r'"(.*)", flags: (0x[0-9a-f]+)', rest)
             if not f:
                 err(f"rec-tc.txt: cannot parse: {line}")
                 continue
             c = dict(base, compat=False, fd=s32(int(f[1], 16)),
                      uargs=int(f[2], 16), params=f[3],
                      flags=s32(int(f[4], 16)))
+        elif ev == "finit_module":
+            # a kprobe's line starts with its address, "(ffffffff8c347090) ",
+            # and its u64 fields print in decimal (the eprobe's in hex)
+            num = r"(0x[0-9a-f]+|\d+)"
+            f = re.fullmatch(r'(?:\(\S+\) )?fd=' + num + ' uargs=' + num +
+                             r' params="(.*)" flags=' + num, rest)
+            if not f:
+                err(f"rec-tc.txt: cannot parse: {line}")
+                continue
+            c = dict(base, compat=False, fd=s32(int(f[1], 0)),
+                     uargs=int(f[2], 0), params=f[3],
+                     flags=s32(int(f[4], 0)))
         elif ev == "sys_enter" and rest.startswith("NR 350 "):
             a = re.fullmatch(r"NR 350 \(([0-9a-f]+), ([0-9a-f]+), "
                              r"([0-9a-f]+),.*\)", rest)
@@ -1015,7 +1038,7 @@ def compare_rec_trace_cmd(out, rep):
     n64 = sum(1 for g in mine if not g.get("compat"))
     if counts.get("finit_module", 0) != n64:
         err(f"trace-cmd report rec.dat: {counts.get('finit_module', 0)} "
-            f"'finit_module:' (eprobe) lines, report has {n64} 64-bit "
+            f"'finit_module:' ({TIER}) lines, report has {n64} 64-bit "
             "finit_module records")
     if counts.get("sys_exit_finit_module", 0) != n64:
         err(f"trace-cmd report rec.dat: "
@@ -1028,7 +1051,7 @@ def compare_rec_trace_cmd(out, rep):
                 f"lines, report has {n} {ev} records")
     if len(calls) != len(mine):
         err(f"trace-cmd report rec.dat: {len(calls)} finit_module calls "
-            f"(eprobe + NR 350), report has {len(mine)}")
+            f"({TIER} + NR 350), report has {len(mine)}")
     for t, g in zip(calls, mine):
         want = {"tid": g.get("tid"), "comm": g.get("comm"),
                 "cpu": g.get("cpu"), "ts": str(g.get("ts_ns")),
@@ -1061,7 +1084,8 @@ FIXTURE_MAX_BYTES = 200 * 1024
 def fixture_expect(c, load):
     """The record `report` must print for the call @c (a modcall line, or
     fx_bb's line for a busybox applet) from a trace-cmd file: no /proc, no
-    strings (no eprobe in the file), no tgids (pid null), no offset (time is
+    strings (no eprobe in the file; the native tier's field is), no tgids
+    (pid null), no offset (time is
     the raw trace clock)."""
     bb = "applet" in c
     if bb:
@@ -1069,9 +1093,13 @@ def fixture_expect(c, load):
                  ret=0 if c.get("rc") == 0 else KeyError,
                  errno=None)
     compat = c.get("comm") == "modcall32"
+    # the native tier's field is in trace-cmd's files too (not for compat
+    # callers: those are raw_syscalls records)
+    native = TIER == "native" and not compat
     e = {"event": c.get("event"), "pid": None, "tid": c.get("tid"),
          "comm": c.get("comm"), "compat": compat,
-         "args": {"fd": c.get("fd"), "param_values": None,
+         "args": {"fd": c.get("fd"),
+                  "param_values": c.get("param_values") if native else None,
                   "flags": c.get("flags")},
          "flags_names": flags_names(c.get("flags") or 0, FINIT_FLAGS),
          "uargs_ptr": Pointer(32 if compat else 64),
@@ -1081,7 +1109,8 @@ def fixture_expect(c, load):
          "path": None, "sha256": None, "truncated": False,
          "origin": {"pid": "unavailable-offline", "tid": "kernel",
                     "comm": "kernel", "args": "kernel",
-                    "param_values": "unavailable-offline", "ret": "kernel",
+                    "param_values": "kernel" if native
+                    else "unavailable-offline", "ret": "kernel",
                     "module": "kernel" if load else "unavailable",
                     "path": "unavailable-offline", "sha256": "unavailable-offline",
                     "context": OFFLINE_CONTEXT}}
@@ -1211,17 +1240,22 @@ def check_tracefs(out):
         inst = (read(out, phase + ".instances-armed.txt") or "").split()
         dyn = read(out, phase + ".dynamic_events-armed.txt") or ""
         have = {ln.split()[0][2:] for ln in dyn.splitlines()
-                if ln.startswith("e:")}
+                if ln[:2] in ("e:", "p:") and "finit_ftrace_" in ln}
         for p, w in pids:
             if f"finit-ftrace-{p}" not in inst:
                 err(f"{w}: while watch was armed, no tracefs instance "
                     f"finit-ftrace-{p} (instances: {inst})")
             want = {f"finit_ftrace_{p}/{s}" for s in
-                    ("finit_module", "init_module", "delete_module")}
-            if not want <= have:
-                err(f"{w}: while watch was armed, the eprobes "
-                    f"{sorted(want - have)} are missing from dynamic_events:"
-                    "\n    " + dyn.strip().replace("\n", "\n    "))
+                    ("finit_module", "init_module", "delete_module")} \
+                if DYN_KIND else set()
+            mine = {h for h in have if h.startswith(f"finit_ftrace_{p}/")}
+            kinds = {ln[:2] for ln in dyn.splitlines()
+                     if ln[2:].startswith(f"finit_ftrace_{p}/")}
+            if mine != want or (want and kinds != {DYN_KIND}):
+                err(f"{w}: while watch was armed, expected the {TIER} tier's "
+                    f"dynamic events {sorted(want)} ({DYN_KIND or 'none'}), "
+                    "dynamic_events has:\n    " +
+                    dyn.strip().replace("\n", "\n    "))
     left = [(f"{p}.instances-after.txt", f"{p}.dynamic_events-after.txt",
              f"{w} exited") for p, _, _, w in PHASES]
     left += [("rec.instances-after.txt", "rec.dynamic_events-after.txt",
@@ -1237,7 +1271,7 @@ def check_tracefs(out):
             inst = "\n".join(i for i in (inst or "").split()
                              if i != f"finit-ftrace-{rec_pid}")
             dyn = [ln for ln in dyn
-                   if not ln.startswith(f"e:finit_ftrace_{rec_pid}/")]
+                   if not ln[2:].startswith(f"finit_ftrace_{rec_pid}/")]
         if inst is not None and inst.split():
             err(f"tracefs instances left after {what}: {inst.split()}")
         if dyn:
@@ -1254,16 +1288,17 @@ def check_stale(out):
     pid = (read(out, "stale.pid") or "").strip()
     inst = f"finit-ftrace-{pid}"
     group = f"finit_ftrace_{pid}"
-    events = ("finit_module", "init_module", "delete_module")
+    events = ("finit_module", "init_module", "delete_module") \
+        if DYN_KIND else ()
     killed = (read(out, "stale.instances-killed.txt") or "").split()
     if inst not in killed:
         err(f"stale: after kill -9, instance {inst} is not there to reclaim "
             f"(instances: {killed})")
     dyn = read(out, "stale.dynamic_events-killed.txt") or ""
     for ev in events:
-        if not any(ln.startswith(f"e:{group}/{ev} ") for ln in
+        if not any(ln.startswith(f"{DYN_KIND}{group}/{ev} ") for ln in
                    dyn.splitlines()):
-            err(f"stale: after kill -9, eprobe {group}/{ev} is not there to "
+            err(f"stale: after kill -9, {TIER} {group}/{ev} is not there to "
                 "reclaim; dynamic_events:\n    " +
                 dyn.strip().replace("\n", "\n    "))
     rc = (read(out, "cleanup.rc") or "").strip()
