@@ -62,6 +62,13 @@ int finit_procfs_tgid(int tid);
  */
 void finit_context_strings(struct finit_event *ev, const struct finit_record *r, bool live);
 
+/*
+ * finit_context_exact - the exact string of an eprobe beside the native
+ * field replaces what the enter record of @ev (may be NULL) carried, unless
+ * it faulted or belongs to another syscall
+ */
+void finit_context_exact(struct finit_event *ev, const struct finit_record *r);
+
 /* finit_context_procfs - path (and sha256 with @hash) and process context, live */
 void finit_context_procfs(struct finit_event *ev, bool hash);
 

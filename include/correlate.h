@@ -36,6 +36,9 @@ int finit_correlate_enter(struct finit_correlator *c, struct finit_event *ev);
 /* finit_correlate_done - queue an event that has no exit (module_free) */
 int finit_correlate_done(struct finit_correlator *c, struct finit_event *ev);
 
+/* finit_correlate_open - the call @tid has in flight (not yet exited), or NULL */
+struct finit_event *finit_correlate_open(struct finit_correlator *c, int tid);
+
 /* finit_correlate_module - module:module_load joins the open load of its tid */
 int finit_correlate_module(struct finit_correlator *c, const struct finit_record *r);
 

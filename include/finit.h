@@ -47,6 +47,7 @@ enum finit_rec_kind {
 	FINIT_REC_EXIT,
 	FINIT_REC_MODULE_LOAD,	/* module:module_load: str = name, taints */
 	FINIT_REC_MODULE_FREE,	/* module:module_free: str = name */
+	FINIT_REC_STRING,	/* our eprobe beside a native enter: the exact str */
 };
 
 /* What the record says about the user string (params, or delete's name). */

@@ -44,7 +44,11 @@ struct finit_probe {
 	enum finit_path	path;
 };
 
-#define FINIT_MAX_EVENTS	12
+/*
+ * At most: 3 syscalls x (enter, its exact eprobe, exit), module_load,
+ * module_free, raw_syscalls enter and exit = 13.
+ */
+#define FINIT_MAX_EVENTS	16
 
 /* One event our instance enables, with its fixed kernel filter. */
 struct finit_session_event {
@@ -62,6 +66,7 @@ struct finit_session {
 	struct finit_probe	probe;
 	enum finit_path		path;
 	int			tier;			/* enum finit_tier */
+	int			exact;			/* its exact complement, 0 none */
 	struct tracefs_dynevent	*dyn[FINIT_SYS_NR];
 	struct finit_session_event events[FINIT_MAX_EVENTS];
 	int			nevents;

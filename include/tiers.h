@@ -31,6 +31,14 @@ const char *finit_tier_name(enum finit_tier tier);
 /* finit_tier_choose - the best tier @p offers */
 enum finit_tier finit_tier_choose(const struct finit_probe *p);
 
+/*
+ * finit_tier_exact - the tier that completes @tier with exact bytes, or 0:
+ * the native field (6.19+) keeps at most syscall_user_buf_size bytes and
+ * prints bytes other than printable ASCII and UTF-8 as '.', so where
+ * eprobes exist too, an eprobe on the same event reads the whole string.
+ */
+enum finit_tier finit_tier_exact(const struct finit_probe *p, enum finit_tier tier);
+
 /* finit_group_name - our dynamic event group: prefix with '-' as '_', pid */
 void finit_group_name(const char *prefix, int pid, char *buf, size_t len);
 

@@ -43,6 +43,7 @@ static void print_check(const struct finit_probe *p, enum finit_format fmt)
 	struct finit_buf b = { 0 };
 	size_t n = sizeof(items) / sizeof(items[0]);
 	enum finit_tier tier = finit_tier_choose(p);
+	enum finit_tier exact = finit_tier_exact(p, tier);
 
 	if (fmt == FINIT_FMT_JSON) {
 		finit_buf_printf(&b, "{\"tracefs\":");
@@ -58,11 +59,13 @@ static void print_check(const struct finit_probe *p, enum finit_format fmt)
 					 items[i].value ? "true" : "false");
 		finit_buf_printf(&b, "},\"dynamic_events\":%s,\"eprobe\":%s,\"kprobe\":%s,"
 				 "\"uargs_field\":%s,\"btf\":%s,\"capture_path\":\"%s\","
-				 "\"string_tier\":%d,\"string_tier_name\":\"%s\"}\n",
+				 "\"string_tier\":%d,\"string_tier_name\":\"%s\",\"exact_strings\":",
 				 p->dynamic_events ? "true" : "false", p->eprobe ? "true" : "false",
 				 p->kprobe ? "true" : "false", p->uargs_field ? "true" : "false",
 				 p->btf ? "true" : "false", finit_path_name(p->path), tier,
 				 finit_tier_name(tier));
+		finit_buf_json_string(&b, exact ? finit_tier_name(exact) : NULL);
+		finit_buf_puts(&b, "}\n");
 	} else {
 		finit_buf_printf(&b, "tracefs:        %s%s\n", p->tracing_dir,
 				 p->mounted_by_us ? " (mounted by us)" : "");
@@ -80,6 +83,9 @@ static void print_check(const struct finit_probe *p, enum finit_format fmt)
 				 p->btf ? "yes" : "no");
 		finit_buf_printf(&b, "capture path:   %s\n", finit_path_name(p->path));
 		finit_buf_printf(&b, "string tier:    %d (%s)\n", tier, finit_tier_name(tier));
+		if (exact)
+			finit_buf_printf(&b, "exact strings:  %s beside it (the native field is cut "
+					 "and sanitized)\n", finit_tier_name(exact));
 	}
 	if (b.data)
 		fputs(b.data, stdout);

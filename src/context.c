@@ -604,6 +604,12 @@ void finit_context_strings(struct finit_event *ev, const struct finit_record *r,
 	free(mem);
 }
 
+void finit_context_exact(struct finit_event *ev, const struct finit_record *r)
+{
+	if (ev && ev->sys == r->sys && r->str_state == FINIT_STR_OK)
+		set_string(ev, r->str, FINIT_ORIGIN_KERNEL, false);
+}
+
 void finit_context_procfs(struct finit_event *ev, bool hash)
 {
 	finit_procfs_proc(ev->tid, &ev->proc);

@@ -148,6 +148,13 @@ static struct slot *open_call(struct finit_correlator *c, int tid)
 	return NULL;
 }
 
+struct finit_event *finit_correlate_open(struct finit_correlator *c, int tid)
+{
+	struct slot *s = open_call(c, tid);
+
+	return s ? &s->ev : NULL;
+}
+
 int finit_correlate_module(struct finit_correlator *c, const struct finit_record *r)
 {
 	struct slot *s = open_call(c, r->tid);

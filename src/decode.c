@@ -97,6 +97,7 @@ static const char filter_event_format[] =
 
 enum src_type {
 	SRC_ENTER,		/* syscalls:sys_enter_* or our dynamic event */
+	SRC_STRING,		/* our eprobe beside a native enter (exact string) */
 	SRC_EXIT,		/* syscalls:sys_exit_* */
 	SRC_RAW_ENTER,
 	SRC_RAW_EXIT,
@@ -219,6 +220,26 @@ static void classify(struct finit_decoder *dec, struct tep_event *ev, const char
 	}
 }
 
+/*
+ * exact_sources - where a syscall has both a native enter (6.19+: the
+ * string in the event) and our dynamic event, the native one is the enter
+ * and ours only brings the exact string (the native copy is cut and
+ * sanitized)
+ */
+static void exact_sources(struct finit_decoder *dec)
+{
+	for (int i = 0; i < dec->nsrcs; i++) {
+		struct src *d = &dec->srcs[i];
+
+		if (d->type != SRC_ENTER || d->native)
+			continue;
+		for (int j = 0; j < dec->nsrcs; j++)
+			if (dec->srcs[j].type == SRC_ENTER && dec->srcs[j].native &&
+			    dec->srcs[j].sys == d->sys && dec->srcs[j].str)
+				d->type = SRC_STRING;
+	}
+}
+
 struct finit_decoder *finit_decoder_alloc(struct tep_handle *tep,
 					  const struct finit_sysnr *sysnr,
 					  const char *dyn_group)
@@ -236,6 +257,7 @@ struct finit_decoder *finit_decoder_alloc(struct tep_handle *tep,
 	dec->user_buf_size = FINIT_USER_BUF_DEFAULT;
 	for (int i = 0; events[i]; i++)
 		classify(dec, events[i], dyn_group);
+	exact_sources(dec);
 	if (!dec->nsrcs) {
 		free(dec);
 		return NULL;
@@ -365,7 +387,8 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 
 	switch (s->type) {
 	case SRC_ENTER:
-		out->kind = FINIT_REC_ENTER;
+	case SRC_STRING:
+		out->kind = s->type == SRC_ENTER ? FINIT_REC_ENTER : FINIT_REC_STRING;
 		out->sys = s->sys;
 		for (int i = 0; i < 3; i++)
 			out->args[i] = s->args[i] ? read_field(s->args[i], rec->data) : 0;

@@ -81,8 +81,9 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		finit_cli_error(ret, "%s", err);
 		goto fail;
 	}
-	fprintf(stderr, "finit-ftrace: armed: instance %s, events %s, strings %s, filter %s, "
+	fprintf(stderr, "finit-ftrace: armed: instance %s, events %s, strings %s%s%s, filter %s, "
 		"clock %s\n", l->s.name, finit_path_name(l->s.path), finit_tier_name(l->s.tier),
+		l->s.exact ? "+" : "", l->s.exact ? finit_tier_name(l->s.exact) : "",
 		!cfg->filter ? "none" : l->s.user_filter && l->s.path == FINIT_PATH_RAW ?
 		"in user space" : l->s.user_filter ? "in kernel (user space for 32-bit callers)" :
 		"in kernel", l->s.clock);

@@ -24,6 +24,10 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 		return finit_correlate_exit(p->corr, &r);
 	case FINIT_REC_MODULE_LOAD:
 		return finit_correlate_module(p->corr, &r);
+	case FINIT_REC_STRING:
+		/* written just after its native enter, on the same CPU */
+		finit_context_exact(finit_correlate_open(p->corr, r.tid), &r);
+		return 0;
 	case FINIT_REC_MODULE_FREE:
 	case FINIT_REC_ENTER:
 		break;

@@ -316,7 +316,9 @@ static void choose_events(struct finit_session *s, unsigned int events)
 		snprintf(exit_, sizeof(exit_), "sys_exit_%s", finit_syscall_name(sys));
 		if (s->dyn[sys])
 			add_event(s, s->group, finit_syscall_name(sys), NULL);
-		else if (tracefs_event_file_exists(NULL, "syscalls", enter, "format"))
+		/* the native tier's enter stays the enter; its eprobe adds the exact string */
+		if ((!s->dyn[sys] || s->exact) &&
+		    tracefs_event_file_exists(NULL, "syscalls", enter, "format"))
 			add_event(s, "syscalls", enter, NULL);
 		if (tracefs_event_file_exists(NULL, "syscalls", exit_, "format"))
 			add_event(s, "syscalls", exit_, NULL);
@@ -523,18 +525,27 @@ static void raise_user_buf(struct finit_session *s, struct finit_decoder *dec)
 static void setup_tier(struct finit_session *s, const struct finit_config *cfg)
 {
 	char err[1024];
+	enum finit_tier dyn;
 
 	s->tier = finit_tier_choose(&s->probe);
+	s->exact = finit_tier_exact(&s->probe, s->tier);
 	finit_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
-	if (s->tier != FINIT_TIER_EPROBE && s->tier != FINIT_TIER_KPROBE)
+	dyn = s->exact ? s->exact : s->tier;
+	if (dyn != FINIT_TIER_EPROBE && dyn != FINIT_TIER_KPROBE)
 		return;
-	if (finit_dynevents_create(s->tier, s->group, s->probe.machine,
-				   cfg->events & ((1u << FINIT_SYS_NR) - 1), s->dyn,
-				   err, sizeof(err)) < 0) {
-		fprintf(stderr, "finit-ftrace: %s; falling back to reading strings "
-			"from /proc\n", err);
-		s->tier = FINIT_TIER_PROCFS;
+	if (!finit_dynevents_create(dyn, s->group, s->probe.machine,
+				    cfg->events & ((1u << FINIT_SYS_NR) - 1), s->dyn,
+				    err, sizeof(err)))
+		return;
+	if (s->exact) {
+		fprintf(stderr, "finit-ftrace: %s; strings the native field cuts or "
+			"sanitizes come from /proc\n", err);
+		s->exact = 0;
+		return;
 	}
+	fprintf(stderr, "finit-ftrace: %s; falling back to reading strings from /proc\n",
+		err);
+	s->tier = FINIT_TIER_PROCFS;
 }
 
 int finit_session_set_wakeup(struct finit_session *s, int percent)

@@ -57,6 +57,11 @@ enum finit_tier finit_tier_choose(const struct finit_probe *p)
 	return FINIT_TIER_PROCFS;
 }
 
+enum finit_tier finit_tier_exact(const struct finit_probe *p, enum finit_tier tier)
+{
+	return tier == FINIT_TIER_NATIVE && p->eprobe ? FINIT_TIER_EPROBE : 0;
+}
+
 void finit_group_name(const char *prefix, int pid, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s_%d", prefix, pid);

@@ -223,6 +223,66 @@ static void test_eprobe_and_fault(void)
 	done(tep, dec);
 }
 
+/*
+ * 7.2 has the native field and eprobes: the native enter stays the enter,
+ * our eprobe on it brings the exact string, which replaces the native
+ * copy ('.' for control bytes here) of the call in flight
+ */
+static void test_native_with_exact_eprobe(void)
+{
+	static const char *const both[] = {
+		"debian-7.2.13-amd64/syscalls.sys_enter_finit_module.format",
+		"handwritten/finit_ftrace_1.finit_module.format", NULL,
+	};
+	unsigned char nat[256] = { 0 }, ep[128] = { 0 };
+	struct tep_record rn = { .data = nat }, re = { .data = ep };
+	struct finit_record r;
+	struct finit_event ev;
+	struct tep_handle *tep = unit_tep(NULL, both);
+	struct finit_decoder *dec;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
+	dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), "finit_ftrace_1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dec);
+	put(nat, 387, 2);
+	put(nat + 4, 31, 4);
+	put(nat + 16, 3, 8);
+	put(nat + 24, 0x7ffd0000, 8);
+	rn.size = data_loc(nat, 40, 44, "a=.. b=x");
+	put(ep, 2001, 2);
+	put(ep + 4, 31, 4);
+	put(ep + 8, 3, 8);
+	put(ep + 16, 0x7ffd0000, 8);
+	re.size = data_loc(ep, 24, 36, "a=\001\002 b=x");
+	CU_ASSERT_EQUAL_FATAL(finit_decoder_decode(dec, &rn, &r), 1);
+	CU_ASSERT_EQUAL(r.kind, FINIT_REC_ENTER);
+	finit_event_init(&ev, &r, 0);
+	finit_context_strings(&ev, &r, false);
+	CU_ASSERT_STRING_EQUAL(ev.param_values, "a=.. b=x");
+	CU_ASSERT_EQUAL_FATAL(finit_decoder_decode(dec, &re, &r), 1);
+	CU_ASSERT_EQUAL(r.kind, FINIT_REC_STRING);
+	finit_context_exact(&ev, &r);
+	CU_ASSERT_STRING_EQUAL(ev.param_values, "a=\001\002 b=x");
+	CU_ASSERT_EQUAL(ev.origin_str, FINIT_ORIGIN_KERNEL);
+	CU_ASSERT(!ev.truncated);
+	/* a faulted eprobe read leaves the native copy; no call: nothing */
+	re.size = data_loc(ep, 24, 36, "(fault)");
+	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &re, &r), 1);
+	finit_context_exact(&ev, &r);
+	CU_ASSERT_STRING_EQUAL(ev.param_values, "a=\001\002 b=x");
+	finit_context_exact(NULL, &r);
+	finit_event_release(&ev);
+	done(tep, dec);
+	/* without the native enter, the eprobe is the enter (tier 2) */
+	tep = unit_tep(NULL, both + 1);
+	dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), "finit_ftrace_1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dec);
+	re.size = data_loc(ep, 24, 36, "p=1");
+	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &re, &r), 1);
+	CU_ASSERT_EQUAL(r.kind, FINIT_REC_ENTER);
+	done(tep, dec);
+}
+
 /* The fallback rules: kernel copy, /proc when live, reasons otherwise */
 static void test_string_rules(void)
 {
@@ -458,6 +518,8 @@ int unit_add_strings(void)
 	       !CU_add_test(s, "tier 1: delete_module name, init_module", test_native_delete_init) ||
 	       !CU_add_test(s, "module_load and module_free", test_module_events) ||
 	       !CU_add_test(s, "tier 2: eprobe fields and (fault)", test_eprobe_and_fault) ||
+	       !CU_add_test(s, "tier 1 with an exact eprobe beside it",
+			    test_native_with_exact_eprobe) ||
 	       !CU_add_test(s, "tiers 2 and 3: probe definitions", test_dynevent_definitions) ||
 	       !CU_add_test(s, "fallback rules between tiers", test_string_rules) ||
 	       !CU_add_test(s, "module_load joins its call", test_module_join) ||

@@ -97,6 +97,10 @@ class Step:
         return self.src == "modcall32"
 
 
+# The same strings as guest-init.sh's LONG_PARAMS and BINARY_PARAMS.
+LONG_PARAMS = "p=" + "x" * 298
+BINARY_PARAMS = "a=\x01\x02 b=\u00e9 c=~"
+
 # Phase 1: finit-ftrace watch (no filter) and trace-cmd record both running.
 # busybox insmod joins its parameters with a space after each one.
 SCENARIO = [
@@ -131,6 +135,11 @@ SCENARIO = [
     Step("closed-fd-ebadf", "modcall", None, "", fd=42, ret=-9),
     Step("tun-repeat-2", "modcall", "net/tun.ko", 'x="a b" y', ret=-17,
          calls=2),
+    # 7.2's native field keeps 165 bytes at most and prints other bytes
+    # than printable ASCII as '.': the exact bytes must come through anyway
+    Step("tun-long-params", "modcall", "net/tun.ko", LONG_PARAMS, ret=-17),
+    Step("tun-binary-params", "modcall", "net/tun.ko", BINARY_PARAMS,
+         ret=-17),
     Step("init-dummy", "modcall", "net/dummy.ko", "numdummies=0",
          event="init_module", length="@dummy.ko.len", module="dummy"),
     Step("delete-absent-enoent", "modcall", event="delete_module",
@@ -209,7 +218,7 @@ PROFILES = {
     "6.1": {"tier": (2, "eprobe"), "eprobe": True, "uargs_field": False,
             "flag4": -95},
     "7.2": {"tier": (1, "native"), "eprobe": True, "uargs_field": True,
-            "flag4": 0},
+            "flag4": 0, "exact": "eprobe"},
 }
 
 
@@ -222,7 +231,9 @@ def apply_profile(series):
     global TIER, DYN_KIND
     prof = PROFILES[series]
     TIER = prof["tier"][1]
-    DYN_KIND = {"eprobe": "e:", "kprobe": "p:"}.get(TIER)
+    # 7.2: the native field's eprobe complement (exact strings) is there too
+    DYN_KIND = {"eprobe": "e:", "kprobe": "p:"}.get(prof.get("exact", TIER))
+    CHECK_EXPECT["exact_strings"] = prof.get("exact")
     CHECK_EXPECT["string_tier"], CHECK_EXPECT["string_tier_name"] = \
         prof["tier"]
     CHECK_EXPECT["eprobe"] = prof["eprobe"]
@@ -982,7 +993,7 @@ def compare_rec_trace_cmd(out, rep):
     if text is None:
         return
     calls, open_ = [], {}
-    counts = {}
+    counts, native_ts = {}, {}
     for line in text.splitlines():
         m = TC_LINE.match(line)
         if not m:
@@ -991,10 +1002,15 @@ def compare_rec_trace_cmd(out, rep):
         counts[ev] = counts.get(ev, 0) + 1
         base = {"tid": tid, "comm": m["comm"].strip(), "cpu": int(m["cpu"]),
                 "ts": m["ts"], "ret": None, "line": line}
-        if TIER == "native" and ev.startswith("sys_enter_"):
+        if TIER == "native" and DYN_KIND and ev == "sys_enter_finit_module":
+            # the call's time is its native enter's; the eprobe beside it
+            # (exact string) is stamped a little later
+            native_ts[tid] = m["ts"]
+            continue
+        if not DYN_KIND and ev.startswith("sys_enter_"):
             ev = ev[len("sys_enter_"):]   # counted as our probes' names
             counts[ev] = counts.get(ev, 0) + 1
-        if ev == "finit_module" and TIER == "native":
+        if ev == "finit_module" and not DYN_KIND:
             f = re.fullmatch(r'fd: (0x[0-9a-f]+), uargs: (0x[0-9a-f]+) '
                              r'"(.*)", flags: (0x[0-9a-f]+)', rest)
             if not f:
@@ -1015,6 +1031,7 @@ def compare_rec_trace_cmd(out, rep):
             c = dict(base, compat=False, fd=s32(int(f[1], 0)),
                      uargs=int(f[2], 0), params=f[3],
                      flags=s32(int(f[4], 0)))
+            c["ts"] = native_ts.pop(tid, c["ts"])
         elif ev == "sys_enter" and rest.startswith("NR 350 "):
             a = re.fullmatch(r"NR 350 \(([0-9a-f]+), ([0-9a-f]+), "
                              r"([0-9a-f]+),.*\)", rest)
@@ -1279,6 +1296,17 @@ def check_tracefs(out):
                 "\n    ".join(dyn))
 
 
+def check_user_buf(out):
+    """The native tier raises syscall_user_buf_size (7.2): put back after."""
+    before = read(out, "user_buf_size-before", quiet=True)
+    after = read(out, "user_buf_size-after", quiet=True)
+    if TIER == "native" and not before:
+        err("syscall_user_buf_size missing on a kernel with the native tier")
+    if (before or "").strip() != (after or "").strip():
+        err(f"syscall_user_buf_size was {before!r} before the scenario and "
+            f"{after!r} after it")
+
+
 def check_stale(out):
     """A watch killed with SIGKILL, then `finit-ftrace cleanup`."""
     if not armed(out, "stale"):
@@ -1388,6 +1416,7 @@ def main():
         check_rc(out, phase, what)
     check_rc(out, "tc", "trace-cmd record")
     check_tracefs(out)
+    check_user_buf(out)
     check_stale(out)
     check_holds(out)
     check_modules(out)

@@ -69,10 +69,16 @@ touch /out/.probe 2>/dev/null || fatal "/out not writable"
 rm -f /out/.probe
 rm -f /out/status
 uname -r > /out/uname
+# a global knob the native tier raises: it must be as we found it at the end
+cat $T/syscall_user_buf_size > /out/user_buf_size-before 2>/dev/null || true
 mkdir -p /out/proc
 # cgroup v2: /proc/PID/cgroup is empty until it is mounted
 mount -t cgroup2 cgroup2 /sys/fs/cgroup || fatal "cannot mount cgroup2"
 mkdir -p "$CG1" || fatal "cannot create $CG1"
+
+# params no single tier gives whole on 7.2 (check.py has the same strings)
+LONG_PARAMS="p=$(printf '%0298d' 0 | tr 0 x)"
+BINARY_PARAMS="$(printf 'a=\001\002 b=\303\251 c=~')"
 
 # --- helpers ---------------------------------------------------------------
 
@@ -278,6 +284,10 @@ phase1_steps() {
 	mch brd-reload finit "$M"/drivers/block/brd.ko "rd_nr=2" 0
 	mch closed-fd-ebadf finit - "" 0 --fd 42
 	mch tun-repeat-2 finit "$M"/drivers/net/tun.ko "x=\"a b\" y" 0 --repeat 2
+	# longer than 7.2's native field holds (165 at most), and bytes it
+	# prints as '.': every kernel must still give the exact string
+	mch tun-long-params finit "$M"/drivers/net/tun.ko "$LONG_PARAMS" 0
+	mch tun-binary-params finit "$M"/drivers/net/tun.ko "$BINARY_PARAMS" 0
 	mch init-dummy init "$M"/drivers/net/dummy.ko "numdummies=0"
 	mch delete-absent-enoent delete vmtest_absent 0
 	mch compat-mii-p32 --32 finit "$M"/drivers/net/mii.ko "p=32" 0
@@ -488,6 +498,7 @@ stale_reclaim
 # leftovers: nothing of finit-ftrace may remain in tracefs
 ls $T/instances > /out/instances.txt
 cat $T/dynamic_events > /out/dynamic_events.txt
+cat $T/syscall_user_buf_size > /out/user_buf_size-after 2>/dev/null || true
 cat /proc/modules > /out/modules.txt
 lsmod > /out/lsmod.txt
 
