@@ -28,7 +28,7 @@ UNIT_BIN  := $(BUILD)/unit-tests
 HELPERS   := $(BUILD)/modcall $(BUILD)/modcall32
 BENCH_BINS := $(BUILD)/bench/burst $(BUILD)/bench/stamp $(BUILD)/bench/getpid-loop
 
-.PHONY: all check run asan vmtest deps unit live fixtures clean bench
+.PHONY: all check run asan vmtest deps unit live fixtures clean bench bench-vm
 
 all: $(BIN)
 
@@ -102,6 +102,11 @@ check: deps
 # Not part of check: timings (bench/run.sh; BENCH_QUICK=1 for a smoke run).
 bench: $(BIN) $(BENCH_BINS)
 	FINIT=./$(BIN) BENCH_BIN=$(BUILD)/bench bench/run.sh
+
+# P8's syscalls-event half, inside the Debian 6.1 VM (not part of check either).
+bench-vm: $(BIN) $(BENCH_BINS) $(HELPERS)
+	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 \
+		BENCH_BIN=$(BUILD)/bench bench/vm-p8.sh
 
 run: deps
 	$(MAKE) --no-print-directory $(BIN)

@@ -1010,20 +1010,15 @@ def compare_rec_trace_cmd(out, rep):
         if not DYN_KIND and ev.startswith("sys_enter_"):
             ev = ev[len("sys_enter_"):]   # counted as our probes' names
             counts[ev] = counts.get(ev, 0) + 1
-        if ev == "finit_module" and not DYN_KIND:
-            f = re.fullmatch(r'fd: (0x[0-9a-f]+), uargs: (0x[0-9a-f]+) '
-                             r'"(.*)", flags: (0x[0-9a-f]+)', rest)
-            if not f:
-                err(f"rec-tc.txt: cannot parse: {line}")
-                continue
-            c = dict(base, compat=False, fd=s32(int(f[1], 16)),
-                     uargs=int(f[2], 16), params=f[3],
-                     flags=s32(int(f[4], 16)))
-        elif ev == "finit_module":
-            # a kprobe's line starts with its address, "(ffffffff8c347090) ",
+        if ev == "finit_module":
+            # native: 'fd: 0x3, uargs: 0x7ff.. "p=1", flags: 0x0'; a
+            # kprobe's line starts with its address, "(ffffffff8c347090) ",
             # and its u64 fields print in decimal (the eprobe's in hex)
             num = r"(0x[0-9a-f]+|\d+)"
-            f = re.fullmatch(r'(?:\(\S+\) )?fd=' + num + ' uargs=' + num +
+            f = re.fullmatch(r'fd: (0x[0-9a-f]+), uargs: (0x[0-9a-f]+) '
+                             r'"(.*)", flags: (0x[0-9a-f]+)', rest) \
+                if not DYN_KIND else \
+                re.fullmatch(r'(?:\(\S+\) )?fd=' + num + ' uargs=' + num +
                              r' params="(.*)" flags=' + num, rest)
             if not f:
                 err(f"rec-tc.txt: cannot parse: {line}")

@@ -8,6 +8,8 @@
 #   MODCALL    the static modcall helper
 #   MODCALL32  the same helper built -m32 (static): a 32-bit (compat) caller
 #   GUEST_INIT script that becomes /init
+# Environment: EXTRA_BINS, more programs for /bin (with their libraries;
+# bench/vm-p8.sh adds its getpid loop)
 set -eu
 
 [ $# -eq 7 ] || { echo "usage: mkinitramfs.sh KVER MODDIR FINIT MODCALL MODCALL32 GUEST_INIT OUT" >&2; exit 2; }
@@ -89,6 +91,9 @@ ln -s modcall bin/othercall # the same helper with another comm
 cp "$MODCALL32" bin/modcall32
 chmod 755 bin/modcall32
 copy_with_libs "$TRACECMD" usr/bin/trace-cmd
+for b in ${EXTRA_BINS:-}; do
+	copy_with_libs "$b" "bin/$(basename "$b")"
+done
 
 # dep_name MOD - MOD (kernel/.../x.ko) as modules.dep names it: plain, or
 # compressed (.ko.xz, .ko.zst: Debian 7.2 ships .ko.xz); empty if absent

@@ -45,6 +45,18 @@ done
 [ -x "$MODCALL" ] || fail "MODCALL=$MODCALL is not an executable (make build/modcall)"
 [ -x "$MODCALL32" ] || fail "MODCALL32=$MODCALL32 is not an executable (make build/modcall32)"
 
+# read_back DAT JSONL BASE TXT TCBASE - `finit-ftrace report -F json` and
+# `trace-cmd report` on DAT: outputs in JSONL and TXT, stderr and exit code
+# in BASE.stderr/.rc and TCBASE.stderr/.rc (check.py judges them)
+read_back() {
+	rc=0
+	"$FINIT" report -F json "$1" >"$2" 2>"$3.stderr" || rc=$?
+	echo $rc >"$3.rc"
+	rc=0
+	trace-cmd report -i "$1" >"$4" 2>"$5.stderr" || rc=$?
+	echo $rc >"$5.rc"
+}
+
 # run_kernel - the whole test on Debian's $SERIES kernel, results in $OUT
 run_kernel() {
 	mkdir -p "$CACHE"
@@ -99,12 +111,7 @@ run_kernel() {
 	# finit-ftrace record's file from phase 1, read back offline by both readers
 	# (check.py compares them with watch.jsonl); exit codes are checked there.
 	if [ -f "$OUT/rec.dat" ]; then
-		rc=0
-		"$FINIT" report -F json "$OUT/rec.dat" >"$OUT/rec.jsonl" 2>"$OUT/rec-report.stderr" || rc=$?
-		echo $rc >"$OUT/rec-report.rc"
-		rc=0
-		trace-cmd report -i "$OUT/rec.dat" >"$OUT/rec-tc.txt" 2>"$OUT/rec-tc.stderr" || rc=$?
-		echo $rc >"$OUT/rec-tc.rc"
+		read_back "$OUT/rec.dat" "$OUT/rec.jsonl" "$OUT/rec-report" "$OUT/rec-tc.txt" "$OUT/rec-tc"
 	fi
 
 	# trace-cmd's own files from the guest: report on each (check.py compares
@@ -112,12 +119,7 @@ run_kernel() {
 	for dat in "$OUT"/fixtures/*.dat; do
 		[ -f "$dat" ] || continue
 		n=${dat%.dat}
-		rc=0
-		"$FINIT" report -F json "$dat" >"$n.report.jsonl" 2>"$n.report.stderr" || rc=$?
-		echo $rc >"$n.report.rc"
-		rc=0
-		trace-cmd report -i "$dat" >"$n.tc-report.txt" 2>"$n.tc-report.stderr" || rc=$?
-		echo $rc >"$n.tc-report.rc"
+		read_back "$dat" "$n.report.jsonl" "$n.report" "$n.tc-report.txt" "$n.tc-report"
 	done
 
 	if ! python3 "$HERE/check.py" "$OUT" "$SERIES"; then
