@@ -50,6 +50,12 @@ struct finit_probe {
  */
 #define FINIT_MAX_EVENTS	16
 
+/*
+ * syscall_user_buf_size (6.19+) as our first session found it: put back by
+ * the last one to close, or by cleanup after a SIGKILL.
+ */
+#define FINIT_USER_BUF_STATE	"/run/finit-ftrace.syscall_user_buf_size"
+
 /* One event our instance enables, with its fixed kernel filter. */
 struct finit_session_event {
 	char			sys[96];
@@ -73,7 +79,8 @@ struct finit_session {
 	char			raw_ids[256];		/* raw_syscalls filter */
 	char			raw_finit_ids[64];	/* its finit_module part */
 	char			raw_other_ids[192];	/* the rest */
-	int			user_buf_saved;		/* -1: untouched */
+	bool			user_buf_raised;	/* syscall_user_buf_size */
+	char			prefix[64];		/* instance_prefix */
 	char			clock[16];
 	long long		clock_offset_ns;	/* CLOCK_REALTIME - trace clock */
 	bool			record_tgid;

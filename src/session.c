@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,58 @@ static int instance_pid(const char *name, const char *prefix)
 	return *end || pid <= 0 || pid > 0x7fffffff ? -1 : (int)pid;
 }
 
+/* live_sessions - instances named @prefix-PID whose PID runs us, but @self */
+static int live_sessions(const char *prefix, int self)
+{
+	char **names = tracefs_instances(NULL);
+	int n = 0;
+
+	for (int i = 0; names && names[i]; i++) {
+		int pid = instance_pid(names[i], prefix);
+
+		n += pid > 0 && pid != self && finit_session_owner_alive(pid);
+	}
+	tracefs_list_free(names);
+	return n;
+}
+
+/*
+ * save_user_buf - remember syscall_user_buf_size as the first of our
+ * sessions found it (a later one finds it raised): in a file, so that
+ * `cleanup` can put it back after a session killed with SIGKILL
+ */
+static void save_user_buf(long long v)
+{
+	int fd = open(FINIT_USER_BUF_STATE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return;		/* there already: an earlier value */
+	dprintf(fd, "%lld\n", v);
+	close(fd);
+}
+
+/* restore_user_buf - that value back, once no session of ours runs */
+static void restore_user_buf(const char *prefix, int self, FILE *log)
+{
+	FILE *f = fopen(FINIT_USER_BUF_STATE, "r");
+	char buf[32];
+	long long v;
+
+	if (!f)
+		return;
+	if (live_sessions(prefix, self)) {
+		fclose(f);
+		return;
+	}
+	if (fscanf(f, "%lld", &v) == 1) {
+		snprintf(buf, sizeof(buf), "%lld", v);
+		if (tracefs_instance_file_write(NULL, "syscall_user_buf_size", buf) > 0 && log)
+			fprintf(log, "finit-ftrace: restored syscall_user_buf_size to %lld\n", v);
+	}
+	fclose(f);
+	unlink(FINIT_USER_BUF_STATE);
+}
+
 int finit_session_reclaim(const char *prefix, FILE *log)
 {
 	char **names = tracefs_instances(NULL);
@@ -198,6 +251,7 @@ int finit_session_reclaim(const char *prefix, FILE *log)
 		failed++;
 	else
 		removed += n;
+	restore_user_buf(prefix, -1, log);
 	return failed ? -1 : removed;
 }
 
@@ -500,7 +554,8 @@ static int subbuf_size(struct finit_session *s)
 /*
  * raise_user_buf - 6.19+: let the syscall events carry as much of the
  * string as the kernel allows (its maximum, 165 on 7.2). This file is
- * global; the old value is restored at close.
+ * global: the value found before the first of our sessions raised it is
+ * restored when the last one closes (or by cleanup).
  */
 static void raise_user_buf(struct finit_session *s, struct finit_decoder *dec)
 {
@@ -509,7 +564,8 @@ static void raise_user_buf(struct finit_session *s, struct finit_decoder *dec)
 
 	if (tracefs_instance_file_read_number(NULL, "syscall_user_buf_size", &v))
 		return;
-	s->user_buf_saved = (int)v;
+	save_user_buf(v);
+	s->user_buf_raised = true;
 	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
 		char buf[16];
 
@@ -594,7 +650,6 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 	int ret = FINIT_EXIT_FAIL;
 
 	memset(s, 0, sizeof(*s));
-	s->user_buf_saved = -1;
 	*dec = NULL;
 	if (finit_tracefs_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
 		return s->probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL;
@@ -628,6 +683,7 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 		goto fail;
 	}
 	snprintf(s->name, sizeof(s->name), "%s-%d", cfg->instance_prefix, (int)getpid());
+	snprintf(s->prefix, sizeof(s->prefix), "%s", cfg->instance_prefix);
 	s->inst = tracefs_instance_create(s->name);
 	if (!s->inst) {
 		snprintf(err, errlen, "cannot create tracefs instance %s: %s", s->name,
@@ -716,12 +772,9 @@ int finit_session_close(struct finit_session *s)
 	/* after the instance, which had them enabled */
 	if (finit_dynevents_destroy(s->dyn) < 0)
 		ret = -1;
-	if (s->user_buf_saved >= 0) {
-		char buf[16];
-
-		snprintf(buf, sizeof(buf), "%d", s->user_buf_saved);
-		tracefs_instance_file_write(NULL, "syscall_user_buf_size", buf);
-		s->user_buf_saved = -1;
+	if (s->user_buf_raised) {
+		restore_user_buf(s->prefix, (int)getpid(), NULL);
+		s->user_buf_raised = false;
 	}
 	if (s->tep) {
 		tep_free(s->tep);
