@@ -34,22 +34,27 @@ timeout -k 10 600 qemu-system-x86_64 -accel tcg -m 1024 -smp 2 \
 	-virtfs "local,path=$OUT,mount_tag=out,security_model=none,id=out" </dev/null >/dev/null 2>&1
 [ "$(cat "$OUT/status" 2>/dev/null)" = "done" ] || { cat "$OUT/console.log" >&2; echo "vm-p8: guest failed" >&2; exit 1; }
 [ ! -s "$OUT/instances-after.txt" ] || { echo "vm-p8: instances left: $(cat "$OUT/instances-after.txt")" >&2; exit 1; }
-python3 - "$OUT/p8.txt" "$(cat "$OUT/uname")" "$(head -n 1 "$OUT/p8.armed")" <<'PY'
+python3 - "$OUT/p8.txt" "$(cat "$OUT/uname")" <<'PY'
 import re, statistics, sys
-runs = {}
+seq = []   # (who, cpu ns per call) in the order the guest ran them
 for line in open(sys.argv[1]):
-    m = re.match(r"P8 run=(\d+) who=(\w+) calls \d+ ns_per_call ([\d.]+) cpu_ns_per_call ([\d.]+)", line)
+    m = re.match(r"P8 run=\d+ who=(\w+) calls \d+ ns_per_call [\d.]+ "
+                 r"cpu_ns_per_call ([\d.]+)", line)
     if m:
-        runs.setdefault(int(m[1]), []).append((m[2], float(m[4])))
-pct = []
-for r, v in sorted(runs.items()):
-    alone = [c for w, c in v if w == "alone"]
-    watch = [c for w, c in v if w == "watch"]
-    if alone and watch:
-        base = sum(alone) / len(alone)
-        pct.append((watch[0] - base) / base * 100)
-        print(f"run {r}: alone {base:.0f} ns, with watch {watch[0]:.0f} ns per getpid (CPU)")
-print(f"P8 (VM, {sys.argv[2]}, {sys.argv[3].split(': ', 1)[-1]}): watch "
-      f"{statistics.median(pct):+.1f} % (min {min(pct):+.1f}, max {max(pct):+.1f}) over {len(pct)} runs")
+        seq.append((m[1], float(m[2])))
+# each traced loop against the mean of the loops alone just before and after
+for who in ("watch", "watch_no_compat", "event_only"):
+    pct, ns = [], []
+    for i, (w, c) in enumerate(seq):
+        if w != who or i == 0 or i + 1 == len(seq):
+            continue
+        base = (seq[i - 1][1] + seq[i + 1][1]) / 2
+        pct.append((c - base) / base * 100)
+        ns.append(c - base)
+    print(f"P8 (VM, {sys.argv[2]}, TCG) {who}: getpid CPU "
+          f"{statistics.median(pct):+.1f} % (min {min(pct):+.1f}, max "
+          f"{max(pct):+.1f}; +{statistics.median(ns):.0f} ns per call) over "
+          f"{len(pct)} runs; alone {statistics.median(c for w, c in seq if w == 'alone'):.0f} ns")
 PY
+sed 's/^/armed: /' "$OUT/p8.armed" | sort -u
 echo "vm-p8: raw results in $OUT"

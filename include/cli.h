@@ -32,11 +32,12 @@ int finit_cli_set(struct finit_config *cfg, const char *option, const char *sect
 		  const char *key, const char *value);
 
 /* The capture options watch and record share: getopt entries and help. */
-#define FINIT_CLI_CAPTURE_SHORT	"f:e:Hb:t:p:"
+#define FINIT_CLI_CAPTURE_SHORT	"f:e:HCb:t:p:"
 #define FINIT_CLI_CAPTURE_OPTIONS					\
 	{ "filter",      required_argument, NULL, 'f' },		\
 	{ "events",      required_argument, NULL, 'e' },		\
 	{ "hash",        no_argument,       NULL, 'H' },		\
+	{ "no-compat",   no_argument,       NULL, 'C' },		\
 	{ "buffer-size", required_argument, NULL, 'b' },		\
 	{ "tracefs",     required_argument, NULL, 't' },		\
 	{ "prefix",      required_argument, NULL, 'p' }

@@ -20,6 +20,7 @@ struct finit_config {
 	char		*filter;		/* NULL: no filter */
 	unsigned int	events;			/* 1 << enum finit_syscall */
 	int		hash;			/* sha256 of the module file */
+	int		compat;			/* 32-bit callers (raw_syscalls) */
 	enum finit_format format;
 	char		*output;		/* NULL: stdout */
 };

@@ -41,6 +41,8 @@ const char finit_cli_capture_help[] =
 	"  -e, --events LIST       finit_module,init_module,delete_module,module_free\n"
 	"                          or all (default)\n"
 	"  -H, --hash              add the sha256 of the module file (best effort)\n"
+	"  -C, --no-compat         leave 32-bit callers out (no raw_syscalls beside\n"
+	"                          the syscalls events: cheaper for every syscall)\n"
 	"  -b, --buffer-size KB    per-CPU ring buffer of our instance\n"
 	"  -t, --tracefs DIR       tracefs mount point (default: find or mount it)\n"
 	"  -p, --prefix NAME       instance name prefix (instances are NAME-<pid>)\n";
@@ -54,6 +56,7 @@ int finit_cli_capture_option(struct finit_config *cfg, int c, const char *arg, i
 		{ 'f', "--filter", "capture", "filter" },
 		{ 'e', "--events", "capture", "events" },
 		{ 'H', "--hash", "capture", "hash" },
+		{ 'C', "--no-compat", "capture", "compat" },
 		{ 'b', "--buffer-size", "tracefs", "buffer_size_kb" },
 		{ 't', "--tracefs", "tracefs", "path" },
 		{ 'p', "--prefix", "tracefs", "instance_prefix" },
@@ -63,7 +66,7 @@ int finit_cli_capture_option(struct finit_config *cfg, int c, const char *arg, i
 		if (map[i].c != c)
 			continue;
 		*ret = finit_cli_set(cfg, map[i].opt, map[i].section, map[i].key,
-				     c == 'H' ? "true" : arg);
+				     c == 'H' ? "true" : c == 'C' ? "false" : arg);
 		return 1;
 	}
 	return 0;

@@ -69,6 +69,18 @@ const char *finit_format_name(enum finit_format fmt)
 	return "text";
 }
 
+/* set_bool - "true" or "false", else an error naming [section] key */
+static int set_bool(int *dst, const char *section, const char *key, const char *value,
+		    char *err, size_t errlen)
+{
+	if (strcmp(value, "true") && strcmp(value, "false")) {
+		snprintf(err, errlen, "[%s] %s: '%s' is not true or false", section, key, value);
+		return -1;
+	}
+	*dst = !strcmp(value, "true");
+	return 0;
+}
+
 int finit_config_init(struct finit_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -76,6 +88,7 @@ int finit_config_init(struct finit_config *cfg)
 	cfg->buffer_size_kb = DEFAULT_BUFFER_KB;
 	cfg->format = FINIT_FMT_TEXT;
 	cfg->events = FINIT_EVENTS_ALL;
+	cfg->compat = 1;
 	return cfg->instance_prefix ? 0 : -1;
 }
 
@@ -159,14 +172,10 @@ int finit_config_set(struct finit_config *cfg, const char *section,
 		}
 		return 0;
 	}
-	if (!strcmp(section, "capture") && !strcmp(key, "hash")) {
-		if (strcmp(value, "true") && strcmp(value, "false")) {
-			snprintf(err, errlen, "[capture] hash: '%s' is not true or false", value);
-			return -1;
-		}
-		cfg->hash = !strcmp(value, "true");
-		return 0;
-	}
+	if (!strcmp(section, "capture") && !strcmp(key, "hash"))
+		return set_bool(&cfg->hash, section, key, value, err, errlen);
+	if (!strcmp(section, "capture") && !strcmp(key, "compat"))
+		return set_bool(&cfg->compat, section, key, value, err, errlen);
 	if (!strcmp(section, "output") && !strcmp(key, "format")) {
 		if (finit_format_parse(value, &cfg->format) < 0) {
 			snprintf(err, errlen, "[output] format: '%s' is not one of text, json, csv",

@@ -357,7 +357,7 @@ static void raw_ids(const struct finit_sysnr *t, unsigned int events, bool nativ
  * show (everything on the fallback path; 32-bit callers otherwise, since
  * the syscalls events skip compat tasks).
  */
-static void choose_events(struct finit_session *s, unsigned int events)
+static void choose_events(struct finit_session *s, unsigned int events, bool compat)
 {
 	const struct finit_sysnr *t = finit_sysnr_lookup(s->probe.machine);
 
@@ -383,7 +383,8 @@ static void choose_events(struct finit_session *s, unsigned int events)
 	if ((events & (1u << FINIT_EV_MODULE_FREE)) &&
 	    tracefs_event_file_exists(NULL, "module", "module_free", "format"))
 		add_event(s, "module", "module_free", NULL);
-	if (!t || !s->probe.raw_enter || !s->probe.raw_exit)
+	if (!t || !s->probe.raw_enter || !s->probe.raw_exit ||
+	    (s->path == FINIT_PATH_SYSCALLS && !compat))
 		return;
 	raw_ids(t, events, s->path == FINIT_PATH_RAW, s->raw_ids, sizeof(s->raw_ids));
 	raw_ids(t, events & (1u << FINIT_SYS_FINIT_MODULE), s->path == FINIT_PATH_RAW,
@@ -667,7 +668,7 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 	}
 	finit_session_reclaim(cfg->instance_prefix, stderr);
 	setup_tier(s, cfg);
-	choose_events(s, cfg->events);
+	choose_events(s, cfg->events, cfg->compat);
 	if (!s->nevents) {
 		snprintf(err, errlen, "none of the selected events (--events) exists on this kernel");
 		ret = FINIT_EXIT_UNSUPPORTED;

@@ -379,6 +379,18 @@ t_json_fields() {
 	assert_out json "$D/out" c1 c2 c3
 }
 
+# --no-compat only drops raw_syscalls beside the syscalls events: on the
+# raw_syscalls path it must still catch every call
+t_no_compat_raw() {
+	watch_start watch --format json --no-compat -o "$D/out" || return 1
+	SINCE=$(now_ns)
+	call c1 finit - "p=1" 0 --fd 7 || return 1
+	UNTIL=$(now_ns)
+	await_calls json "$D/out" c1 || return 1
+	clean_stop INT || return 1
+	assert_out json "$D/out" c1
+}
+
 # init_module and delete_module: their own args, module, flags names
 t_json_init_delete() {
 	head -c 3000 /dev/zero >"$D/fake.ko"
@@ -729,6 +741,7 @@ main() {
 	TOPLEVEL_AT_START=$(toplevel_state)
 
 	run_case json-fields t_json_fields
+	run_case no-compat-raw-path t_no_compat_raw
 	run_case json-init-delete t_json_init_delete
 	run_case json-escaping t_json_escaping
 	run_case json-hash t_json_hash

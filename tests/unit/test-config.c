@@ -45,6 +45,8 @@ static void test_defaults_file(void)
 	CU_ASSERT_PTR_NULL(cfg.filter);
 	CU_ASSERT_EQUAL(cfg.format, FINIT_FMT_TEXT);
 	CU_ASSERT_PTR_NULL(cfg.output);
+	CU_ASSERT_EQUAL(cfg.hash, 0);
+	CU_ASSERT_EQUAL(cfg.compat, 1);
 	finit_config_free(&cfg);
 }
 
@@ -55,12 +57,14 @@ static void test_values(void)
 
 	CU_ASSERT_EQUAL(load(&cfg,
 			     "[tracefs]\npath = /mnt/t\ninstance_prefix = mine_1\nbuffer_size_kb = 64\n"
-			     "[capture]\nfilter = flags & 4\n"
+			     "[capture]\nfilter = flags & 4\nhash = true\ncompat = false\n"
 			     "[output]\nformat = csv\nfile = /tmp/x.csv\n", path, err), 0);
 	CU_ASSERT_STRING_EQUAL(cfg.tracefs_path, "/mnt/t");
 	CU_ASSERT_STRING_EQUAL(cfg.instance_prefix, "mine_1");
 	CU_ASSERT_EQUAL(cfg.buffer_size_kb, 64);
 	CU_ASSERT_STRING_EQUAL(cfg.filter, "flags & 4");
+	CU_ASSERT_EQUAL(cfg.hash, 1);
+	CU_ASSERT_EQUAL(cfg.compat, 0);
 	CU_ASSERT_EQUAL(cfg.format, FINIT_FMT_CSV);
 	CU_ASSERT_STRING_EQUAL(cfg.output, "/tmp/x.csv");
 	finit_config_free(&cfg);
@@ -90,6 +94,8 @@ static void test_errors(void)
 	expect_error("[tracefs]\ninstance_prefix = a/b\n", 2, "instance_prefix");
 	expect_error("[tracefs]\npath = relative\n", 2, "path");
 	expect_error("stray = 1\n", 1, "stray");
+	expect_error("[capture]\nhash = yes\n", 2, "hash");
+	expect_error("[capture]\n\ncompat = 1\n", 3, "compat");
 	expect_error("[output]\nthis line has no equals sign\n", 2, "syntax error");
 }
 

@@ -176,7 +176,8 @@ FILTER_SCENARIO = [
 ]
 FILTER_KEEP = {"f-dummy-flags-8", "f-closed-fd-flags-8", "f-compat-flags-8"}
 
-# Phase 3: watch -f 'comm == "modcall"' (comm: a field only the kernel has)
+# Phase 3: watch -f 'comm == "modcall"' --no-compat (comm: a field only the
+# kernel has; no raw_syscalls, so the 32-bit caller is not seen at all)
 COMM_SCENARIO = [
     Step("c-modcall-ebadf", "modcall", None, "", fd=42, ret=-9),
     Step("c-othercall-ebadf", "othercall", None, "", fd=42, ret=-9),
@@ -189,7 +190,9 @@ PHASES = [("watch", SCENARIO, None, "finit-ftrace watch"),
           ("filter", FILTER_SCENARIO, FILTER_KEEP,
            "finit-ftrace watch -f 'flags == 8'"),
           ("commfilter", COMM_SCENARIO, COMM_KEEP,
-           "finit-ftrace watch -f 'comm == \"modcall\"'")]
+           "finit-ftrace watch -f 'comm == \"modcall\"' --no-compat")]
+# raw_syscalls (32-bit callers) enabled in each phase's instance
+RAW_ENABLED = {"watch": "1", "filter": "1", "commfilter": "0"}
 
 # What `finit-ftrace check --format json` must say about Debian's 6.1 kernel
 # (apply_profile changes the tier for the others).
@@ -1291,6 +1294,17 @@ def check_tracefs(out):
                 "\n    ".join(dyn))
 
 
+def check_raw_enabled(out):
+    """--no-compat leaves raw_syscalls off beside the syscalls events."""
+    for phase, want in RAW_ENABLED.items():
+        if not armed(out, phase):
+            continue
+        got = (read(out, phase + ".raw-enable.txt") or "").strip()
+        if got != want:
+            err(f"{phase}: raw_syscalls:sys_enter enable was {got!r} while "
+                f"armed, expected {want!r}")
+
+
 def check_user_buf(out):
     """The native tier raises syscall_user_buf_size (7.2): put back after."""
     before = read(out, "user_buf_size-before", quiet=True)
@@ -1414,6 +1428,7 @@ def main():
     check_rc(out, "tc", "trace-cmd record")
     check_tracefs(out)
     check_user_buf(out)
+    check_raw_enabled(out)
     check_stale(out)
     check_holds(out)
     check_modules(out)

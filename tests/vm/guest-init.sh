@@ -216,6 +216,8 @@ drive() {
 		exit 0
 	fi
 	ls $T/instances > "/out/$1.instances-armed.txt"
+	cat "$T/instances/finit-ftrace-$_w/events/raw_syscalls/sys_enter/enable" \
+		> "/out/$1.raw-enable.txt" 2>/dev/null || true
 	cat $T/dynamic_events > "/out/$1.dynamic_events-armed.txt"
 	$2
 	sleep 1
@@ -490,7 +492,7 @@ watch_phase filter filter_steps -f 'flags == 8'
 
 say "phase 3"
 echo "--- commfilter" >> /out/steps.log
-watch_phase commfilter commfilter_steps -f 'comm == "modcall"'
+watch_phase commfilter commfilter_steps -f 'comm == "modcall"' --no-compat
 
 say "stale reclaim"
 stale_reclaim

@@ -21,6 +21,11 @@ abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 MODDIR=$(abspath "$MODDIR") FINIT=$(abspath "$FINIT") MODCALL=$(abspath "$MODCALL")
 MODCALL32=$(abspath "$MODCALL32")
 GUEST_INIT=$(abspath "$GUEST_INIT")
+extra=
+for b in ${EXTRA_BINS:-}; do
+	extra="$extra $(abspath "$b")"
+done
+EXTRA_BINS=$extra
 mkdir -p "$(dirname "$OUT")"
 OUT=$(abspath "$OUT")
 
