@@ -369,6 +369,7 @@ void finit_context_preload(struct finit_context *ctx)
 
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool procfs)
 {
+	char before[FINIT_COMM_LEN] = "";
 	struct entry *e;
 
 	if (ctx->offline) {
@@ -389,6 +390,9 @@ void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool 
 		e = lookup(ctx, ev->tid, false);
 		if (e && e->fresh == ctx->gen)
 			return;
+		/* what a read from before it left said of this pid */
+		if (e)
+			memcpy(before, e->comm, sizeof(before));
 		clear(ev);
 	}
 	load_tables(ctx);
@@ -396,6 +400,18 @@ void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool 
 	e = lookup(ctx, ev->tid, true);
 	if (e)
 		e->fresh = ctx->gen;
+	/*
+	 * The kernel saves a comm only under a trylock (a reader of
+	 * saved_cmdlines, us included, makes it fail): an entry the task's
+	 * exit did not change is most likely the pid's previous task. Say
+	 * unknown rather than a wrong name (a same-named predecessor is lost).
+	 */
+	if (before[0] && !strcmp(before, ev->comm)) {
+		ev->comm[0] = '\0';
+		ev->origin_comm = FINIT_ORIGIN_NONE;
+		if (e)
+			e->comm[0] = '\0';
+	}
 }
 
 char *finit_procfs_string(int tid, unsigned long long addr, bool *truncated)
