@@ -63,6 +63,12 @@ int finit_procfs_tgid(int tid);
 void finit_context_strings(struct finit_event *ev, const struct finit_record *r, bool live);
 
 /*
+ * finit_context_recorded_comm - the comm our eprobe/kprobe recorded at the
+ * call (NULL or "": none) replaces what the tables or /proc said later
+ */
+void finit_context_recorded_comm(struct finit_event *ev, const char *comm);
+
+/*
  * finit_context_exact - the exact string of an eprobe beside the native
  * field replaces what the enter record of @ev (may be NULL) carried, unless
  * it faulted or belongs to another syscall

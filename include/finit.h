@@ -76,6 +76,7 @@ struct finit_record {
 	long long		ret;		/* exit only */
 	enum finit_str_state	str_state;
 	const char		*str;		/* into the record data: copy it */
+	const char		*comm;		/* our probes' $comm, NULL if none */
 	unsigned int		taints;		/* module_load only */
 };
 

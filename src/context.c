@@ -620,10 +620,21 @@ void finit_context_strings(struct finit_event *ev, const struct finit_record *r,
 	free(mem);
 }
 
+void finit_context_recorded_comm(struct finit_event *ev, const char *comm)
+{
+	if (!comm || !comm[0])
+		return;
+	snprintf(ev->comm, sizeof(ev->comm), "%s", comm);
+	ev->origin_comm = FINIT_ORIGIN_KERNEL;
+}
+
 void finit_context_exact(struct finit_event *ev, const struct finit_record *r)
 {
-	if (ev && ev->sys == r->sys && r->str_state == FINIT_STR_OK)
+	if (!ev || ev->sys != r->sys)
+		return;
+	if (r->str_state == FINIT_STR_OK)
 		set_string(ev, r->str, FINIT_ORIGIN_KERNEL, false);
+	finit_context_recorded_comm(ev, r->comm);
 }
 
 void finit_context_procfs(struct finit_event *ev, bool hash)

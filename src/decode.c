@@ -113,6 +113,7 @@ struct src {
 	bool			native;		/* str is the sanitized 6.19+ field */
 	struct tep_format_field	*args[3];
 	struct tep_format_field	*str;
+	struct tep_format_field	*comm;		/* our probes: "caller", the comm */
 	struct tep_format_field	*num;		/* ret, raw id, or taints */
 	struct tep_format_field	*raw_args;	/* raw_syscalls: args[6] */
 };
@@ -164,6 +165,7 @@ static void add_enter(struct finit_decoder *dec, struct tep_event *ev, int sys,
 		return;
 	memcpy(s->args, f, sizeof(f));
 	s->str = str ? tep_find_field(ev, str) : NULL;
+	s->comm = native ? NULL : tep_find_field(ev, "caller");
 	s->native = native;
 }
 
@@ -396,6 +398,7 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 			out->str = read_str(s->str, rec);
 			out->str_state = str_state(dec, s, out->str);
 		}
+		out->comm = s->comm ? read_str(s->comm, rec) : NULL;
 		normalize_args(out);
 		return 1;
 	case SRC_EXIT:

@@ -39,6 +39,7 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 	 * to save a comm: a reader that need not know now stays away */
 	if (!p->defer_context)
 		finit_context_fill(p->ctx, &ev, live && p->procfs);
+	finit_context_recorded_comm(&ev, r.comm);
 	if (live && p->procfs) {
 		finit_context_procfs(&ev, p->hash);
 	} else if (!live) {

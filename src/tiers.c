@@ -70,11 +70,19 @@ void finit_group_name(const char *prefix, int pid, char *buf, size_t len)
 			*p = '_';
 }
 
-/* eprobe fetch args: numeric fields keep the syscall event's names */
+/*
+ * eprobe fetch args: numeric fields keep the syscall event's names; caller
+ * is the comm as the kernel has it at the call (saved_cmdlines is filled
+ * later, and only under a trylock). Not "comm": a filter on comm means the
+ * task's, and 6.1's eprobes give $comm as a pointer unless typed string.
+ */
 static const char *const eprobe_args[FINIT_SYS_NR] = {
-	[FINIT_SYS_FINIT_MODULE] = "fd=$fd uargs=$uargs params=+0($uargs):ustring flags=$flags",
-	[FINIT_SYS_INIT_MODULE] = "umod=$umod len=$len uargs=$uargs params=+0($uargs):ustring",
-	[FINIT_SYS_DELETE_MODULE] = "name_user=$name_user name=+0($name_user):ustring flags=$flags",
+	[FINIT_SYS_FINIT_MODULE] =
+		"fd=$fd uargs=$uargs params=+0($uargs):ustring flags=$flags caller=$comm:string",
+	[FINIT_SYS_INIT_MODULE] =
+		"umod=$umod len=$len uargs=$uargs params=+0($uargs):ustring caller=$comm:string",
+	[FINIT_SYS_DELETE_MODULE] =
+		"name_user=$name_user name=+0($name_user):ustring flags=$flags caller=$comm:string",
 };
 
 /* kprobe_format - the same fields, read from the wrapper's pt_regs */
@@ -84,18 +92,18 @@ static char *kprobe_format(int sys, const char *const a[3])
 
 	switch (sys) {
 	case FINIT_SYS_FINIT_MODULE:
-		if (asprintf(&f, "fd=%s:u64 uargs=%s:u64 params=+0(%s):ustring flags=%s:u64",
-			     a[0], a[1], a[1], a[2]) < 0)
+		if (asprintf(&f, "fd=%s:u64 uargs=%s:u64 params=+0(%s):ustring flags=%s:u64 "
+			     "caller=$comm:string", a[0], a[1], a[1], a[2]) < 0)
 			f = NULL;
 		break;
 	case FINIT_SYS_INIT_MODULE:
-		if (asprintf(&f, "umod=%s:u64 len=%s:u64 uargs=%s:u64 params=+0(%s):ustring",
-			     a[0], a[1], a[2], a[2]) < 0)
+		if (asprintf(&f, "umod=%s:u64 len=%s:u64 uargs=%s:u64 params=+0(%s):ustring "
+			     "caller=$comm:string", a[0], a[1], a[2], a[2]) < 0)
 			f = NULL;
 		break;
 	case FINIT_SYS_DELETE_MODULE:
-		if (asprintf(&f, "name_user=%s:u64 name=+0(%s):ustring flags=%s:u64",
-			     a[0], a[0], a[1]) < 0)
+		if (asprintf(&f, "name_user=%s:u64 name=+0(%s):ustring flags=%s:u64 "
+			     "caller=$comm:string", a[0], a[0], a[1]) < 0)
 			f = NULL;
 		break;
 	}

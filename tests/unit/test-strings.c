@@ -188,6 +188,36 @@ static const char *const eprobe[] = {
 	"handwritten/finit_ftrace_1.finit_module.format", NULL,
 };
 
+/* our probes' $comm: the caller's name as the kernel had it at the call */
+static void test_probe_comm(void)
+{
+	static const char *const with_comm[] = {
+		"handwritten/finit_ftrace_2.finit_module.format", NULL,
+	};
+	unsigned char d[128] = { 0 };
+	struct finit_record r;
+	struct tep_handle *tep;
+	struct finit_decoder *dec;
+	int size;
+
+	put(d, 2002, 2);
+	put(d + 8, 3, 8);
+	put(d + 16, 0x7ffc1000, 8);
+	put(d + 28, 0, 8);
+	size = data_loc(d, 24, 40, "p=1");
+	size = data_loc(d, 36, size, "insmod");
+	CU_ASSERT_EQUAL_FATAL(decode_one(with_comm, "finit_ftrace_2", d, size, &r, &tep, &dec), 1);
+	CU_ASSERT_STRING_EQUAL(r.str, "p=1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r.comm);
+	CU_ASSERT_STRING_EQUAL(r.comm, "insmod");
+	done(tep, dec);
+	/* the older layout without it: no comm, the tables say */
+	put(d, 2001, 2);
+	CU_ASSERT_EQUAL_FATAL(decode_one(eprobe, "finit_ftrace_1", d, size, &r, &tep, &dec), 1);
+	CU_ASSERT_PTR_NULL(r.comm);
+	done(tep, dec);
+}
+
 /* Tier 2: our eprobe's fields, and "(fault)" when the page was not resident */
 static void test_eprobe_and_fault(void)
 {
@@ -488,22 +518,24 @@ static void test_dynevent_definitions(void)
 {
 	dyn_check(FINIT_TIER_EPROBE, "x86_64", FINIT_SYS_FINIT_MODULE,
 		  "syscalls.sys_enter_finit_module",
-		  "fd=$fd uargs=$uargs params=+0($uargs):ustring flags=$flags");
+		  "fd=$fd uargs=$uargs params=+0($uargs):ustring flags=$flags caller=$comm:string");
 	dyn_check(FINIT_TIER_EPROBE, "x86_64", FINIT_SYS_DELETE_MODULE,
 		  "syscalls.sys_enter_delete_module",
-		  "name_user=$name_user name=+0($name_user):ustring flags=$flags");
+		  "name_user=$name_user name=+0($name_user):ustring flags=$flags "
+		  "caller=$comm:string");
 	/* x86_64 pt_regs: di at 112, si at 104, dx at 96 */
 	dyn_check(FINIT_TIER_KPROBE, "x86_64", FINIT_SYS_FINIT_MODULE,
 		  "__x64_sys_finit_module",
 		  "fd=+112(%di):u64 uargs=+104(%di):u64 params=+0(+104(%di)):ustring "
-		  "flags=+96(%di):u64");
+		  "flags=+96(%di):u64 caller=$comm:string");
 	dyn_check(FINIT_TIER_KPROBE, "x86_64", FINIT_SYS_INIT_MODULE,
 		  "__x64_sys_init_module",
 		  "umod=+112(%di):u64 len=+104(%di):u64 uargs=+96(%di):u64 "
-		  "params=+0(+96(%di)):ustring");
+		  "params=+0(+96(%di)):ustring caller=$comm:string");
 	dyn_check(FINIT_TIER_KPROBE, "aarch64", FINIT_SYS_DELETE_MODULE,
 		  "__arm64_sys_delete_module",
-		  "name_user=+0(%x0):u64 name=+0(+0(%x0)):ustring flags=+8(%x0):u64");
+		  "name_user=+0(%x0):u64 name=+0(+0(%x0)):ustring flags=+8(%x0):u64 "
+		  "caller=$comm:string");
 	CU_ASSERT_PTR_NULL(finit_dynevent_alloc(FINIT_TIER_KPROBE, "g", "sparc64",
 						FINIT_SYS_FINIT_MODULE));
 }
@@ -518,6 +550,7 @@ int unit_add_strings(void)
 	       !CU_add_test(s, "tier 1: delete_module name, init_module", test_native_delete_init) ||
 	       !CU_add_test(s, "module_load and module_free", test_module_events) ||
 	       !CU_add_test(s, "tier 2: eprobe fields and (fault)", test_eprobe_and_fault) ||
+	       !CU_add_test(s, "tiers 2 and 3: the caller's comm at the call", test_probe_comm) ||
 	       !CU_add_test(s, "tier 1 with an exact eprobe beside it",
 			    test_native_with_exact_eprobe) ||
 	       !CU_add_test(s, "tiers 2 and 3: probe definitions", test_dynevent_definitions) ||

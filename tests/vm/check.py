@@ -1022,7 +1022,8 @@ def compare_rec_trace_cmd(out, rep):
                              r'"(.*)", flags: (0x[0-9a-f]+)', rest) \
                 if not DYN_KIND else \
                 re.fullmatch(r'(?:\(\S+\) )?fd=' + num + ' uargs=' + num +
-                             r' params="(.*)" flags=' + num, rest)
+                             r' params="(.*)" flags=' + num +
+                             r'(?: caller="[^"]*")?', rest)
             if not f:
                 err(f"rec-tc.txt: cannot parse: {line}")
                 continue
