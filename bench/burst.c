@@ -51,22 +51,31 @@ static void usage(void)
 	exit(2);
 }
 
+/* number - a decimal count, or the usage */
+static unsigned long long number(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (!*s || *end)
+		usage();
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long n, spacing_us = 0, hold_ms = 0, t0, issued = 0;
 	const char *start_file = NULL;
 	struct timespec next;
 	struct rusage ru;
-	char *stamps = NULL, *end;
+	char *stamps = NULL;
 	int c, stamp = 0, quiet = 0;
 	enum { SLOT = 32 };
 
 	while ((c = getopt(argc, argv, "s:tw:H:q")) != -1) {
 		switch (c) {
 		case 's':
-			spacing_us = strtoull(optarg, &end, 10);
-			if (*end)
-				usage();
+			spacing_us = number(optarg);
 			break;
 		case 't':
 			stamp = 1;
@@ -75,9 +84,7 @@ int main(int argc, char **argv)
 			start_file = optarg;
 			break;
 		case 'H':
-			hold_ms = strtoull(optarg, &end, 10);
-			if (*end)
-				usage();
+			hold_ms = number(optarg);
 			break;
 		case 'q':
 			quiet = 1;
@@ -88,8 +95,8 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		usage();
-	n = strtoull(argv[optind], &end, 10);
-	if (*end || !n)
+	n = number(argv[optind]);
+	if (!n)
 		usage();
 	if (stamp) {
 		stamps = calloc(n, SLOT);

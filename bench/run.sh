@@ -549,16 +549,21 @@ if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
 		echo "## children"
 		perf report -i "$1" --children --sort sym --stdio -g none 2>/dev/null | grep '%' | head -n 30
 	}
+	# attach NAME PID HZ - perf record the tool PID (armed: NAME's stderr) in
+	# the background; its pid in $pp
+	attach() {
+		MYPIDS+=($2)
+		TOOLPIDS+=($2)
+		wait_armed "$D/err.$1" >/dev/null
+		perf record -q -e cpu-clock -F "$3" -g -p "$2" -o "$D/$1.data" 2>/dev/null &
+		pp=$!
+		MYPIDS+=($pp)
+	}
 	log "profile: record during a $N-call burst"
 	rm -f "$D/go"
 	"$FINIT" record -o "$D/r.dat" -- "$B/burst" -w "$D/go" "$N" >/dev/null 2>"$D/err.record" &
 	tp=$!
-	MYPIDS+=($tp)
-	TOOLPIDS+=($tp)
-	wait_armed "$D/err.record" >/dev/null
-	perf record -q -e cpu-clock -F 2000 -g -p $tp -o "$D/record.data" 2>/dev/null &
-	pp=$!
-	MYPIDS+=($pp)
+	attach record $tp 2000
 	sleep 0.5
 	touch "$D/go"
 	wait $tp
@@ -568,12 +573,7 @@ if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
 	log "profile: watch at 1 call/ms"
 	"$FINIT" watch --format json -o /dev/null 2>"$D/err.watch" &
 	wp=$!
-	MYPIDS+=($wp)
-	TOOLPIDS+=($wp)
-	wait_armed "$D/err.watch" >/dev/null
-	perf record -q -e cpu-clock -F 4000 -g -p $wp -o "$D/watch.data" 2>/dev/null &
-	pp=$!
-	MYPIDS+=($pp)
+	attach watch $wp 4000
 	sleep 0.3
 	"$B/burst" -q -t -s 1000 -H 300 3000
 	kill -INT $pp

@@ -434,8 +434,6 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 	/* a file cannot keep what /proc says: only --tee shows it */
 	r.l.p.procfs = r.tee != NULL;
 	r.l.p.defer_context = !r.tee;
-	if (r.tee)
-		finit_context_preload(r.l.p.ctx);
 	/*
 	 * Nothing to show or count as it happens: read whole sub-buffers when
 	 * half the buffer is full (and all that is left at the end), rather

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "context.h"
 #include "emit.h"
 #include "finit.h"
 #include "live.h"
@@ -99,7 +98,6 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 	ret = w.em ? finit_live_open(&l, cfg, NULL, on_event, &w) : FINIT_EXIT_FAIL;
 	if (ret != FINIT_EXIT_OK)
 		goto out;
-	finit_context_preload(l.p.ctx);	/* not on the first event's time */
 	sig = finit_live_run(&l, -1, NULL, NULL);
 	finit_live_finish(&l);
 	finit_live_summary(&l);

@@ -54,14 +54,21 @@ void finit_buf_printf(struct finit_buf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || finit_buf_grow(b, n) < 0)
+	/* format into the spare room; only what did not fit is formatted again */
+	if (finit_buf_grow(b, 0) < 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, n + 1, fmt, ap);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->cap - b->len) {
+		if (finit_buf_grow(b, n) < 0)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += n;
 }
 

@@ -119,7 +119,12 @@ static int on_record_round(struct tep_record *rec, void *arg)
 int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, void *ctx)
 {
 	struct round_ctx r = { .l = l, .user = round, .ctx = ctx };
-	int sig = finit_stream_run(l->st, l->sigfd, timeout_ms, on_round, on_record_round, &r);
+	int sig;
+
+	/* the kernel's tables now, not on the first event's time (once) */
+	if (!l->p.defer_context)
+		finit_context_preload(l->p.ctx);
+	sig = finit_stream_run(l->st, l->sigfd, timeout_ms, on_round, on_record_round, &r);
 
 	if (sig < 0)
 		finit_cli_error(FINIT_EXIT_FAIL, "reading trace_pipe_raw of %s: %s", l->s.name,

@@ -808,6 +808,16 @@ def parse_trace_cmd(out):
     return calls
 
 
+def diff_tc(what, t, want, who, rec):
+    """One error listing each field where trace-cmd's call @t and @want
+    (from our record @rec, printed by @who) differ."""
+    diffs = [f"      {k}: trace-cmd {fmt(t[k])}, {who} {fmt(v)}"
+             for k, v in want.items() if t[k] != v]
+    if diffs:
+        err(f"{what}:\n" + "\n".join(diffs) +
+            f"\n    trace-cmd: {t['line']}\n    {who + ':':<11}{rec['_raw']}")
+
+
 def compare_trace_cmd(out, watch):
     tc = parse_trace_cmd(out)
     if tc is None:
@@ -824,12 +834,8 @@ def compare_trace_cmd(out, watch):
                 "compat": w.get("compat"),
                 "fd": get(w, "args.fd"), "flags": get(w, "args.flags"),
                 "ret": w.get("ret"), "uargs": as_int(w.get("uargs_ptr"))}
-        diffs = [f"      {k}: trace-cmd {fmt(t[k])}, watch {fmt(v)}"
-                 for k, v in mine.items() if t[k] != v]
-        if diffs:
-            err(f"trace-cmd call #{i + 1} vs {w['_line']}:\n" +
-                "\n".join(diffs) + f"\n    trace-cmd: {t['line']}\n"
-                f"    watch:     {w['_raw']}")
+        diff_tc(f"trace-cmd call #{i + 1} vs {w['_line']}", t, mine,
+                "watch", w)
     for t in tc[len(watch):]:
         err(f"trace-cmd call missing from watch.jsonl: {t['line']}")
 
@@ -1075,12 +1081,8 @@ def compare_rec_trace_cmd(out, rep):
                 "flags": get(g, "args.flags"),
                 "uargs": as_int(g.get("uargs_ptr")), "ret": g.get("ret"),
                 "params": get(g, "args.param_values")}
-        diffs = [f"      {k}: trace-cmd {fmt(t[k])}, report {fmt(v)}"
-                 for k, v in want.items() if t[k] != v]
-        if diffs:
-            err(f"trace-cmd report rec.dat vs report {g['_line']}:\n" +
-                "\n".join(diffs) + f"\n    trace-cmd: {t['line']}\n"
-                f"    report:    {g['_raw']}")
+        diff_tc(f"trace-cmd report rec.dat vs report {g['_line']}", t, want,
+                "report", g)
 
 
 # ---------------------------------------------------------------- fixtures
