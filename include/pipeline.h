@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 
+#include "verify.h"
+
 struct tep_record;
 struct finit_decoder;
 struct finit_context;
@@ -24,6 +26,7 @@ struct finit_pipeline {
 	struct finit_correlator	*corr;
 	long long		clock_offset_ns;
 	bool			hash;
+	struct finit_verify	verify;		/* which string tiers are trusted */
 };
 
 /* finit_pipeline_record - handle one record; negative when the output failed */
