@@ -26,6 +26,12 @@ void finit_verify_init(struct finit_verify *v, const char *kernel);
 /* finit_verify_usable - @tier has not been found broken */
 bool finit_verify_usable(const struct finit_verify *v, enum finit_tier tier);
 
+enum finit_verdict {
+	FINIT_VERIFY_OK,	/* args agree, the string was read: kernel */
+	FINIT_VERIFY_FAULT,	/* args agree, the kernel failed to read the string */
+	FINIT_VERIFY_REFUSED,	/* args differ, or the tier is broken: nothing of it */
+};
+
 /*
  * finit_verify_string - may the string of probe record @r label @ev's
  * string "kernel"? Its own copy of the arguments must equal those of the
@@ -33,8 +39,8 @@ bool finit_verify_usable(const struct finit_verify *v, enum finit_tier tier);
  * marks the tier broken for the session, with one warning naming the
  * kernel, the tier and both values.
  */
-bool finit_verify_string(struct finit_verify *v, const struct finit_event *ev,
-			 const struct finit_record *r);
+enum finit_verdict finit_verify_string(struct finit_verify *v, const struct finit_event *ev,
+				       const struct finit_record *r);
 
 /* finit_verify_mark_broken - mark @tier broken with @why (one warning) */
 void finit_verify_mark_broken(struct finit_verify *v, enum finit_tier tier, const char *why);

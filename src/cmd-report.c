@@ -379,6 +379,7 @@ out:
 	if (top)
 		tracecmd_close(top);
 	finit_decoder_free(r->p.dec);
+	finit_pipeline_release(&r->p);
 	finit_correlate_free(r->p.corr);
 	finit_context_free(r->p.ctx);
 	finit_emit_close(r->em);

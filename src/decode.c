@@ -12,6 +12,7 @@
 
 #include "decode.h"
 #include "filter.h"
+#include "log.h"
 #include "tiers.h"
 
 /*
@@ -121,7 +122,7 @@ struct src {
 	struct tep_format_field	*raw_args;	/* raw_syscalls: args[6] */
 };
 
-#define MAX_SRCS	16
+#define MAX_SRCS	32	/* >= FINIT_MAX_EVENTS, and the self-test's candidates */
 
 struct finit_decoder {
 	struct tep_handle		*tep;
@@ -140,8 +141,11 @@ static struct src *add_src(struct finit_decoder *dec, struct tep_event *ev,
 {
 	struct src *s;
 
-	if (dec->nsrcs == MAX_SRCS)
+	if (dec->nsrcs == MAX_SRCS) {
+		finit_log(FINIT_LOG_ERROR, "the decoder's table is full: %s:%s is not decoded",
+			  ev->system, ev->name);
 		return NULL;
+	}
 	s = &dec->srcs[dec->nsrcs++];
 	memset(s, 0, sizeof(*s));
 	s->id = ev->id;

@@ -211,6 +211,7 @@ int finit_live_close(struct finit_live *l)
 	if (finit_session_close(&l->s) < 0)
 		ret = -1;
 	finit_decoder_free(l->p.dec);
+	finit_pipeline_release(&l->p);
 	finit_correlate_free(l->p.corr);
 	finit_context_free(l->p.ctx);
 	memset(&l->p, 0, sizeof(l->p));

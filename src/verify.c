@@ -43,8 +43,8 @@ static int args_differ(const struct finit_event *ev, const struct finit_record *
 }
 
 /* finit_verify_string - args agree, the tier is not broken, the read worked */
-bool finit_verify_string(struct finit_verify *v, const struct finit_event *ev,
-			 const struct finit_record *r)
+enum finit_verdict finit_verify_string(struct finit_verify *v, const struct finit_event *ev,
+				       const struct finit_record *r)
 {
 	static const char *const arg_names[FINIT_SYS_NR][3] = {
 		[FINIT_SYS_FINIT_MODULE] = { "fd", "uargs", "flags" },
@@ -55,7 +55,7 @@ bool finit_verify_string(struct finit_verify *v, const struct finit_event *ev,
 	int i;
 
 	if (!finit_verify_usable(v, r->tier))
-		return false;
+		return FINIT_VERIFY_REFUSED;
 	i = args_differ(ev, r);
 	if (i >= 0) {
 		v->mismatches[r->tier]++;
@@ -63,12 +63,12 @@ bool finit_verify_string(struct finit_verify *v, const struct finit_event *ev,
 			 "syscalls:sys_enter_%s has 0x%llx", finit_syscall_name(r->sys), r->tid,
 			 arg_names[r->sys][i], r->args[i], finit_syscall_name(r->sys), ev->args[i]);
 		finit_verify_mark_broken(v, r->tier, why);
-		return false;
+		return FINIT_VERIFY_REFUSED;
 	}
 	if (r->str_state == FINIT_STR_OK)
-		return true;
+		return FINIT_VERIFY_OK;
 	v->faults++;
-	return false;
+	return FINIT_VERIFY_FAULT;
 }
 
 /* finit_verify_refused - mismatched records of every tier */

@@ -139,18 +139,28 @@ static const char *const deb61_eprobe[] = {
 	"handwritten/finit_ftrace_2.finit_module.format", NULL,
 };
 
-/* finit_call - enter (6.1 layout), our eprobe's record, exit */
-static void finit_call(struct rig *r, int tid, unsigned long long uargs,
-		       unsigned long long probe_uargs, const char *params, int plen)
+/* enter - sys_enter_finit_module (6.1 layout) */
+static void enter(struct rig *r, int tid, unsigned long long uargs)
 {
 	unsigned char d[256] = { 0 };
-	int size;
 
 	put(d, 353, 2);
 	put(d + 4, tid, 4);
 	put(d + 16, 3, 8);
 	put(d + 24, uargs, 8);
 	feed(r, d, 40, 0);
+}
+
+/* finit_call - enter, our eprobe's record (or the reverse: @late), exit */
+static void finit_call_order(struct rig *r, int tid, unsigned long long uargs,
+			     unsigned long long probe_uargs, const char *params, int plen,
+			     bool late)
+{
+	unsigned char d[256] = { 0 };
+	int size;
+
+	if (!late)
+		enter(r, tid, uargs);
 	put(d, 2002, 2);
 	put(d + 4, tid, 4);
 	put(d + 8, 3, 8);
@@ -158,9 +168,17 @@ static void finit_call(struct rig *r, int tid, unsigned long long uargs,
 	size = dloc(d, 24, 40, params, plen);
 	size = dloc(d, 36, size, "modcall", -1);
 	feed(r, d, size, 0);
+	if (late)
+		enter(r, tid, uargs);
 	put(d, 352, 2);
 	put(d + 4, tid, 4);
 	feed(r, d, 24, 0);
+}
+
+static void finit_call(struct rig *r, int tid, unsigned long long uargs,
+		       unsigned long long probe_uargs, const char *params, int plen)
+{
+	finit_call_order(r, tid, uargs, probe_uargs, params, plen, false);
 }
 
 /*
@@ -217,6 +235,43 @@ static void test_good_eprobe(void)
 	CU_ASSERT(!r.got.has_str[2]);
 	CU_ASSERT_EQUAL(r.got.origin_str[2], FINIT_ORIGIN_FAULT);
 	CU_ASSERT_EQUAL(r.p.verify.faults, 1);
+	/*
+	 * a filtered syscall event reaches the ring buffer after its triggers
+	 * wrote theirs: the string record waits for its enter
+	 */
+	finit_call_order(&r, 35, 0x7ffd0300, 0x7ffd0300, "late=1", -1, true);
+	CU_ASSERT_EQUAL_FATAL(r.got.n, 4);
+	CU_ASSERT_STRING_EQUAL(r.got.str[3], "late=1");
+	CU_ASSERT_EQUAL(r.got.origin_str[3], FINIT_ORIGIN_KERNEL);
+	rig_close(&r);
+}
+
+/* A string record whose call the filter dropped goes at that call's exit. */
+static void test_orphan_string(void)
+{
+	unsigned char d[256] = { 0 };
+	struct rig r;
+	int size;
+
+	rig_open(&r, deb61_eprobe, "finit_ftrace_2");
+	put(d, 2002, 2);
+	put(d + 4, 36, 4);
+	put(d + 8, 3, 8);
+	put(d + 16, 0x7ffd0400, 8);
+	size = dloc(d, 24, 40, "dropped=1", -1);
+	feed(&r, d, size, 0);
+	put(d, 352, 2);
+	put(d + 4, 36, 4);
+	feed(&r, d, 24, 0);
+	CU_ASSERT_EQUAL(r.got.n, 0);
+	/* the thread's next call, same arguments, but no string record of its own */
+	enter(&r, 36, 0x7ffd0400);
+	put(d, 352, 2);
+	put(d + 4, 36, 4);
+	feed(&r, d, 24, 0);
+	CU_ASSERT_EQUAL_FATAL(r.got.n, 1);
+	CU_ASSERT(!r.got.has_str[0]);
+	CU_ASSERT_NOT_EQUAL(r.got.origin_str[0], FINIT_ORIGIN_KERNEL);
 	rig_close(&r);
 }
 
@@ -347,6 +402,7 @@ int unit_add_verify(void)
 			    test_broken_eprobe) ||
 	       !CU_add_test(s, "an agreeing probe: exact string, \"\" vs a failed read",
 			    test_good_eprobe) ||
+	       !CU_add_test(s, "a string record whose call was filtered out", test_orphan_string) ||
 	       !CU_add_test(s, "32-bit callers: ia32 kprobe and kretprobe", test_compat_kprobes) ||
 	       !CU_add_test(s, "a module_load that joins no call", test_lone_module_load) ||
 	       !CU_add_test(s, "the tiers chosen from the self-test", test_choice);
