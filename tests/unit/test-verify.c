@@ -127,6 +127,7 @@ static void rig_close(struct rig *r)
 {
 	finit_correlate_flush(r->p.corr);
 	finit_log_set_hook(NULL, NULL);
+	finit_pipeline_release(&r->p);
 	finit_correlate_free(r->p.corr);
 	finit_context_free(r->p.ctx);
 	finit_decoder_free(r->p.dec);
