@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,7 +25,7 @@
 #include "finit.h"
 #include "live.h"
 #include "context.h"
-#include "tracedat.h"
+#include "dat.h"
 
 #define SEEN_MAX	(4 << 20)	/* bytes of remembered comms and tgids */
 #define UNSAVED_MAX	64		/* callers waited for at the end */
@@ -39,6 +38,7 @@ struct record {
 	double			duration;	/* seconds, 0: none */
 	unsigned long long	count;		/* calls, 0: none */
 	struct finit_emitter	*tee;
+	struct finit_sink	*tee_sink;
 	char			**cmd;
 	pid_t			child;
 	int			child_status;
@@ -57,22 +57,28 @@ struct record {
 	struct timespec		last_status;
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: finit-ftrace [-c FILE] record [options] [-- CMD ARGS...]\n"
-		"\n"
-		"Capture module loads to a trace.dat file (trace-cmd's version 6 format)\n"
-		"until the duration is up, COUNT calls are captured, CMD exits, or\n"
-		"SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n"
-		"\n"
-		"  -o, --output FILE       trace.dat to write (default trace.dat)\n"
-		"  -d, --duration SECONDS  stop after this long (fractions allowed)\n"
-		"  -n, --count COUNT       stop after COUNT calls\n"
-		"  -T, --tee FORMAT        also print the calls live: text, json or csv\n"
-		"%s"
-		"  -h, --help              this help\n", finit_cli_capture_help);
-}
+static const struct finit_cli_opt record_opts[] = {
+	{ 'o', "output", "FILE", NULL, NULL, NULL, "trace.dat to write (default trace.dat)" },
+	{ 'd', "duration", "SECONDS", NULL, NULL, NULL, "stop after this long (fractions allowed)" },
+	{ 'n', "count", "COUNT", NULL, NULL, NULL, "stop after COUNT calls" },
+	{ 'T', "tee", "FORMAT", NULL, NULL, NULL, "also print the calls live: text, json or csv" },
+	{ 0 },
+};
+
+static int on_opt(int c, const char *arg, void *ctx);
+
+static const struct finit_cli_cmd record_cli = {
+	.name = "record",
+	.synopsis = "[options] [-- CMD ARGS...]",
+	.about = "Capture module loads to a trace.dat file (trace-cmd's version 6 format)\n"
+		 "until the duration is up, COUNT calls are captured, CMD exits, or\n"
+		 "SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n",
+	.shared = FINIT_CLI_CAPTURE "h",
+	.own = record_opts,
+	.on_own = on_opt,
+	.words = true,
+	.stop_at_word = true,
+};
 
 static double elapsed(const struct record *r)
 {
@@ -306,64 +312,52 @@ out:
 	return ret;
 }
 
+/* on_opt - record's own options */
+static int on_opt(int c, const char *arg, void *ctx)
+{
+	struct record *r = ctx;
+	enum finit_format fmt;
+	char *end;
+
+	switch (c) {
+	case 'o':
+		r->out_path = arg;
+		break;
+	case 'd':
+		r->duration = strtod(arg, &end);
+		if (*end || r->duration <= 0)
+			return finit_cli_error(FINIT_EXIT_USAGE, "--duration: '%s' is not a "
+					       "positive number of seconds", arg);
+		break;
+	case 'n':
+		r->count = strtoull(arg, &end, 10);
+		if (*end || !r->count || *arg == '-')
+			return finit_cli_error(FINIT_EXIT_USAGE, "--count: '%s' is not a "
+					       "positive whole number", arg);
+		break;
+	case 'T':
+		if (finit_emit_format_parse(arg, &fmt) < 0)
+			return finit_cli_error(FINIT_EXIT_USAGE, "--tee: '%s' is not a format", arg);
+		finit_emit_close(r->tee);
+		r->tee = finit_emit_open(fmt, r->tee_sink, false);
+		break;
+	}
+	return -1;
+}
+
 /* parse_args - options over the config; returns -1 to go on, else an exit code */
 static int parse_args(int argc, char **argv, struct finit_config *cfg, struct record *r)
 {
-	static const struct option opts[] = {
-		FINIT_CLI_CAPTURE_OPTIONS,
-		{ "output",   required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "count",    required_argument, NULL, 'n' },
-		{ "tee",      required_argument, NULL, 'T' },
-		{ "help",     no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum finit_format fmt;
-	char *end;
-	int c, ret = 0;
+	int ret;
 
-	optind = 0;
 	r->out_path = "trace.dat";
-	while (!ret && (c = getopt_long(argc, argv, "+" FINIT_CLI_CAPTURE_SHORT "o:d:n:T:h",
-					opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			r->out_path = optarg;
-			break;
-		case 'd':
-			r->duration = strtod(optarg, &end);
-			if (*end || r->duration <= 0)
-				ret = finit_cli_error(FINIT_EXIT_USAGE, "--duration: '%s' is not a "
-						      "positive number of seconds", optarg);
-			break;
-		case 'n':
-			r->count = strtoull(optarg, &end, 10);
-			if (*end || !r->count || *optarg == '-')
-				ret = finit_cli_error(FINIT_EXIT_USAGE, "--count: '%s' is not a "
-						      "positive whole number", optarg);
-			break;
-		case 'T':
-			if (finit_format_parse(optarg, &fmt) < 0)
-				ret = finit_cli_error(FINIT_EXIT_USAGE, "--tee: '%s' is not text, "
-						      "json or csv", optarg);
-			else
-				r->tee = finit_emit_open(fmt, stdout, false);
-			break;
-		case 'h':
-			usage(stdout);
-			return FINIT_EXIT_OK;
-		default:
-			if (finit_cli_capture_option(cfg, c, optarg, &ret))
-				break;
-			usage(stderr);
-			return FINIT_EXIT_USAGE;
-		}
-	}
-	if (ret)
-		return ret;
-	if (optind < argc)
+	r->tee_sink = finit_sink_stream(stdout, "stdout");
+	if (!r->tee_sink)
+		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
+	ret = finit_cli_parse(&record_cli, argc, argv, cfg, r);
+	if (ret < 0 && optind < argc)
 		r->cmd = argv + optind;
-	return -1;
+	return ret;
 }
 
 /* start_command - fork CMD with our signals unblocked, once tracing is armed */
@@ -488,6 +482,7 @@ out_live:
 		ret = FINIT_EXIT_FAIL;
 out_tee:
 	finit_emit_close(r.tee);
+	finit_sink_close(r.tee_sink);
 	finit_buf_free(&r.seen_comms);
 	finit_buf_free(&r.seen_tgids);
 	return ret;

@@ -23,7 +23,7 @@
 #include "context.h"
 #include "log.h"
 #include "reclaim.h"
-#include "decode.h"
+#include "decoder.h"
 #include "filter.h"
 #include "finit.h"
 #include "session.h"
@@ -43,7 +43,7 @@ static void add_probe_event(struct finit_session *s, enum finit_probe_kind kind,
 
 	if (!s->dyn[kind][sys])
 		return;
-	finit_probe_event_name(kind, sys, name, sizeof(name));
+	finit_tiers_event_name(kind, sys, name, sizeof(name));
 	add_event(s, s->group, name, NULL);
 }
 
@@ -82,7 +82,7 @@ static void raw_ids(const struct finit_sysnr *t, unsigned int events, bool nativ
  */
 static void choose_events(struct finit_session *s, unsigned int events)
 {
-	const struct finit_sysnr *t = finit_sysnr_lookup(s->probe.machine);
+	const struct finit_sysnr *t = finit_decoder_sysnr(s->probe.machine);
 	int str = probe_kind_of(s->exact ? s->exact : s->tier);
 
 	for (int sys = 0; sys < FINIT_SYS_NR && s->path == FINIT_PATH_SYSCALLS; sys++) {
@@ -90,8 +90,8 @@ static void choose_events(struct finit_session *s, unsigned int events)
 
 		if (!(events & (1u << sys)))
 			continue;
-		snprintf(enter, sizeof(enter), "sys_enter_%s", finit_syscall_name(sys));
-		snprintf(exit_, sizeof(exit_), "sys_exit_%s", finit_syscall_name(sys));
+		snprintf(enter, sizeof(enter), "sys_enter_%s", finit_names_syscall(sys));
+		snprintf(exit_, sizeof(exit_), "sys_exit_%s", finit_names_syscall(sys));
 		if (tracefs_event_file_exists(NULL, "syscalls", enter, "format"))
 			add_event(s, "syscalls", enter, NULL);
 		if (str >= 0)
@@ -216,7 +216,7 @@ static bool user_filter_target(const struct finit_session *s, const struct finit
 
 	if (!strcmp(e->sys, "syscalls"))
 		return !strcmp(e->name, "sys_enter_finit_module");
-	if (strcmp(e->sys, s->group) || !finit_probe_parse_name(e->name, &kind, &sys))
+	if (strcmp(e->sys, s->group) || !finit_tiers_parse_name(e->name, &kind, &sys))
 		return false;
 	return sys == FINIT_SYS_FINIT_MODULE &&
 	       (kind == FINIT_PROBE_EPROBE || kind == FINIT_PROBE_KPROBE);
@@ -241,7 +241,7 @@ static int filter_compat(struct finit_session *s, const char *expr, char *err, s
 		return 0;
 	if (finit_filter_check(expr, common_fields, false, uerr, sizeof(uerr)) < 0)
 		return 1;
-	finit_probe_event_name(FINIT_PROBE_COMPAT, FINIT_SYS_FINIT_MODULE, name, sizeof(name));
+	finit_tiers_event_name(FINIT_PROBE_COMPAT, FINIT_SYS_FINIT_MODULE, name, sizeof(name));
 	if (write_filter(s, s->group, name, expr) < 0) {
 		kernel_error(s, "filter", expr, errno, err, errlen);
 		return -1;
@@ -376,18 +376,18 @@ static void create_candidates(struct finit_session *s, unsigned int sys_mask, bo
 	for (int k = 0; k < FINIT_PROBE_NR; k++) {
 		bool c = k == FINIT_PROBE_COMPAT || k == FINIT_PROBE_COMPAT_RET;
 
-		if ((c && !compat) || !finit_probe_kind_available((enum finit_probe_kind)k,
+		if ((c && !compat) || !finit_tiers_available((enum finit_probe_kind)k,
 				s->probe.machine, s->probe.eprobe, s->probe.kprobe))
 			continue;
-		if (finit_dynevents_create((enum finit_probe_kind)k, s->group, s->probe.machine,
+		if (finit_tiers_create((enum finit_probe_kind)k, s->group, s->probe.machine,
 					   sys_mask, s->dyn, err, sizeof(err)) < 0)
 			finit_log(FINIT_LOG_WARNING, "%s; that tier is not used", err);
 	}
 	/* an ia32 enter without its return (or the reverse) is no use */
 	for (int sys = 0; sys < FINIT_SYS_NR; sys++)
 		if (!s->dyn[FINIT_PROBE_COMPAT][sys] != !s->dyn[FINIT_PROBE_COMPAT_RET][sys]) {
-			finit_dynevents_destroy_kind(s->dyn, FINIT_PROBE_COMPAT);
-			finit_dynevents_destroy_kind(s->dyn, FINIT_PROBE_COMPAT_RET);
+			finit_tiers_destroy_kind(s->dyn, FINIT_PROBE_COMPAT);
+			finit_tiers_destroy_kind(s->dyn, FINIT_PROBE_COMPAT_RET);
 			break;
 		}
 }
@@ -399,7 +399,7 @@ static void warn_failed(const struct finit_session *s)
 		if (s->test.tested[c] && !s->test.ok[c])
 			finit_log(FINIT_LOG_WARNING, "kernel %s: the %s tier is broken: %s; "
 				  "it is not used", s->probe.kernel,
-				  finit_check_name((enum finit_check)c), s->test.why[c]);
+				  finit_selftest_check_name((enum finit_check)c), s->test.why[c]);
 }
 
 /* drop_unchosen - remove the candidates the choice does not use */
@@ -413,7 +413,7 @@ static void drop_unchosen(struct finit_session *s)
 			     (k == FINIT_PROBE_COMPAT || k == FINIT_PROBE_COMPAT_RET));
 
 		if (!keep)
-			finit_dynevents_destroy_kind(s->dyn, (enum finit_probe_kind)k);
+			finit_tiers_destroy_kind(s->dyn, (enum finit_probe_kind)k);
 	}
 }
 
@@ -447,7 +447,7 @@ static int setup_probes(struct finit_session *s, const struct finit_config *cfg,
 		if (!s->test.ok[FINIT_CHECK_PATH]) {
 			snprintf(err, errlen, "kernel %s: the %s capture path failed its self-test "
 				 "(%s); refusing to run blind", s->probe.kernel,
-				 finit_path_name(s->path), s->test.why[FINIT_CHECK_PATH]);
+				 finit_probe_path_name(s->path), s->test.why[FINIT_CHECK_PATH]);
 			return FINIT_EXIT_UNSUPPORTED;
 		}
 		warn_failed(s);
@@ -507,7 +507,7 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 
 	memset(s, 0, sizeof(*s));
 	*dec = NULL;
-	if (finit_tracefs_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
+	if (finit_probe_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
 		return s->probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL;
 	finit_probe_kernel(&s->probe);
 	s->path = s->probe.path;
@@ -521,10 +521,10 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 		snprintf(err, errlen, "creating a tracefs instance needs root: run as root");
 		return FINIT_EXIT_FAIL;
 	}
-	finit_reclaim_stale(cfg->instance_prefix, stderr);
+	finit_reclaim_stale(cfg->instance_prefix, true);
 	snprintf(s->name, sizeof(s->name), "%s-%d", cfg->instance_prefix, (int)getpid());
 	snprintf(s->prefix, sizeof(s->prefix), "%s", cfg->instance_prefix);
-	finit_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
+	finit_tiers_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
 	ret = setup_probes(s, cfg, err, errlen);
 	if (ret != FINIT_EXIT_OK)
 		goto fail;
@@ -535,13 +535,13 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 		ret = FINIT_EXIT_UNSUPPORTED;
 		goto fail;
 	}
-	s->tep = finit_formats_tep(s->events, s->nevents, err, errlen);
+	s->tep = finit_evsel_tep(s->events, s->nevents, err, errlen);
 	if (!s->tep)
 		goto fail;
-	*dec = finit_decoder_alloc(s->tep, finit_sysnr_lookup(s->probe.machine), s->group);
+	*dec = finit_decoder_alloc(s->tep, finit_decoder_sysnr(s->probe.machine), s->group);
 	if (!*dec) {
 		snprintf(err, errlen, "no decodable event among the %s events",
-			 finit_path_name(s->path));
+			 finit_probe_path_name(s->path));
 		goto fail;
 	}
 	s->inst = tracefs_instance_create(s->name);
@@ -574,7 +574,7 @@ int finit_session_test(struct finit_session *s, const struct finit_config *cfg,
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	if (finit_tracefs_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
+	if (finit_probe_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
 		return s->probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL;
 	finit_probe_kernel(&s->probe);
 	s->path = s->probe.path;
@@ -584,11 +584,11 @@ int finit_session_test(struct finit_session *s, const struct finit_config *cfg,
 		untested.selftest = 0;
 		return setup_probes(s, &untested, err, errlen);
 	}
-	finit_reclaim_stale(cfg->instance_prefix, stderr);
+	finit_reclaim_stale(cfg->instance_prefix, true);
 	snprintf(s->name, sizeof(s->name), "%s-%d", cfg->instance_prefix, (int)getpid());
-	finit_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
+	finit_tiers_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
 	ret = setup_probes(s, cfg, err, errlen);
-	finit_dynevents_destroy(s->dyn);
+	finit_tiers_destroy(s->dyn);
 	return ret;
 }
 
@@ -647,18 +647,18 @@ int finit_session_close(struct finit_session *s)
 			tracefs_event_file_write(s->inst, s->events[i].sys, s->events[i].name,
 						 "enable", "0");
 		if (tracefs_instance_destroy(s->inst) < 0) {
-			fprintf(stderr, "finit-ftrace: cannot remove instance %s: %s; "
-				"run 'finit-ftrace cleanup'\n", s->name, strerror(errno));
+			finit_log(FINIT_LOG_ERROR, "cannot remove instance %s: %s; "
+				"run 'finit-ftrace cleanup'", s->name, strerror(errno));
 			ret = -1;
 		}
 		tracefs_instance_free(s->inst);
 		s->inst = NULL;
 	}
 	/* after the instance, which had them enabled */
-	if (finit_dynevents_destroy(s->dyn) < 0)
+	if (finit_tiers_destroy(s->dyn) < 0)
 		ret = -1;
 	if (s->user_buf_raised) {
-		finit_reclaim_restore_user_buf(s->prefix, (int)getpid(), NULL);
+		finit_reclaim_restore_user_buf(s->prefix, (int)getpid(), false);
 		s->user_buf_raised = false;
 	}
 	if (s->tep) {

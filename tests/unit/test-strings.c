@@ -15,8 +15,9 @@
 
 #include "context.h"
 #include "correlate.h"
-#include "decode.h"
+#include "decoder.h"
 #include "sha256.h"
+#include "event.h"
 #include "tiers.h"
 #include "unit.h"
 
@@ -46,7 +47,7 @@ static int decode_one(const char *const *fmts, const char *group, unsigned char 
 
 	*tep = unit_tep(NULL, fmts);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(*tep);
-	*dec = finit_decoder_alloc(*tep, finit_sysnr_lookup("x86_64"), group);
+	*dec = finit_decoder_alloc(*tep, finit_decoder_sysnr("x86_64"), group);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(*dec);
 	return finit_decoder_decode(*dec, &rec, r);
 }
@@ -279,7 +280,7 @@ static void test_native_with_exact_eprobe(void)
 	struct finit_decoder *dec;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
-	dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), "finit_ftrace_1");
+	dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), "finit_ftrace_1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dec);
 	put(nat, 387, 2);
 	put(nat + 4, 31, 4);
@@ -312,7 +313,7 @@ static void test_native_with_exact_eprobe(void)
 	done(tep, dec);
 	/* without the native enter, the eprobe is the enter (tier 2) */
 	tep = unit_tep(NULL, both + 1);
-	dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), "finit_ftrace_1");
+	dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), "finit_ftrace_1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dec);
 	re.size = data_loc(ep, 24, 36, "p=1");
 	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &re, &r), 1);
@@ -487,29 +488,29 @@ static void test_container_id(void)
 
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		snprintf(path, sizeof(path), forms[i], id);
-		got = finit_container_id(path);
+		got = finit_procfs_container_id(path);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(got);
 		CU_ASSERT_STRING_EQUAL(got, id);
 		free(got);
 	}
-	CU_ASSERT_PTR_NULL(finit_container_id("/user.slice/user-0.slice/session-3.scope"));
-	CU_ASSERT_PTR_NULL(finit_container_id(NULL));
+	CU_ASSERT_PTR_NULL(finit_procfs_container_id("/user.slice/user-0.slice/session-3.scope"));
+	CU_ASSERT_PTR_NULL(finit_procfs_container_id(NULL));
 	/* 65 hex digits are not an id */
 	snprintf(path, sizeof(path), "/docker/%sa", id);
-	CU_ASSERT_PTR_NULL(finit_container_id(path));
+	CU_ASSERT_PTR_NULL(finit_procfs_container_id(path));
 }
 
 /* dyn_info - the address/target and fetch args of a dynamic event */
 static void dyn_check(enum finit_probe_kind kind, const char *machine, int sys,
 		      const char *want_addr, const char *want_format)
 {
-	struct tracefs_dynevent *d = finit_dynevent_alloc(kind, "finit_ftrace_9", machine, sys);
+	struct tracefs_dynevent *d = finit_tiers_alloc(kind, "finit_ftrace_9", machine, sys);
 	char *system = NULL, *event = NULL, *prefix = NULL, *addr = NULL, *format = NULL;
 	char name[64];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	tracefs_dynevent_info(d, &system, &event, &prefix, &addr, &format);
-	finit_probe_event_name(kind, sys, name, sizeof(name));
+	finit_tiers_event_name(kind, sys, name, sizeof(name));
 	CU_ASSERT_STRING_EQUAL(system, "finit_ftrace_9");
 	CU_ASSERT_STRING_EQUAL(event, name);
 	CU_ASSERT_STRING_EQUAL(addr, want_addr);
@@ -557,9 +558,9 @@ static void test_dynevent_definitions(void)
 	dyn_check(FINIT_PROBE_COMPAT_RET, "x86_64", FINIT_SYS_INIT_MODULE,
 		  "__ia32_sys_init_module", "ret=$retval:s64");
 	/* arm64's 32-bit callers go through the same wrappers: no kind of its own */
-	CU_ASSERT_PTR_NULL(finit_dynevent_alloc(FINIT_PROBE_COMPAT, "g", "aarch64",
+	CU_ASSERT_PTR_NULL(finit_tiers_alloc(FINIT_PROBE_COMPAT, "g", "aarch64",
 						FINIT_SYS_FINIT_MODULE));
-	CU_ASSERT_PTR_NULL(finit_dynevent_alloc(FINIT_PROBE_KPROBE, "g", "sparc64",
+	CU_ASSERT_PTR_NULL(finit_tiers_alloc(FINIT_PROBE_KPROBE, "g", "sparc64",
 						FINIT_SYS_FINIT_MODULE));
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tracedat.c - trace.dat v6, as documented in trace-cmd.dat.v6(5): the
+ * dat.c - trace.dat v6, as documented in trace-cmd.dat.v6(5): the
  * initial format, header_page and header_event, no ftrace formats, the
  * event formats by system, empty kallsyms and printk, saved_cmdlines, the
  * CPU count, options (trace clock, uname, version, and ours), then the
@@ -19,7 +19,7 @@
 #include <traceevent/event-parse.h>
 
 #include "stream.h"
-#include "tracedat.h"
+#include "dat.h"
 
 #define DAT_CHUNK_PAGES	16			/* sub-buffers per read */
 #define COMMIT_MASK	((1ULL << 27) - 1)	/* the rest are flags */
