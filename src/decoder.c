@@ -428,6 +428,40 @@ static void decode_string(const struct finit_decoder *dec, const struct src *s,
 	}
 }
 
+/* decode_raw_enter - raw_syscalls:sys_enter of one of our ids: args[0..2] */
+static int decode_raw_enter(struct finit_decoder *dec, const struct src *s,
+			    struct tep_record *rec, struct finit_record *out)
+{
+	struct tep_format_field *a = s->raw_args;
+	int elem = a->arraylen ? a->size / a->arraylen : 8;
+	int sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
+
+	if (sys < 0)
+		return 0;
+	out->kind = FINIT_REC_ENTER;
+	out->sys = sys;
+	out->raw = true;
+	for (int i = 0; i < 3; i++)
+		out->args[i] = tep_read_number(dec->tep, (char *)rec->data + a->offset + i * elem,
+					       elem);
+	normalize_args(out);
+	return 1;
+}
+
+/* decode_module - module_load (name, taints) or module_free (name) */
+static int decode_module(const struct src *s, struct tep_record *rec, struct finit_record *out)
+{
+	enum finit_str_state state;
+	bool load = s->type == SRC_MODULE_LOAD;
+
+	out->kind = load ? FINIT_REC_MODULE_LOAD : FINIT_REC_MODULE_FREE;
+	out->sys = load ? FINIT_EV_MODULE_LOAD : FINIT_EV_MODULE_FREE;
+	out->str = read_str(s->str, rec, true, &state);
+	out->str_state = out->str ? FINIT_STR_OK : FINIT_STR_NONE;
+	out->taints = s->num ? (unsigned int)read_field(s->num, rec->data) : 0;
+	return out->str != NULL;
+}
+
 /* decode_src - one record of a known event */
 static int decode_src(struct finit_decoder *dec, const struct src *s,
 		      struct tep_record *rec, struct finit_record *out)
@@ -454,23 +488,8 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 		out->compat = s->compat;
 		out->ret = (long long)read_field(s->num, rec->data);
 		return 1;
-	case SRC_RAW_ENTER: {
-		struct tep_format_field *a = s->raw_args;
-		int elem = a->arraylen ? a->size / a->arraylen : 8;
-
-		sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
-		if (sys < 0)
-			return 0;
-		out->kind = FINIT_REC_ENTER;
-		out->sys = sys;
-		out->raw = true;
-		for (int i = 0; i < 3; i++)
-			out->args[i] = tep_read_number(dec->tep,
-						       (char *)rec->data + a->offset + i * elem,
-						       elem);
-		normalize_args(out);
-		return 1;
-	}
+	case SRC_RAW_ENTER:
+		return decode_raw_enter(dec, s, rec, out);
 	case SRC_RAW_EXIT:
 		sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
 		if (sys < 0)
@@ -482,13 +501,7 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 		return 1;
 	case SRC_MODULE_LOAD:
 	case SRC_MODULE_FREE:
-		out->kind = s->type == SRC_MODULE_LOAD ? FINIT_REC_MODULE_LOAD :
-			    FINIT_REC_MODULE_FREE;
-		out->sys = s->type == SRC_MODULE_LOAD ? FINIT_EV_MODULE_LOAD : FINIT_EV_MODULE_FREE;
-		out->str = read_str(s->str, rec, true, &state);
-		out->str_state = out->str ? FINIT_STR_OK : FINIT_STR_NONE;
-		out->taints = s->num ? (unsigned int)read_field(s->num, rec->data) : 0;
-		return out->str != NULL;
+		return decode_module(s, rec, out);
 	}
 	return 0;
 }

@@ -300,17 +300,9 @@ static void text_flags(struct finit_buf *b, const struct view *v)
 		finit_buf_putc(b, '0');
 }
 
-/* format_text - one readable line, strace-like */
-static void format_text(struct finit_buf *b, const struct finit_event *ev,
-			const struct view *v)
+/* text_args - the call's arguments inside the parentheses */
+static void text_args(struct finit_buf *b, const struct finit_event *ev, const struct view *v)
 {
-	finit_buf_printf(b, "%s cpu%d ", v->time, ev->cpu);
-	finit_buf_c_string(b, ev->comm[0] ? ev->comm : "?");
-	if (ev->pid >= 0)
-		finit_buf_printf(b, "[%d/%d]", ev->pid, ev->tid);
-	else
-		finit_buf_printf(b, "[?/%d]", ev->tid);
-	finit_buf_printf(b, "%s %s(", ev->compat ? " compat" : "", finit_names_syscall(ev->sys));
 	switch (ev->sys) {
 	case FINIT_SYS_FINIT_MODULE:
 		finit_buf_printf(b, "fd=%lld, param_values=", (long long)ev->args[0]);
@@ -333,6 +325,20 @@ static void format_text(struct finit_buf *b, const struct finit_event *ev,
 		text_quoted(b, ev->module);
 		break;
 	}
+}
+
+/* format_text - one readable line, strace-like */
+static void format_text(struct finit_buf *b, const struct finit_event *ev,
+			const struct view *v)
+{
+	finit_buf_printf(b, "%s cpu%d ", v->time, ev->cpu);
+	finit_buf_c_string(b, ev->comm[0] ? ev->comm : "?");
+	if (ev->pid >= 0)
+		finit_buf_printf(b, "[%d/%d]", ev->pid, ev->tid);
+	else
+		finit_buf_printf(b, "[?/%d]", ev->tid);
+	finit_buf_printf(b, "%s %s(", ev->compat ? " compat" : "", finit_names_syscall(ev->sys));
+	text_args(b, ev, v);
 	if (ev->sys == FINIT_EV_MODULE_FREE || ev->sys == FINIT_EV_MODULE_LOAD)
 		finit_buf_putc(b, ')');
 	else if (v->has_ret)
