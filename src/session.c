@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * session.c - the tracefs session. We only ever write inside our own
- * instance (<prefix>-<pid>); the top level and other instances are read only.
+ * session.c - the tracefs session: our instance (<prefix>-<pid>), the
+ * probes chosen by the self-test, the events and their filters, and the
+ * teardown. Besides our instance we write only what is global by nature
+ * and put it back: our dynamic events (group <prefix>_<pid>), and on
+ * 6.19+ syscall_user_buf_size. The top level and other instances are read
+ * only.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
