@@ -8,7 +8,7 @@
 
 VERSION   := 0.1.0
 CC        ?= gcc
-PKGS      := libtracefs libtraceevent libtracecmd inih
+PKGS      := libtracefs libtraceevent libtracecmd inih libcrypto
 TEST_PKGS := cunit
 BUILD     ?= build
 BIN       ?= finit-ftrace

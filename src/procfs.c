@@ -108,10 +108,8 @@ char *finit_procfs_fd_path(int tid, long long fd)
 
 char *finit_procfs_sha256(int tid, long long fd)
 {
-	struct finit_sha256 c;
-	char path[64], hex[65], buf[65536];
-	ssize_t n;
-	int f;
+	char path[64], hex[65];
+	int f, ret;
 
 	if (fd < 0 || fd > INT_MAX)
 		return NULL;
@@ -120,14 +118,9 @@ char *finit_procfs_sha256(int tid, long long fd)
 	f = open(path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return NULL;
-	finit_sha256_init(&c);
-	while ((n = read(f, buf, sizeof(buf))) > 0)
-		finit_sha256_update(&c, buf, n);
+	ret = finit_sha256_fd(f, hex);
 	close(f);
-	if (n < 0)
-		return NULL;
-	finit_sha256_hex(&c, hex);
-	return strdup(hex);
+	return ret < 0 ? NULL : strdup(hex);
 }
 
 char *finit_procfs_container_id(const char *cgroup)

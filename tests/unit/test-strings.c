@@ -450,27 +450,28 @@ static void test_procfs_readers(void)
 
 static void test_sha256(void)
 {
-	struct finit_sha256 c;
-	char hex[65];
 	static char million[1000000];
+	char hex[65];
 
-	finit_sha256_init(&c);
-	finit_sha256_hex(&c, hex);
+	CU_ASSERT_EQUAL(finit_sha256_buf("", 0, hex), 0);
 	CU_ASSERT_STRING_EQUAL(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	finit_sha256_init(&c);
-	finit_sha256_update(&c, "abc", 3);
-	finit_sha256_hex(&c, hex);
+	CU_ASSERT_EQUAL(finit_sha256_buf("abc", 3, hex), 0);
 	CU_ASSERT_STRING_EQUAL(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	finit_sha256_init(&c);
-	finit_sha256_update(&c, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56);
-	finit_sha256_hex(&c, hex);
+	CU_ASSERT_EQUAL(finit_sha256_buf("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+					 56, hex), 0);
 	CU_ASSERT_STRING_EQUAL(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	/* a million 'a' through a file descriptor, read in blocks */
 	memset(million, 'a', sizeof(million));
-	finit_sha256_init(&c);
-	finit_sha256_update(&c, million, 333333);
-	finit_sha256_update(&c, million + 333333, sizeof(million) - 333333);
-	finit_sha256_hex(&c, hex);
+	FILE *f = tmpfile();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(million, 1, sizeof(million), f), sizeof(million));
+	fflush(f);
+	lseek(fileno(f), 0, SEEK_SET);
+	CU_ASSERT_EQUAL(finit_sha256_fd(fileno(f), hex), 0);
 	CU_ASSERT_STRING_EQUAL(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	fclose(f);
+	/* a read error is an error, not the hash of what came before it */
+	CU_ASSERT_EQUAL(finit_sha256_fd(-1, hex), -1);
 }
 
 static void test_container_id(void)
