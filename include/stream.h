@@ -78,6 +78,18 @@ void finit_stream_set_refill(struct finit_stream *st, finit_refill_cb cb, void *
  */
 int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx);
 
+/* finit_stream_cpus, _subbuf, _fd - what a reader of its own needs */
+int finit_stream_cpus(const struct finit_stream *st);
+int finit_stream_subbuf(const struct finit_stream *st);
+int finit_stream_fd(const struct finit_stream *st, int cpu);
+
+/*
+ * finit_stream_take_page - a sub-buffer of @cpu read by someone else (the
+ * drain thread): handed to the page callback, then loaded for delivery.
+ * 0; -1 when @cpu has a full load already; -2 when the page callback failed
+ */
+int finit_stream_take_page(struct finit_stream *st, int cpu, const void *page, size_t len);
+
 /* finit_stream_close - close every fd and free (before destroying the instance) */
 void finit_stream_close(struct finit_stream *st);
 

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "context.h"
 #include "decoder.h"
+#include "drain.h"
 #include "finit.h"
 #include "live.h"
 #include "log.h"
@@ -94,7 +95,10 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 	finit_selftest_distrust(&l->s.test, &l->p.verify);
 	l->st = finit_stream_open(l->s.inst, l->s.tep, l->s.ncpus, l->s.subbuf_size,
 				  err, sizeof(err));
-	if (!l->st || finit_session_enable(&l->s, err, sizeof(err)) < 0) {
+	if (l->st)
+		l->drain = finit_drain_start(l->st, (size_t)cfg->spool_mb << 20,
+					     (size_t)cfg->spool_mb << 23, err, sizeof(err));
+	if (!l->drain || finit_session_enable(&l->s, err, sizeof(err)) < 0) {
 		finit_log(FINIT_LOG_ERROR, "%s", err);
 		goto fail;
 	}
@@ -136,7 +140,7 @@ int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, v
 	/* the kernel's tables now, not on the first event's time (once) */
 	if (!l->p.defer_context)
 		finit_context_preload(l->p.ctx);
-	sig = finit_stream_run(l->st, l->sigfd, timeout_ms, on_round, on_record_round, &r);
+	sig = finit_drain_run(l->drain, l->sigfd, timeout_ms, on_round, on_record_round, &r);
 
 	if (sig < 0)
 		finit_log(FINIT_LOG_ERROR, "reading trace_pipe_raw of %s: %s", l->s.name,
@@ -149,7 +153,7 @@ void finit_live_finish(struct finit_live *l)
 	finit_session_stop(&l->s);
 	if (l->output_failed)
 		return;
-	if (finit_stream_drain(l->st, on_record, l) < 0 && !l->output_failed)
+	if (finit_drain_finish(l->drain, on_record, l) < 0 && !l->output_failed)
 		finit_log(FINIT_LOG_ERROR, "draining %s: %s", l->s.name, strerror(errno));
 	if (!l->output_failed && finit_correlate_flush(l->p.corr) < 0)
 		l->output_failed = 1;
@@ -215,7 +219,10 @@ int finit_live_close(struct finit_live *l)
 {
 	int ret = 0;
 
-	/* every trace_pipe_raw fd first: the instance cannot go while one is open */
+	/* the thread reading them, then every trace_pipe_raw fd: the instance
+	 * cannot go while one is open */
+	finit_drain_free(l->drain);
+	l->drain = NULL;
 	finit_stream_close(l->st);
 	l->st = NULL;
 	if (finit_session_close(&l->s) < 0)

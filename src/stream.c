@@ -337,6 +337,34 @@ int finit_stream_drain(struct finit_stream *st, finit_record_cb cb, void *ctx)
 	return ret < 0 ? -1 : 0;
 }
 
+/* finit_stream_cpus - how many CPUs it reads */
+int finit_stream_cpus(const struct finit_stream *st)
+{
+	return st->ncpus;
+}
+
+/* finit_stream_subbuf - bytes per sub-buffer */
+int finit_stream_subbuf(const struct finit_stream *st)
+{
+	return st->subbuf_size;
+}
+
+/* finit_stream_fd - @cpu's trace_pipe_raw, -1 if none */
+int finit_stream_fd(const struct finit_stream *st, int cpu)
+{
+	return st->cpus[cpu].fd;
+}
+
+/* finit_stream_take_page - a page read elsewhere: to the page callback, then loaded */
+int finit_stream_take_page(struct finit_stream *st, int cpu, const void *page, size_t len)
+{
+	if (st->cpus[cpu].npages == ROUND_PAGES)
+		return -1;
+	if (st->page_cb && st->page_cb(cpu, page, len, st->page_ctx) < 0)
+		return -2;
+	return finit_stream_load_page(st, cpu, page, len);
+}
+
 unsigned long long finit_stream_missed(const struct finit_stream *st, int cpu, int *unknown)
 {
 	*unknown = st->cpus[cpu].missed_unknown;
