@@ -19,6 +19,9 @@
 #include "log.h"
 #include "tiers.h"
 
+/* Spooled bytes past which the decoder counts as behind (skips /proc). */
+#define BACKLOG_BYTES	(8UL << 20)
+
 /* block_signals - signals arrive through a signalfd; SIGPIPE becomes EPIPE */
 static int block_signals(const int *extra)
 {
@@ -41,6 +44,8 @@ static int on_record(struct tep_record *rec, void *arg)
 {
 	struct finit_live *l = arg;
 
+	/* records wait unread: /proc for each would only fall further behind */
+	l->p.backlog = l->drain && finit_drain_waiting(l->drain) > BACKLOG_BYTES;
 	if (finit_pipeline_record(&l->p, rec) < 0) {
 		l->output_failed = 1;
 		return -1;
@@ -159,11 +164,26 @@ void finit_live_finish(struct finit_live *l)
 		l->output_failed = 1;
 }
 
+/* summarize_spool - how much waited between the drain thread and the decoder */
+static void summarize_spool(struct finit_live *l)
+{
+	struct finit_spool_stats st;
+
+	if (!l->drain)
+		return;
+	finit_drain_stats(l->drain, &st);
+	if (st.peak_bytes < BACKLOG_BYTES && !st.spilled && !st.refused)
+		return;
+	finit_log(st.refused ? FINIT_LOG_ERROR : FINIT_LOG_INFO, "spool: at most %.1f MiB "
+		  "waited; %llu of %llu sub-buffers went through the file%s", st.peak_bytes / 1048576.0,
+		  st.spilled, st.pages, st.refused ? "; it was FULL (raise spool_mb)" : "");
+}
+
 /*
  * summarize_checks - the self-test's own records, and strings refused by
  * the run-time cross-check or that the kernel could not read
  */
-static void summarize_checks(const struct finit_live *l)
+static void summarize_checks(struct finit_live *l)
 {
 	const struct finit_verify *v = &l->p.verify;
 	unsigned long long refused = finit_verify_refused(v);
@@ -177,6 +197,10 @@ static void summarize_checks(const struct finit_live *l)
 	if (v->faults)
 		finit_log(FINIT_LOG_INFO, "%llu string(s) the kernel failed to read "
 			  "(taken from the next tier, or null with origin fault)", v->faults);
+	if (l->p.skipped)
+		finit_log(FINIT_LOG_INFO, "%llu call(s) not enriched from /proc: the decoder was "
+			  "behind (origin skipped-backlog)", l->p.skipped);
+	summarize_spool(l);
 }
 
 unsigned long long finit_live_summary(struct finit_live *l)
