@@ -40,7 +40,7 @@ UNIT_BIN  := $(BUILD)/unit-tests
 HELPERS   := $(BUILD)/modcall $(BUILD)/modcall32
 BENCH_BINS := $(BUILD)/bench/burst $(BUILD)/bench/stamp $(BUILD)/bench/getpid-loop
 
-.PHONY: all check run asan vmtest deps unit live fixtures arch clean bench bench-vm
+.PHONY: all check run asan vmtest deps unit live fixtures arch fuzz clean bench bench-vm
 
 all: $(BIN)
 
@@ -90,6 +90,27 @@ live: $(BIN) $(HELPERS)
 arch: $(OBJS)
 	python3 tests/arch/arch.py src $(BUILD)/src
 
+# libFuzzer targets (tests/fuzz/README.md): our sources built again with clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := dat config filter
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRCS) $(wildcard include/*.h)
+	@mkdir -p build-fuzz
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=gnu11 $(XCPPFLAGS) -o $@ $< $(LIB_SRCS) \
+		$(LDLIBS)
+
+fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzz/corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		ASAN_OPTIONS=detect_leaks=0 build-fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
+			-timeout=10 -artifact_prefix=build-fuzz/ -print_final_stats=0 \
+			build-fuzz/corpus/$$t tests/fuzz/seeds/$$t 2>build-fuzz/$$t.log || \
+			{ tail -40 build-fuzz/$$t.log; echo "fuzz: $$t FAILED"; exit 1; }; \
+		grep -E "^#[0-9]+.*DONE" build-fuzz/$$t.log | tail -1; \
+	done
+
 # report on trace-cmd-recorded files (tests/fixtures/tracecmd/README.md)
 fixtures: $(BIN)
 	FINIT=./$(BIN) tests/fixtures/tracecmd/check.sh
@@ -117,6 +138,7 @@ check: deps
 	$(MAKE) --no-print-directory fixtures
 	$(MAKE) --no-print-directory live
 	$(MAKE) --no-print-directory WERROR=1 asan
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
 	$(MAKE) --no-print-directory vmtest
 
 # Not part of check: timings (bench/run.sh; BENCH_QUICK=1 for a smoke run).
@@ -133,4 +155,4 @@ run: deps
 	./$(BIN) -c configs/finit-ftrace.ini watch
 
 clean:
-	rm -rf $(BUILD) build-asan $(BIN)
+	rm -rf $(BUILD) build-asan build-fuzz $(BIN)

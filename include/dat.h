@@ -45,8 +45,10 @@ struct finit_dat_header {
 /* the CPUs of one instance: the pages of the loads instance follow as more */
 #define FINIT_DAT_OPT_CPUS		0x4603
 
-/* More CPUs than this in a file's table means a damaged file. */
+/* More CPUs, or larger sub-buffers (the kernel's are at most 1 MiB), than
+ * this in a file's header means a damaged file. */
 #define FINIT_DAT_MAX_CPUS		8192
+#define FINIT_DAT_MAX_PAGE		(1 << 20)
 
 /*
  * finit_dat_write - write @h and the per-CPU sub-buffer files @cpu_files

@@ -18,4 +18,27 @@
 int finit_filter_check(const char *expr, const char *const *fields, bool numeric_only,
 		       char *err, size_t errlen);
 
+/* A field a compiled expression may test: its values come as u64. */
+struct finit_filter_field {
+	const char	*name;
+	bool		is_signed;	/* < <= > >= compare as signed */
+};
+
+struct finit_filter;
+
+/*
+ * finit_filter_compile - a numeric expression over @fields (a list ended
+ * by a NULL name) for finit_filter_eval, with the kernel's meaning: &&
+ * before ||, numbers in base 0, & a bit test. NULL with a kernel-style
+ * message and caret in @err.
+ */
+struct finit_filter *finit_filter_compile(const char *expr,
+					  const struct finit_filter_field *fields,
+					  char *err, size_t errlen);
+
+/* finit_filter_eval - @values[i] is field i's value */
+bool finit_filter_eval(const struct finit_filter *f, const unsigned long long *values);
+
+void finit_filter_free(struct finit_filter *f);
+
 #endif

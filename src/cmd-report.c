@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct report {
 	struct tracecmd_input	**bufs;		/* top, then each -B buffer */
 	int			nbufs;
 	bool			own;		/* one of our files: we read its data */
+	unsigned long long	records;	/* what libtracecmd gave us */
 	bool			stats;
 	const char		*file;
 	struct table		by_module, by_comm, by_result;
@@ -152,6 +154,7 @@ static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, 
 {
 	(void)h;
 	(void)cpu;
+	((struct report *)arg)->records++;
 	return on_own_record(rec, arg);
 }
 
@@ -332,6 +335,16 @@ static int open_pipeline(struct report *r, struct finit_config *cfg)
 	return -1;
 }
 
+/* cpu_data - bytes of CPU data the (v6) flyrecord table claims */
+static unsigned long long cpu_data(const struct finit_dat_info *info)
+{
+	unsigned long long n = 0;
+
+	for (int i = 0; info->cpu_size && i < info->ncpus; i++)
+		n += info->cpu_size[i];
+	return n;
+}
+
 /* read_events - every record down the pipeline; -1 to go on, else an exit code */
 static int read_events(struct report *r)
 {
@@ -340,9 +353,13 @@ static int read_events(struct report *r)
 	for (int i = 0; i < r->nbufs; i++)
 		if (r->bufs[i])
 			tracecmd_follow_missed_events(r->bufs[i], on_missed, r);
-	if (!r->own)
+	if (!r->own) {
 		tracecmd_iterate_events_multi(r->bufs, r->nbufs, on_record, r);
-	else if (finit_dat_iterate(r->file, &r->info, tracecmd_get_tep(r->top), on_own_record,
+		if (!r->records && cpu_data(&r->info))
+			return finit_cli_error(FINIT_EXIT_USAGE, "%s: libtracecmd read no record "
+					       "from %llu bytes of CPU data: damaged file", r->file,
+					       cpu_data(&r->info));
+	} else if (finit_dat_iterate(r->file, &r->info, tracecmd_get_tep(r->top), on_own_record,
 				   on_own_missed, r, err, sizeof(err)) < 0 && !r->out_errno)
 		return finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
 	if (!r->out_errno)
@@ -373,7 +390,39 @@ static void close_report(struct report *r)
 	free(r);
 }
 
-/* finit_cmd_report - open, read, print, close */
+/*
+ * guarded - open, read and print in a child process: libtracecmd and
+ * libtraceevent crash on some damaged files, and a file to report on may
+ * come from a compromised machine. A crash is an error naming the file.
+ */
+static int guarded(struct report *r, struct finit_config *cfg)
+{
+	int status = 0, ret;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return finit_cli_error(FINIT_EXIT_FAIL, "cannot fork: %s", strerror(errno));
+	if (!pid) {
+		ret = open_file(r);
+		if (ret < 0)
+			ret = open_pipeline(r, cfg);
+		if (ret < 0)
+			ret = read_events(r);
+		fflush(NULL);
+		_exit(ret);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status))
+		return finit_cli_error(FINIT_EXIT_USAGE, "%s: reading it crashed the trace.dat "
+				       "parser (signal %d): a damaged or hostile file", r->file,
+				       WTERMSIG(status));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : FINIT_EXIT_FAIL;
+}
+
+/* finit_cmd_report - options, then the guarded reading */
 int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 {
 	struct report *r = calloc(1, sizeof(*r));
@@ -386,11 +435,7 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 	r->by_result.title = "calls by result";
 	ret = parse_args(argc, argv, cfg, r);
 	if (ret < 0)
-		ret = open_file(r);
-	if (ret < 0)
-		ret = open_pipeline(r, cfg);
-	if (ret < 0)
-		ret = read_events(r);
+		ret = guarded(r, cfg);
 	close_report(r);
 	return ret;
 }

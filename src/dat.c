@@ -342,7 +342,7 @@ static void r_sections(struct reader *r, struct finit_dat_info *info)
 static void r_flyrecord(struct reader *r, struct finit_dat_info *info, uint32_t cpus)
 {
 	if (!r->failed && (cpus > FINIT_DAT_MAX_CPUS || info->page_size < 64 ||
-			   info->page_size > (64 << 20))) {
+			   info->page_size > FINIT_DAT_MAX_PAGE)) {
 		r_fail(r, "implausible CPU count or page size");
 		return;
 	}
@@ -484,7 +484,8 @@ static int dat_refill(struct finit_stream *st, int cpu, void *arg)
 		unsigned long long commit = 0;
 
 		/* kbuffer trusts the header's commit size: check it against the page */
-		memcpy(&commit, it->chunk + done + 8, (size_t)it->hdr - 8);
+		if (len >= (size_t)it->hdr)
+			memcpy(&commit, it->chunk + done + 8, (size_t)it->hdr - 8);
 		commit &= COMMIT_MASK;
 		if (len < (size_t)it->hdr || commit > len - it->hdr) {
 			snprintf(it->err, it->errlen, "%s: CPU %d sub-buffer claims %llu bytes of "
@@ -519,6 +520,12 @@ int finit_dat_iterate(const char *path, const struct finit_dat_info *info,
 	struct finit_stream *st = NULL;
 	int ret = -1;
 
+	/* the header's long size comes from the file: only 4 or 8 is real */
+	if (it.hdr != 12 && it.hdr != 16) {
+		snprintf(err, errlen, "%s: long size %d in the file header: damaged file", path,
+			 it.hdr - 8);
+		return -1;
+	}
 	snprintf(err, errlen, "%s: out of memory", path);
 	it.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (it.fd < 0) {

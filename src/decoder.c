@@ -95,6 +95,7 @@ struct src {
 	struct tep_format_field	*comm;		/* our probes: "caller", the comm */
 	struct tep_format_field	*num;		/* ret, raw id, or taints */
 	struct tep_format_field	*raw_args;	/* raw_syscalls: args[6] */
+	int			min_size;	/* a record shorter than this is damaged */
 };
 
 #define MAX_SRCS	32	/* >= FINIT_MAX_EVENTS, and the self-test's candidates */
@@ -306,7 +307,7 @@ static unsigned long long read_field(struct tep_format_field *f, const void *dat
 	unsigned long long v = 0;
 
 	tep_read_number_field(f, data, &v);
-	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8 &&
+	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size > 0 && f->size < 8 &&
 	    (v & (1ULL << (f->size * 8 - 1))))
 		v |= ~0ULL << (f->size * 8);
 	return v;
@@ -506,14 +507,46 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 	return 0;
 }
 
+/* field_end - where @f ends in a record (0 without it) */
+static int field_end(const struct tep_format_field *f)
+{
+	return f ? f->offset + f->size : 0;
+}
+
+/*
+ * min_size - the shortest record @s can be read from: every field it
+ * reads at a fixed offset must lie inside (a damaged file's record may be
+ * short; the kernel's never is). Strings are checked when read.
+ */
+static int min_size(const struct src *s)
+{
+	const struct tep_format_field *f[] = {
+		s->args[0], s->args[1], s->args[2], s->str, s->comm, s->num, s->raw_args,
+	};
+	int n = 8;	/* the common header: type, flags, preempt count, pid */
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (field_end(f[i]) > n)
+			n = field_end(f[i]);
+	return n;
+}
+
+/* finit_decoder_decode - the source of @rec's type, if its record is whole */
 int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
 			 struct finit_record *out)
 {
-	int type = tep_data_type(dec->tep, rec);
+	int type;
 
+	if (!rec->data || rec->size < 8)
+		return 0;
+	type = tep_data_type(dec->tep, rec);
 	for (int i = 0; i < dec->nsrcs; i++) {
 		if (dec->srcs[i].id != type)
 			continue;
+		if (!dec->srcs[i].min_size)
+			dec->srcs[i].min_size = min_size(&dec->srcs[i]);
+		if (rec->size < dec->srcs[i].min_size)
+			return 0;
 		memset(out, 0, sizeof(*out));
 		out->ts = rec->ts;
 		out->cpu = rec->cpu;

@@ -15,7 +15,8 @@ void finit_event_init(struct finit_event *ev, const struct finit_record *r,
 	memset(ev, 0, sizeof(*ev));
 	ev->sys = r->sys;
 	ev->ts = r->ts;
-	ev->wall_ns = (long long)r->ts + clock_offset_ns;
+	/* unsigned: a damaged file's timestamp must not overflow */
+	ev->wall_ns = (long long)(r->ts + (unsigned long long)clock_offset_ns);
 	ev->cpu = r->cpu;
 	ev->tid = r->tid;
 	ev->pid = -1;

@@ -83,8 +83,7 @@ struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int s
 		c->fd = -1;
 		c->cur = -1;
 		c->kbuf = kbuffer_alloc(lsize, endian);
-		c->pages = malloc((size_t)ROUND_PAGES * subbuf_size);
-		if (!c->kbuf || !c->pages)
+		if (!c->kbuf)
 			goto fail;
 	}
 	return st;
@@ -158,11 +157,22 @@ static int next_page(struct cpu_buf *c, int subbuf_size)
 	return 0;
 }
 
+/*
+ * pages_of - @c's page buffer, made on first use: a file that claims many
+ * CPUs costs memory only for those that have data
+ */
+static char *pages_of(struct finit_stream *st, struct cpu_buf *c)
+{
+	if (!c->pages)
+		c->pages = malloc((size_t)ROUND_PAGES * st->subbuf_size);
+	return c->pages;
+}
+
 int finit_stream_load_page(struct finit_stream *st, int cpu, const void *page, size_t len)
 {
 	struct cpu_buf *c = &st->cpus[cpu];
 
-	if (c->npages == ROUND_PAGES || len > (size_t)st->subbuf_size)
+	if (c->npages == ROUND_PAGES || len > (size_t)st->subbuf_size || !pages_of(st, c))
 		return -1;
 	memset(c->pages + (size_t)c->npages * st->subbuf_size, 0, st->subbuf_size);
 	memcpy(c->pages + (size_t)c->npages * st->subbuf_size, page, len);
@@ -220,12 +230,19 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 		rec.record_size = rec.size;
 		rec.missed_events = best->page_missed;
 		best->page_missed = 0;
-		st->records++;
-		if (cb(&rec, ctx) < 0) {
-			ret = 1;
-			break;
+		/* a damaged page can hold an event of no size: not one of ours */
+		if (rec.size > 0) {
+			st->records++;
+			if (cb(&rec, ctx) < 0) {
+				ret = 1;
+				break;
+			}
 		}
 		best->data = kbuffer_next_event(best->kbuf, &best->ts);
+		/* events lie in page order: kbuffer that does not move forward (a
+		 * damaged page) would loop, so the page ends here */
+		if (best->data && (char *)best->data <= (char *)rec.data)
+			best->data = NULL;
 		if (!best->data && advance(st, bi) < 0) {
 			ret = -1;
 			break;
@@ -243,6 +260,8 @@ static int read_cpu(struct finit_stream *st, int cpu)
 {
 	struct cpu_buf *c = &st->cpus[cpu];
 
+	if (!pages_of(st, c))
+		return -1;
 	while (c->npages < ROUND_PAGES) {
 		char *page = c->pages + (size_t)c->npages * st->subbuf_size;
 		ssize_t n = read(c->fd, page, st->subbuf_size);
