@@ -26,12 +26,8 @@ typedef int (*finit_round_cb)(void *ctx);
 /* Called for each raw sub-buffer as read, before its records are delivered. */
 typedef int (*finit_page_cb)(int cpu, const void *page, size_t len, void *ctx);
 
-/*
- * finit_stream_open - every CPU's trace_pipe_raw of each of @ninst
- * instances, non-blocking, merged into one stream: slot I is CPU I modulo
- * @ncpus of instance I / @ncpus (a record's cpu is its CPU)
- */
-struct finit_stream *finit_stream_open(struct tracefs_instance *const *insts, int ninst,
+/* finit_stream_open - open every CPU's trace_pipe_raw of @inst, non-blocking */
+struct finit_stream *finit_stream_open(struct tracefs_instance *inst,
 				       struct tep_handle *tep, int ncpus,
 				       int subbuf_size, char *err, size_t errlen);
 
@@ -82,10 +78,7 @@ void finit_stream_set_refill(struct finit_stream *st, finit_refill_cb cb, void *
  */
 int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx);
 
-/* finit_stream_set_cpus - a record's cpu is its slot modulo @n (several buffers) */
-void finit_stream_set_cpus(struct finit_stream *st, int n);
-
-/* finit_stream_cpus (slots), _subbuf, _fd - what a reader of its own needs */
+/* finit_stream_cpus, _subbuf, _fd - what a reader of its own needs */
 int finit_stream_cpus(const struct finit_stream *st);
 int finit_stream_subbuf(const struct finit_stream *st);
 int finit_stream_fd(const struct finit_stream *st, int cpu);

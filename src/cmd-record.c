@@ -209,8 +209,7 @@ static int write_dat(struct record *r)
 	const struct finit_session *s = &r->l.s;
 	const struct finit_dat_source src = {
 		.inst = s->inst, .events = s->events, .nevents = s->nevents,
-		.ncpus = finit_stream_cpus(r->l.st), .cpus = s->ncpus,
-		.page_size = s->subbuf_size,
+		.ncpus = s->ncpus, .page_size = s->subbuf_size,
 		.clock_offset_ns = s->clock_offset_ns,
 		.seen_comms = r->seen_comms.data, .seen_tgids = r->seen_tgids.data,
 	};
@@ -296,8 +295,10 @@ static int run(struct record *r)
 	for (;;) {
 		int sig = finit_live_run(&r->l, r->tty ? 250 : -1, on_round, r);
 
-		if (sig == SIGCHLD && r->child > 0) {
-			if (waitpid(r->child, &r->child_status, WNOHANG) != r->child)
+		/* only CMD's exit stops us: the self-test's 32-bit child exits too */
+		if (sig == SIGCHLD) {
+			if (r->child <= 0 ||
+			    waitpid(r->child, &r->child_status, WNOHANG) != r->child)
 				continue;
 			r->child = 0;
 		}
@@ -338,7 +339,7 @@ static void arm_timer(const struct record *r)
  */
 static int prepare(struct record *r)
 {
-	if (open_cpu_files(r, finit_stream_cpus(r->l.st)) < 0)
+	if (open_cpu_files(r, r->l.s.ncpus) < 0)
 		return FINIT_EXIT_FAIL;
 	finit_stream_set_page_cb(r->l.st, on_page, r);
 	/* a file cannot keep what /proc says: only --tee shows it */
@@ -366,7 +367,7 @@ static int finish(struct record *r, int sig)
 	if (r->tty)
 		fputs("\r\033[K", stderr);
 	finit_live_summary(&r->l);
-	for (int cpu = 0; cpu < finit_stream_cpus(r->l.st); cpu++)
+	for (int cpu = 0; cpu < r->l.s.ncpus; cpu++)
 		fprintf(stderr, "finit-ftrace: cpu%d: %llu bytes of sub-buffers\n", cpu,
 			r->cpu_bytes[cpu]);
 	if (r->child > 0) {
@@ -403,8 +404,7 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 			ret = prepare(&r);
 			if (ret < 0)
 				ret = finish(&r, run(&r));
-			close_cpu_files(&r, finit_stream_cpus(r.l.st), ret == FINIT_EXIT_OK ||
-					!r.bytes);
+			close_cpu_files(&r, r.l.s.ncpus, ret == FINIT_EXIT_OK || !r.bytes);
 			if (finit_live_close(&r.l) < 0)
 				ret = FINIT_EXIT_FAIL;
 		}

@@ -15,7 +15,6 @@
 #include "decoder.h"
 #include "drain.h"
 #include "finit.h"
-#include "instance.h"
 #include "live.h"
 #include "log.h"
 #include "tiers.h"
@@ -99,10 +98,8 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 	l->p.procfs = true;
 	l->p.clock_offset_ns = l->s.clock_offset_ns;
 	finit_selftest_distrust(&l->s.test, &l->p.verify);
-	struct tracefs_instance *insts[2] = { l->s.inst, l->s.loads };
-
-	l->st = finit_stream_open(insts, l->s.loads ? 2 : 1, l->s.tep, l->s.ncpus,
-				  l->s.subbuf_size, err, sizeof(err));
+	l->st = finit_stream_open(l->s.inst, l->s.tep, l->s.ncpus, l->s.subbuf_size,
+				  err, sizeof(err));
 	if (l->st)
 		l->drain = finit_drain_start(l->st, (size_t)cfg->spool_mb << 20,
 					     (size_t)cfg->spool_mb << 23, err, sizeof(err));
@@ -206,30 +203,6 @@ static void summarize_checks(struct finit_live *l)
 	summarize_spool(l);
 }
 
-/* summarize_lost - one instance's lost events per CPU (stream slots from @slot0) */
-static unsigned long long summarize_lost(struct finit_live *l, struct tracefs_instance *inst,
-					 int slot0, const char *what)
-{
-	unsigned long long total = 0;
-
-	for (int cpu = 0; cpu < l->s.ncpus; cpu++) {
-		unsigned long long overrun = 0, dropped = 0, missed;
-		int unknown;
-
-		missed = finit_stream_missed(l->st, slot0 + cpu, &unknown);
-		finit_instance_cpu_stats(inst, cpu, &overrun, &dropped);
-		/* overrun counts what the headers report, as far as they know */
-		total += (overrun > missed ? overrun : missed) + dropped + unknown;
-		if (missed || unknown || overrun || dropped)
-			finit_log(FINIT_LOG_ERROR, "%scpu%d LOST events: %llu%s in sub-buffer "
-				  "headers, overrun %llu, dropped %llu (%s)", what, cpu, missed,
-				  unknown ? "+unknown" : "", overrun, dropped, *what ?
-				  "more module loads at once than it holds" :
-				  "raise buffer_size_kb or spool_mb");
-	}
-	return total;
-}
-
 unsigned long long finit_live_summary(struct finit_live *l)
 {
 	struct finit_corr_stats cs;
@@ -248,8 +221,19 @@ unsigned long long finit_live_summary(struct finit_live *l)
 	finit_log(FINIT_LOG_INFO, "%s", b.data ? b.data : "");
 	finit_buf_free(&b);
 	summarize_checks(l);
-	lost_total = summarize_lost(l, l->s.inst, 0, "") +
-		     (l->s.loads ? summarize_lost(l, l->s.loads, l->s.ncpus, "loads buffer ") : 0);
+	for (int cpu = 0; cpu < l->s.ncpus; cpu++) {
+		unsigned long long overrun = 0, dropped = 0, missed;
+		int unknown;
+
+		missed = finit_stream_missed(l->st, cpu, &unknown);
+		finit_session_cpu_stats(&l->s, cpu, &overrun, &dropped);
+		/* overrun counts what the headers report, as far as they know */
+		lost_total += (overrun > missed ? overrun : missed) + dropped + unknown;
+		if (missed || unknown || overrun || dropped)
+			finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
+				  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
+				  cpu, missed, unknown ? "+unknown" : "", overrun, dropped);
+	}
 	if (!lost_total)
 		finit_log(FINIT_LOG_INFO, "lost events: 0 on all %d CPUs", l->s.ncpus);
 	return lost_total;

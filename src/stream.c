@@ -37,8 +37,7 @@ struct cpu_buf {
 
 struct finit_stream {
 	struct tep_handle	*tep;
-	int			ncpus;		/* slots: CPUs times instances */
-	int			nreal;		/* CPUs: a record's cpu is its slot modulo this */
+	int			ncpus;
 	int			subbuf_size;
 	struct cpu_buf		*cpus;
 	unsigned long long	records;
@@ -70,7 +69,6 @@ struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int s
 		return NULL;
 	st->tep = tep;
 	st->ncpus = ncpus;
-	st->nreal = ncpus;
 	st->subbuf_size = subbuf_size;
 	st->cpus = calloc(ncpus, sizeof(*st->cpus));
 	if (!st->cpus)
@@ -92,23 +90,19 @@ fail:
 	return NULL;
 }
 
-/* finit_stream_open - every CPU's trace_pipe_raw of each instance, non-blocking */
-struct finit_stream *finit_stream_open(struct tracefs_instance *const *insts, int ninst,
+struct finit_stream *finit_stream_open(struct tracefs_instance *inst,
 				       struct tep_handle *tep, int ncpus,
 				       int subbuf_size, char *err, size_t errlen)
 {
-	struct finit_stream *st = finit_stream_alloc(tep, ncpus * ninst, subbuf_size);
+	struct finit_stream *st = finit_stream_alloc(tep, ncpus, subbuf_size);
 	char file[64];
 
 	if (!st) {
-		snprintf(err, errlen, "out of memory for %d per-CPU buffers", ncpus * ninst);
+		snprintf(err, errlen, "out of memory for %d per-CPU buffers", ncpus);
 		return NULL;
 	}
-	st->nreal = ncpus;
-	for (int i = 0; i < ncpus * ninst; i++) {
-		struct tracefs_instance *inst = insts[i / ncpus];
-
-		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", i % ncpus);
+	for (int i = 0; i < ncpus; i++) {
+		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", i);
 		st->cpus[i].fd = tracefs_instance_file_open(inst, file,
 							 O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (st->cpus[i].fd < 0 && tracefs_file_exists(inst, file)) {
@@ -224,7 +218,7 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 			break;
 		memset(&rec, 0, sizeof(rec));
 		rec.ts = best->ts;
-		rec.cpu = bi % st->nreal;
+		rec.cpu = bi;
 		rec.data = best->data;
 		rec.size = kbuffer_event_size(best->kbuf);
 		rec.record_size = rec.size;
@@ -360,13 +354,6 @@ int finit_stream_drain(struct finit_stream *st, finit_record_cb cb, void *ctx)
 		ret = read_round(st, NULL, cb, ctx, &more);
 	} while (!ret && more);
 	return ret < 0 ? -1 : 0;
-}
-
-/* finit_stream_set_cpus - slots are @n CPUs of several buffers */
-void finit_stream_set_cpus(struct finit_stream *st, int n)
-{
-	if (n > 0)
-		st->nreal = n;
 }
 
 /* finit_stream_cpus - how many CPUs it reads */
