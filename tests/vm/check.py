@@ -218,8 +218,15 @@ CHECK_EXPECT = {
 PROFILES = {
     "5.10": {"tier": (3, "kprobe"), "eprobe": False, "uargs_field": False,
              "flag4": -22},
+    # bookworm's 6.1.0-50 (pinned): its eprobe is broken (the strings it
+    # fetches fault); the self-test must see that and fall back on kprobes
+    "6.1.0-50": {"tier": (3, "kprobe"), "eprobe": True, "uargs_field": False,
+                 "flag4": -95, "broken": "eprobe"},
     "6.1": {"tier": (2, "eprobe"), "eprobe": True, "uargs_field": False,
             "flag4": -95},
+    # trixie's 6.12: eprobe tier like 6.1; built with CONFIG_MODULE_DECOMPRESS
+    "6.12": {"tier": (2, "eprobe"), "eprobe": True, "uargs_field": False,
+             "flag4": 0},
     "7.2": {"tier": (1, "native"), "eprobe": True, "uargs_field": True,
             "flag4": 0, "exact": "eprobe"},
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh - stock-kernel VM test: boot Debian's 5.10, 6.1 and 7.2 kernels under qemu TCG, run the finit_module scenario on each, check the results.
+# run.sh - stock-kernel VM test: boot Debian's 5.10, 6.1.0-50, 6.1, 6.12 and 7.2 kernels under qemu TCG, run the finit_module scenario on each, check the results.
 #
 # Run from the project root (make vmtest does):
 #   FINIT=./finit-ftrace MODCALL=build/modcall MODCALL32=build/modcall32 tests/vm/run.sh
@@ -7,7 +7,7 @@
 #   FINIT, MODCALL, MODCALL32   binaries under test (required; MODCALL32 is
 #                    modcall built -m32 -static, the 32-bit caller)
 #   KERNELS          the Debian kernel series to run, in order (default
-#                    "5.10 6.1 7.2"; e.g. KERNELS=5.10 for one)
+#                    "5.10 6.1.0-50 6.1 6.12 7.2"; e.g. KERNELS=5.10 for one)
 #   VMTEST_TIMEOUT   seconds each guest may run (default 240)
 #   VMTEST_CACHE     download/build cache (default tests/vm/cache)
 #   VMTEST_OUT       results (default tests/vm/out; one folder per series)
@@ -24,7 +24,7 @@ MODCALL32=${MODCALL32:?set MODCALL32 to the 32-bit modcall helper (make build/mo
 TIMEOUT=${VMTEST_TIMEOUT:-240}
 CACHE=${VMTEST_CACHE:-$HERE/cache}
 OUTBASE=${VMTEST_OUT:-$HERE/out}
-KERNELS=${KERNELS:-5.10 6.1 7.2}
+KERNELS=${KERNELS:-5.10 6.1.0-50 6.1 6.12 7.2}
 
 START=$(date +%s)
 fail() { echo "vmtest: ${SERIES:+$SERIES: }FAIL: $*" >&2; exit 1; }
