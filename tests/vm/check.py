@@ -45,6 +45,13 @@ PHASE1_CGROUP = f"/system.slice/docker-{CID}.scope"
 COMM = {"modcall": "modcall", "modcall32": "modcall32",
         "othercall": "othercall", "insmod": "insmod", "rmmod": "rmmod"}
 
+# Every watch/record/check run first makes its own harmless calls from the
+# finit-ftrace process (a temporary instance: a run never reports its own);
+# the other tracers running at the time (record beside watch, trace-cmd)
+# do see them. Their strings name the run: "finit-ftrace-selftest-<pid>".
+SELFTEST_COMM = "finit-ftrace"
+SELFTEST_PREFIX = "finit-ftrace-selftest-"
+
 
 def flags_names(flags, table):
     """Expected flags_names: known bits by name, the rest as one hex string."""
@@ -144,25 +151,24 @@ SCENARIO = [
          event="init_module", length="@dummy.ko.len", module="dummy"),
     Step("delete-absent-enoent", "modcall", event="delete_module",
          delname="vmtest_absent", ret=-2),
-    # 32-bit callers: only raw_syscalls sees them (ids 350/128/129); the
-    # eprobe does not fire, so strings come from /proc (the caller is held)
+    # 32-bit callers: the syscalls events (and eprobes) do not fire for
+    # them; kprobes on __ia32_sys_* do, with the strings (origin kernel)
     Step("compat-mii-p32", "modcall32", "net/mii.ko", "p=32", module="mii"),
     Step("compat-tun-eexist", "modcall32", "net/tun.ko", "", fd=5, ret=-17),
-    # 32-bit init_module/delete_module are not reported: their compat ids
-    # (128/129) are rt_sigtimedwait/rt_sigqueueinfo for 64-bit tasks, and
-    # raw_syscalls does not say which ABI a task uses (README, Known limits)
+    # 32-bit init_module/delete_module: reported too (compat kprobes; their
+    # ids 128/129 are no help, see the lookalike step)
     Step("compat-init-eql", "modcall32", "net/eql.ko", "x=1",
-         event="init_module", length="@eql.ko.len", module="eql",
-         reported=False),
+         event="init_module", length="@eql.ko.len", module="eql"),
     Step("compat-delete-enoent", "modcall32", event="delete_module",
-         delname="vmtest_absent32", ret=-2, reported=False),
+         delname="vmtest_absent32", ret=-2),
     # rt_sigtimedwait (128) and rt_sigqueueinfo (129) of a 64-bit process
     # carry the 32-bit init_module/delete_module numbers in raw_syscalls
     Step("lookalike-64bit-128-129", "lookalike", calls=0),
 ]
 
 # Phase 2: watch -f 'flags == 8'; FILTER_KEEP lists the steps whose calls
-# pass (the 32-bit ones are filtered in user space).
+# pass (the 32-bit ones are filtered in user space). A successful load the
+# filter drops (f-insmod-ifb) still comes out, as a module_load event.
 FILTER_SCENARIO = [
     Step("f-dummy-flags-8", "modcall", "net/dummy.ko", "", flags=8, ret=-22),
     Step("f-tun-eexist", "modcall", "net/tun.ko", "", ret=-17),
@@ -182,17 +188,39 @@ COMM_SCENARIO = [
     Step("c-modcall-ebadf", "modcall", None, "", fd=42, ret=-9),
     Step("c-othercall-ebadf", "othercall", None, "", fd=42, ret=-9),
     Step("c-modcall32-ebadf", "modcall32", None, "", fd=42, ret=-9),
+    # othercall's finit_module is dropped, its load is not: module_load
+    Step("c-othercall-eql", "othercall", "net/eql.ko", "", module="eql"),
 ]
 COMM_KEEP = {"c-modcall-ebadf"}
+
+# Phase 4: watch -e init_module (record -e init_module beside it): mii's
+# finit_module load comes out as a module_load event only, init_module is
+# reported, delete_module is not.
+EVENTS_SCENARIO = [
+    Step("e-finit-mii", "modcall", "net/mii.ko", "", module="mii"),
+    Step("e-init-dummy-eexist", "modcall", "net/dummy.ko", "",
+         event="init_module", length="@dummy.ko.len", ret=-17),
+    Step("e-delete-enoent", "modcall", event="delete_module",
+         delname="vmtest_absent", ret=-2),
+]
 
 # (output name, scenario, steps kept, what ran) per watch phase
 PHASES = [("watch", SCENARIO, None, "finit-ftrace watch"),
           ("filter", FILTER_SCENARIO, FILTER_KEEP,
            "finit-ftrace watch -f 'flags == 8'"),
           ("commfilter", COMM_SCENARIO, COMM_KEEP,
-           "finit-ftrace watch -f 'comm == \"modcall\"' --no-compat")]
-# raw_syscalls (32-bit callers) enabled in each phase's instance
-RAW_ENABLED = {"watch": "1", "filter": "1", "commfilter": "0"}
+           "finit-ftrace watch -f 'comm == \"modcall\"' --no-compat"),
+          ("events", EVENTS_SCENARIO, None,
+           "finit-ftrace watch -e init_module")]
+# the calls each phase chooses with -e (absent: all)
+PHASE_EVENTS = {"events": {"init_module"}}
+# --no-compat phases (no 32-bit callers, no compat probes)
+NO_COMPAT = {"commfilter"}
+# finit-ftrace record beside a watch phase: (its name in /out, the phase)
+RECORDS = [("rec", "watch"), ("erec", "events")]
+# raw_syscalls (32-bit callers) enabled in each phase's instance: never
+# where the kernel has kprobe events (the compat path is kprobes then)
+RAW_ENABLED = {"watch": "0", "filter": "0", "commfilter": "0", "events": "0"}
 
 # What `finit-ftrace check --format json` must say about Debian's 6.1 kernel
 # (apply_profile changes the tier for the others).
@@ -209,6 +237,7 @@ CHECK_EXPECT = {
     "btf": True,      # CONFIG_DEBUG_INFO_BTF=y
     "dynamic_events": True,
     "uargs_field": False,  # 6.1's sys_enter_finit_module has no __uargs_val
+    "compat_path": "kprobe",   # kprobes on __ia32_sys_*
 }
 
 # What differs between the Debian kernels of the matrix (run.sh KERNELS).
@@ -233,14 +262,21 @@ PROFILES = {
 
 
 TIER = "eprobe"   # the string tier of the kernel under test (apply_profile)
+EXACT = None      # the exact-strings complement beside it (7.2: eprobe)
 DYN_KIND = "e:"   # its dynamic events' kind in dynamic_events, None: none
+BROKEN = None     # a tier the self-test must find broken (6.1.0-50: eprobe)
+KVER = ""         # uname -r of the guest
+# our probes of the string tier, one per call (dynamic_events names)
+STRING_EVENTS = ("finit_module", "init_module", "delete_module")
 
 
 def apply_profile(series):
     """Adjust the 6.1 expectations above to the kernel @series."""
-    global TIER, DYN_KIND
+    global TIER, DYN_KIND, EXACT, BROKEN
     prof = PROFILES[series]
     TIER = prof["tier"][1]
+    EXACT = prof.get("exact")
+    BROKEN = prof.get("broken")
     # 7.2: the native field's eprobe complement (exact strings) is there too
     DYN_KIND = {"eprobe": "e:", "kprobe": "p:"}.get(prof.get("exact", TIER))
     CHECK_EXPECT["exact_strings"] = prof.get("exact")
@@ -270,7 +306,8 @@ ORIGIN_KEYS = ["pid", "tid", "comm", "args", "param_values", "ret", "module",
                "path", "sha256", "context"]
 ARGS_KEYS = {"finit_module": ["fd", "param_values", "flags"],
              "init_module": ["umod", "len", "param_values"],
-             "delete_module": ["name", "flags"], "module_free": []}
+             "delete_module": ["name", "flags"], "module_free": [],
+             "module_load": []}
 CONTEXT = ["ppid", "uid", "gid", "exe", "cgroup", "container_id"]
 
 errors = []
@@ -463,10 +500,11 @@ def kind_fields(kind, compat):
     e = {"event": kind, "compat": compat, "sha256": None, "truncated": False,
          "origin.tid": "kernel", "origin.args": "kernel",
          "origin.pid": OneOf("kernel", "procfs"),
-         "origin.comm": OneOf("kernel", "procfs"),
+         # 32-bit callers: the compat kprobe records comm
+         "origin.comm": "kernel" if compat else OneOf("kernel", "procfs"),
          "origin.sha256": "unavailable"}
     ptr = Pointer(32 if compat else 64)
-    string = "procfs" if compat else "kernel"  # the eprobe misses compat
+    string = "kernel"   # the string tier's probe, or the compat kprobe
     if kind == "finit_module":
         e.update({"uargs_ptr": ptr, "origin.param_values": string,
                   "origin.ret": "kernel"})
@@ -483,6 +521,14 @@ def kind_fields(kind, compat):
         e.update({"args": {}, "flags_names": [], "uargs_ptr": None,
                   "ret": None, "errno": None, "origin.ret": "unavailable",
                   "taints": None, "origin.module": "kernel",
+                  "origin.param_values": "unavailable", "path": None,
+                  "origin.path": "unavailable"})
+    elif kind == "module_load":
+        # a load that joins no call the tool reports (filtered, or a call
+        # not chosen with -e): module_load alone
+        e.update({"args": {}, "flags_names": [], "uargs_ptr": None,
+                  "ret": None, "errno": None, "origin.ret": "unavailable",
+                  "origin.module": "kernel",
                   "origin.param_values": "unavailable", "path": None,
                   "origin.path": "unavailable"})
     return e
@@ -551,10 +597,13 @@ def modcall_premise(st, c, phase):
                 f"({c['_line']}: {c['_raw']})")
 
 
-def expected_events(steps, out, kver, calls, bbs, phase, cgroup, keep):
+def expected_events(steps, out, kver, calls, bbs, phase, cgroup, keep,
+                    events=None):
     """Expected records in order, each a dict of dotted field -> value;
-    only of the steps in @keep (None: all), the others' premises are still
-    checked. modcall steps in @keep were held (/proc/STEP.* exist)."""
+    only of the steps in @keep (None: all) whose call is among @events
+    (None: all), the others' premises are still checked, and their
+    successful loads give a module_load event alone. modcall steps that
+    the tool prints were held (/proc/STEP.* exist)."""
     mods = {}
     for c in calls:
         mods.setdefault(c["_step"], []).append(c)
@@ -563,7 +612,13 @@ def expected_events(steps, out, kver, calls, bbs, phase, cgroup, keep):
     for st in steps:
         if st.src == "lookalike":
             continue
-        kept = keep is None or st.name in keep
+        reported = (keep is None or st.name in keep) and st.reported and \
+            (events is None or st.event in events)
+        # a load the kernel makes is always reported: alone when its call
+        # is not
+        alone = not reported and st.ret == 0 and bool(st.module) and \
+            st.event in ("finit_module", "init_module")
+        kept = reported or alone
         if st.modcall:
             lines = mods.get(st.name, [])
             if len(lines) != st.calls:
@@ -571,7 +626,7 @@ def expected_events(steps, out, kver, calls, bbs, phase, cgroup, keep):
                     f"line(s), expected {st.calls}")
             for c in lines:
                 modcall_premise(st, c, phase)
-            if not lines or not kept or not st.reported:
+            if not lines or not kept:
                 continue
             pid, tid, comm = lines[0].get("pid"), lines[0].get("tid"), \
                 lines[0].get("comm")
@@ -599,12 +654,21 @@ def expected_events(steps, out, kver, calls, bbs, phase, cgroup, keep):
                  "exe": "/bin/busybox", "cgroup": cgroup,
                  "container_id": container_id_of(cgroup)})
         who = {"pid": pid, "tid": tid, "comm": comm, "_step": st.name}
+        if alone:
+            e = kind_fields("module_load", st.compat)
+            e.update({"module": st.module, "taints": st.taints})
+            e.update(cfields, **who)
+            e["_groups"] = list(cgroups)
+            exp.append(e)
+            continue
         for _ in range(st.calls):
             e = step_calls(st, out, kver)
             e.update(cfields, **who)
             e["_groups"] = e.get("_groups", []) + cgroups
             exp.append(e)
         for kind, fields in st.extra:
+            if events is not None and kind not in events:
+                continue
             e = kind_fields(kind, st.compat)
             e.update({k: resolve(out, v) for k, v in fields.items()})
             if kind == "init_module":
@@ -651,6 +715,69 @@ def tag_calls(out, ran):
     for c, name in zip(calls, want):
         c["_step"] = name
     return [c for c in calls if "_step" in c]
+
+
+# ---------------------------------------------------------------- self-tests
+
+def selftest_name(g):
+    """The string of another finit-ftrace run's self-test call @g
+    ("finit-ftrace-selftest-<pid>"; "" for an init_module of len 0 whose
+    string is not there), else None: not a self-test call."""
+    if g.get("comm") != SELFTEST_COMM:
+        return None
+    ev = g.get("event")
+    v = get(g, "args.name" if ev == "delete_module" else "args.param_values")
+    if isinstance(v, str) and v.startswith(SELFTEST_PREFIX):
+        return v
+    if ev == "init_module" and get(g, "args.len") == 0:
+        return ""
+    return None
+
+
+def split_selftests(recs):
+    """(records of the scenario, other runs' self-test calls)"""
+    mine, tests = [], []
+    for g in recs:
+        (tests if selftest_name(g) is not None else mine).append(g)
+    return mine, tests
+
+
+def check_selftests(where, tests, pids, events=None, compat=True):
+    """Self-test calls of the runs @pids seen by another tracer (@where):
+    every one failed, names its own run, and each run made each call it
+    makes (of @events), 64-bit and (@compat) 32-bit."""
+    kinds = [k for k in ("finit_module", "init_module", "delete_module")
+             if events is None or k in events]
+    want = {(k, c) for k in kinds for c in ((False, True) if compat
+                                            else (False,))}
+    seen = {}
+    for g in tests:
+        name = selftest_name(g)
+        ret = g.get("ret")
+        if not isinstance(ret, int) or isinstance(ret, bool) or ret >= 0:
+            err(f"{where}: a self-test call did not fail (ret {ret!r}): "
+                f"{g['_line']}: {g['_raw']}")
+        if g.get("tid") not in pids:
+            err(f"{where}: a self-test call from tid {g.get('tid')}, not "
+                f"from a finit-ftrace run of {sorted(pids)}: {g['_line']}: "
+                f"{g['_raw']}")
+        elif name and name != f"{SELFTEST_PREFIX}{g.get('tid')}":
+            err(f"{where}: self-test string {name!r} is not "
+                f"{SELFTEST_PREFIX}{g.get('tid')}: {g['_line']}")
+        seen.setdefault(g.get("tid"), set()).add((g.get("event"),
+                                                   g.get("compat")))
+    for p in pids:
+        have = seen.get(p, set())
+        if have != want:
+            err(f"{where}: self-test calls of finit-ftrace pid {p}: "
+                f"{sorted(have)}, expected {sorted(want)}")
+
+
+def int_of(text):
+    try:
+        return int((text or "").strip())
+    except ValueError:
+        return None
 
 
 # ---------------------------------------------------------------- comparison
@@ -707,6 +834,10 @@ def compare_events(phase, fname, exp, got):
     """Match expected to actual records by tid, in order; diff each field."""
     for g in got:
         shape(g)
+        if selftest_name(g) is not None:
+            err(f"{phase}: {fname} has a self-test call (no other run of "
+                f"the tool made any while it was armed): {g['_line']}: "
+                f"{g['_raw']}")
     ts = [g.get("ts_ns") for g in got if isinstance(g.get("ts_ns"), int)]
     if ts != sorted(ts):
         err(f"{fname}: ts_ns not in ascending order: {ts}")
@@ -829,6 +960,21 @@ def compare_trace_cmd(out, watch):
     tc = parse_trace_cmd(out)
     if tc is None:
         return
+    # record's and watch's self-tests (trace-cmd was armed before both)
+    pids = {int_of(read(out, n + ".pid", quiet=True)) for n in ("rec", "watch")}
+    tests = [t for t in tc if t["comm"] == SELFTEST_COMM]
+    tc = [t for t in tc if t["comm"] != SELFTEST_COMM]
+    for t in tests:
+        if t["tid"] not in pids or t["fd"] != -1 or \
+                not isinstance(t["ret"], int) or t["ret"] >= 0:
+            err("tc.txt: a finit-ftrace finit_module call that is no failed "
+                f"self-test call (fd -1) of record or watch {sorted(pids)}: "
+                f"{t['line']} (ret {t['ret']})")
+    for p in pids:
+        got = sorted(t["compat"] for t in tests if t["tid"] == p)
+        if got != [False, True]:
+            err(f"tc.txt: finit-ftrace pid {p}: self-test finit_module calls "
+                f"(compat) {got}, expected one 64-bit and one 32-bit")
     if not tc:
         err("tc.txt: trace-cmd recorded no finit_module call")
         return
@@ -923,40 +1069,49 @@ def offsets(recs, fname):
     return offs.pop() if len(offs) == 1 else None
 
 
-def check_rec(out, watch):
-    """finit-ftrace record ran beside watch in phase 1; `finit-ftrace report
-    -F json rec.dat` (run.sh: rec.jsonl) must give the same records."""
-    check_rc(out, "rec", "finit-ftrace record")
-    if not armed(out, "rec"):
+def check_rec(out, watch, name="rec", phase="watch"):
+    """finit-ftrace record @name ran beside watch @phase (phase 1: rec,
+    phase 4: erec); `finit-ftrace report -F json NAME.dat` (run.sh:
+    NAME.jsonl) must give the same records, and watch's self-test calls
+    (record was armed first)."""
+    what = f"finit-ftrace record ({name})"
+    check_rc(out, name, what)
+    if not armed(out, name):
         return
-    stderr = read(out, "rec.stderr") or ""
-    m = re.search(r"^finit-ftrace: wrote /out/rec\.dat: (\d+) call\(s\), "
-                  r"\d+ bytes of data$", stderr, re.M)
+    stderr = read(out, name + ".stderr") or ""
+    m = re.search(rf"^finit-ftrace: wrote /out/{name}\.dat: (\d+) "
+                  r"call\(s\), \d+ bytes of data$", stderr, re.M)
+    rc = (read(out, name + "-report.rc") or "").strip()
+    if rc != "0":
+        err(f"finit-ftrace report -F json {name}.dat exited {rc}; stderr:"
+            "\n    " + (read(out, name + "-report.stderr") or "").strip()
+            .replace("\n", "\n    "))
+    every = read_jsonl(out, name + ".jsonl")
+    got, tests = split_selftests(every)
     if not m:
-        err("finit-ftrace record: no 'finit-ftrace: wrote /out/rec.dat: N "
+        err(f"{what}: no 'finit-ftrace: wrote /out/{name}.dat: N "
             "call(s), ... bytes of data' on stderr:\n    " +
             stderr.strip().replace("\n", "\n    "))
-    elif int(m[1]) != len(watch):
-        err(f"finit-ftrace record says it wrote {m[1]} call(s); watch "
-            f"printed {len(watch)} records")
-    rc = (read(out, "rec-report.rc") or "").strip()
-    if rc != "0":
-        err(f"finit-ftrace report -F json rec.dat exited {rc}; stderr:\n    "
-            + (read(out, "rec-report.stderr") or "").strip()
-            .replace("\n", "\n    "))
-    got = read_jsonl(out, "rec.jsonl")
+    elif int(m[1]) != len(every):
+        err(f"{what} says it wrote {m[1]} call(s); report {name}.dat "
+            f"printed {len(every)} records ({len(tests)} of them "
+            f"self-test calls of watch, {len(watch)} in {phase}.jsonl)")
+    wpid = int_of(read(out, phase + ".pid", quiet=True))
+    check_selftests(f"report {name}.dat", tests, {wpid},
+                    PHASE_EVENTS.get(phase), phase not in NO_COMPAT)
     if len(got) != len(watch):
-        err(f"report rec.dat: {len(got)} records, watch.jsonl has "
-            f"{len(watch)}")
-    woff, roff = offsets(watch, "watch.jsonl"), offsets(got, "rec.jsonl")
+        err(f"report {name}.dat: {len(got)} records (without self-tests), "
+            f"{phase}.jsonl has {len(watch)}")
+    woff = offsets(watch, phase + ".jsonl")
+    roff = offsets(every, name + ".jsonl")
     if woff is not None and roff is not None and \
             abs(woff - roff) > OFFSET_SLACK_NS:
-        err(f"report rec.dat: time - ts_ns is {roff}, watch's is {woff} "
+        err(f"report {name}.dat: time - ts_ns is {roff}, watch's is {woff} "
             f"(more than {OFFSET_SLACK_NS} ns apart)")
     laundered = []
     for w, g in zip(watch, got):
         shape(g)
-        where = f"report rec.dat {g['_line']} vs {w['_line']}"
+        where = f"report {name}.dat {g['_line']} vs {w['_line']}"
         if (g.get("event"), g.get("tid")) != (w.get("event"), w.get("tid")):
             err(f"{where}: {g.get('event')} of tid {g.get('tid')}, watch has "
                 f"{w.get('event')} of tid {w.get('tid')} (not the same call "
@@ -985,27 +1140,27 @@ def check_rec(out, watch):
             err(f"{where}:\n" + "\n".join(diffs) +
                 f"\n    watch:  {w['_raw']}\n    report: {g['_raw']}")
     if laundered:
-        notes.append("record had pid/comm from the kernel's tables where "
-                     "watch read /proc: " + ", ".join(laundered))
-    compare_rec_trace_cmd(out, got)
+        notes.append(f"{name}: record had pid/comm from the kernel's tables "
+                     "where watch read /proc: " + ", ".join(laundered))
+    compare_rec_trace_cmd(out, every, name)
 
 
 TC_LINE = re.compile(r"^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+"
                      r"(?P<ts>[\d.]+):\s+(?P<ev>\w+):\s+(?P<rest>.*)$")
 
 
-def compare_rec_trace_cmd(out, rep):
+def compare_rec_trace_cmd(out, rep, name="rec"):
     """`trace-cmd report rec.dat` (rec-tc.txt): our eprobe events (printed
     as "finit_module:", "init_module:", "delete_module:"), module_free,
     sys_exit_*; 32-bit finit_module as raw_syscalls NR 350. trace-cmd does
     not count clock "boot" among its ns clocks, so it prints the raw
     timestamp: the same number as report's ts_ns."""
-    rc = (read(out, "rec-tc.rc") or "").strip()
+    rc = (read(out, name + "-tc.rc") or "").strip()
     if rc != "0":
-        err(f"trace-cmd report rec.dat exited {rc}; stderr:\n    " +
-            (read(out, "rec-tc.stderr") or "").strip()
+        err(f"trace-cmd report {name}.dat exited {rc}; stderr:\n    " +
+            (read(out, name + "-tc.stderr") or "").strip()
             .replace("\n", "\n    "))
-    text = read(out, "rec-tc.txt")
+    text = read(out, name + "-tc.txt")
     if text is None:
         return
     calls, open_ = [], {}
@@ -1038,7 +1193,7 @@ def compare_rec_trace_cmd(out, rep):
                              r' params="(.*)" flags=' + num +
                              r'(?: caller="[^"]*")?', rest)
             if not f:
-                err(f"rec-tc.txt: cannot parse: {line}")
+                err(f"{name}-tc.txt: cannot parse: {line}")
                 continue
             c = dict(base, compat=False, fd=s32(int(f[1], 0)),
                      uargs=int(f[2], 0), params=f[3],
@@ -1048,7 +1203,7 @@ def compare_rec_trace_cmd(out, rep):
             a = re.fullmatch(r"NR 350 \(([0-9a-f]+), ([0-9a-f]+), "
                              r"([0-9a-f]+),.*\)", rest)
             if not a:
-                err(f"rec-tc.txt: cannot parse: {line}")
+                err(f"{name}-tc.txt: cannot parse: {line}")
                 continue
             c = dict(base, compat=True, fd=s32(int(a[1], 16)),
                      uargs=int(a[2], 16), params=None,
@@ -1066,20 +1221,20 @@ def compare_rec_trace_cmd(out, rep):
     mine = [g for g in rep if g.get("event") == "finit_module"]
     n64 = sum(1 for g in mine if not g.get("compat"))
     if counts.get("finit_module", 0) != n64:
-        err(f"trace-cmd report rec.dat: {counts.get('finit_module', 0)} "
+        err(f"trace-cmd report {name}.dat: {counts.get('finit_module', 0)} "
             f"'finit_module:' ({TIER}) lines, report has {n64} 64-bit "
             "finit_module records")
     if counts.get("sys_exit_finit_module", 0) != n64:
-        err(f"trace-cmd report rec.dat: "
+        err(f"trace-cmd report {name}.dat: "
             f"{counts.get('sys_exit_finit_module', 0)} sys_exit_finit_module "
             f"lines, report has {n64} 64-bit finit_module records")
     for ev in ("init_module", "delete_module", "module_free"):
         n = sum(1 for g in rep if g.get("event") == ev)
         if counts.get(ev, 0) != n:
-            err(f"trace-cmd report rec.dat: {counts.get(ev, 0)} '{ev}:' "
+            err(f"trace-cmd report {name}.dat: {counts.get(ev, 0)} '{ev}:' "
                 f"lines, report has {n} {ev} records")
     if len(calls) != len(mine):
-        err(f"trace-cmd report rec.dat: {len(calls)} finit_module calls "
+        err(f"trace-cmd report {name}.dat: {len(calls)} finit_module calls "
             f"({TIER} + NR 350), report has {len(mine)}")
     for t, g in zip(calls, mine):
         want = {"tid": g.get("tid"), "comm": g.get("comm"),
@@ -1088,7 +1243,7 @@ def compare_rec_trace_cmd(out, rep):
                 "flags": get(g, "args.flags"),
                 "uargs": as_int(g.get("uargs_ptr")), "ret": g.get("ret"),
                 "params": get(g, "args.param_values")}
-        diff_tc(f"trace-cmd report rec.dat vs report {g['_line']}", t, want,
+        diff_tc(f"trace-cmd report {name}.dat vs report {g['_line']}", t, want,
                 "report", g)
 
 
@@ -1242,56 +1397,107 @@ def check_capabilities(out):
             (obj.get(parts[0]) or {}).get(parts[1], KeyError)
         if not match(v, a):
             err(f"check.json: {k}: expected {fmt(v)}, got {fmt(a)}")
+    st = obj.get("selftest")
+    if not isinstance(st, dict) or not st:
+        err(f"check.json: no \"selftest\" object: {text.strip()}")
+        return
+    for t in {TIER, EXACT, BROKEN, "kprobe", "compat-kprobe"} - {None}:
+        if t not in st:
+            err(f"check.json: selftest has no {t!r}: {st}")
+    for t, v in st.items():
+        if t == BROKEN:
+            if v == "ok" or not isinstance(v, str) or not v:
+                err(f"check.json: selftest.{t}: {v!r}; on {KVER} the "
+                    f"{t} tier is broken, the self-test must say why")
+        elif v != "ok":
+            err(f"check.json: selftest.{t}: {v!r}, expected \"ok\"")
 
 
 def finit_lines(text):
     return [ln for ln in (text or "").splitlines() if "finit" in ln]
 
 
+def dyn_group(dyn, group):
+    """{event name: kind ("e:", "p:", "r:")} of dynamic_events' @group"""
+    have = {}
+    for ln in dyn.splitlines():
+        m = re.match(r"^([epr]):" + re.escape(group) + r"/(\S+) ", ln)
+        if m:
+            have[m[2]] = m[1] + ":"
+    return have
+
+
+def check_probes(who, dyn, group, events, compat):
+    """The dynamic events of @group in @dyn: the string tier's probe for
+    each call of @events (None: all), of its kind; with @compat the compat
+    kprobes beside them (kind p: or r:), without it none."""
+    have = dyn_group(dyn, group)
+    want = {k for k in STRING_EVENTS if events is None or k in events} \
+        if DYN_KIND else set()
+    problems = []
+    for k in sorted(want):
+        if have.get(k) != DYN_KIND:
+            problems.append(f"no {DYN_KIND}{group}/{k} ({TIER} tier)")
+    extra = {k: v for k, v in have.items() if k not in want}
+    for k, v in sorted(extra.items()):
+        if k in STRING_EVENTS and v == DYN_KIND:
+            continue   # a string probe of a call -e left out: harmless
+        if not compat:
+            problems.append(f"{v}{group}/{k} with --no-compat")
+        elif v not in ("p:", "r:"):
+            problems.append(f"{v}{group}/{k}: no probe of the {TIER} tier "
+                            "nor a compat kprobe")
+    if compat and not any(v in ("p:", "r:") and k not in want
+                          for k, v in extra.items()):
+        problems.append(f"no compat kprobe in {group}")
+    if problems:
+        err(f"{who}: while armed: " + "; ".join(problems) +
+            "; dynamic_events has:\n    " +
+            dyn.strip().replace("\n", "\n    "))
+    return have
+
+
 def check_tracefs(out):
-    """While armed: our instance and eprobes; after exit: nothing of ours.
-    Phase 1 runs `finit-ftrace record` beside watch: while watch is armed
-    both instances and both eprobe groups exist; record's are still there
-    when watch has exited (it is stopped after), and gone after it exits."""
-    rec_pid = (read(out, "rec.pid", quiet=True) or "").strip() \
-        if armed(out, "rec") else None
+    """While armed: our instance and probes; after exit: nothing of ours.
+    Phases 1 and 4 run `finit-ftrace record` beside watch: while watch is
+    armed both instances and both probe groups exist; record's are still
+    there when watch has exited (it is stopped after), and gone after it
+    exits."""
+    recs = {ph: (read(out, r + ".pid", quiet=True) or "").strip()
+            for r, ph in RECORDS if armed(out, r)}
     for phase, _, _, what in PHASES:
         if not armed(out, phase):
             continue
         pid = (read(out, phase + ".pid", quiet=True) or "").strip()
         pids = [(pid, what)]
-        if phase == "watch" and rec_pid:
-            pids.append((rec_pid, "finit-ftrace record (beside watch)"))
+        if recs.get(phase):
+            pids.append((recs[phase], "finit-ftrace record (beside watch)"))
         inst = (read(out, phase + ".instances-armed.txt") or "").split()
         dyn = read(out, phase + ".dynamic_events-armed.txt") or ""
-        have = {ln.split()[0][2:] for ln in dyn.splitlines()
-                if ln[:2] in ("e:", "p:") and "finit_ftrace_" in ln}
         for p, w in pids:
             if f"finit-ftrace-{p}" not in inst:
                 err(f"{w}: while watch was armed, no tracefs instance "
                     f"finit-ftrace-{p} (instances: {inst})")
-            want = {f"finit_ftrace_{p}/{s}" for s in
-                    ("finit_module", "init_module", "delete_module")} \
-                if DYN_KIND else set()
-            mine = {h for h in have if h.startswith(f"finit_ftrace_{p}/")}
-            kinds = {ln[:2] for ln in dyn.splitlines()
-                     if ln[2:].startswith(f"finit_ftrace_{p}/")}
-            if mine != want or (want and kinds != {DYN_KIND}):
-                err(f"{w}: while watch was armed, expected the {TIER} tier's "
-                    f"dynamic events {sorted(want)} ({DYN_KIND or 'none'}), "
-                    "dynamic_events has:\n    " +
-                    dyn.strip().replace("\n", "\n    "))
+            check_probes(w, dyn, f"finit_ftrace_{p}", PHASE_EVENTS.get(phase),
+                         phase not in NO_COMPAT)
+        ours = {f"finit-ftrace-{p}" for p, _ in pids}
+        others = [i for i in inst if i.startswith("finit") and i not in ours]
+        if others:
+            err(f"{what}: while armed, other instances of ours (a self-test's "
+                f"left behind?): {others}")
     left = [(f"{p}.instances-after.txt", f"{p}.dynamic_events-after.txt",
              f"{w} exited") for p, _, _, w in PHASES]
-    left += [("rec.instances-after.txt", "rec.dynamic_events-after.txt",
-              "finit-ftrace record exited"),
+    left += [(f"{r}.instances-after.txt", f"{r}.dynamic_events-after.txt",
+              f"finit-ftrace record ({r}) exited") for r, _ in RECORDS]
+    left += [
              ("stale.instances-after.txt", "stale.dynamic_events-after.txt",
               "cleanup ran"),
              ("instances.txt", "dynamic_events.txt", "the scenario ended")]
     for inst_file, dyn_file, what in left:
         inst = read(out, inst_file)
         dyn = finit_lines(read(out, dyn_file))
-        if inst_file == "watch.instances-after.txt" and rec_pid:
+        rec_pid = recs.get(inst_file.split(".")[0])
+        if rec_pid:
             # record is still running when watch exits
             inst = "\n".join(i for i in (inst or "").split()
                              if i != f"finit-ftrace-{rec_pid}")
@@ -1335,19 +1541,14 @@ def check_stale(out):
     pid = (read(out, "stale.pid") or "").strip()
     inst = f"finit-ftrace-{pid}"
     group = f"finit_ftrace_{pid}"
-    events = ("finit_module", "init_module", "delete_module") \
-        if DYN_KIND else ()
     killed = (read(out, "stale.instances-killed.txt") or "").split()
     if inst not in killed:
         err(f"stale: after kill -9, instance {inst} is not there to reclaim "
             f"(instances: {killed})")
     dyn = read(out, "stale.dynamic_events-killed.txt") or ""
-    for ev in events:
-        if not any(ln.startswith(f"{DYN_KIND}{group}/{ev} ") for ln in
-                   dyn.splitlines()):
-            err(f"stale: after kill -9, {TIER} {group}/{ev} is not there to "
-                "reclaim; dynamic_events:\n    " +
-                dyn.strip().replace("\n", "\n    "))
+    # the string tier's probes and the compat kprobes, in tracefs' order
+    events = list(check_probes("stale: after kill -9", dyn, group, None,
+                               True))
     rc = (read(out, "cleanup.rc") or "").strip()
     stdout = read(out, "cleanup.stdout") or ""
     stderr = (read(out, "cleanup.stderr") or "").strip()
@@ -1360,10 +1561,100 @@ def check_stale(out):
     if TIER == "native":   # the killed watch had raised it
         want.append("finit-ftrace: restored syscall_user_buf_size to 63")
     want.append(f"finit-ftrace: cleanup removed {n} stale instance(s)")
-    if stdout.splitlines() != want:
+    got = stdout.splitlines()
+    # the removals in any order: tracefs lists the probes in its own
+    if got[:1] != want[:1] or got[-1:] != want[-1:] or \
+            sorted(got) != sorted(want):
         err("stale: finit-ftrace cleanup printed:\n    " +
             stdout.strip().replace("\n", "\n    ") + "\n  expected:\n    " +
             "\n    ".join(want))
+
+
+ARMED_RE = re.compile(r"^finit-ftrace: armed: instance finit-ftrace-(\d+), "
+                      r"events (\S+), strings (\S+), compat (\S+), "
+                      r"filter (.*), clock (\S+)$")
+SELFTEST_RE = re.compile(r"^finit-ftrace: self-test: (.*)$")
+
+
+def check_run_stderr(out, name, what, compat):
+    """A watch/record run's stderr: the self-test line (every offered tier
+    ok but the profile's broken one), then the armed line (string tier,
+    compat path), and the broken tier's WARNING only where it is broken."""
+    if not armed(out, name):
+        return
+    lines = (read(out, name + ".stderr") or "").splitlines()
+    where = f"{what} ({name}.stderr)"
+    arm = [i for i, ln in enumerate(lines) if ln.startswith(
+        "finit-ftrace: armed")]
+    test = [i for i, ln in enumerate(lines) if SELFTEST_RE.match(ln)]
+    if len(test) != 1 or not arm or test[0] > arm[0]:
+        err(f"{where}: expected one 'finit-ftrace: self-test: ...' line "
+            "before the armed line:\n    " + "\n    ".join(lines[:12]))
+    if test:
+        results = {}
+        for part in SELFTEST_RE.match(lines[test[0]])[1].split(", "):
+            m = re.match(r"^(\S+) (ok|FAILED \((.*)\))$", part)
+            if not m:
+                err(f"{where}: cannot parse the self-test line at "
+                    f"{part!r}: {lines[test[0]]}")
+                continue
+            results[m[1]] = m[2]
+        for t in {TIER, EXACT, BROKEN} - {None}:
+            if t not in results:
+                err(f"{where}: the self-test did not test {t}: "
+                    f"{lines[test[0]]}")
+        for t, v in results.items():
+            if (t == BROKEN) != v.startswith("FAILED"):
+                err(f"{where}: self-test {t} {v}, expected " +
+                    ("FAILED" if t == BROKEN else "ok"))
+    if arm:
+        m = ARMED_RE.match(lines[arm[0]])
+        strings = TIER + (f"+{EXACT}" if EXACT else "")
+        want_compat = "kprobe" if compat else "off"
+        if not m:
+            err(f"{where}: armed line not as the contract says: "
+                f"{lines[arm[0]]}")
+        elif (m[1], m[3], m[4], m[6]) != \
+                ((read(out, name + ".pid", quiet=True) or "").strip(),
+                 strings, want_compat, "boot"):
+            err(f"{where}: armed line {lines[arm[0]]!r}: expected instance "
+                f"finit-ftrace-<its pid>, strings {strings}, compat "
+                f"{want_compat}, clock boot")
+    warn = [ln for ln in lines if "WARNING" in ln]
+    if BROKEN:
+        if not any(KVER in ln and BROKEN in ln and "broken" in ln
+                   for ln in warn):
+            err(f"{where}: no WARNING line naming {KVER}, {BROKEN} and "
+                "'broken':\n    " + "\n    ".join(lines[:12]))
+    elif warn:
+        err(f"{where}: unexpected warning(s): " + "; ".join(warn))
+
+
+def check_modsets(out, phase, got):
+    """The modules that appeared in /proc/modules during @phase (snapshots
+    before each step and at the end) are exactly the modules the tool
+    reported loaded: finit/init_module with ret 0, and module_load."""
+    text = read(out, phase + ".modsnap")
+    if text is None:
+        return
+    snaps = [ln.split() for ln in text.splitlines() if ln.strip()]
+    if not snaps or snaps[0][0] != "initial" or snaps[-1][0] != "final":
+        err(f"{phase}.modsnap: no initial and final snapshot: {text!r}")
+        return
+    initial = set(snaps[0][1:])
+    appeared = set()
+    for sn in snaps:
+        appeared |= set(sn[2:] if sn[0] == "before" else sn[1:])
+    appeared -= initial
+    loaded = {g.get("module") for g in got
+              if (g.get("event") in ("finit_module", "init_module") and
+                  g.get("ret") == 0) or g.get("event") == "module_load"}
+    if appeared != loaded:
+        err(f"{phase}: the modules that appeared in /proc/modules "
+            f"{sorted(appeared)} are not the loads {phase}.jsonl reported "
+            f"{sorted(loaded, key=str)} (appeared, not reported: "
+            f"{sorted(appeared - loaded)}; reported, did not appear: "
+            f"{sorted(loaded - appeared, key=str)})")
 
 
 def check_holds(out):
@@ -1384,7 +1675,7 @@ def check_modules(out):
         m = re.match(r"^(\S+) .*?(?:\((\w+)\))?$", ln)
         if m:
             taints[m[1]] = m[2] or ""
-    for st in SCENARIO + FILTER_SCENARIO:
+    for st in SCENARIO + FILTER_SCENARIO + COMM_SCENARIO + EVENTS_SCENARIO:
         if st.module and st.ret == 0 and taints.get(st.module) != st.taints:
             err(f"/proc/modules: {st.module} has taints "
                 f"{taints.get(st.module)!r}, the scenario expects "
@@ -1417,8 +1708,10 @@ def report(out, counts):
           "modcall, busybox, /proc and trace-cmd, and `report` on record's "
           f"rec.dat; {counts['fixtures']} records of `report` on trace-cmd "
           "files match the calls; the filters kept exactly "
-          f"{counts['filter']} and {counts['commfilter']}; capabilities as "
-          "expected; tracefs clean, stale run reclaimed")
+          f"{counts['filter']} and {counts['commfilter']}, -e init_module "
+          f"{counts['events']} (module_load included); self-tests seen by "
+          "the other tracers failed; module sets match the reported loads; "
+          "capabilities as expected; tracefs clean, stale run reclaimed")
     return 0
 
 
@@ -1428,13 +1721,17 @@ def main():
         print("usage: check.py OUTDIR [%s]" % "|".join(PROFILES),
               file=sys.stderr)
         return 2
+    global KVER
     out = sys.argv[1]
     apply_profile(sys.argv[2] if len(sys.argv) == 3 else "6.1")
-    kver = (read(out, "uname") or "").strip()
+    kver = KVER = (read(out, "uname") or "").strip()
 
     check_capabilities(out)
     for phase, _, _, what in PHASES:
         check_rc(out, phase, what)
+        check_run_stderr(out, phase, what, phase not in NO_COMPAT)
+    for r, _ in RECORDS:
+        check_run_stderr(out, r, f"finit-ftrace record ({r})", True)
     check_rc(out, "tc", "trace-cmd record")
     check_tracefs(out)
     check_user_buf(out)
@@ -1460,12 +1757,16 @@ def main():
         cgroup = PHASE1_CGROUP if phase == "watch" else "/"
         exp = expected_events(steps, out, kver,
                               [c for c in calls if c["_step"] in names],
-                              bbs, phase, cgroup, keep)
+                              bbs, phase, cgroup, keep,
+                              PHASE_EVENTS.get(phase))
         got = read_jsonl(out, phase + ".jsonl")
+        check_modsets(out, phase, got)
         if phase == "watch":
             compare_trace_cmd(out, got)
             got = check_lookalike(out, got)
-            check_rec(out, got)
+        for r, ph in RECORDS:
+            if ph == phase:
+                check_rec(out, got, r, phase)
         compare_events(phase, phase + ".jsonl", exp, got)
         counts[phase] = len(exp)
     counts["fixtures"] = fixture_records

@@ -108,11 +108,14 @@ run_kernel() {
 			{ cat "$OUT/tc-report.stderr" >&2; fail "trace-cmd report failed on $OUT/tc.dat"; }
 	fi
 
-	# finit-ftrace record's file from phase 1, read back offline by both readers
-	# (check.py compares them with watch.jsonl); exit codes are checked there.
-	if [ -f "$OUT/rec.dat" ]; then
-		read_back "$OUT/rec.dat" "$OUT/rec.jsonl" "$OUT/rec-report" "$OUT/rec-tc.txt" "$OUT/rec-tc"
-	fi
+	# finit-ftrace record's files from phases 1 (rec) and 4 (erec), read back
+	# offline by both readers (check.py compares them with watch.jsonl and
+	# events.jsonl); exit codes are checked there.
+	for r in rec erec; do
+		if [ -f "$OUT/$r.dat" ]; then
+			read_back "$OUT/$r.dat" "$OUT/$r.jsonl" "$OUT/$r-report" "$OUT/$r-tc.txt" "$OUT/$r-tc"
+		fi
+	done
 
 	# trace-cmd's own files from the guest: report on each (check.py compares
 	# them with what the callers printed), and trace-cmd must open them too
