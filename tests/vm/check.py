@@ -908,7 +908,7 @@ def parse_trace_cmd(out):
     text = read(out, "tc.txt")
     if text is None:
         return None
-    rx = re.compile(r"^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+"
+    rx = re.compile(r"^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s*"
                     r"(?P<ts>[\d.]+):\s+(?P<ev>\w+):\s+(?P<rest>.*)$")
     calls, open_ = [], {}
     for line in text.splitlines():
@@ -1145,7 +1145,7 @@ def check_rec(out, watch, name="rec", phase="watch"):
     compare_rec_trace_cmd(out, every, name)
 
 
-TC_LINE = re.compile(r"^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+"
+TC_LINE = re.compile(r"^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s*"
                      r"(?P<ts>[\d.]+):\s+(?P<ev>\w+):\s+(?P<rest>.*)$")
 
 
@@ -1228,6 +1228,13 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
         err(f"trace-cmd report {name}.dat: "
             f"{counts.get('sys_exit_finit_module', 0)} sys_exit_finit_module "
             f"lines, report has {n64} 64-bit finit_module records")
+    # module_load: one per load, joined to its call or alone
+    n = sum(1 for g in rep if g.get("event") == "module_load" or
+            (g.get("event") in ("finit_module", "init_module") and
+             (g.get("origin") or {}).get("module") == "kernel"))
+    if counts.get("module_load", 0) != n:
+        err(f"trace-cmd report {name}.dat: {counts.get('module_load', 0)} "
+            f"'module_load:' lines, report has {n} loads")
     for ev in ("init_module", "delete_module", "module_free"):
         n = sum(1 for g in rep if g.get("event") == ev)
         if counts.get(ev, 0) != n:

@@ -9,6 +9,7 @@
 #   KERNELS          the Debian kernel series to run, in order (default
 #                    "5.10 6.1.0-50 6.1 6.12 7.2"; e.g. KERNELS=5.10 for one)
 #   VMTEST_TIMEOUT   seconds each guest may run (default 240)
+#   VMTEST_ACCEL     qemu's -accel (default "tcg")
 #   VMTEST_CACHE     download/build cache (default tests/vm/cache)
 #   VMTEST_OUT       results (default tests/vm/out; one folder per series)
 #   VMTEST_MAKE_FIXTURES=1  also store the guest's trace-cmd files as
@@ -22,6 +23,7 @@ FINIT=${FINIT:?set FINIT to the finit-ftrace binary}
 MODCALL=${MODCALL:?set MODCALL to the modcall helper}
 MODCALL32=${MODCALL32:?set MODCALL32 to the 32-bit modcall helper (make build/modcall32)}
 TIMEOUT=${VMTEST_TIMEOUT:-240}
+ACCEL=${VMTEST_ACCEL:-tcg}
 CACHE=${VMTEST_CACHE:-$HERE/cache}
 OUTBASE=${VMTEST_OUT:-$HERE/out}
 KERNELS=${KERNELS:-5.10 6.1.0-50 6.1 6.12 7.2}
@@ -75,10 +77,10 @@ run_kernel() {
 
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
-	log "booting (qemu TCG, timeout ${TIMEOUT}s)"
+	log "booting (qemu -accel $ACCEL, timeout ${TIMEOUT}s)"
 	rc=0
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-		-accel tcg -m 1024 -smp 2 \
+		-accel "$ACCEL" -m 1024 -smp 2 \
 		-nodefaults -no-user-config -display none -monitor none \
 		-serial "file:$OUT/console.log" \
 		-kernel "$VMLINUZ" -initrd "$INITRD" \
