@@ -20,7 +20,8 @@ struct finit_config {
 	char		*filter;		/* NULL: no filter */
 	unsigned int	events;			/* 1 << enum finit_syscall */
 	int		hash;			/* sha256 of the module file */
-	int		compat;			/* 32-bit callers (raw_syscalls) */
+	int		compat;			/* 32-bit callers (kprobes or raw_syscalls) */
+	int		selftest;		/* prove the tiers before arming */
 	enum finit_format format;
 	char		*output;		/* NULL: stdout */
 };

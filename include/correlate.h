@@ -39,7 +39,10 @@ int finit_correlate_done(struct finit_correlator *c, struct finit_event *ev);
 /* finit_correlate_open - the call @tid has in flight (not yet exited), or NULL */
 struct finit_event *finit_correlate_open(struct finit_correlator *c, int tid);
 
-/* finit_correlate_module - module:module_load joins the open load of its tid */
+/*
+ * finit_correlate_module - module:module_load joins the open load of its
+ * tid: 1 if it did, 0 if there is none (the caller reports it on its own)
+ */
 int finit_correlate_module(struct finit_correlator *c, const struct finit_record *r);
 
 /* finit_correlate_exit - give the newest open call of @r->tid its return value */

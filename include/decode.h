@@ -39,6 +39,12 @@ struct finit_decoder *finit_decoder_alloc(struct tep_handle *tep,
 					  const struct finit_sysnr *sysnr,
 					  const char *dyn_group);
 
+/*
+ * finit_decoder_string_tier - the tier of the string records that complete
+ * @sys's enters (our eprobe or kprobe beside the syscall event), 0 if none
+ */
+enum finit_tier finit_decoder_string_tier(const struct finit_decoder *dec, int sys);
+
 /* finit_decoder_set_user_buf_size - the kernel's syscall_user_buf_size */
 void finit_decoder_set_user_buf_size(struct finit_decoder *dec, int size);
 void finit_decoder_free(struct finit_decoder *dec);

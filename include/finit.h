@@ -24,6 +24,23 @@ enum finit_syscall {
 	FINIT_SYS_DELETE_MODULE,
 	FINIT_SYS_NR,
 	FINIT_EV_MODULE_FREE = FINIT_SYS_NR,	/* not a syscall: module:module_free */
+	FINIT_EV_MODULE_LOAD,	/* module:module_load that joined no call */
+};
+
+/*
+ * How the user strings (param_values, delete_module's name) are read, best
+ * first (tiers.h):
+ *   1 native  - the 6.19+ syscall event carries the string (__uargs_val)
+ *   2 eprobe  - an event probe on the syscall event reads +0($uargs):ustring
+ *   3 kprobe  - a kprobe on the syscall wrapper reads it through pt_regs
+ *   4 procfs  - /proc/PID/mem at the pointer, live only (TOCTOU)
+ */
+enum finit_tier {
+	FINIT_TIER_NONE = 0,
+	FINIT_TIER_NATIVE = 1,
+	FINIT_TIER_EPROBE = 2,
+	FINIT_TIER_KPROBE = 3,
+	FINIT_TIER_PROCFS = 4,
 };
 
 /* Bit mask of what --events selects. */
@@ -55,7 +72,9 @@ enum finit_str_state {
 	FINIT_STR_NONE,		/* the event does not carry it */
 	FINIT_STR_OK,		/* str holds it */
 	FINIT_STR_TRUNCATED,	/* str holds a prefix (the kernel cut it) */
-	FINIT_STR_FAULT,	/* the kernel's read faulted: "(fault)" */
+	FINIT_STR_FAULT,	/* the kernel failed to read it: "(fault)", a
+				 * zero-length or oversized data_loc, or a
+				 * 32-bit caller's pointer with high bits set */
 };
 
 /*
@@ -70,12 +89,13 @@ struct finit_record {
 	unsigned long long	ts;		/* trace clock, ns */
 	int			cpu;
 	int			tid;
-	bool			compat;		/* 32-bit caller (raw id) */
+	bool			compat;		/* 32-bit caller (raw id, ia32 kprobe) */
 	bool			raw;		/* from raw_syscalls */
 	unsigned long long	args[3];
 	long long		ret;		/* exit only */
 	enum finit_str_state	str_state;
 	const char		*str;		/* into the record data: copy it */
+	enum finit_tier		tier;		/* which tier read str (0: none) */
 	const char		*comm;		/* our probes' $comm, NULL if none */
 	unsigned int		taints;		/* module_load only */
 };
@@ -111,6 +131,7 @@ struct finit_event {
 	long long		ret;
 	char			*param_values;	/* finit/init: params; delete: NULL */
 	bool			truncated;	/* param_values/module is a prefix */
+	bool			str_pending;	/* a probe's string record is due */
 	char			*module;	/* module_load's name, or delete's name */
 	unsigned int		taints;
 	bool			has_taints;

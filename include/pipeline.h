@@ -9,10 +9,13 @@
 
 #include <stdbool.h>
 
+#include "verify.h"
+
 struct tep_record;
 struct finit_decoder;
 struct finit_context;
 struct finit_correlator;
+struct finit_stash;
 
 struct finit_pipeline {
 	struct finit_decoder	*dec;
@@ -24,9 +27,14 @@ struct finit_pipeline {
 	struct finit_correlator	*corr;
 	long long		clock_offset_ns;
 	bool			hash;
+	struct finit_verify	verify;		/* which string tiers are trusted */
+	struct finit_stash	*stash;		/* string records before their enter */
 };
 
 /* finit_pipeline_record - handle one record; negative when the output failed */
 int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec);
+
+/* finit_pipeline_release - free the records it holds between calls */
+void finit_pipeline_release(struct finit_pipeline *p);
 
 #endif

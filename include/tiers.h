@@ -1,67 +1,74 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tiers.h - how the user strings (param_values, delete_module's name) are
- * read, best first:
- *   1 native  - the 6.19+ syscall event carries the string (__uargs_val)
- *   2 eprobe  - an event probe on the syscall event reads +0($uargs):ustring
- *   3 kprobe  - a kprobe on the syscall wrapper reads it through pt_regs
- *   4 procfs  - /proc/PID/mem at the pointer, live only (TOCTOU)
- * Tiers 2 and 3 create dynamic events in a group of our own.
+ * tiers.h - the string tiers (enum finit_tier in finit.h) and our dynamic
+ * events: eprobes and kprobes, created in a group of our own. Tiers 2 and
+ * 3 read the strings in the kernel; the ia32 kprobes catch 32-bit callers,
+ * whom the syscalls events never show.
  */
 #ifndef FINIT_TIERS_H
 #define FINIT_TIERS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "finit.h"
 
 struct tracefs_dynevent;
-struct finit_probe;
 
-enum finit_tier {
-	FINIT_TIER_NATIVE = 1,
-	FINIT_TIER_EPROBE = 2,
-	FINIT_TIER_KPROBE = 3,
-	FINIT_TIER_PROCFS = 4,
+/* Our dynamic events by kind, each named by a prefix and the syscall. */
+enum finit_probe_kind {
+	FINIT_PROBE_EPROBE,	/* "<sys>": eprobe on syscalls:sys_enter_<sys> */
+	FINIT_PROBE_KPROBE,	/* "kp_<sys>": kprobe on the 64-bit syscall wrapper */
+	FINIT_PROBE_COMPAT,	/* "kp32_<sys>": kprobe on the 32-bit entry point */
+	FINIT_PROBE_COMPAT_RET,	/* "kr32_<sys>": kretprobe there, for ret */
+	FINIT_PROBE_NR,
 };
 
-/* finit_tier_name - "native", "eprobe", "kprobe", "procfs" */
+/* The dynamic events of a session: [kind][syscall], NULL where none. */
+typedef struct tracefs_dynevent *finit_dynset[FINIT_PROBE_NR][FINIT_SYS_NR];
+
+/* finit_tier_name - "native", "eprobe", "kprobe", "procfs" ("none" for 0) */
 const char *finit_tier_name(enum finit_tier tier);
 
-/* finit_tier_choose - the best tier @p offers */
-enum finit_tier finit_tier_choose(const struct finit_probe *p);
+/* finit_probe_kind_name - "eprobe", "kprobe", "compat-kprobe", "compat-kretprobe" */
+const char *finit_probe_kind_name(enum finit_probe_kind kind);
+
+/* finit_probe_event_name - the event name of @kind for @sys ("kp_finit_module") */
+void finit_probe_event_name(enum finit_probe_kind kind, int sys, char *buf, size_t len);
 
 /*
- * finit_tier_exact - the tier that completes @tier with exact bytes, or 0:
- * the native field (6.19+) keeps at most syscall_user_buf_size bytes and
- * prints bytes other than printable ASCII and UTF-8 as '.', so where
- * eprobes exist too, an eprobe on the same event reads the whole string.
+ * finit_probe_parse_name - the kind and syscall of one of our event names;
+ * false if @name is none of ours
  */
-enum finit_tier finit_tier_exact(const struct finit_probe *p, enum finit_tier tier);
+bool finit_probe_parse_name(const char *name, enum finit_probe_kind *kind, int *sys);
+
+/* finit_probe_kind_available - @kind can be made for @machine with these features */
+bool finit_probe_kind_available(enum finit_probe_kind kind, const char *machine,
+				bool eprobe, bool kprobe);
 
 /* finit_group_name - our dynamic event group: prefix with '-' as '_', pid */
 void finit_group_name(const char *prefix, int pid, char *buf, size_t len);
 
 /*
- * finit_dynevent_alloc - the (not yet created) eprobe or kprobe event of
- * @tier for @sys on @machine, or NULL (no kprobe ABI for @machine)
+ * finit_dynevent_alloc - the (not yet created) event of @kind for @sys on
+ * @machine, or NULL (no kprobe ABI known for @machine)
  */
-struct tracefs_dynevent *finit_dynevent_alloc(enum finit_tier tier, const char *group,
+struct tracefs_dynevent *finit_dynevent_alloc(enum finit_probe_kind kind, const char *group,
 					      const char *machine, int sys);
 
 /*
- * finit_dynevents_create - the eprobe or kprobe events of @tier for the
- * syscalls in @events, in @group, one per syscall (NULL where none).
- * Returns 0, or -1 with the kernel's error_log in @err (all removed).
+ * finit_dynevents_create - the events of @kind for the syscalls in @events,
+ * in @group, into @set[kind]. Returns 0, or -1 with the kernel's error_log
+ * in @err (the events of @kind made so far removed).
  */
-int finit_dynevents_create(enum finit_tier tier, const char *group, const char *machine,
-			   unsigned int events, struct tracefs_dynevent **dyn,
-			   char *err, size_t errlen);
+int finit_dynevents_create(enum finit_probe_kind kind, const char *group, const char *machine,
+			   unsigned int events, finit_dynset set, char *err, size_t errlen);
 
-/* finit_dynevents_destroy - remove what finit_dynevents_create made */
-int finit_dynevents_destroy(struct tracefs_dynevent **dyn);
+/* finit_dynevents_destroy_kind - remove the events of @kind; -1 if one stays */
+int finit_dynevents_destroy_kind(finit_dynset set, enum finit_probe_kind kind);
 
-/* finit_dynevents_reclaim - remove stale groups of dead runs; count or -1 */
-int finit_dynevents_reclaim(const char *prefix, FILE *log);
+/* finit_dynevents_destroy - remove every event of @set */
+int finit_dynevents_destroy(finit_dynset set);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd-check.c - `finit-ftrace check`: what this kernel offers, and which
- * capture path `watch` will use. Reads tracefs only; creates nothing.
+ * cmd-check.c - `finit-ftrace check`: what this kernel offers, which
+ * capture path `watch` will use, and (as root) the self-test's verdicts.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -21,6 +21,8 @@ static void usage(FILE *f)
 		"\n"
 		"Report the tracefs mount, privileges, kernel version, the events and\n"
 		"probe types the kernel offers, and the capture path watch will use.\n"
+		"As root, also run the self-test watch runs before arming (a temporary\n"
+		"instance and probes, removed again) and print each tier's verdict.\n"
 		"Exit code 3 when no capture path exists.\n");
 }
 
@@ -30,9 +32,44 @@ struct item {
 	const char	*label;
 };
 
-/* print_check - the report in text or JSON */
-static void print_check(const struct finit_probe *p, enum finit_format fmt)
+/* json_selftest - "selftest":{check: "ok" or why} of the checks run */
+static void json_selftest(struct finit_buf *b, const struct finit_session *s)
 {
+	int n = 0;
+
+	finit_buf_puts(b, ",\"selftest\":");
+	if (!s->tested) {
+		finit_buf_puts(b, "null");
+		return;
+	}
+	finit_buf_putc(b, '{');
+	for (int c = 0; c < FINIT_CHECK_NR; c++) {
+		if (!s->test.tested[c])
+			continue;
+		finit_buf_printf(b, "%s\"%s\":", n++ ? "," : "", finit_check_name(c));
+		finit_buf_json_string(b, s->test.ok[c] ? "ok" : s->test.why[c]);
+	}
+	finit_buf_putc(b, '}');
+}
+
+/* text_selftest - one line per check run */
+static void text_selftest(struct finit_buf *b, const struct finit_session *s)
+{
+	if (!s->tested) {
+		finit_buf_puts(b, "self-test:      not run (needs root and a capture path)\n");
+		return;
+	}
+	for (int c = 0; c < FINIT_CHECK_NR; c++)
+		if (s->test.tested[c])
+			finit_buf_printf(b, "self-test:      %-14s %s%s\n", finit_check_name(c),
+					 s->test.ok[c] ? "ok" : "FAILED: ",
+					 s->test.ok[c] ? "" : s->test.why[c]);
+}
+
+/* print_check - the report in text or JSON */
+static void print_check(const struct finit_session *s, enum finit_format fmt)
+{
+	const struct finit_probe *p = &s->probe;
 	const struct item items[] = {
 		{ "syscalls:sys_enter_finit_module", p->sys_enter_finit, "syscall entry event" },
 		{ "syscalls:sys_exit_finit_module", p->sys_exit_finit, "syscall exit event" },
@@ -42,8 +79,7 @@ static void print_check(const struct finit_probe *p, enum finit_format fmt)
 	};
 	struct finit_buf b = { 0 };
 	size_t n = sizeof(items) / sizeof(items[0]);
-	enum finit_tier tier = finit_tier_choose(p);
-	enum finit_tier exact = finit_tier_exact(p, tier);
+	enum finit_tier tier = s->tier, exact = s->exact;
 
 	if (fmt == FINIT_FMT_JSON) {
 		finit_buf_printf(&b, "{\"tracefs\":");
@@ -65,6 +101,9 @@ static void print_check(const struct finit_probe *p, enum finit_format fmt)
 				 p->btf ? "true" : "false", finit_path_name(p->path), tier,
 				 finit_tier_name(tier));
 		finit_buf_json_string(&b, exact ? finit_tier_name(exact) : NULL);
+		finit_buf_printf(&b, ",\"compat_path\":\"%s\"",
+				 p->path == FINIT_PATH_NONE ? "none" : finit_compat_name(s->compat));
+		json_selftest(&b, s);
 		finit_buf_puts(&b, "}\n");
 	} else {
 		finit_buf_printf(&b, "tracefs:        %s%s\n", p->tracing_dir,
@@ -86,6 +125,9 @@ static void print_check(const struct finit_probe *p, enum finit_format fmt)
 		if (exact)
 			finit_buf_printf(&b, "exact strings:  %s beside it (the native field is cut "
 					 "and sanitized)\n", finit_tier_name(exact));
+		finit_buf_printf(&b, "32-bit callers: %s\n", p->path == FINIT_PATH_NONE ? "none" :
+				 finit_compat_name(s->compat));
+		text_selftest(&b, s);
 	}
 	if (b.data)
 		fputs(b.data, stdout);
@@ -100,8 +142,8 @@ int finit_cmd_check(int argc, char **argv, struct finit_config *cfg)
 		{ "help",    no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct finit_probe probe = { 0 };
-	char err[512];
+	struct finit_session s;
+	char err[2048];
 	int c, ret = 0;
 
 	optind = 0;
@@ -125,10 +167,13 @@ int finit_cmd_check(int argc, char **argv, struct finit_config *cfg)
 	}
 	if (ret || (ret = finit_cli_extra_arg("check", argc, argv)))
 		return ret;
-	if (finit_tracefs_locate(cfg->tracefs_path, true, &probe, err, sizeof(err)) < 0)
-		return finit_cli_error(probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL,
-				       "%s", err);
-	finit_probe_kernel(&probe);
-	print_check(&probe, cfg->format);
-	return probe.path == FINIT_PATH_NONE ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_OK;
+	ret = finit_session_test(&s, cfg, err, sizeof(err));
+	if (ret != FINIT_EXIT_OK && !s.probe.tracing_dir[0])
+		return finit_cli_error(ret, "%s", err);
+	if (ret != FINIT_EXIT_OK)
+		finit_cli_error(ret, "%s", err);
+	print_check(&s, cfg->format);
+	if (s.probe.path == FINIT_PATH_NONE)
+		return FINIT_EXIT_UNSUPPORTED;
+	return ret;
 }

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "finit.h"
+#include "reclaim.h"
 #include "session.h"
 
 static void usage(FILE *f)
@@ -52,7 +53,7 @@ int finit_cmd_cleanup(int argc, char **argv, struct finit_config *cfg)
 		return ret;
 	if (finit_tracefs_locate(cfg->tracefs_path, true, &probe, err, sizeof(err)) < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "%s", err);
-	removed = finit_session_reclaim(cfg->instance_prefix, stdout);
+	removed = finit_reclaim_stale(cfg->instance_prefix, stdout);
 	if (removed < 0)
 		return FINIT_EXIT_FAIL;
 	printf("finit-ftrace: cleanup removed %d stale instance(s)\n", removed);

@@ -340,6 +340,7 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 	}
 	ret = FINIT_EXIT_FAIL;
 	r->p.clock_offset_ns = info.has_offset ? info.clock_offset_ns : 0;
+	finit_verify_init(&r->p.verify, "that recorded the file");
 	r->p.ctx = finit_context_alloc_offline(tracecmd_get_tep(top), info.tgids);
 	r->p.corr = finit_correlate_alloc(MAX_PENDING, on_event, r);
 	r->em = finit_emit_open(cfg->format, stdout, true);
@@ -378,6 +379,7 @@ out:
 	if (top)
 		tracecmd_close(top);
 	finit_decoder_free(r->p.dec);
+	finit_pipeline_release(&r->p);
 	finit_correlate_free(r->p.corr);
 	finit_context_free(r->p.ctx);
 	finit_emit_close(r->em);

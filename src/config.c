@@ -89,6 +89,7 @@ int finit_config_init(struct finit_config *cfg)
 	cfg->format = FINIT_FMT_TEXT;
 	cfg->events = FINIT_EVENTS_ALL;
 	cfg->compat = 1;
+	cfg->selftest = 1;
 	return cfg->instance_prefix ? 0 : -1;
 }
 
@@ -176,6 +177,8 @@ int finit_config_set(struct finit_config *cfg, const char *section,
 		return set_bool(&cfg->hash, section, key, value, err, errlen);
 	if (!strcmp(section, "capture") && !strcmp(key, "compat"))
 		return set_bool(&cfg->compat, section, key, value, err, errlen);
+	if (!strcmp(section, "capture") && !strcmp(key, "selftest"))
+		return set_bool(&cfg->selftest, section, key, value, err, errlen);
 	if (!strcmp(section, "output") && !strcmp(key, "format")) {
 		if (finit_format_parse(value, &cfg->format) < 0) {
 			snprintf(err, errlen, "[output] format: '%s' is not one of text, json, csv",

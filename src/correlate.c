@@ -166,7 +166,7 @@ int finit_correlate_module(struct finit_correlator *c, const struct finit_record
 	s->ev.taints = r->taints;
 	s->ev.has_taints = true;
 	s->ev.origin_module = s->ev.module ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE;
-	return 0;
+	return 1;
 }
 
 int finit_correlate_exit(struct finit_correlator *c, const struct finit_record *r)

@@ -12,6 +12,8 @@
 
 #include "decode.h"
 #include "filter.h"
+#include "log.h"
+#include "tiers.h"
 
 /*
  * raw_syscalls records do not say which ABI a task uses: a compat number is
@@ -111,6 +113,8 @@ struct src {
 	enum src_type		type;
 	enum finit_syscall	sys;
 	bool			native;		/* str is the sanitized 6.19+ field */
+	bool			compat;		/* our ia32 kprobe: a 32-bit caller */
+	enum finit_tier		tier;		/* which tier str belongs to */
 	struct tep_format_field	*args[3];
 	struct tep_format_field	*str;
 	struct tep_format_field	*comm;		/* our probes: "caller", the comm */
@@ -118,7 +122,7 @@ struct src {
 	struct tep_format_field	*raw_args;	/* raw_syscalls: args[6] */
 };
 
-#define MAX_SRCS	16
+#define MAX_SRCS	32	/* >= FINIT_MAX_EVENTS, and the self-test's candidates */
 
 struct finit_decoder {
 	struct tep_handle		*tep;
@@ -137,8 +141,11 @@ static struct src *add_src(struct finit_decoder *dec, struct tep_event *ev,
 {
 	struct src *s;
 
-	if (dec->nsrcs == MAX_SRCS)
+	if (dec->nsrcs == MAX_SRCS) {
+		finit_log(FINIT_LOG_ERROR, "the decoder's table is full: %s:%s is not decoded",
+			  ev->system, ev->name);
 		return NULL;
+	}
 	s = &dec->srcs[dec->nsrcs++];
 	memset(s, 0, sizeof(*s));
 	s->id = ev->id;
@@ -148,25 +155,58 @@ static struct src *add_src(struct finit_decoder *dec, struct tep_event *ev,
 }
 
 /* add_enter - an enter event with the named numeric fields and string */
-static void add_enter(struct finit_decoder *dec, struct tep_event *ev, int sys,
-		      const char *const *args, const char *str, bool native)
+static struct src *add_enter(struct finit_decoder *dec, struct tep_event *ev, int sys,
+			     const char *const *args, const char *str, bool native)
 {
 	struct tep_format_field *f[3] = { NULL };
+	struct src *s;
 
 	for (int a = 0; a < 3; a++) {
 		if (!args[a])
 			continue;
 		f[a] = tep_find_field(ev, args[a]);
 		if (!f[a])
-			return;		/* not the layout we know */
+			return NULL;	/* not the layout we know */
 	}
-	struct src *s = add_src(dec, ev, SRC_ENTER, sys);
+	s = add_src(dec, ev, SRC_ENTER, sys);
 	if (!s)
-		return;
+		return NULL;
 	memcpy(s->args, f, sizeof(f));
 	s->str = str ? tep_find_field(ev, str) : NULL;
 	s->comm = native ? NULL : tep_find_field(ev, "caller");
 	s->native = native;
+	s->tier = native && s->str ? FINIT_TIER_NATIVE : FINIT_TIER_NONE;
+	return s;
+}
+
+/*
+ * add_probe - one of our dynamic events: the 64-bit eprobe or kprobe (an
+ * enter until string_sources sees the syscall event beside it), the ia32
+ * kprobe (the enter of a 32-bit caller) or its kretprobe (the exit). A
+ * kprobe has __probe_ip: files of older versions named both kinds alike.
+ */
+static void add_probe(struct finit_decoder *dec, struct tep_event *ev)
+{
+	enum finit_probe_kind kind;
+	struct tep_format_field *f;
+	struct src *s;
+	int sys;
+
+	if (!finit_probe_parse_name(ev->name, &kind, &sys))
+		return;
+	if (kind == FINIT_PROBE_COMPAT_RET) {
+		f = tep_find_field(ev, "ret");
+		if (f && (s = add_src(dec, ev, SRC_EXIT, sys))) {
+			s->num = f;
+			s->compat = true;
+		}
+		return;
+	}
+	s = add_enter(dec, ev, sys, syscall_events[sys].args, syscall_events[sys].dyn_str, false);
+	if (!s)
+		return;
+	s->compat = kind == FINIT_PROBE_COMPAT;
+	s->tier = tep_find_field(ev, "__probe_ip") ? FINIT_TIER_KPROBE : FINIT_TIER_EPROBE;
 }
 
 /* classify - register @ev if it is one of ours */
@@ -214,32 +254,39 @@ static void classify(struct finit_decoder *dec, struct tep_event *ev, const char
 				   (s = add_src(dec, ev, SRC_EXIT, sys))) {
 				s->num = f;
 			}
-		} else if (dyn_group && !strcmp(ev->system, dyn_group) &&
-			   !strcmp(ev->name, finit_syscall_name(sys))) {
-			add_enter(dec, ev, sys, syscall_events[sys].args,
-				  syscall_events[sys].dyn_str, false);
 		}
 	}
+	if (dyn_group && !strcmp(ev->system, dyn_group))
+		add_probe(dec, ev);
 }
 
 /*
- * exact_sources - where a syscall has both a native enter (6.19+: the
- * string in the event) and our dynamic event, the native one is the enter
- * and ours only brings the exact string (the native copy is cut and
- * sanitized)
+ * string_sources - where a syscall has both the syscall event and our
+ * 64-bit eprobe or kprobe, the syscall event is the enter and ours brings
+ * the string, with its own copy of the arguments to check against the
+ * enter's (files of older versions have our probe alone: it stays the enter)
  */
-static void exact_sources(struct finit_decoder *dec)
+static void string_sources(struct finit_decoder *dec)
 {
 	for (int i = 0; i < dec->nsrcs; i++) {
 		struct src *d = &dec->srcs[i];
 
-		if (d->type != SRC_ENTER || d->native)
+		if (d->type != SRC_ENTER || d->native || d->compat)
 			continue;
 		for (int j = 0; j < dec->nsrcs; j++)
 			if (dec->srcs[j].type == SRC_ENTER && dec->srcs[j].native &&
-			    dec->srcs[j].sys == d->sys && dec->srcs[j].str)
+			    dec->srcs[j].sys == d->sys)
 				d->type = SRC_STRING;
 	}
+}
+
+/* finit_decoder_string_tier - the tier of @sys's string records, 0 if none */
+enum finit_tier finit_decoder_string_tier(const struct finit_decoder *dec, int sys)
+{
+	for (int i = 0; i < dec->nsrcs; i++)
+		if (dec->srcs[i].type == SRC_STRING && (int)dec->srcs[i].sys == sys)
+			return dec->srcs[i].tier;
+	return FINIT_TIER_NONE;
 }
 
 struct finit_decoder *finit_decoder_alloc(struct tep_handle *tep,
@@ -259,7 +306,7 @@ struct finit_decoder *finit_decoder_alloc(struct tep_handle *tep,
 	dec->user_buf_size = FINIT_USER_BUF_DEFAULT;
 	for (int i = 0; events[i]; i++)
 		classify(dec, events[i], dyn_group);
-	exact_sources(dec);
+	string_sources(dec);
 	if (!dec->nsrcs) {
 		free(dec);
 		return NULL;
@@ -296,14 +343,19 @@ static unsigned long long read_field(struct tep_format_field *f, const void *dat
 }
 
 /*
- * read_str - a string field (__data_loc, __rel_loc or char[N]); NULL when
- * it points outside the record or is not NUL-terminated.
+ * read_str - a string field (__data_loc, __rel_loc or char[N]) and what it
+ * says: NULL with FINIT_STR_FAULT when the kernel stored no string (a
+ * zero-length data_loc of a probe's ustring: its fetch failed) or a length
+ * that does not fit the record or holds no NUL. The 6.19+ native field
+ * stores an empty string with length 0.
  */
-static const char *read_str(struct tep_format_field *f, const struct tep_record *rec)
+static const char *read_str(struct tep_format_field *f, const struct tep_record *rec,
+			    bool empty_ok, enum finit_str_state *state)
 {
 	const char *data = rec->data;
 	unsigned int off = f->offset, len = f->size;
 
+	*state = FINIT_STR_FAULT;
 	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
 		unsigned long long v = 0;
 
@@ -312,25 +364,30 @@ static const char *read_str(struct tep_format_field *f, const struct tep_record 
 		len = (v >> 16) & 0xffff;
 		if (f->flags & TEP_FIELD_IS_RELATIVE)
 			off += f->offset + f->size;
+		if (!len && empty_ok) {
+			*state = FINIT_STR_OK;
+			return "";
+		}
 	}
-	if (!len && (f->flags & TEP_FIELD_IS_DYNAMIC))
-		return "";	/* an empty user string is stored without its NUL */
-	if (!len || off + len > (unsigned int)rec->size || !memchr(data + off, '\0', len))
+	if (!len || rec->size <= 0 || off + len > (unsigned int)rec->size ||
+	    !memchr(data + off, '\0', len))
 		return NULL;
+	*state = FINIT_STR_OK;
 	return data + off;
 }
 
 /*
  * str_state - what the kernel's string says. The 6.19+ native field cuts
- * a long string to syscall_user_buf_size and ends it with "...".
+ * a long string to syscall_user_buf_size and ends it with "...". Older
+ * kernels wrote "(fault)" as the text of a failed probe read.
  */
 static enum finit_str_state str_state(const struct finit_decoder *dec, const struct src *s,
-				      const char *str)
+				      const char *str, enum finit_str_state state)
 {
 	size_t n;
 
 	if (!str)
-		return FINIT_STR_NONE;
+		return state;
 	if (!s->native && !strcmp(str, "(fault)"))
 		return FINIT_STR_FAULT;
 	n = strlen(str);
@@ -381,10 +438,31 @@ static int raw_sys(const struct finit_sysnr *t, long long id, bool *compat)
 	return -1;
 }
 
+/*
+ * decode_string - the user string of an enter or string record. A 32-bit
+ * caller's pointer with high bits set is not the one the kernel used (it
+ * takes the low 32 bits): the string our kprobe read is refused.
+ */
+static void decode_string(const struct finit_decoder *dec, const struct src *s,
+			  const struct tep_record *rec, struct finit_record *out)
+{
+	enum finit_str_state state;
+	int arg = finit_str_arg(s->sys);
+
+	out->str = read_str(s->str, rec, s->native, &state);
+	out->str_state = str_state(dec, s, out->str, state);
+	out->tier = s->tier;
+	if (s->compat && arg >= 0 && (out->args[arg] >> 32)) {
+		out->str = NULL;
+		out->str_state = FINIT_STR_FAULT;
+	}
+}
+
 /* decode_src - one record of a known event */
 static int decode_src(struct finit_decoder *dec, const struct src *s,
 		      struct tep_record *rec, struct finit_record *out)
 {
+	enum finit_str_state state;
 	int sys;
 
 	switch (s->type) {
@@ -392,18 +470,18 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 	case SRC_STRING:
 		out->kind = s->type == SRC_ENTER ? FINIT_REC_ENTER : FINIT_REC_STRING;
 		out->sys = s->sys;
+		out->compat = s->compat;
 		for (int i = 0; i < 3; i++)
 			out->args[i] = s->args[i] ? read_field(s->args[i], rec->data) : 0;
-		if (s->str) {
-			out->str = read_str(s->str, rec);
-			out->str_state = str_state(dec, s, out->str);
-		}
-		out->comm = s->comm ? read_str(s->comm, rec) : NULL;
+		if (s->str)
+			decode_string(dec, s, rec, out);
+		out->comm = s->comm ? read_str(s->comm, rec, false, &state) : NULL;
 		normalize_args(out);
 		return 1;
 	case SRC_EXIT:
 		out->kind = FINIT_REC_EXIT;
 		out->sys = s->sys;
+		out->compat = s->compat;
 		out->ret = (long long)read_field(s->num, rec->data);
 		return 1;
 	case SRC_RAW_ENTER: {
@@ -436,8 +514,8 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 	case SRC_MODULE_FREE:
 		out->kind = s->type == SRC_MODULE_LOAD ? FINIT_REC_MODULE_LOAD :
 			    FINIT_REC_MODULE_FREE;
-		out->sys = FINIT_EV_MODULE_FREE;
-		out->str = read_str(s->str, rec);
+		out->sys = s->type == SRC_MODULE_LOAD ? FINIT_EV_MODULE_LOAD : FINIT_EV_MODULE_FREE;
+		out->str = read_str(s->str, rec, true, &state);
 		out->str_state = out->str ? FINIT_STR_OK : FINIT_STR_NONE;
 		out->taints = s->num ? (unsigned int)read_field(s->num, rec->data) : 0;
 		return out->str != NULL;
@@ -525,7 +603,7 @@ int finit_decoder_match(struct finit_decoder *dec, const struct finit_record *r)
 
 	/* the kernel filtered the other events; the expression is on finit_module */
 	if (!dec->filter || !dec->filter->filters || r->kind != FINIT_REC_ENTER ||
-	    (dec->filter_raw_only && !r->raw) || r->sys != FINIT_SYS_FINIT_MODULE)
+	    (dec->filter_raw_only && !r->raw && !r->compat) || r->sys != FINIT_SYS_FINIT_MODULE)
 		return 1;
 	put_le(data, FILTER_EVENT_ID, 2);
 	put_le(data + 4, (unsigned int)r->tid, 4);

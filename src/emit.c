@@ -519,7 +519,7 @@ static void format_text(struct finit_buf *b, const struct finit_event *ev,
 		text_quoted(b, ev->module);
 		break;
 	}
-	if (ev->sys == FINIT_EV_MODULE_FREE)
+	if (ev->sys == FINIT_EV_MODULE_FREE || ev->sys == FINIT_EV_MODULE_LOAD)
 		finit_buf_putc(b, ')');
 	else if (v->has_ret)
 		finit_buf_printf(b, ") = %lld%s%s", ev->ret, v->errname ? " " : "",
@@ -528,7 +528,9 @@ static void format_text(struct finit_buf *b, const struct finit_event *ev,
 		finit_buf_printf(b, ") = ? (%s)", finit_origin_name(ev->origin_ret));
 	if (ev->truncated)
 		finit_buf_printf(b, " truncated");
-	if (ev->module && ev->sys != FINIT_SYS_DELETE_MODULE && ev->sys != FINIT_EV_MODULE_FREE) {
+	if (ev->sys == FINIT_EV_MODULE_LOAD && ev->has_taints && v->taints[0])
+		finit_buf_printf(b, " taints=%s", v->taints);
+	if (ev->module && ev->sys < FINIT_SYS_NR && ev->sys != FINIT_SYS_DELETE_MODULE) {
 		finit_buf_printf(b, " module=");
 		text_quoted(b, ev->module);
 		if (ev->has_taints && v->taints[0])

@@ -69,6 +69,8 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 	l->p.live = true;
 	l->p.procfs = true;
 	l->p.clock_offset_ns = l->s.clock_offset_ns;
+	finit_verify_init(&l->p.verify, l->s.probe.kernel);
+	finit_selftest_distrust(&l->s.test, &l->p.verify);
 	l->p.ctx = finit_context_alloc(l->s.record_tgid);
 	l->p.corr = finit_correlate_alloc(MAX_PENDING, on_event, ctx);
 	if (!l->p.ctx || !l->p.corr) {
@@ -81,9 +83,11 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		finit_cli_error(ret, "%s", err);
 		goto fail;
 	}
-	fprintf(stderr, "finit-ftrace: armed: instance %s, events %s, strings %s%s%s, filter %s, "
-		"clock %s\n", l->s.name, finit_path_name(l->s.path), finit_tier_name(l->s.tier),
-		l->s.exact ? "+" : "", l->s.exact ? finit_tier_name(l->s.exact) : "",
+	fprintf(stderr, "finit-ftrace: armed: instance %s, events %s, strings %s%s%s, compat %s, "
+		"filter %s, clock %s\n", l->s.name, finit_path_name(l->s.path),
+		finit_tier_name(l->s.tier), l->s.exact ? "+" : "",
+		l->s.exact ? finit_tier_name(l->s.exact) : "",
+		l->s.path == FINIT_PATH_RAW ? "raw_syscalls" : finit_compat_name(l->s.compat),
 		!cfg->filter ? "none" : l->s.user_filter && l->s.path == FINIT_PATH_RAW ?
 		"in user space" : l->s.user_filter ? "in kernel (user space for 32-bit callers)" :
 		"in kernel", l->s.clock);
@@ -143,6 +147,26 @@ void finit_live_finish(struct finit_live *l)
 		l->output_failed = 1;
 }
 
+/*
+ * summarize_checks - the self-test's own records, and strings refused by
+ * the run-time cross-check or that the kernel could not read
+ */
+static void summarize_checks(const struct finit_live *l)
+{
+	const struct finit_verify *v = &l->p.verify;
+	unsigned long long refused = finit_verify_refused(v);
+
+	if (l->s.tested)
+		fprintf(stderr, "finit-ftrace: self-test: %llu record(s) of our own test calls, "
+			"none reported\n", l->s.test.records);
+	if (refused)
+		fprintf(stderr, "finit-ftrace: %llu probe record(s) refused: their arguments "
+			"differ from the syscall event's (tier marked broken)\n", refused);
+	if (v->faults)
+		fprintf(stderr, "finit-ftrace: %llu string(s) the kernel failed to read "
+			"(taken from the next tier, or null with origin fault)\n", v->faults);
+}
+
 unsigned long long finit_live_summary(struct finit_live *l)
 {
 	struct finit_corr_stats cs;
@@ -158,6 +182,7 @@ unsigned long long finit_live_summary(struct finit_live *l)
 	if (cs.exit_lost)
 		fprintf(stderr, ", %llu whose exit was lost", cs.exit_lost);
 	fputc('\n', stderr);
+	summarize_checks(l);
 	for (int cpu = 0; cpu < l->s.ncpus; cpu++) {
 		unsigned long long overrun = 0, dropped = 0, missed;
 		int unknown;
@@ -186,6 +211,7 @@ int finit_live_close(struct finit_live *l)
 	if (finit_session_close(&l->s) < 0)
 		ret = -1;
 	finit_decoder_free(l->p.dec);
+	finit_pipeline_release(&l->p);
 	finit_correlate_free(l->p.corr);
 	finit_context_free(l->p.ctx);
 	memset(&l->p, 0, sizeof(l->p));

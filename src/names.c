@@ -15,6 +15,7 @@ static const char *const syscall_names[] = {
 	[FINIT_SYS_INIT_MODULE] = "init_module",
 	[FINIT_SYS_DELETE_MODULE] = "delete_module",
 	[FINIT_EV_MODULE_FREE] = "module_free",
+	[FINIT_EV_MODULE_LOAD] = "module_load",
 };
 
 const char *finit_syscall_name(enum finit_syscall sys)
@@ -26,7 +27,8 @@ const char *finit_syscall_name(enum finit_syscall sys)
 
 int finit_syscall_parse(const char *name)
 {
-	for (size_t i = 0; i < sizeof(syscall_names) / sizeof(syscall_names[0]); i++)
+	/* module_load is not chosen: it comes with finit_module and init_module */
+	for (size_t i = 0; i <= FINIT_EV_MODULE_FREE; i++)
 		if (!strcmp(name, syscall_names[i]))
 			return (int)i;
 	return -1;

@@ -11,6 +11,182 @@
 #include "decode.h"
 #include "pipeline.h"
 
+/*
+ * string_fallback - @ev waited for a probe's string that did not come, or
+ * could not be used: the next tier, /proc while live, else null with why
+ */
+static void string_fallback(struct finit_pipeline *p, struct finit_event *ev, bool fault)
+{
+	struct finit_record none = { .sys = ev->sys, .tid = ev->tid,
+				     .str_state = fault ? FINIT_STR_FAULT : FINIT_STR_NONE };
+
+	ev->str_pending = false;
+	finit_context_strings(ev, &none, p->live && p->procfs);
+}
+
+/*
+ * A string record can come before its enter: the kernel writes a filtered
+ * event to a per-CPU scratch buffer first and copies it into the ring
+ * buffer after its triggers (our eprobe) have written theirs. Such a
+ * record waits here, by tid, for the enter (or goes at the tid's exit).
+ */
+#define STASH_MAX	64
+
+struct stash_entry {
+	bool			used;
+	struct finit_record	r;	/* str and comm point into the copies */
+	char			*str;
+	char			*comm;
+};
+
+struct finit_stash {
+	struct stash_entry	e[STASH_MAX];
+	unsigned int		next;	/* slot to reuse when full */
+};
+
+/* stash_free_entry - release one entry's copies */
+static void stash_free_entry(struct stash_entry *e)
+{
+	free(e->str);
+	free(e->comm);
+	memset(e, 0, sizeof(*e));
+}
+
+/* stash_find - the waiting string record of @tid, or NULL */
+static struct stash_entry *stash_find(struct finit_pipeline *p, int tid)
+{
+	for (int i = 0; p->stash && i < STASH_MAX; i++)
+		if (p->stash->e[i].used && p->stash->e[i].r.tid == tid)
+			return &p->stash->e[i];
+	return NULL;
+}
+
+/* stash_put - keep a copy of @r until its enter comes (the oldest goes when full) */
+static void stash_put(struct finit_pipeline *p, const struct finit_record *r)
+{
+	struct stash_entry *e = stash_find(p, r->tid);
+
+	if (!p->stash && !(p->stash = calloc(1, sizeof(*p->stash))))
+		return;
+	for (int i = 0; !e && i < STASH_MAX; i++)
+		if (!p->stash->e[i].used)
+			e = &p->stash->e[i];
+	if (!e)
+		e = &p->stash->e[p->stash->next++ % STASH_MAX];
+	stash_free_entry(e);
+	e->used = true;
+	e->r = *r;
+	e->str = r->str ? strdup(r->str) : NULL;
+	e->comm = r->comm ? strdup(r->comm) : NULL;
+	e->r.str = e->str;
+	e->r.comm = e->comm;
+	if (r->str && !e->str)
+		e->r.str_state = FINIT_STR_FAULT;
+}
+
+/* finit_pipeline_release - free what the pipeline keeps between records */
+void finit_pipeline_release(struct finit_pipeline *p)
+{
+	for (int i = 0; p->stash && i < STASH_MAX; i++)
+		stash_free_entry(&p->stash->e[i]);
+	free(p->stash);
+	p->stash = NULL;
+}
+
+/* apply_string - a string record's string for @ev, if the cross-check passes */
+static void apply_string(struct finit_pipeline *p, struct finit_event *ev,
+			 const struct finit_record *r)
+{
+	enum finit_verdict v = finit_verify_string(&p->verify, ev, r);
+
+	if (v == FINIT_VERIFY_OK) {
+		finit_context_exact(ev, r);
+		ev->str_pending = false;
+		return;
+	}
+	/* the same call, as its arguments say: the comm at the call still holds */
+	if (v == FINIT_VERIFY_FAULT)
+		finit_context_recorded_comm(ev, r->comm);
+	if (ev->str_pending)
+		string_fallback(p, ev, r->str_state == FINIT_STR_FAULT);
+}
+
+/*
+ * on_string - the record of our eprobe or kprobe beside the syscall event:
+ * for the call of its tid in flight, or kept until that call's enter
+ */
+static void on_string(struct finit_pipeline *p, const struct finit_record *r)
+{
+	struct finit_event *ev = finit_correlate_open(p->corr, r->tid);
+
+	if (ev && ev->sys == r->sys)
+		apply_string(p, ev, r);
+	else
+		stash_put(p, r);
+}
+
+/* waiting_string - a string record that came before @ev's enter */
+static void waiting_string(struct finit_pipeline *p, struct finit_event *ev)
+{
+	struct stash_entry *e = stash_find(p, ev->tid);
+
+	if (!e)
+		return;
+	if (e->r.sys == ev->sys)
+		apply_string(p, ev, &e->r);
+	stash_free_entry(e);
+}
+
+/* on_exit_record - a call waiting for its string still has none: fall back now */
+static int on_exit_record(struct finit_pipeline *p, const struct finit_record *r)
+{
+	struct finit_event *ev = finit_correlate_open(p->corr, r->tid);
+	struct stash_entry *e = stash_find(p, r->tid);
+
+	if (e)
+		stash_free_entry(e);	/* its call was filtered out */
+	if (ev && ev->sys == r->sys && ev->str_pending)
+		string_fallback(p, ev, false);
+	return finit_correlate_exit(p->corr, r);
+}
+
+/*
+ * enter_strings - the enter's own string (native tier), or none yet when a
+ * trusted probe's string record follows; else the next tier at once
+ */
+static void enter_strings(struct finit_pipeline *p, struct finit_event *ev,
+			  const struct finit_record *r)
+{
+	enum finit_tier follows = finit_decoder_string_tier(p->dec, r->sys);
+	struct finit_record own = *r;
+
+	if (r->tier && !finit_verify_usable(&p->verify, r->tier)) {
+		own.str = NULL;
+		own.str_state = FINIT_STR_NONE;
+	}
+	if (own.str_state == FINIT_STR_NONE && !r->compat && !r->raw &&
+	    finit_verify_usable(&p->verify, follows)) {
+		ev->str_pending = true;
+		return;
+	}
+	/* a string record that follows may still replace this (exact bytes) */
+	finit_context_strings(ev, &own, p->live && p->procfs);
+}
+
+/* module_event - module_free, or a module_load that joined no call */
+static int module_event(struct finit_pipeline *p, struct finit_event *ev,
+			const struct finit_record *r)
+{
+	ev->module = strdup(r->str);
+	ev->origin_module = ev->module ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE;
+	if (r->kind == FINIT_REC_MODULE_LOAD) {
+		ev->taints = r->taints;
+		ev->has_taints = true;
+	}
+	return finit_correlate_done(p->corr, ev);
+}
+
+/* finit_pipeline_record - decode, filter, enrich and queue one record */
 int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 {
 	struct finit_record r;
@@ -21,12 +197,14 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 		return 0;
 	switch (r.kind) {
 	case FINIT_REC_EXIT:
-		return finit_correlate_exit(p->corr, &r);
+		return on_exit_record(p, &r);
 	case FINIT_REC_MODULE_LOAD:
-		return finit_correlate_module(p->corr, &r);
+		/* every load is reported: joined to its call, or on its own */
+		if (finit_correlate_module(p->corr, &r))
+			return 0;
+		break;
 	case FINIT_REC_STRING:
-		/* written just after its native enter, on the same CPU */
-		finit_context_exact(finit_correlate_open(p->corr, r.tid), &r);
+		on_string(p, &r);
 		return 0;
 	case FINIT_REC_MODULE_FREE:
 	case FINIT_REC_ENTER:
@@ -47,11 +225,9 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 		if (r.sys == FINIT_SYS_FINIT_MODULE)
 			ev.origin_path = FINIT_ORIGIN_OFFLINE;
 	}
-	if (r.kind == FINIT_REC_MODULE_FREE) {
-		ev.module = strdup(r.str);
-		ev.origin_module = ev.module ? FINIT_ORIGIN_KERNEL : FINIT_ORIGIN_NONE;
-		return finit_correlate_done(p->corr, &ev);
-	}
-	finit_context_strings(&ev, &r, live && p->procfs);
+	if (r.kind != FINIT_REC_ENTER)
+		return module_event(p, &ev, &r);
+	enter_strings(p, &ev, &r);
+	waiting_string(p, &ev);
 	return finit_correlate_enter(p->corr, &ev);
 }

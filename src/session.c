@@ -21,315 +21,37 @@
 #include <tracefs.h>
 
 #include "context.h"
+#include "log.h"
+#include "reclaim.h"
 #include "decode.h"
 #include "filter.h"
 #include "finit.h"
 #include "session.h"
 #include "tiers.h"
 
-#define TRACEFS_DEFAULT	"/sys/kernel/tracing"
-#define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
-
-const char *finit_path_name(enum finit_path path)
-{
-	switch (path) {
-	case FINIT_PATH_SYSCALLS:
-		return "syscalls";
-	case FINIT_PATH_RAW:
-		return "raw_syscalls";
-	case FINIT_PATH_NONE:
-		break;
-	}
-	return "none";
-}
-
-/* is_tracefs - @dir looks like a mounted tracefs (or debugfs/tracing) */
-static bool is_tracefs(const char *dir)
-{
-	char p[PATH_MAX];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/trace_pipe", dir);
-	return stat(p, &st) == 0;
-}
-
-int finit_tracefs_locate(const char *want, bool mount_it, struct finit_probe *probe,
-			 char *err, size_t errlen)
-{
-	const char *dir = NULL;
-
-	probe->root = geteuid() == 0;
-	if (want) {
-		if (!is_tracefs(want)) {
-			snprintf(err, errlen, "%s is not a mounted tracefs (no trace_pipe there); "
-				 "fix [tracefs] path or leave it empty to auto-detect", want);
-			return -1;
-		}
-		dir = want;
-	} else if (is_tracefs(TRACEFS_DEFAULT)) {
-		dir = TRACEFS_DEFAULT;
-	} else if (is_tracefs(DEBUGFS_TRACING)) {
-		dir = DEBUGFS_TRACING;
-	} else if (!mount_it) {
-		snprintf(err, errlen, "tracefs is not mounted");
-		return -1;
-	} else if (!probe->root) {
-		snprintf(err, errlen, "tracefs is not mounted and mounting it needs root: "
-			 "run as root, or mount -t tracefs nodev %s", TRACEFS_DEFAULT);
-		return -1;
-	} else if (mount("nodev", TRACEFS_DEFAULT, "tracefs", 0, NULL) < 0) {
-		snprintf(err, errlen, "cannot mount tracefs on %s: %s "
-			 "(is the kernel built with CONFIG_FTRACE?)", TRACEFS_DEFAULT,
-			 strerror(errno));
-		return -1;
-	} else {
-		dir = TRACEFS_DEFAULT;
-		probe->mounted_by_us = true;
-	}
-	snprintf(probe->tracing_dir, sizeof(probe->tracing_dir), "%s", dir);
-	if (tracefs_set_tracing_dir(probe->tracing_dir) < 0) {
-		snprintf(err, errlen, "libtracefs rejected tracing dir %s", dir);
-		return -1;
-	}
-	return 0;
-}
-
-/* readme_has - the tracefs README mentions @needle (feature detection) */
-static bool readme_has(const char *needle)
-{
-	char *readme = tracefs_instance_file_read(NULL, "README", NULL);
-	bool ret = readme && strstr(readme, needle);
-
-	free(readme);
-	return ret;
-}
-
-void finit_probe_kernel(struct finit_probe *p)
-{
-	struct utsname u;
-	char *fmt;
-
-	if (!uname(&u)) {
-		snprintf(p->kernel, sizeof(p->kernel), "%s", u.release);
-		snprintf(p->machine, sizeof(p->machine), "%s", u.machine);
-	}
-	p->sys_enter_finit = tracefs_event_file_exists(NULL, "syscalls",
-						       "sys_enter_finit_module", "format");
-	p->sys_exit_finit = tracefs_event_file_exists(NULL, "syscalls",
-						      "sys_exit_finit_module", "format");
-	p->module_load = tracefs_event_file_exists(NULL, "module", "module_load", "format");
-	p->raw_enter = tracefs_event_file_exists(NULL, "raw_syscalls", "sys_enter", "format");
-	p->raw_exit = tracefs_event_file_exists(NULL, "raw_syscalls", "sys_exit", "format");
-	p->dynamic_events = tracefs_file_exists(NULL, "dynamic_events");
-	p->eprobe = p->dynamic_events && readme_has("e[:[<group>/][<event>]]");
-	p->kprobe = tracefs_file_exists(NULL, "kprobe_events");
-	if (p->sys_enter_finit) {
-		fmt = tracefs_event_file_read(NULL, "syscalls", "sys_enter_finit_module",
-					      "format", NULL);
-		p->uargs_field = fmt && strstr(fmt, "__uargs_val;");
-		free(fmt);
-	}
-	p->btf = access("/sys/kernel/btf/vmlinux", F_OK) == 0;
-	if (p->sys_enter_finit && p->sys_exit_finit)
-		p->path = FINIT_PATH_SYSCALLS;
-	else if (p->raw_enter && p->raw_exit && finit_sysnr_lookup(p->machine))
-		p->path = FINIT_PATH_RAW;
-	else
-		p->path = FINIT_PATH_NONE;
-}
-
-bool finit_session_owner_alive(int pid)
-{
-	char comm[FINIT_COMM_LEN], mine[FINIT_COMM_LEN];
-
-	if (pid == getpid())
-		return false;	/* we have not created ours yet: a dead namesake's */
-	if (kill(pid, 0) < 0 && errno == ESRCH)
-		return false;
-	/* A recycled pid running something else is not the owner. */
-	if (finit_procfs_comm(pid, comm, sizeof(comm)) ||
-	    finit_procfs_comm(getpid(), mine, sizeof(mine)))
-		return false;
-	return !strcmp(comm, mine);
-}
-
-/* instance_pid - the pid in "<prefix>-<pid>", or -1 if @name is not ours */
-static int instance_pid(const char *name, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	char *end;
-	long pid;
-
-	if (strncmp(name, prefix, n) || name[n] != '-' || !name[n + 1])
-		return -1;
-	pid = strtol(name + n + 1, &end, 10);
-	return *end || pid <= 0 || pid > 0x7fffffff ? -1 : (int)pid;
-}
-
-/* live_sessions - instances named @prefix-PID whose PID runs us, but @self */
-static int live_sessions(const char *prefix, int self)
-{
-	char **names = tracefs_instances(NULL);
-	int n = 0;
-
-	for (int i = 0; names && names[i]; i++) {
-		int pid = instance_pid(names[i], prefix);
-
-		n += pid > 0 && pid != self && finit_session_owner_alive(pid);
-	}
-	tracefs_list_free(names);
-	return n;
-}
-
-/*
- * save_user_buf - remember syscall_user_buf_size as the first of our
- * sessions found it (a later one finds it raised): in a file, so that
- * `cleanup` can put it back after a session killed with SIGKILL
- */
-static void save_user_buf(long long v)
-{
-	int fd = open(FINIT_USER_BUF_STATE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return;		/* there already: an earlier value */
-	dprintf(fd, "%lld\n", v);
-	close(fd);
-}
-
-/* restore_user_buf - that value back, once no session of ours runs */
-static void restore_user_buf(const char *prefix, int self, FILE *log)
-{
-	FILE *f = fopen(FINIT_USER_BUF_STATE, "r");
-	char buf[32];
-	long long v;
-
-	if (!f)
-		return;
-	if (live_sessions(prefix, self)) {
-		fclose(f);
-		return;
-	}
-	if (fscanf(f, "%lld", &v) == 1) {
-		snprintf(buf, sizeof(buf), "%lld", v);
-		if (tracefs_instance_file_write(NULL, "syscall_user_buf_size", buf) > 0 && log)
-			fprintf(log, "finit-ftrace: restored syscall_user_buf_size to %lld\n", v);
-	}
-	fclose(f);
-	unlink(FINIT_USER_BUF_STATE);
-}
-
-int finit_session_reclaim(const char *prefix, FILE *log)
-{
-	char **names = tracefs_instances(NULL);
-	int removed = 0, failed = 0, n;
-
-	for (int i = 0; names && names[i]; i++) {
-		struct tracefs_instance *inst;
-		int pid = instance_pid(names[i], prefix);
-
-		if (pid < 0 || finit_session_owner_alive(pid))
-			continue;
-		inst = tracefs_instance_alloc(NULL, names[i]);
-		if (inst && !tracefs_instance_destroy(inst)) {
-			removed++;
-			if (log)
-				fprintf(log, "finit-ftrace: removed stale instance %s (pid %d is gone)\n",
-					names[i], pid);
-		} else {
-			failed++;
-			if (log)
-				fprintf(log, "finit-ftrace: cannot remove stale instance %s: %s "
-					"(is a reader still holding its trace_pipe_raw?)\n",
-					names[i], strerror(errno));
-		}
-		tracefs_instance_free(inst);
-	}
-	tracefs_list_free(names);
-	/* after the instances: a stale instance may still have them enabled */
-	n = finit_dynevents_reclaim(prefix, log);
-	if (n < 0)
-		failed++;
-	else
-		removed += n;
-	restore_user_buf(prefix, -1, log);
-	return failed ? -1 : removed;
-}
-
-/* read_file - a whole tracefs file (top level), NUL-terminated */
-static char *read_file(const char *rel, int *size)
-{
-	return tracefs_instance_file_read(NULL, rel, size);
-}
-
-/* add_format - parse the format of @sys:@ev into @tep */
-static int add_format(struct tep_handle *tep, const char *sys, const char *ev,
-		      char *err, size_t errlen)
-{
-	int size = 0, ret;
-	char *buf = tracefs_event_file_read(NULL, sys, ev, "format", &size);
-
-	if (!buf) {
-		snprintf(err, errlen, "cannot read the format of %s:%s", sys, ev);
-		return -1;
-	}
-	ret = tep_parse_event(tep, buf, size, sys);
-	free(buf);
-	if (ret) {
-		snprintf(err, errlen, "libtraceevent cannot parse the format of %s:%s", sys, ev);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * build_tep - a tep handle from header_page and the formats of our events
- * only: no /proc/kallsyms, no walk over every event.
- */
-static struct tep_handle *build_tep(struct finit_session *s, char *err, size_t errlen)
-{
-	struct tep_handle *tep = tep_alloc();
-	enum tep_endian endian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ?
-				 TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN;
-	char *hdr;
-	int size;
-
-	if (!tep) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	tep_set_long_size(tep, sizeof(long));
-	tep_set_page_size(tep, getpagesize());
-	tep_set_file_bigendian(tep, endian);
-	tep_set_local_bigendian(tep, endian);
-	hdr = read_file("events/header_page", &size);
-	if (!hdr || tep_parse_header_page(tep, hdr, size, sizeof(long))) {
-		snprintf(err, errlen, "cannot read or parse events/header_page");
-		goto fail;
-	}
-	free(hdr);
-	hdr = NULL;
-	for (int i = 0; i < s->nevents; i++)
-		if (add_format(tep, s->events[i].sys, s->events[i].name, err, errlen) < 0)
-			goto fail;
-	return tep;
-fail:
-	free(hdr);
-	tep_free(tep);
-	return NULL;
-}
-
 /* add_event - one more event to enable, with its kernel filter (may be NULL) */
 static void add_event(struct finit_session *s, const char *sys, const char *name,
 		      const char *filter)
 {
-	struct finit_session_event *e;
+	finit_evsel_add(s->events, &s->nevents, sys, name, filter);
+}
 
-	if (s->nevents == FINIT_MAX_EVENTS)
+/* add_probe_event - our dynamic event of @kind for @sys, if it exists */
+static void add_probe_event(struct finit_session *s, enum finit_probe_kind kind, int sys)
+{
+	char name[64];
+
+	if (!s->dyn[kind][sys])
 		return;
-	e = &s->events[s->nevents++];
-	snprintf(e->sys, sizeof(e->sys), "%s", sys);
-	snprintf(e->name, sizeof(e->name), "%s", name);
-	snprintf(e->filter, sizeof(e->filter), "%s", filter ? filter : "");
+	finit_probe_event_name(kind, sys, name, sizeof(name));
+	add_event(s, s->group, name, NULL);
+}
+
+/* probe_kind_of - the dynamic event kind that reads the strings of @tier */
+static int probe_kind_of(enum finit_tier tier)
+{
+	return tier == FINIT_TIER_EPROBE ? FINIT_PROBE_EPROBE :
+	       tier == FINIT_TIER_KPROBE ? FINIT_PROBE_KPROBE : -1;
 }
 
 /* raw_ids - "id == A || id == B ..." for the syscalls in @events */
@@ -351,15 +73,17 @@ static void raw_ids(const struct finit_sysnr *t, unsigned int events, bool nativ
 }
 
 /*
- * choose_events - what to enable: per syscall the enter (the syscalls
- * event, or our dynamic event) and the exit, module_load/free where the
- * kernel has them, and raw_syscalls for the ids the syscalls events cannot
- * show (everything on the fallback path; 32-bit callers otherwise, since
- * the syscalls events skip compat tasks).
+ * choose_events - what to enable: per syscall the syscall event's enter,
+ * our probe that reads its string (eprobe or kprobe, or the exact one
+ * beside the native field) and the exit; the ia32 kprobes and kretprobes
+ * for 32-bit callers; module_load/free where the kernel has them; and
+ * raw_syscalls for what nothing else shows (everything on the fallback
+ * path; 32-bit finit_module where there are no kprobe events).
  */
-static void choose_events(struct finit_session *s, unsigned int events, bool compat)
+static void choose_events(struct finit_session *s, unsigned int events)
 {
 	const struct finit_sysnr *t = finit_sysnr_lookup(s->probe.machine);
+	int str = probe_kind_of(s->exact ? s->exact : s->tier);
 
 	for (int sys = 0; sys < FINIT_SYS_NR && s->path == FINIT_PATH_SYSCALLS; sys++) {
 		char enter[64], exit_[64];
@@ -368,14 +92,16 @@ static void choose_events(struct finit_session *s, unsigned int events, bool com
 			continue;
 		snprintf(enter, sizeof(enter), "sys_enter_%s", finit_syscall_name(sys));
 		snprintf(exit_, sizeof(exit_), "sys_exit_%s", finit_syscall_name(sys));
-		if (s->dyn[sys])
-			add_event(s, s->group, finit_syscall_name(sys), NULL);
-		/* the native tier's enter stays the enter; its eprobe adds the exact string */
-		if ((!s->dyn[sys] || s->exact) &&
-		    tracefs_event_file_exists(NULL, "syscalls", enter, "format"))
+		if (tracefs_event_file_exists(NULL, "syscalls", enter, "format"))
 			add_event(s, "syscalls", enter, NULL);
+		if (str >= 0)
+			add_probe_event(s, (enum finit_probe_kind)str, sys);
 		if (tracefs_event_file_exists(NULL, "syscalls", exit_, "format"))
 			add_event(s, "syscalls", exit_, NULL);
+		if (s->compat == FINIT_COMPAT_KPROBE) {
+			add_probe_event(s, FINIT_PROBE_COMPAT, sys);
+			add_probe_event(s, FINIT_PROBE_COMPAT_RET, sys);
+		}
 	}
 	if (s->probe.module_load &&
 	    (events & ((1u << FINIT_SYS_FINIT_MODULE) | (1u << FINIT_SYS_INIT_MODULE))))
@@ -384,7 +110,7 @@ static void choose_events(struct finit_session *s, unsigned int events, bool com
 	    tracefs_event_file_exists(NULL, "module", "module_free", "format"))
 		add_event(s, "module", "module_free", NULL);
 	if (!t || !s->probe.raw_enter || !s->probe.raw_exit ||
-	    (s->path == FINIT_PATH_SYSCALLS && !compat))
+	    (s->path == FINIT_PATH_SYSCALLS && s->compat != FINIT_COMPAT_RAW))
 		return;
 	raw_ids(t, events, s->path == FINIT_PATH_RAW, s->raw_ids, sizeof(s->raw_ids));
 	raw_ids(t, events & (1u << FINIT_SYS_FINIT_MODULE), s->path == FINIT_PATH_RAW,
@@ -482,60 +208,120 @@ static char *raw_filter(const struct finit_session *s, const char *expr)
 	return n < 0 ? NULL : f;
 }
 
+/* user_filter_target - a 64-bit finit_module enter the kernel filters for the user */
+static bool user_filter_target(const struct finit_session *s, const struct finit_evsel *e)
+{
+	enum finit_probe_kind kind;
+	int sys;
+
+	if (!strcmp(e->sys, "syscalls"))
+		return !strcmp(e->name, "sys_enter_finit_module");
+	if (strcmp(e->sys, s->group) || !finit_probe_parse_name(e->name, &kind, &sys))
+		return false;
+	return sys == FINIT_SYS_FINIT_MODULE &&
+	       (kind == FINIT_PROBE_EPROBE || kind == FINIT_PROBE_KPROBE);
+}
+
+/* Fields every event has: an expression on these alone means the same everywhere. */
+static const char *const common_fields[] = {
+	"common_pid", "common_type", "common_flags", "common_preempt_count",
+	"comm", "COMM", "cpu", "CPU", "common_cpu", NULL
+};
+
+/*
+ * filter_compat - the ia32 kprobe of finit_module stores whole registers,
+ * not the syscall event's C types: the kernel filters it only on common
+ * fields; 1 when user space must evaluate the expression on its records
+ */
+static int filter_compat(struct finit_session *s, const char *expr, char *err, size_t errlen)
+{
+	char uerr[512], name[64];
+
+	if (s->compat != FINIT_COMPAT_KPROBE || !s->dyn[FINIT_PROBE_COMPAT][FINIT_SYS_FINIT_MODULE])
+		return 0;
+	if (finit_filter_check(expr, common_fields, false, uerr, sizeof(uerr)) < 0)
+		return 1;
+	finit_probe_event_name(FINIT_PROBE_COMPAT, FINIT_SYS_FINIT_MODULE, name, sizeof(name));
+	if (write_filter(s, s->group, name, expr) < 0) {
+		kernel_error(s, "filter", expr, errno, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * filter_raw - raw_syscalls lacks fd, uargs and flags: the kernel filters
+ * it on an expression of common fields only; 1 when user space must
+ */
+static int filter_raw(struct finit_session *s, const char *expr, char *err, size_t errlen)
+{
+	char uerr[512], *both;
+
+	/* Names raw_syscalls has but finit_module lacks (id, args) are errors. */
+	if (finit_filter_check(expr, kernel_fields, false, uerr, sizeof(uerr)) < 0) {
+		snprintf(err, errlen, "bad filter on syscalls:sys_enter_finit_module's fields:\n%s",
+			 uerr);
+		return -FINIT_EXIT_USAGE;
+	}
+	both = raw_filter(s, expr);
+	if (both && !write_filter(s, "raw_syscalls", "sys_enter", both)) {
+		free(both);
+		return 0;	/* only common fields: the kernel does it all */
+	}
+	free(both);
+	/* a rejected filter leaves the event unfiltered: put the ids back */
+	if (write_filter(s, "raw_syscalls", "sys_enter", s->raw_ids) < 0) {
+		kernel_error(s, "filter", s->raw_ids, errno, err, errlen);
+		return -FINIT_EXIT_FAIL;
+	}
+	return 1;
+}
+
 /*
  * apply_filters - the fixed filters (raw_syscalls ids) and the user's
  * expression, which applies to finit_module calls. The kernel evaluates it
- * on the finit_module enter event (syscalls or ours), and on raw_syscalls
- * too when it names only fields every event has (common_pid, comm, cpu).
- * Otherwise raw_syscalls records (the fallback path, and 32-bit callers)
- * lack its fields, and it runs in user space on the decoded arguments.
+ * on the 64-bit finit_module enter (the syscall event and our probe), and
+ * on raw_syscalls and the ia32 kprobe when it names only fields every
+ * event has (common_pid, comm, cpu). Otherwise it runs in user space on
+ * their decoded arguments.
  */
 static int apply_filters(struct finit_session *s, const char *expr,
 			 struct finit_decoder *dec, char *err, size_t errlen)
 {
-	char uerr[512], *both;
+	char uerr[512];
 	bool raw = false;
+	int user = 0, r;
 
 	for (int i = 0; i < s->nevents; i++) {
-		struct finit_session_event *e = &s->events[i];
+		struct finit_evsel *e = &s->events[i];
 
 		raw |= !strcmp(e->sys, "raw_syscalls");
 		if (e->filter[0] && write_filter(s, e->sys, e->name, e->filter) < 0) {
 			kernel_error(s, "filter", e->filter, errno, err, errlen);
 			return FINIT_EXIT_FAIL;
 		}
-		if (expr && s->path == FINIT_PATH_SYSCALLS &&
-		    !strcmp(e->name, !strcmp(e->sys, "syscalls") ? "sys_enter_finit_module" :
-				     "finit_module") &&
-		    (!strcmp(e->sys, "syscalls") || !strcmp(e->sys, s->group)) &&
-		    write_filter(s, e->sys, e->name, expr) < 0) {
+		if (expr && user_filter_target(s, e) && write_filter(s, e->sys, e->name, expr) < 0) {
 			kernel_error(s, "filter", expr, errno, err, errlen);
 			return FINIT_EXIT_USAGE;
 		}
 	}
-	if (!expr || !raw || !s->raw_finit_ids[0])
+	if (!expr)
 		return FINIT_EXIT_OK;
-	/* Names raw_syscalls has but finit_module lacks (id, args) are errors. */
-	if (finit_filter_check(expr, kernel_fields, false, uerr, sizeof(uerr)) < 0) {
-		snprintf(err, errlen, "bad filter on syscalls:sys_enter_finit_module's fields:\n%s",
-			 uerr);
+	user = filter_compat(s, expr, err, errlen);
+	if (user < 0)
 		return FINIT_EXIT_USAGE;
+	if (raw && s->raw_finit_ids[0]) {
+		r = filter_raw(s, expr, err, errlen);
+		if (r < 0)
+			return -r;
+		user |= r;
 	}
-	both = raw_filter(s, expr);
-	if (both && !write_filter(s, "raw_syscalls", "sys_enter", both)) {
-		free(both);
-		return FINIT_EXIT_OK;	/* only common fields: the kernel does it all */
-	}
-	free(both);
-	/* a rejected filter leaves the event unfiltered: put the ids back */
-	if (write_filter(s, "raw_syscalls", "sys_enter", s->raw_ids) < 0) {
-		kernel_error(s, "filter", s->raw_ids, errno, err, errlen);
-		return FINIT_EXIT_FAIL;
-	}
+	if (!user)
+		return FINIT_EXIT_OK;
 	if (finit_decoder_set_filter(dec, expr, true, uerr, sizeof(uerr)) < 0) {
 		snprintf(err, errlen, "bad filter for user-space evaluation on raw_syscalls "
-			 "records: comm and cpu cannot be combined with fd, uargs or flags "
-			 "there:\n%s", uerr);
+			 "and 32-bit records: comm and cpu cannot be combined with fd, uargs or "
+			 "flags there:\n%s", uerr);
 		return FINIT_EXIT_USAGE;
 	}
 	s->user_filter = true;
@@ -565,7 +351,7 @@ static void raise_user_buf(struct finit_session *s, struct finit_decoder *dec)
 
 	if (tracefs_instance_file_read_number(NULL, "syscall_user_buf_size", &v))
 		return;
-	save_user_buf(v);
+	finit_reclaim_save_user_buf(v);
 	s->user_buf_raised = true;
 	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
 		char buf[16];
@@ -578,31 +364,100 @@ static void raise_user_buf(struct finit_session *s, struct finit_decoder *dec)
 		finit_decoder_set_user_buf_size(dec, (int)v);
 }
 
-/* setup_tier - choose the string tier; create its dynamic events */
-static void setup_tier(struct finit_session *s, const struct finit_config *cfg)
+/*
+ * create_candidates - every dynamic event the kernel can have for us, so
+ * the self-test can prove each (the syscalls path only: raw_syscalls
+ * kernels read strings from /proc). A kind that cannot be made is left out.
+ */
+static void create_candidates(struct finit_session *s, unsigned int sys_mask, bool compat)
 {
 	char err[1024];
-	enum finit_tier dyn;
 
-	s->tier = finit_tier_choose(&s->probe);
-	s->exact = finit_tier_exact(&s->probe, s->tier);
-	finit_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
-	dyn = s->exact ? s->exact : s->tier;
-	if (dyn != FINIT_TIER_EPROBE && dyn != FINIT_TIER_KPROBE)
-		return;
-	if (!finit_dynevents_create(dyn, s->group, s->probe.machine,
-				    cfg->events & ((1u << FINIT_SYS_NR) - 1), s->dyn,
-				    err, sizeof(err)))
-		return;
-	if (s->exact) {
-		fprintf(stderr, "finit-ftrace: %s; strings the native field cuts or "
-			"sanitizes come from /proc\n", err);
-		s->exact = 0;
-		return;
+	for (int k = 0; k < FINIT_PROBE_NR; k++) {
+		bool c = k == FINIT_PROBE_COMPAT || k == FINIT_PROBE_COMPAT_RET;
+
+		if ((c && !compat) || !finit_probe_kind_available((enum finit_probe_kind)k,
+				s->probe.machine, s->probe.eprobe, s->probe.kprobe))
+			continue;
+		if (finit_dynevents_create((enum finit_probe_kind)k, s->group, s->probe.machine,
+					   sys_mask, s->dyn, err, sizeof(err)) < 0)
+			finit_log(FINIT_LOG_WARNING, "%s; that tier is not used", err);
 	}
-	fprintf(stderr, "finit-ftrace: %s; falling back to reading strings from /proc\n",
-		err);
-	s->tier = FINIT_TIER_PROCFS;
+	/* an ia32 enter without its return (or the reverse) is no use */
+	for (int sys = 0; sys < FINIT_SYS_NR; sys++)
+		if (!s->dyn[FINIT_PROBE_COMPAT][sys] != !s->dyn[FINIT_PROBE_COMPAT_RET][sys]) {
+			finit_dynevents_destroy_kind(s->dyn, FINIT_PROBE_COMPAT);
+			finit_dynevents_destroy_kind(s->dyn, FINIT_PROBE_COMPAT_RET);
+			break;
+		}
+}
+
+/* warn_failed - one warning per tier the self-test found broken */
+static void warn_failed(const struct finit_session *s)
+{
+	for (int c = FINIT_CHECK_NATIVE; c < FINIT_CHECK_NR; c++)
+		if (s->test.tested[c] && !s->test.ok[c])
+			finit_log(FINIT_LOG_WARNING, "kernel %s: the %s tier is broken: %s; "
+				  "it is not used", s->probe.kernel,
+				  finit_check_name((enum finit_check)c), s->test.why[c]);
+}
+
+/* drop_unchosen - remove the candidates the choice does not use */
+static void drop_unchosen(struct finit_session *s)
+{
+	int str = probe_kind_of(s->exact ? s->exact : s->tier);
+
+	for (int k = 0; k < FINIT_PROBE_NR; k++) {
+		bool keep = k == str ||
+			    (s->compat == FINIT_COMPAT_KPROBE &&
+			     (k == FINIT_PROBE_COMPAT || k == FINIT_PROBE_COMPAT_RET));
+
+		if (!keep)
+			finit_dynevents_destroy_kind(s->dyn, (enum finit_probe_kind)k);
+	}
+}
+
+/*
+ * setup_probes - create the candidate probes, prove them with the
+ * self-test (or trust them, selftest = false), choose the best that
+ * passed, remove the rest. A capture path that fails its test is blind:
+ * that is an error, not a warning.
+ */
+static int setup_probes(struct finit_session *s, const struct finit_config *cfg,
+			char *err, size_t errlen)
+{
+	unsigned int sys_mask = cfg->events & ((1u << FINIT_SYS_NR) - 1);
+	struct finit_selftest_setup su = {
+		.probe = &s->probe, .instance = s->name, .group = s->group,
+		.dyn = s->dyn, .events = sys_mask,
+	};
+	struct finit_choice c;
+	char summary[2048];
+
+	if (s->path == FINIT_PATH_SYSCALLS)
+		create_candidates(s, sys_mask, cfg->compat);
+	if (!cfg->selftest || !sys_mask) {
+		finit_selftest_trust(&s->test, &su);
+	} else {
+		if (finit_selftest_run(&s->test, &su, err, errlen) < 0)
+			return FINIT_EXIT_FAIL;
+		s->tested = true;
+		finit_selftest_summary(&s->test, summary, sizeof(summary));
+		finit_log(FINIT_LOG_INFO, "self-test: %s", summary);
+		if (!s->test.ok[FINIT_CHECK_PATH]) {
+			snprintf(err, errlen, "kernel %s: the %s capture path failed its self-test "
+				 "(%s); refusing to run blind", s->probe.kernel,
+				 finit_path_name(s->path), s->test.why[FINIT_CHECK_PATH]);
+			return FINIT_EXIT_UNSUPPORTED;
+		}
+		warn_failed(s);
+	}
+	finit_selftest_choose(&s->test, &s->probe, cfg->compat, &c);
+	s->tier = c.tier;
+	s->exact = c.exact;
+	s->compat = c.compat;
+	drop_unchosen(s);
+	return FINIT_EXIT_OK;
 }
 
 int finit_session_set_wakeup(struct finit_session *s, int percent)
@@ -666,15 +521,21 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 		snprintf(err, errlen, "creating a tracefs instance needs root: run as root");
 		return FINIT_EXIT_FAIL;
 	}
-	finit_session_reclaim(cfg->instance_prefix, stderr);
-	setup_tier(s, cfg);
-	choose_events(s, cfg->events, cfg->compat);
+	finit_reclaim_stale(cfg->instance_prefix, stderr);
+	snprintf(s->name, sizeof(s->name), "%s-%d", cfg->instance_prefix, (int)getpid());
+	snprintf(s->prefix, sizeof(s->prefix), "%s", cfg->instance_prefix);
+	finit_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
+	ret = setup_probes(s, cfg, err, errlen);
+	if (ret != FINIT_EXIT_OK)
+		goto fail;
+	ret = FINIT_EXIT_FAIL;
+	choose_events(s, cfg->events);
 	if (!s->nevents) {
 		snprintf(err, errlen, "none of the selected events (--events) exists on this kernel");
 		ret = FINIT_EXIT_UNSUPPORTED;
 		goto fail;
 	}
-	s->tep = build_tep(s, err, errlen);
+	s->tep = finit_formats_tep(s->events, s->nevents, err, errlen);
 	if (!s->tep)
 		goto fail;
 	*dec = finit_decoder_alloc(s->tep, finit_sysnr_lookup(s->probe.machine), s->group);
@@ -683,8 +544,6 @@ int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
 			 finit_path_name(s->path));
 		goto fail;
 	}
-	snprintf(s->name, sizeof(s->name), "%s-%d", cfg->instance_prefix, (int)getpid());
-	snprintf(s->prefix, sizeof(s->prefix), "%s", cfg->instance_prefix);
 	s->inst = tracefs_instance_create(s->name);
 	if (!s->inst) {
 		snprintf(err, errlen, "cannot create tracefs instance %s: %s", s->name,
@@ -708,10 +567,35 @@ fail:
 	return ret;
 }
 
+/* finit_session_test - locate, probe, self-test and choose; leave nothing behind */
+int finit_session_test(struct finit_session *s, const struct finit_config *cfg,
+		       char *err, size_t errlen)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	if (finit_tracefs_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
+		return s->probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL;
+	finit_probe_kernel(&s->probe);
+	s->path = s->probe.path;
+	if (s->path == FINIT_PATH_NONE || !s->probe.root) {
+		struct finit_config untested = *cfg;
+
+		untested.selftest = 0;
+		return setup_probes(s, &untested, err, errlen);
+	}
+	finit_reclaim_stale(cfg->instance_prefix, stderr);
+	snprintf(s->name, sizeof(s->name), "%s-%d", cfg->instance_prefix, (int)getpid());
+	finit_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
+	ret = setup_probes(s, cfg, err, errlen);
+	finit_dynevents_destroy(s->dyn);
+	return ret;
+}
+
 int finit_session_enable(struct finit_session *s, char *err, size_t errlen)
 {
 	for (int i = 0; i < s->nevents; i++) {
-		struct finit_session_event *e = &s->events[i];
+		struct finit_evsel *e = &s->events[i];
 
 		/* the enable file itself: tracefs_event_enable() scans every system */
 		if (tracefs_event_file_write(s->inst, e->sys, e->name, "enable", "1") < 0) {
@@ -774,7 +658,7 @@ int finit_session_close(struct finit_session *s)
 	if (finit_dynevents_destroy(s->dyn) < 0)
 		ret = -1;
 	if (s->user_buf_raised) {
-		restore_user_buf(s->prefix, (int)getpid(), NULL);
+		finit_reclaim_restore_user_buf(s->prefix, (int)getpid(), NULL);
 		s->user_buf_raised = false;
 	}
 	if (s->tep) {

@@ -410,6 +410,8 @@ def cmd_check_json(args):
     m.eq('events."syscalls:sys_exit_finit_module"',
          ev.get("syscalls:sys_exit_finit_module"), False)
     m.eq('events."module:module_load"', ev.get("module:module_load"), False)
+    m.eq("compat_path", c.get("compat_path"), "raw_syscalls")
+    m.eq("selftest", c.get("selftest"), {"capture-path": "ok", "procfs": "ok"})
     return m.finish()
 
 

@@ -507,7 +507,7 @@ t_signal() {			# INT|TERM
 	before=$(toplevel_state)
 	watch_start watch --format json -o "$D/out" || return 1
 	expect_grep "$D/stderr" \
-		"^finit-ftrace: armed: instance $PREFIX-$W_PID, events raw_syscalls, strings procfs, filter none, clock boot$" \
+		"^finit-ftrace: armed: instance $PREFIX-$W_PID, events raw_syscalls, strings procfs, compat raw_syscalls, filter none, clock boot$" \
 		"armed line" || return 1
 	expect_instance "$W_PID" || return 1
 	call c1 finit - "" 0 --fd 5 || return 1
@@ -696,6 +696,44 @@ t_check_text() {
 	expect_grep "$D/stdout" '^root: +yes$' "check output"
 }
 
+# 11. self-test: before arming, each run makes its own calls of known result
+# in a temporary instance and says what passed; another monitor (here a
+# second watch) sees those calls, since they are real; the run never
+# reports its own; [capture] selftest = false makes none
+selftest_lines() {		# FILE PID - the JSON lines of PID's self-test calls
+	grep "\"finit-ftrace-selftest-$2\"" "$1" 2>/dev/null
+}
+t_selftest() {
+	local line
+	watch_start watch --format json -o "$D/out" || return 1
+	expect_grep "$D/stderr" '^finit-ftrace: self-test: capture-path ok, procfs ok$' \
+		"self-test line" || return 1
+	run_fg "$D/check.out" "$D/check.err" "$FINIT" check
+	expect_eq "check exit code (stderr: $(oneline "$D/check.err"))" "$RC" 0 || return 1
+	expect_grep "$D/check.out" '^self-test:      capture-path   ok$' "check output" || return 1
+	poll "$LINE_TIMEOUT" has_lines "$D/out" 1 ||
+		{ REASON="the other run's self-test calls were not seen"; return 1; }
+	line=$(grep '"param_values":"finit-ftrace-selftest-' "$D/out" | head -1)
+	[[ -n $line ]] || { REASON="no self-test call of check in the output"; return 1; }
+	[[ $line == *'"event":"finit_module"'* && $line == *'"fd":-1'* &&
+	   $line == *'"comm":"finit-ftrace"'* && $line == *'"ret":-38'* ]] ||
+		{ REASON="self-test call line: $line"; return 1; }
+	clean_stop INT || return 1
+	expect_eq "the run's own self-test calls in its output" \
+		"$(selftest_lines "$D/out" "$W_PID" | wc -l)" 0
+}
+t_selftest_off() {
+	printf '[capture]\nselftest = false\n' >"$D/off.ini"
+	watch_start watch --format json -o "$D/out" || return 1
+	run_fg "$D/check.out" "$D/check.err" "$FINIT" -c "$D/off.ini" check --format json
+	expect_eq "check exit code" "$RC" 0 || return 1
+	expect_grep "$D/check.out" '"selftest":null' "check --format json" || return 1
+	expect_no_grep "$D/check.err" "self-test" "check stderr" || return 1
+	sleep 0.3
+	clean_stop INT || return 1
+	expect_no_grep "$D/out" "finit-ftrace-selftest-" "watch output"
+}
+
 # raw_syscalls ids are per ABI: a 64-bit rt_sigtimedwait (128) and rt_sigqueueinfo
 # (129) are not the 32-bit init_module and delete_module
 t_no_false_compat() {
@@ -803,6 +841,8 @@ main() {
 
 	run_case check/json t_check_json
 	run_case check/text t_check_text
+	run_case selftest/seen-by-others t_selftest
+	run_case selftest/off t_selftest_off
 
 	run_case raw/no-false-compat t_no_false_compat
 

@@ -117,10 +117,10 @@ static void test_native_truncated(void)
 	rec.size = size;
 	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &rec, &r), 1);
 	CU_ASSERT_EQUAL(r.str_state, FINIT_STR_OK);
-	/* a string pointing outside the record is dropped, not read */
+	/* a string pointing outside the record is not read: the kernel's copy failed */
 	put(d + 40, 200u << 16 | 44, 4);
 	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &rec, &r), 1);
-	CU_ASSERT_EQUAL(r.str_state, FINIT_STR_NONE);
+	CU_ASSERT_EQUAL(r.str_state, FINIT_STR_FAULT);
 	CU_ASSERT_PTR_NULL(r.str);
 	done(tep, dec);
 }
@@ -245,8 +245,15 @@ static void test_eprobe_and_fault(void)
 	rec.size = data_loc(d, 24, 36, "(fault)");
 	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &rec, &r), 1);
 	CU_ASSERT_EQUAL(r.str_state, FINIT_STR_FAULT);
-	/* the kernel stores an empty user string with length 0 */
+	/*
+	 * a probe's zero-length data_loc is a failed read (some kernels store
+	 * "" so too): never "" with origin kernel; "" itself is 1 byte, the NUL
+	 */
 	put(d + 24, 36, 4);
+	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &rec, &r), 1);
+	CU_ASSERT_EQUAL(r.str_state, FINIT_STR_FAULT);
+	CU_ASSERT_PTR_NULL(r.str);
+	rec.size = data_loc(d, 24, 36, "");
 	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &rec, &r), 1);
 	CU_ASSERT_EQUAL(r.str_state, FINIT_STR_OK);
 	CU_ASSERT_STRING_EQUAL(r.str, "");
@@ -493,16 +500,18 @@ static void test_container_id(void)
 }
 
 /* dyn_info - the address/target and fetch args of a dynamic event */
-static void dyn_check(enum finit_tier tier, const char *machine, int sys,
+static void dyn_check(enum finit_probe_kind kind, const char *machine, int sys,
 		      const char *want_addr, const char *want_format)
 {
-	struct tracefs_dynevent *d = finit_dynevent_alloc(tier, "finit_ftrace_9", machine, sys);
+	struct tracefs_dynevent *d = finit_dynevent_alloc(kind, "finit_ftrace_9", machine, sys);
 	char *system = NULL, *event = NULL, *prefix = NULL, *addr = NULL, *format = NULL;
+	char name[64];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	tracefs_dynevent_info(d, &system, &event, &prefix, &addr, &format);
+	finit_probe_event_name(kind, sys, name, sizeof(name));
 	CU_ASSERT_STRING_EQUAL(system, "finit_ftrace_9");
-	CU_ASSERT_STRING_EQUAL(event, finit_syscall_name(sys));
+	CU_ASSERT_STRING_EQUAL(event, name);
 	CU_ASSERT_STRING_EQUAL(addr, want_addr);
 	CU_ASSERT_STRING_EQUAL(format, want_format);
 	free(system);
@@ -516,27 +525,41 @@ static void dyn_check(enum finit_tier tier, const char *machine, int sys,
 /* Tiers 2 and 3: the probes we would create, per syscall and arch */
 static void test_dynevent_definitions(void)
 {
-	dyn_check(FINIT_TIER_EPROBE, "x86_64", FINIT_SYS_FINIT_MODULE,
+	dyn_check(FINIT_PROBE_EPROBE, "x86_64", FINIT_SYS_FINIT_MODULE,
 		  "syscalls.sys_enter_finit_module",
 		  "fd=$fd uargs=$uargs params=+0($uargs):ustring flags=$flags caller=$comm:string");
-	dyn_check(FINIT_TIER_EPROBE, "x86_64", FINIT_SYS_DELETE_MODULE,
+	dyn_check(FINIT_PROBE_EPROBE, "x86_64", FINIT_SYS_DELETE_MODULE,
 		  "syscalls.sys_enter_delete_module",
 		  "name_user=$name_user name=+0($name_user):ustring flags=$flags "
 		  "caller=$comm:string");
 	/* x86_64 pt_regs: di at 112, si at 104, dx at 96 */
-	dyn_check(FINIT_TIER_KPROBE, "x86_64", FINIT_SYS_FINIT_MODULE,
+	dyn_check(FINIT_PROBE_KPROBE, "x86_64", FINIT_SYS_FINIT_MODULE,
 		  "__x64_sys_finit_module",
 		  "fd=+112(%di):u64 uargs=+104(%di):u64 params=+0(+104(%di)):ustring "
 		  "flags=+96(%di):u64 caller=$comm:string");
-	dyn_check(FINIT_TIER_KPROBE, "x86_64", FINIT_SYS_INIT_MODULE,
+	dyn_check(FINIT_PROBE_KPROBE, "x86_64", FINIT_SYS_INIT_MODULE,
 		  "__x64_sys_init_module",
 		  "umod=+112(%di):u64 len=+104(%di):u64 uargs=+96(%di):u64 "
 		  "params=+0(+96(%di)):ustring caller=$comm:string");
-	dyn_check(FINIT_TIER_KPROBE, "aarch64", FINIT_SYS_DELETE_MODULE,
+	dyn_check(FINIT_PROBE_KPROBE, "aarch64", FINIT_SYS_DELETE_MODULE,
 		  "__arm64_sys_delete_module",
 		  "name_user=+0(%x0):u64 name=+0(+0(%x0)):ustring flags=+8(%x0):u64 "
 		  "caller=$comm:string");
-	CU_ASSERT_PTR_NULL(finit_dynevent_alloc(FINIT_TIER_KPROBE, "g", "sparc64",
+	/* ia32 entry points: ebx, ecx, edx in pt_regs' bx (40), cx (88), dx (96) */
+	dyn_check(FINIT_PROBE_COMPAT, "x86_64", FINIT_SYS_FINIT_MODULE,
+		  "__ia32_sys_finit_module",
+		  "fd=+40(%di):u64 uargs=+88(%di):u64 params=+0(+88(%di)):ustring "
+		  "flags=+96(%di):u64 caller=$comm:string");
+	dyn_check(FINIT_PROBE_COMPAT, "x86_64", FINIT_SYS_DELETE_MODULE,
+		  "__ia32_sys_delete_module",
+		  "name_user=+40(%di):u64 name=+0(+40(%di)):ustring flags=+88(%di):u64 "
+		  "caller=$comm:string");
+	dyn_check(FINIT_PROBE_COMPAT_RET, "x86_64", FINIT_SYS_INIT_MODULE,
+		  "__ia32_sys_init_module", "ret=$retval:s64");
+	/* arm64's 32-bit callers go through the same wrappers: no kind of its own */
+	CU_ASSERT_PTR_NULL(finit_dynevent_alloc(FINIT_PROBE_COMPAT, "g", "aarch64",
+						FINIT_SYS_FINIT_MODULE));
+	CU_ASSERT_PTR_NULL(finit_dynevent_alloc(FINIT_PROBE_KPROBE, "g", "sparc64",
 						FINIT_SYS_FINIT_MODULE));
 }
 

@@ -25,5 +25,6 @@ int unit_add_config(void);
 int unit_add_filter(void);
 int unit_add_correlate(void);
 int unit_add_strings(void);
+int unit_add_verify(void);
 
 #endif

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * probe.c - feature detection: where tracefs is, and what the kernel offers.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "decode.h"
+#include "probe.h"
+
+#define TRACEFS_DEFAULT	"/sys/kernel/tracing"
+#define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
+
+const char *finit_path_name(enum finit_path path)
+{
+	switch (path) {
+	case FINIT_PATH_SYSCALLS:
+		return "syscalls";
+	case FINIT_PATH_RAW:
+		return "raw_syscalls";
+	case FINIT_PATH_NONE:
+		break;
+	}
+	return "none";
+}
+
+/* is_tracefs - @dir looks like a mounted tracefs (or debugfs/tracing) */
+static bool is_tracefs(const char *dir)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/trace_pipe", dir);
+	return stat(p, &st) == 0;
+}
+
+int finit_tracefs_locate(const char *want, bool mount_it, struct finit_probe *probe,
+			 char *err, size_t errlen)
+{
+	const char *dir = NULL;
+
+	probe->root = geteuid() == 0;
+	if (want) {
+		if (!is_tracefs(want)) {
+			snprintf(err, errlen, "%s is not a mounted tracefs (no trace_pipe there); "
+				 "fix [tracefs] path or leave it empty to auto-detect", want);
+			return -1;
+		}
+		dir = want;
+	} else if (is_tracefs(TRACEFS_DEFAULT)) {
+		dir = TRACEFS_DEFAULT;
+	} else if (is_tracefs(DEBUGFS_TRACING)) {
+		dir = DEBUGFS_TRACING;
+	} else if (!mount_it) {
+		snprintf(err, errlen, "tracefs is not mounted");
+		return -1;
+	} else if (!probe->root) {
+		snprintf(err, errlen, "tracefs is not mounted and mounting it needs root: "
+			 "run as root, or mount -t tracefs nodev %s", TRACEFS_DEFAULT);
+		return -1;
+	} else if (mount("nodev", TRACEFS_DEFAULT, "tracefs", 0, NULL) < 0) {
+		snprintf(err, errlen, "cannot mount tracefs on %s: %s "
+			 "(is the kernel built with CONFIG_FTRACE?)", TRACEFS_DEFAULT,
+			 strerror(errno));
+		return -1;
+	} else {
+		dir = TRACEFS_DEFAULT;
+		probe->mounted_by_us = true;
+	}
+	snprintf(probe->tracing_dir, sizeof(probe->tracing_dir), "%s", dir);
+	if (tracefs_set_tracing_dir(probe->tracing_dir) < 0) {
+		snprintf(err, errlen, "libtracefs rejected tracing dir %s", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* readme_has - the tracefs README mentions @needle (feature detection) */
+static bool readme_has(const char *needle)
+{
+	char *readme = tracefs_instance_file_read(NULL, "README", NULL);
+	bool ret = readme && strstr(readme, needle);
+
+	free(readme);
+	return ret;
+}
+
+void finit_probe_kernel(struct finit_probe *p)
+{
+	struct utsname u;
+	char *fmt;
+
+	if (!uname(&u)) {
+		snprintf(p->kernel, sizeof(p->kernel), "%s", u.release);
+		snprintf(p->machine, sizeof(p->machine), "%s", u.machine);
+	}
+	p->sys_enter_finit = tracefs_event_file_exists(NULL, "syscalls",
+						       "sys_enter_finit_module", "format");
+	p->sys_exit_finit = tracefs_event_file_exists(NULL, "syscalls",
+						      "sys_exit_finit_module", "format");
+	p->module_load = tracefs_event_file_exists(NULL, "module", "module_load", "format");
+	p->raw_enter = tracefs_event_file_exists(NULL, "raw_syscalls", "sys_enter", "format");
+	p->raw_exit = tracefs_event_file_exists(NULL, "raw_syscalls", "sys_exit", "format");
+	p->dynamic_events = tracefs_file_exists(NULL, "dynamic_events");
+	p->eprobe = p->dynamic_events && readme_has("e[:[<group>/][<event>]]");
+	p->kprobe = tracefs_file_exists(NULL, "kprobe_events");
+	if (p->sys_enter_finit) {
+		fmt = tracefs_event_file_read(NULL, "syscalls", "sys_enter_finit_module",
+					      "format", NULL);
+		p->uargs_field = fmt && strstr(fmt, "__uargs_val;");
+		free(fmt);
+	}
+	p->btf = access("/sys/kernel/btf/vmlinux", F_OK) == 0;
+	if (p->sys_enter_finit && p->sys_exit_finit)
+		p->path = FINIT_PATH_SYSCALLS;
+	else if (p->raw_enter && p->raw_exit && finit_sysnr_lookup(p->machine))
+		p->path = FINIT_PATH_RAW;
+	else
+		p->path = FINIT_PATH_NONE;
+}
+

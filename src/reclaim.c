@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+/*
+ * reclaim.c - what dead runs left behind: instances <prefix>-<pid>,
+ * dynamic event groups <prefix>_<pid>, and a raised syscall_user_buf_size.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "context.h"
+#include "finit.h"
+#include "reclaim.h"
+#include "tiers.h"
+
+/* finit_reclaim_owner_alive - @pid still runs finit-ftrace (not a recycled pid) */
+bool finit_reclaim_owner_alive(int pid)
+{
+	char comm[FINIT_COMM_LEN], mine[FINIT_COMM_LEN];
+
+	if (pid == getpid())
+		return false;	/* we have not created ours yet: a dead namesake's */
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return false;
+	/* A recycled pid running something else is not the owner. */
+	if (finit_procfs_comm(pid, comm, sizeof(comm)) ||
+	    finit_procfs_comm(getpid(), mine, sizeof(mine)))
+		return false;
+	return !strcmp(comm, mine);
+}
+
+/* instance_pid - the pid in "<prefix>-<pid>", or -1 if @name is not ours */
+static int instance_pid(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	long pid;
+
+	if (strncmp(name, prefix, n) || name[n] != '-' || !name[n + 1])
+		return -1;
+	pid = strtol(name + n + 1, &end, 10);
+	return *end || pid <= 0 || pid > 0x7fffffff ? -1 : (int)pid;
+}
+
+/* live_sessions - instances named @prefix-PID whose PID runs us, but @self */
+static int live_sessions(const char *prefix, int self)
+{
+	char **names = tracefs_instances(NULL);
+	int n = 0;
+
+	for (int i = 0; names && names[i]; i++) {
+		int pid = instance_pid(names[i], prefix);
+
+		n += pid > 0 && pid != self && finit_reclaim_owner_alive(pid);
+	}
+	tracefs_list_free(names);
+	return n;
+}
+
+/*
+ * save_user_buf - remember syscall_user_buf_size as the first of our
+ * sessions found it (a later one finds it raised): in a file, so that
+ * `cleanup` can put it back after a session killed with SIGKILL
+ */
+void finit_reclaim_save_user_buf(long long v)
+{
+	int fd = open(FINIT_USER_BUF_STATE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return;		/* there already: an earlier value */
+	dprintf(fd, "%lld\n", v);
+	close(fd);
+}
+
+/* restore_user_buf - that value back, once no session of ours runs */
+void finit_reclaim_restore_user_buf(const char *prefix, int self, FILE *log)
+{
+	FILE *f = fopen(FINIT_USER_BUF_STATE, "r");
+	char buf[32];
+	long long v;
+
+	if (!f)
+		return;
+	if (live_sessions(prefix, self)) {
+		fclose(f);
+		return;
+	}
+	if (fscanf(f, "%lld", &v) == 1) {
+		snprintf(buf, sizeof(buf), "%lld", v);
+		if (tracefs_instance_file_write(NULL, "syscall_user_buf_size", buf) > 0 && log)
+			fprintf(log, "finit-ftrace: restored syscall_user_buf_size to %lld\n", v);
+	}
+	fclose(f);
+	unlink(FINIT_USER_BUF_STATE);
+}
+
+/* reclaim_dynevents - stale groups <prefix>_<pid> of dead runs; count or -1 */
+static int reclaim_dynevents(const char *prefix, FILE *log)
+{
+	struct tracefs_dynevent **all;
+	char want[96];
+	int removed = 0, failed = 0;
+	size_t n;
+
+	finit_group_name(prefix, 0, want, sizeof(want));
+	n = strlen(want) - 1;	/* "<prefix>_" */
+	all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_EPROBE | TRACEFS_DYNEVENT_KPROBE |
+				       TRACEFS_DYNEVENT_KRETPROBE, NULL);
+	for (int i = 0; all && all[i]; i++) {
+		char *sys = NULL, *ev = NULL, *end;
+		long pid;
+
+		tracefs_dynevent_info(all[i], &sys, &ev, NULL, NULL, NULL);
+		if (sys && !strncmp(sys, want, n)) {
+			pid = strtol(sys + n, &end, 10);
+			if (!*end && pid > 0 && !finit_reclaim_owner_alive((int)pid)) {
+				if (tracefs_dynevent_destroy(all[i], true) < 0) {
+					failed++;
+				} else {
+					removed++;
+					if (log)
+						fprintf(log, "finit-ftrace: removed stale dynamic "
+							"event %s/%s (pid %ld is gone)\n", sys, ev, pid);
+				}
+			}
+		}
+		free(sys);
+		free(ev);
+	}
+	tracefs_dynevent_list_free(all);
+	return failed ? -1 : removed;
+}
+
+/* finit_reclaim_stale - dead runs' instances, dynamic events and user_buf */
+int finit_reclaim_stale(const char *prefix, FILE *log)
+{
+	char **names = tracefs_instances(NULL);
+	int removed = 0, failed = 0, n;
+
+	for (int i = 0; names && names[i]; i++) {
+		struct tracefs_instance *inst;
+		int pid = instance_pid(names[i], prefix);
+
+		if (pid < 0 || finit_reclaim_owner_alive(pid))
+			continue;
+		inst = tracefs_instance_alloc(NULL, names[i]);
+		if (inst && !tracefs_instance_destroy(inst)) {
+			removed++;
+			if (log)
+				fprintf(log, "finit-ftrace: removed stale instance %s (pid %d is gone)\n",
+					names[i], pid);
+		} else {
+			failed++;
+			if (log)
+				fprintf(log, "finit-ftrace: cannot remove stale instance %s: %s "
+					"(is a reader still holding its trace_pipe_raw?)\n",
+					names[i], strerror(errno));
+		}
+		tracefs_instance_free(inst);
+	}
+	tracefs_list_free(names);
+	/* after the instances: a stale instance may still have them enabled */
+	n = reclaim_dynevents(prefix, log);
+	if (n < 0)
+		failed++;
+	else
+		removed += n;
+	finit_reclaim_restore_user_buf(prefix, -1, log);
+	return failed ? -1 : removed;
+}
+
