@@ -280,6 +280,10 @@ rec_start() {
 		say "$RNAME: finit-ftrace record never printed 'finit-ftrace: armed'"
 		echo "never armed" > "/out/$RNAME.not-armed"
 	fi
+	# its instance and probes as it armed (check.py: still there while the
+	# watch beside it is armed)
+	ls $T/instances > "/out/$RNAME.instances-armed.txt"
+	cat $T/dynamic_events > "/out/$RNAME.dynamic_events-armed.txt"
 }
 
 # rec_stop - SIGINT to the record started by rec_start; what it left behind
