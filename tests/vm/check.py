@@ -742,17 +742,16 @@ def tag_calls(out, ran):
 
 def selftest_name(g):
     """The string of another finit-ftrace run's self-test call @g
-    ("finit-ftrace-selftest-<pid>"; "" for an init_module of len 0 whose
-    string is not there), else None: not a self-test call."""
-    if g.get("comm") != SELFTEST_COMM:
+    ("finit-ftrace-selftest-<pid>"), "" when it has none, else None: not a
+    self-test call. Nothing of the scenario runs as comm finit-ftrace, so
+    every call of that comm is a self-test call (check_selftests then
+    insists on its string: an init_module of len 0 too)."""
+    if g.get("comm") != SELFTEST_COMM or g.get("event") not in \
+            ("finit_module", "init_module", "delete_module"):
         return None
     ev = g.get("event")
     v = get(g, "args.name" if ev == "delete_module" else "args.param_values")
-    if isinstance(v, str) and v.startswith(SELFTEST_PREFIX):
-        return v
-    if ev == "init_module" and get(g, "args.len") == 0:
-        return ""
-    return None
+    return v if isinstance(v, str) else ""
 
 
 def split_selftests(recs):
@@ -1055,8 +1054,13 @@ def offline(w):
         e[k] = None
     e["origin"]["context"] = OFFLINE_CONTEXT
     if (w.get("origin") or {}).get("param_values") == "procfs":
+        # watch took it from /proc because the probe's record could not
+        # tell "" from a failed read (empty_string): offline that record
+        # is all there is, a string the kernel did not read
         e["args"]["param_values"] = None
-        e["origin"]["param_values"] = "unavailable-offline"
+        e["origin"]["param_values"] = "fault" if \
+            get(w, "args.param_values") == "" and not EMPTY_KERNEL \
+            else "unavailable-offline"
     return e
 
 
@@ -1179,11 +1183,13 @@ TC_LINE = re.compile(r"^\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s*"
 
 
 def compare_rec_trace_cmd(out, rep, name="rec"):
-    """`trace-cmd report rec.dat` (rec-tc.txt): our eprobe events (printed
-    as "finit_module:", "init_module:", "delete_module:"), module_free,
-    sys_exit_*; 32-bit finit_module as raw_syscalls NR 350. trace-cmd does
-    not count clock "boot" among its ns clocks, so it prints the raw
-    timestamp: the same number as report's ts_ns."""
+    """`trace-cmd report NAME.dat` (NAME-tc.txt): our probes (eprobes print
+    as "finit_module:", "init_module:", "delete_module:", kprobes as
+    "kp_finit_module:" ...; the native tier's sys_enter_finit_module beside
+    its eprobe), the 32-bit calls' ia32 kprobes "kp32_*:" and kretprobes
+    "kr32_*:" (ret), sys_exit_*, module_load, module_free. trace-cmd does not
+    count clock "boot" among its ns clocks, so it prints the raw timestamp:
+    the same number as report's ts_ns."""
     rc = (read(out, name + "-tc.rc") or "").strip()
     if rc != "0":
         err(f"trace-cmd report {name}.dat exited {rc}; stderr:\n    " +
@@ -1192,6 +1198,12 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
     text = read(out, name + "-tc.txt")
     if text is None:
         return
+    num = r"(0x[0-9a-f]+|-?\d+)"
+    probe_rx = re.compile(r'(?:\(\S+\) )?fd=' + num + ' uargs=' + num +
+                          r' params="(.*)" flags=' + num +
+                          r'(?: caller="[^"]*")?')
+    native_rx = re.compile(r'fd: (0x[0-9a-f]+), uargs: (0x[0-9a-f]+) '
+                           r'"(.*)", flags: (0x[0-9a-f]+)')
     calls, open_ = [], {}
     counts, native_ts = {}, {}
     for line in text.splitlines():
@@ -1199,36 +1211,35 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
         if not m:
             continue
         ev, rest, tid = m["ev"], m["rest"], int(m["pid"])
+        compat = ev.startswith(("kp32_", "kr32_"))
+        if ev.startswith("kp_"):
+            ev = ev[3:]   # the kprobe tier's probe of the call
         counts[ev] = counts.get(ev, 0) + 1
         base = {"tid": tid, "comm": m["comm"].strip(), "cpu": int(m["cpu"]),
                 "ts": m["ts"], "ret": None, "line": line}
-        if TIER == "native" and DYN_KIND and ev == "sys_enter_finit_module":
-            # the call's time is its native enter's; the eprobe beside it
-            # (exact string) is stamped a little later
+        if DYN_KIND and ev == "sys_enter_finit_module":
+            # the call's time is its syscall event's; our probe (eprobe,
+            # kprobe) is stamped a little later
             native_ts[tid] = m["ts"]
             continue
         if not DYN_KIND and ev.startswith("sys_enter_"):
             ev = ev[len("sys_enter_"):]   # counted as our probes' names
             counts[ev] = counts.get(ev, 0) + 1
-        if ev == "finit_module":
+        if ev in ("finit_module", "kp32_finit_module"):
             # native: 'fd: 0x3, uargs: 0x7ff.. "p=1", flags: 0x0'; a
             # kprobe's line starts with its address, "(ffffffff8c347090) ",
             # and its u64 fields print in decimal (the eprobe's in hex)
-            num = r"(0x[0-9a-f]+|\d+)"
-            f = re.fullmatch(r'fd: (0x[0-9a-f]+), uargs: (0x[0-9a-f]+) '
-                             r'"(.*)", flags: (0x[0-9a-f]+)', rest) \
-                if not DYN_KIND else \
-                re.fullmatch(r'(?:\(\S+\) )?fd=' + num + ' uargs=' + num +
-                             r' params="(.*)" flags=' + num +
-                             r'(?: caller="[^"]*")?', rest)
+            f = (native_rx if not DYN_KIND and not compat else
+                 probe_rx).fullmatch(rest)
             if not f:
                 err(f"{name}-tc.txt: cannot parse: {line}")
                 continue
-            c = dict(base, compat=False, fd=s32(int(f[1], 0)),
+            c = dict(base, compat=compat, fd=s32(int(f[1], 0)),
                      uargs=int(f[2], 0), params=f[3],
                      flags=s32(int(f[4], 0)))
             c["ts"] = native_ts.pop(tid, c["ts"])
         elif ev == "sys_enter" and rest.startswith("NR 350 "):
+            # the raw_syscalls compat path (kernels without kprobe events)
             a = re.fullmatch(r"NR 350 \(([0-9a-f]+), ([0-9a-f]+), "
                              r"([0-9a-f]+),.*\)", rest)
             if not a:
@@ -1237,26 +1248,32 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
             c = dict(base, compat=True, fd=s32(int(a[1], 16)),
                      uargs=int(a[2], 16), params=None,
                      flags=s32(int(a[3], 16)))
-        elif ev in ("sys_exit_finit_module", "sys_exit") and tid in open_:
-            r = re.fullmatch(r"(0x[0-9a-f]+)|NR 350 = (-?\d+)", rest.strip())
+        elif ev in ("sys_exit_finit_module", "sys_exit",
+                    "kr32_finit_module") and tid in open_:
+            r = re.fullmatch(r"(0x[0-9a-f]+)|NR 350 = (-?\d+)|"
+                             r"\(\S+ <- \S+\) ret=(-?\d+)", rest.strip())
             if r:
                 open_.pop(tid)["ret"] = s64(int(r[1], 16)) if r[1] \
-                    else int(r[2])
+                    else int(r[2] or r[3])
             continue
         else:
             continue
         calls.append(c)
         open_[tid] = c
-    mine = [g for g in rep if g.get("event") == "finit_module"]
-    n64 = sum(1 for g in mine if not g.get("compat"))
-    if counts.get("finit_module", 0) != n64:
-        err(f"trace-cmd report {name}.dat: {counts.get('finit_module', 0)} "
-            f"'finit_module:' ({TIER}) lines, report has {n64} 64-bit "
-            "finit_module records")
-    if counts.get("sys_exit_finit_module", 0) != n64:
-        err(f"trace-cmd report {name}.dat: "
-            f"{counts.get('sys_exit_finit_module', 0)} sys_exit_finit_module "
-            f"lines, report has {n64} 64-bit finit_module records")
+    for ev in ("finit_module", "init_module", "delete_module"):
+        for compat in (False, True):
+            n = sum(1 for g in rep if g.get("event") == ev and
+                    bool(g.get("compat")) == compat)
+            lines = "kp32_" + ev if compat else ev
+            if counts.get(lines, 0) != n:
+                err(f"trace-cmd report {name}.dat: {counts.get(lines, 0)} "
+                    f"'{lines}:' lines, report has {n} "
+                    f"{'32' if compat else '64'}-bit {ev} records")
+            exits = "kr32_" + ev if compat else "sys_exit_" + ev
+            if counts.get(exits, 0) != n:
+                err(f"trace-cmd report {name}.dat: {counts.get(exits, 0)} "
+                    f"'{exits}:' lines, report has {n} "
+                    f"{'32' if compat else '64'}-bit {ev} records")
     # module_load: one per load, joined to its call or alone
     n = sum(1 for g in rep if g.get("event") == "module_load" or
             (g.get("event") in ("finit_module", "init_module") and
@@ -1264,14 +1281,14 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
     if counts.get("module_load", 0) != n:
         err(f"trace-cmd report {name}.dat: {counts.get('module_load', 0)} "
             f"'module_load:' lines, report has {n} loads")
-    for ev in ("init_module", "delete_module", "module_free"):
-        n = sum(1 for g in rep if g.get("event") == ev)
-        if counts.get(ev, 0) != n:
-            err(f"trace-cmd report {name}.dat: {counts.get(ev, 0)} '{ev}:' "
-                f"lines, report has {n} {ev} records")
+    n = sum(1 for g in rep if g.get("event") == "module_free")
+    if counts.get("module_free", 0) != n:
+        err(f"trace-cmd report {name}.dat: {counts.get('module_free', 0)} "
+            f"'module_free:' lines, report has {n} module_free records")
+    mine = [g for g in rep if g.get("event") == "finit_module"]
     if len(calls) != len(mine):
         err(f"trace-cmd report {name}.dat: {len(calls)} finit_module calls "
-            f"({TIER} + NR 350), report has {len(mine)}")
+            f"({TIER} + kp32), report has {len(mine)}")
     for t, g in zip(calls, mine):
         want = {"tid": g.get("tid"), "comm": g.get("comm"),
                 "cpu": g.get("cpu"), "ts": str(g.get("ts_ns")),
@@ -1279,6 +1296,8 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
                 "flags": get(g, "args.flags"),
                 "uargs": as_int(g.get("uargs_ptr")), "ret": g.get("ret"),
                 "params": get(g, "args.param_values")}
+        if want["params"] is None and t["params"] == "":
+            want["params"] = ""   # a probe's "" (report: null, fault)
         diff_tc(f"trace-cmd report {name}.dat vs report {g['_line']}", t, want,
                 "report", g)
 
@@ -1538,7 +1557,7 @@ def check_tracefs(out):
             inst = "\n".join(i for i in (inst or "").split()
                              if i != f"finit-ftrace-{rec_pid}")
             dyn = [ln for ln in dyn
-                   if not ln[2:].startswith(f"finit_ftrace_{rec_pid}/")]
+                   if not re.match(rf"^[epr]\d*:finit_ftrace_{rec_pid}/", ln)]
         if inst is not None and inst.split():
             err(f"tracefs instances left after {what}: {inst.split()}")
         if dyn:
