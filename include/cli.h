@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli.h - the subcommands and what they share.
+ * cli.h - the subcommands and what they share: one table of options (the
+ * config keys they override, their help), one parser, error messages.
  */
 #ifndef FINIT_CLI_H
 #define FINIT_CLI_H
 
+#include <stdbool.h>
+
 #include "config.h"
+#include "log.h"
 
 /* A subcommand: argv[0] is its name; returns an exit code. */
 struct finit_cmd {
@@ -20,34 +24,48 @@ int finit_cmd_cleanup(int argc, char **argv, struct finit_config *cfg);
 int finit_cmd_record(int argc, char **argv, struct finit_config *cfg);
 int finit_cmd_report(int argc, char **argv, struct finit_config *cfg);
 
+/* An option: of the shared table (a config key) or a command's own. */
+struct finit_cli_opt {
+	int		c;		/* short option; 0 ends a list */
+	const char	*name;		/* long option */
+	const char	*arg;		/* its argument, as help shows it; NULL: none */
+	const char	*section;	/* the config key it overrides (shared ones) */
+	const char	*key;
+	const char	*value;		/* what a flag without argument sets */
+	const char	*help;		/* lines after the first start with "\n" */
+};
+
+/* How a command parses and explains its options. */
+struct finit_cli_cmd {
+	const char			*name;
+	const char			*synopsis;	/* after "finit-ftrace [-c FILE] NAME " */
+	const char			*about;		/* the paragraph under usage */
+	const char			*shared;	/* letters of shared options it takes */
+	const struct finit_cli_opt	*own;		/* its own options, or NULL */
+	/* @own's option @c with @arg: 0 or an exit code (said on stderr) */
+	int				(*on_own)(int c, const char *arg, void *ctx);
+	bool				words;		/* words may follow the options */
+	bool				stop_at_word;	/* they are a command line (record) */
+};
+
+/*
+ * finit_cli_parse - getopt over @cmd's options: shared ones set their
+ * config key, own ones go to on_own, -h prints the help. Returns -1 to go
+ * on (words left from optind when @cmd->words), else an exit code.
+ */
+int finit_cli_parse(const struct finit_cli_cmd *cmd, int argc, char **argv,
+		    struct finit_config *cfg, void *ctx);
+
+/* finit_cli_usage - @cmd's help, generated from the option tables */
+void finit_cli_usage(const struct finit_cli_cmd *cmd, FILE *f);
+
 /* finit_cli_error - "finit-ftrace: <msg>" on stderr; returns @code */
 int finit_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* finit_cli_extra_arg - FINIT_EXIT_USAGE (said on stderr) if argv has words
- * left after getopt, else 0 */
-int finit_cli_extra_arg(const char *cmd, int argc, char **argv);
+/* finit_cli_log - the library's messages (log.h's hook): on stderr */
+void finit_cli_log(enum finit_log_level level, const char *msg, void *ctx);
 
-/* finit_cli_set - a command-line override of one config key; 0 or FINIT_EXIT_USAGE */
-int finit_cli_set(struct finit_config *cfg, const char *option, const char *section,
-		  const char *key, const char *value);
-
-/* The capture options watch and record share: getopt entries and help. */
-#define FINIT_CLI_CAPTURE_SHORT	"f:e:HCb:t:p:"
-#define FINIT_CLI_CAPTURE_OPTIONS					\
-	{ "filter",      required_argument, NULL, 'f' },		\
-	{ "events",      required_argument, NULL, 'e' },		\
-	{ "hash",        no_argument,       NULL, 'H' },		\
-	{ "no-compat",   no_argument,       NULL, 'C' },		\
-	{ "buffer-size", required_argument, NULL, 'b' },		\
-	{ "tracefs",     required_argument, NULL, 't' },		\
-	{ "prefix",      required_argument, NULL, 'p' }
-
-extern const char finit_cli_capture_help[];
-
-/*
- * finit_cli_capture_option - apply capture option @c; returns 1 if it was
- * one (with *ret set to 0 or an exit code), 0 if not.
- */
-int finit_cli_capture_option(struct finit_config *cfg, int c, const char *arg, int *ret);
+/* The shared capture options of watch and record. */
+#define FINIT_CLI_CAPTURE	"feHCbtp"
 
 #endif

@@ -7,11 +7,7 @@
 
 #include <stddef.h>
 
-enum finit_format {
-	FINIT_FMT_TEXT,
-	FINIT_FMT_JSON,
-	FINIT_FMT_CSV,
-};
+#include "emit.h"
 
 struct finit_config {
 	char		*tracefs_path;		/* NULL: auto-detect and mount */
@@ -43,13 +39,7 @@ int finit_config_set(struct finit_config *cfg, const char *section,
 /* finit_config_free - release what the config owns */
 void finit_config_free(struct finit_config *cfg);
 
-/* finit_format_parse - "text", "json" or "csv"; -1 otherwise */
-int finit_format_parse(const char *s, enum finit_format *fmt);
-
-/* finit_events_parse - "finit_module,delete_module" or "all" into a mask */
-int finit_events_parse(const char *s, unsigned int *mask);
-
-/* finit_format_name - inverse of finit_format_parse */
-const char *finit_format_name(enum finit_format fmt);
+/* finit_config_events_parse - "finit_module,delete_module" or "all" into a mask */
+int finit_config_events_parse(const char *s, unsigned int *mask);
 
 #endif

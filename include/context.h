@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "finit.h"
+#include "procfs.h"
 
 struct finit_context;
 
@@ -48,12 +49,6 @@ void finit_context_preload(struct finit_context *ctx);
  */
 bool finit_context_settle(struct finit_context *ctx, const int *tids, int n, int ms);
 
-/* finit_procfs_comm - /proc/TID/comm into @buf; 0 or -1 */
-int finit_procfs_comm(int tid, char *buf, size_t len);
-
-/* finit_procfs_tgid - Tgid from /proc/TID/status, -1 if gone */
-int finit_procfs_tgid(int tid);
-
 /*
  * finit_context_strings - the user string of an enter record into @ev
  * (param_values, or delete_module's name as module): the kernel's copy when
@@ -77,29 +72,5 @@ void finit_context_exact(struct finit_event *ev, const struct finit_record *r);
 
 /* finit_context_procfs - path (and sha256 with @hash) and process context, live */
 void finit_context_procfs(struct finit_event *ev, bool hash);
-
-/* Longest user string read from /proc/PID/mem. */
-#define FINIT_PROCFS_STR_MAX	16384
-
-/*
- * finit_procfs_string - the NUL-terminated string at @addr in @tid's memory,
- * at most FINIT_PROCFS_STR_MAX bytes (*truncated then). NULL if unreadable.
- */
-char *finit_procfs_string(int tid, unsigned long long addr, bool *truncated);
-
-/* finit_procfs_fd_path - the target of /proc/TID/fd/FD, NULL if gone */
-char *finit_procfs_fd_path(int tid, long long fd);
-
-/* finit_procfs_sha256 - hash of the file open as FD in TID (through /proc) */
-char *finit_procfs_sha256(int tid, long long fd);
-
-/* finit_procfs_proc - ppid, uid, gid, exe, cgroup and container id of TID */
-void finit_procfs_proc(int tid, struct finit_proc *p);
-
-/*
- * finit_container_id - the container id in a cgroup path (docker,
- * containerd/CRI, cri-o and podman forms: 64 hex digits), NULL if none.
- */
-char *finit_container_id(const char *cgroup);
 
 #endif

@@ -100,8 +100,8 @@ struct finit_record {
 	unsigned int		taints;		/* module_load only */
 };
 
-/* finit_str_arg - which args[] index is the string pointer of @sys (-1 none) */
-int finit_str_arg(enum finit_syscall sys);
+/* finit_names_str_arg - which args[] index is the string pointer of @sys (-1 none) */
+int finit_names_str_arg(enum finit_syscall sys);
 
 /* Process context resolved from /proc (all "procfs", TOCTOU). */
 struct finit_proc {
@@ -147,28 +147,25 @@ struct finit_event {
 	enum finit_origin	origin_context;	/* when proc is not valid */
 };
 
-/* finit_event_release - free the strings an event owns */
-void finit_event_release(struct finit_event *ev);
+/* finit_names_syscall - "finit_module" etc. */
+const char *finit_names_syscall(enum finit_syscall sys);
 
-/* finit_syscall_name - "finit_module" etc. */
-const char *finit_syscall_name(enum finit_syscall sys);
+/* finit_names_origin - the origin string used in the output ("unavailable" for none) */
+const char *finit_names_origin(enum finit_origin origin);
 
-/* finit_origin_name - the origin string used in the output ("unavailable" for none) */
-const char *finit_origin_name(enum finit_origin origin);
+/* finit_names_errno - "ENOSYS" for 38; NULL when unknown or not an error */
+const char *finit_names_errno(long long ret);
 
-/* finit_errno_name - "ENOSYS" for 38; NULL when unknown or not an error */
-const char *finit_errno_name(long long ret);
-
-/* finit_syscall_parse - "finit_module" etc.; -1 when unknown */
-int finit_syscall_parse(const char *name);
+/* finit_names_syscall_parse - "finit_module" etc.; -1 when unknown */
+int finit_names_syscall_parse(const char *name);
 
 /*
- * finit_flags_names - decode a syscall's flags into the kernel's names:
+ * finit_names_flags - decode a syscall's flags into the kernel's names:
  * MODULE_INIT_* for finit_module, O_NONBLOCK/O_TRUNC for delete_module.
  * Fills @names with up to @max pointers into static strings or @unknown
  * (formatted "0x..") and returns how many were set.
  */
-int finit_flags_names(enum finit_syscall sys, unsigned long long flags,
+int finit_names_flags(enum finit_syscall sys, unsigned long long flags,
 		      const char **names, int max, char *unknown, size_t unknown_len);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "correlate.h"
 #include "verify.h"
 
 struct tep_record;
@@ -33,6 +34,19 @@ struct finit_pipeline {
 
 /* finit_pipeline_record - handle one record; negative when the output failed */
 int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec);
+
+/*
+ * finit_pipeline_open - a pipeline over @dec and @ctx (it takes both), with
+ * a correlator that hands each finished call to @cb; @kernel names the
+ * kernel in the cross-check's warnings. 0, or -1 (out of memory; @dec and
+ * @ctx freed).
+ */
+int finit_pipeline_open(struct finit_pipeline *p, struct finit_decoder *dec,
+			struct finit_context *ctx, finit_emit_cb cb, void *arg,
+			const char *kernel);
+
+/* finit_pipeline_close - free all it holds (a zeroed pipeline is fine) */
+void finit_pipeline_close(struct finit_pipeline *p);
 
 /* finit_pipeline_release - free the records it holds between calls */
 void finit_pipeline_release(struct finit_pipeline *p);

@@ -38,16 +38,16 @@ struct finit_probe {
 };
 
 /*
- * finit_tracefs_locate - find tracefs (or @want), mounting it if allowed.
+ * finit_probe_locate - find tracefs (or @want), mounting it if allowed.
  * Sets libtracefs's tracing dir. Returns 0, or -1 with a message in @err.
  */
-int finit_tracefs_locate(const char *want, bool mount, struct finit_probe *probe,
+int finit_probe_locate(const char *want, bool mount, struct finit_probe *probe,
 			 char *err, size_t errlen);
 
 /* finit_probe_kernel - fill @probe with what the kernel offers (after locate) */
 void finit_probe_kernel(struct finit_probe *probe);
 
-/* finit_path_name - "syscalls", "raw_syscalls" or "none" */
-const char *finit_path_name(enum finit_path path);
+/* finit_probe_path_name - "syscalls", "raw_syscalls" or "none" */
+const char *finit_probe_path_name(enum finit_path path);
 
 #endif

@@ -22,15 +22,15 @@ bool finit_reclaim_owner_alive(int pid);
  * finit_reclaim_stale - destroy instances named <prefix>-<pid>, and
  * dynamic event groups <prefix>_<pid>, whose owner is gone, and put back
  * syscall_user_buf_size once no session of ours runs. Each removal is
- * reported on @log. Returns the number removed, or -1 if one could not be
+ * reported through the log hook when @report. Returns the number removed, or -1 if one could not be
  * removed.
  */
-int finit_reclaim_stale(const char *prefix, FILE *log);
+int finit_reclaim_stale(const char *prefix, bool report);
 
 /* finit_reclaim_save_user_buf - keep @v as the first session found it */
 void finit_reclaim_save_user_buf(long long v);
 
 /* finit_reclaim_restore_user_buf - put it back once no session but @self runs */
-void finit_reclaim_restore_user_buf(const char *prefix, int self, FILE *log);
+void finit_reclaim_restore_user_buf(const char *prefix, int self, bool report);
 
 #endif

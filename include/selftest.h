@@ -45,8 +45,8 @@ struct finit_selftest_setup {
 	unsigned int			events;		/* syscalls to call */
 };
 
-/* finit_check_name - "capture-path", "native", "eprobe", ... */
-const char *finit_check_name(enum finit_check c);
+/* finit_selftest_check_name - "capture-path", "native", "eprobe", ... */
+const char *finit_selftest_check_name(enum finit_check c);
 
 /*
  * finit_selftest_run - the test; verdicts in @t. Returns 0, or -1 when it
@@ -80,8 +80,8 @@ struct finit_verify;
 /* finit_selftest_distrust - mark the tiers that failed as broken in @v */
 void finit_selftest_distrust(const struct finit_selftest *t, struct finit_verify *v);
 
-/* finit_compat_name - "kprobe", "raw_syscalls", "off" */
-const char *finit_compat_name(enum finit_compat c);
+/* finit_selftest_compat_name - "kprobe", "raw_syscalls", "off" */
+const char *finit_selftest_compat_name(enum finit_compat c);
 
 /* finit_selftest_summary - "native ok, eprobe FAILED (...)" into @buf */
 void finit_selftest_summary(const struct finit_selftest *t, char *buf, size_t len);

@@ -12,7 +12,7 @@
 
 #include "config.h"
 #include "finit.h"
-#include "formats.h"
+#include "evsel.h"
 #include "probe.h"
 #include "selftest.h"
 #include "tiers.h"

@@ -28,47 +28,47 @@ enum finit_probe_kind {
 /* The dynamic events of a session: [kind][syscall], NULL where none. */
 typedef struct tracefs_dynevent *finit_dynset[FINIT_PROBE_NR][FINIT_SYS_NR];
 
-/* finit_tier_name - "native", "eprobe", "kprobe", "procfs" ("none" for 0) */
-const char *finit_tier_name(enum finit_tier tier);
+/* finit_tiers_name - "native", "eprobe", "kprobe", "procfs" ("none" for 0) */
+const char *finit_tiers_name(enum finit_tier tier);
 
-/* finit_probe_kind_name - "eprobe", "kprobe", "compat-kprobe", "compat-kretprobe" */
-const char *finit_probe_kind_name(enum finit_probe_kind kind);
+/* finit_tiers_kind_name - "eprobe", "kprobe", "compat-kprobe", "compat-kretprobe" */
+const char *finit_tiers_kind_name(enum finit_probe_kind kind);
 
-/* finit_probe_event_name - the event name of @kind for @sys ("kp_finit_module") */
-void finit_probe_event_name(enum finit_probe_kind kind, int sys, char *buf, size_t len);
+/* finit_tiers_event_name - the event name of @kind for @sys ("kp_finit_module") */
+void finit_tiers_event_name(enum finit_probe_kind kind, int sys, char *buf, size_t len);
 
 /*
- * finit_probe_parse_name - the kind and syscall of one of our event names;
+ * finit_tiers_parse_name - the kind and syscall of one of our event names;
  * false if @name is none of ours
  */
-bool finit_probe_parse_name(const char *name, enum finit_probe_kind *kind, int *sys);
+bool finit_tiers_parse_name(const char *name, enum finit_probe_kind *kind, int *sys);
 
-/* finit_probe_kind_available - @kind can be made for @machine with these features */
-bool finit_probe_kind_available(enum finit_probe_kind kind, const char *machine,
+/* finit_tiers_available - @kind can be made for @machine with these features */
+bool finit_tiers_available(enum finit_probe_kind kind, const char *machine,
 				bool eprobe, bool kprobe);
 
-/* finit_group_name - our dynamic event group: prefix with '-' as '_', pid */
-void finit_group_name(const char *prefix, int pid, char *buf, size_t len);
+/* finit_tiers_group_name - our dynamic event group: prefix with '-' as '_', pid */
+void finit_tiers_group_name(const char *prefix, int pid, char *buf, size_t len);
 
 /*
- * finit_dynevent_alloc - the (not yet created) event of @kind for @sys on
+ * finit_tiers_alloc - the (not yet created) event of @kind for @sys on
  * @machine, or NULL (no kprobe ABI known for @machine)
  */
-struct tracefs_dynevent *finit_dynevent_alloc(enum finit_probe_kind kind, const char *group,
+struct tracefs_dynevent *finit_tiers_alloc(enum finit_probe_kind kind, const char *group,
 					      const char *machine, int sys);
 
 /*
- * finit_dynevents_create - the events of @kind for the syscalls in @events,
+ * finit_tiers_create - the events of @kind for the syscalls in @events,
  * in @group, into @set[kind]. Returns 0, or -1 with the kernel's error_log
  * in @err (the events of @kind made so far removed).
  */
-int finit_dynevents_create(enum finit_probe_kind kind, const char *group, const char *machine,
+int finit_tiers_create(enum finit_probe_kind kind, const char *group, const char *machine,
 			   unsigned int events, finit_dynset set, char *err, size_t errlen);
 
-/* finit_dynevents_destroy_kind - remove the events of @kind; -1 if one stays */
-int finit_dynevents_destroy_kind(finit_dynset set, enum finit_probe_kind kind);
+/* finit_tiers_destroy_kind - remove the events of @kind; -1 if one stays */
+int finit_tiers_destroy_kind(finit_dynset set, enum finit_probe_kind kind);
 
-/* finit_dynevents_destroy - remove every event of @set */
-int finit_dynevents_destroy(finit_dynset set);
+/* finit_tiers_destroy - remove every event of @set */
+int finit_tiers_destroy(finit_dynset set);
 
 #endif

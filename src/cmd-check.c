@@ -4,7 +4,6 @@
  * capture path `watch` will use, and (as root) the self-test's verdicts.
  */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,17 +13,16 @@
 #include "session.h"
 #include "tiers.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: finit-ftrace [-c FILE] check [--format text|json] [--tracefs DIR]\n"
-		"\n"
-		"Report the tracefs mount, privileges, kernel version, the events and\n"
-		"probe types the kernel offers, and the capture path watch will use.\n"
-		"As root, also run the self-test watch runs before arming (a temporary\n"
-		"instance and probes, removed again) and print each tier's verdict.\n"
-		"Exit code 3 when no capture path exists.\n");
-}
+static const struct finit_cli_cmd check_cli = {
+	.name = "check",
+	.synopsis = "[--format text|json] [--tracefs DIR]",
+	.about = "Report the tracefs mount, privileges, kernel version, the events and\n"
+		 "probe types the kernel offers, and the capture path watch will use.\n"
+		 "As root, also run the self-test watch runs before arming (a temporary\n"
+		 "instance and probes, removed again) and print each tier's verdict.\n"
+		 "Exit code 3 when no capture path exists.\n",
+	.shared = "Fth",
+};
 
 struct item {
 	const char	*key;
@@ -46,7 +44,7 @@ static void json_selftest(struct finit_buf *b, const struct finit_session *s)
 	for (int c = 0; c < FINIT_CHECK_NR; c++) {
 		if (!s->test.tested[c])
 			continue;
-		finit_buf_printf(b, "%s\"%s\":", n++ ? "," : "", finit_check_name(c));
+		finit_buf_printf(b, "%s\"%s\":", n++ ? "," : "", finit_selftest_check_name(c));
 		finit_buf_json_string(b, s->test.ok[c] ? "ok" : s->test.why[c]);
 	}
 	finit_buf_putc(b, '}');
@@ -61,74 +59,95 @@ static void text_selftest(struct finit_buf *b, const struct finit_session *s)
 	}
 	for (int c = 0; c < FINIT_CHECK_NR; c++)
 		if (s->test.tested[c])
-			finit_buf_printf(b, "self-test:      %-14s %s%s\n", finit_check_name(c),
+			finit_buf_printf(b, "self-test:      %-14s %s%s\n", finit_selftest_check_name(c),
 					 s->test.ok[c] ? "ok" : "FAILED: ",
 					 s->test.ok[c] ? "" : s->test.why[c]);
+}
+
+/* The events check reports, as a table. */
+#define CHECK_ITEMS(p) {							\
+	{ "syscalls:sys_enter_finit_module", (p)->sys_enter_finit, "syscall entry event" },\
+	{ "syscalls:sys_exit_finit_module", (p)->sys_exit_finit, "syscall exit event" },	\
+	{ "module:module_load", (p)->module_load, "module name event" },		\
+	{ "raw_syscalls:sys_enter", (p)->raw_enter, "fallback entry event" },		\
+	{ "raw_syscalls:sys_exit", (p)->raw_exit, "fallback exit event" },		\
+}
+#define NITEMS	5
+
+/* compat_name - how 32-bit callers are caught ("none" without a capture path) */
+static const char *compat_name(const struct finit_session *s)
+{
+	return s->probe.path == FINIT_PATH_NONE ? "none" : finit_selftest_compat_name(s->compat);
+}
+
+/* check_json - the report as one JSON object */
+static void check_json(struct finit_buf *b, const struct finit_session *s)
+{
+	const struct finit_probe *p = &s->probe;
+	const struct item items[NITEMS] = CHECK_ITEMS(p);
+
+	finit_buf_printf(b, "{\"tracefs\":");
+	finit_buf_json_string(b, p->tracing_dir);
+	finit_buf_printf(b, ",\"mounted_by_us\":%s,\"root\":%s,\"kernel\":",
+			 p->mounted_by_us ? "true" : "false", p->root ? "true" : "false");
+	finit_buf_json_string(b, p->kernel);
+	finit_buf_printf(b, ",\"machine\":");
+	finit_buf_json_string(b, p->machine);
+	finit_buf_printf(b, ",\"events\":{");
+	for (size_t i = 0; i < NITEMS; i++)
+		finit_buf_printf(b, "%s\"%s\":%s", i ? "," : "", items[i].key,
+				 items[i].value ? "true" : "false");
+	finit_buf_printf(b, "},\"dynamic_events\":%s,\"eprobe\":%s,\"kprobe\":%s,"
+			 "\"uargs_field\":%s,\"btf\":%s,\"capture_path\":\"%s\","
+			 "\"string_tier\":%d,\"string_tier_name\":\"%s\",\"exact_strings\":",
+			 p->dynamic_events ? "true" : "false", p->eprobe ? "true" : "false",
+			 p->kprobe ? "true" : "false", p->uargs_field ? "true" : "false",
+			 p->btf ? "true" : "false", finit_probe_path_name(p->path), s->tier,
+			 finit_tiers_name(s->tier));
+	finit_buf_json_string(b, s->exact ? finit_tiers_name(s->exact) : NULL);
+	finit_buf_printf(b, ",\"compat_path\":\"%s\"", compat_name(s));
+	json_selftest(b, s);
+	finit_buf_puts(b, "}\n");
+}
+
+/* check_text - the report as aligned lines */
+static void check_text(struct finit_buf *b, const struct finit_session *s)
+{
+	const struct finit_probe *p = &s->probe;
+	const struct item items[NITEMS] = CHECK_ITEMS(p);
+
+	finit_buf_printf(b, "tracefs:        %s%s\n", p->tracing_dir,
+			 p->mounted_by_us ? " (mounted by us)" : "");
+	finit_buf_printf(b, "root:           %s\n", p->root ? "yes" : "no");
+	finit_buf_printf(b, "kernel:         %s %s\n", p->kernel, p->machine);
+	for (size_t i = 0; i < NITEMS; i++)
+		finit_buf_printf(b, "  %-34s %s  (%s)\n", items[i].key,
+				 items[i].value ? "yes" : "no ", items[i].label);
+	finit_buf_printf(b, "  %-34s %s\n", "dynamic_events", p->dynamic_events ? "yes" : "no");
+	finit_buf_printf(b, "  %-34s %s\n", "eprobe (e: in README)", p->eprobe ? "yes" : "no");
+	finit_buf_printf(b, "  %-34s %s\n", "kprobe_events", p->kprobe ? "yes" : "no");
+	finit_buf_printf(b, "  %-34s %s\n", "__uargs_val in syscall event",
+			 p->uargs_field ? "yes" : "no");
+	finit_buf_printf(b, "  %-34s %s  (information only: never needed)\n", "BTF",
+			 p->btf ? "yes" : "no");
+	finit_buf_printf(b, "capture path:   %s\n", finit_probe_path_name(p->path));
+	finit_buf_printf(b, "string tier:    %d (%s)\n", s->tier, finit_tiers_name(s->tier));
+	if (s->exact)
+		finit_buf_printf(b, "exact strings:  %s beside it (the native field is cut "
+				 "and sanitized)\n", finit_tiers_name(s->exact));
+	finit_buf_printf(b, "32-bit callers: %s\n", compat_name(s));
+	text_selftest(b, s);
 }
 
 /* print_check - the report in text or JSON */
 static void print_check(const struct finit_session *s, enum finit_format fmt)
 {
-	const struct finit_probe *p = &s->probe;
-	const struct item items[] = {
-		{ "syscalls:sys_enter_finit_module", p->sys_enter_finit, "syscall entry event" },
-		{ "syscalls:sys_exit_finit_module", p->sys_exit_finit, "syscall exit event" },
-		{ "module:module_load", p->module_load, "module name event" },
-		{ "raw_syscalls:sys_enter", p->raw_enter, "fallback entry event" },
-		{ "raw_syscalls:sys_exit", p->raw_exit, "fallback exit event" },
-	};
 	struct finit_buf b = { 0 };
-	size_t n = sizeof(items) / sizeof(items[0]);
-	enum finit_tier tier = s->tier, exact = s->exact;
 
-	if (fmt == FINIT_FMT_JSON) {
-		finit_buf_printf(&b, "{\"tracefs\":");
-		finit_buf_json_string(&b, p->tracing_dir);
-		finit_buf_printf(&b, ",\"mounted_by_us\":%s,\"root\":%s,\"kernel\":",
-				 p->mounted_by_us ? "true" : "false", p->root ? "true" : "false");
-		finit_buf_json_string(&b, p->kernel);
-		finit_buf_printf(&b, ",\"machine\":");
-		finit_buf_json_string(&b, p->machine);
-		finit_buf_printf(&b, ",\"events\":{");
-		for (size_t i = 0; i < n; i++)
-			finit_buf_printf(&b, "%s\"%s\":%s", i ? "," : "", items[i].key,
-					 items[i].value ? "true" : "false");
-		finit_buf_printf(&b, "},\"dynamic_events\":%s,\"eprobe\":%s,\"kprobe\":%s,"
-				 "\"uargs_field\":%s,\"btf\":%s,\"capture_path\":\"%s\","
-				 "\"string_tier\":%d,\"string_tier_name\":\"%s\",\"exact_strings\":",
-				 p->dynamic_events ? "true" : "false", p->eprobe ? "true" : "false",
-				 p->kprobe ? "true" : "false", p->uargs_field ? "true" : "false",
-				 p->btf ? "true" : "false", finit_path_name(p->path), tier,
-				 finit_tier_name(tier));
-		finit_buf_json_string(&b, exact ? finit_tier_name(exact) : NULL);
-		finit_buf_printf(&b, ",\"compat_path\":\"%s\"",
-				 p->path == FINIT_PATH_NONE ? "none" : finit_compat_name(s->compat));
-		json_selftest(&b, s);
-		finit_buf_puts(&b, "}\n");
-	} else {
-		finit_buf_printf(&b, "tracefs:        %s%s\n", p->tracing_dir,
-				 p->mounted_by_us ? " (mounted by us)" : "");
-		finit_buf_printf(&b, "root:           %s\n", p->root ? "yes" : "no");
-		finit_buf_printf(&b, "kernel:         %s %s\n", p->kernel, p->machine);
-		for (size_t i = 0; i < n; i++)
-			finit_buf_printf(&b, "  %-34s %s  (%s)\n", items[i].key,
-					 items[i].value ? "yes" : "no ", items[i].label);
-		finit_buf_printf(&b, "  %-34s %s\n", "dynamic_events", p->dynamic_events ? "yes" : "no");
-		finit_buf_printf(&b, "  %-34s %s\n", "eprobe (e: in README)", p->eprobe ? "yes" : "no");
-		finit_buf_printf(&b, "  %-34s %s\n", "kprobe_events", p->kprobe ? "yes" : "no");
-		finit_buf_printf(&b, "  %-34s %s\n", "__uargs_val in syscall event",
-				 p->uargs_field ? "yes" : "no");
-		finit_buf_printf(&b, "  %-34s %s  (information only: never needed)\n", "BTF",
-				 p->btf ? "yes" : "no");
-		finit_buf_printf(&b, "capture path:   %s\n", finit_path_name(p->path));
-		finit_buf_printf(&b, "string tier:    %d (%s)\n", tier, finit_tier_name(tier));
-		if (exact)
-			finit_buf_printf(&b, "exact strings:  %s beside it (the native field is cut "
-					 "and sanitized)\n", finit_tier_name(exact));
-		finit_buf_printf(&b, "32-bit callers: %s\n", p->path == FINIT_PATH_NONE ? "none" :
-				 finit_compat_name(s->compat));
-		text_selftest(&b, s);
-	}
+	if (fmt == FINIT_FMT_JSON)
+		check_json(&b, s);
+	else
+		check_text(&b, s);
 	if (b.data)
 		fputs(b.data, stdout);
 	finit_buf_free(&b);
@@ -136,37 +155,19 @@ static void print_check(const struct finit_session *s, enum finit_format fmt)
 
 int finit_cmd_check(int argc, char **argv, struct finit_config *cfg)
 {
-	static const struct option opts[] = {
-		{ "format",  required_argument, NULL, 'F' },
-		{ "tracefs", required_argument, NULL, 't' },
-		{ "help",    no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct finit_session s;
 	char err[2048];
-	int c, ret = 0;
+	int ret;
 
-	optind = 0;
-	while (!ret && (c = getopt_long(argc, argv, "F:t:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'F':
-			ret = finit_cli_set(cfg, "--format", "output", "format", optarg);
-			if (!ret && cfg->format == FINIT_FMT_CSV)
-				ret = finit_cli_error(FINIT_EXIT_USAGE, "check: --format is text or json");
-			break;
-		case 't':
-			ret = finit_cli_set(cfg, "--tracefs", "tracefs", "path", optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return FINIT_EXIT_OK;
-		default:
-			usage(stderr);
-			return FINIT_EXIT_USAGE;
-		}
-	}
-	if (ret || (ret = finit_cli_extra_arg("check", argc, argv)))
+	ret = finit_cli_parse(&check_cli, argc, argv, cfg, NULL);
+	if (ret >= 0)
 		return ret;
+	if (!finit_emit_format_for_check(cfg->format)) {
+		char names[128];
+
+		finit_emit_format_list(names, sizeof(names), true);
+		return finit_cli_error(FINIT_EXIT_USAGE, "check: --format is %s", names);
+	}
 	ret = finit_session_test(&s, cfg, err, sizeof(err));
 	if (ret != FINIT_EXIT_OK && !s.probe.tracing_dir[0])
 		return finit_cli_error(ret, "%s", err);

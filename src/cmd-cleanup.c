@@ -3,7 +3,6 @@
  * cmd-cleanup.c - `finit-ftrace cleanup`: remove the stale instances of dead runs.
  */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -11,49 +10,38 @@
 #include "reclaim.h"
 #include "session.h"
 
-static void usage(FILE *f)
+/* on_log - what was removed goes to stdout, problems to stderr */
+static void on_log(enum finit_log_level level, const char *msg, void *ctx)
 {
-	fprintf(f,
-		"usage: finit-ftrace [-c FILE] cleanup [--prefix NAME] [--tracefs DIR]\n"
-		"\n"
-		"Remove every tracefs instance named <prefix>-<pid> whose pid no longer\n"
-		"runs finit-ftrace, and report each one removed. Live runs are left alone.\n");
+	if (level == FINIT_LOG_INFO)
+		printf("finit-ftrace: %s\n", msg);
+	else
+		finit_cli_log(level, msg, ctx);
 }
+
+static const struct finit_cli_cmd cleanup_cli = {
+	.name = "cleanup",
+	.synopsis = "[--prefix NAME] [--tracefs DIR]",
+	.about = "Remove every tracefs instance named <prefix>-<pid>, and dynamic event group\n"
+		 "<prefix>_<pid>, whose pid no longer runs finit-ftrace, report each one\n"
+		 "removed, and put syscall_user_buf_size back once no run of ours is left.\n"
+		 "Live runs are left alone.\n",
+	.shared = "pth",
+};
 
 int finit_cmd_cleanup(int argc, char **argv, struct finit_config *cfg)
 {
-	static const struct option opts[] = {
-		{ "prefix",  required_argument, NULL, 'p' },
-		{ "tracefs", required_argument, NULL, 't' },
-		{ "help",    no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct finit_probe probe = { 0 };
 	char err[512];
-	int c, ret = 0, removed;
+	int ret, removed;
 
-	optind = 0;
-	while (!ret && (c = getopt_long(argc, argv, "p:t:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			ret = finit_cli_set(cfg, "--prefix", "tracefs", "instance_prefix", optarg);
-			break;
-		case 't':
-			ret = finit_cli_set(cfg, "--tracefs", "tracefs", "path", optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return FINIT_EXIT_OK;
-		default:
-			usage(stderr);
-			return FINIT_EXIT_USAGE;
-		}
-	}
-	if (ret || (ret = finit_cli_extra_arg("cleanup", argc, argv)))
+	ret = finit_cli_parse(&cleanup_cli, argc, argv, cfg, NULL);
+	if (ret >= 0)
 		return ret;
-	if (finit_tracefs_locate(cfg->tracefs_path, true, &probe, err, sizeof(err)) < 0)
+	if (finit_probe_locate(cfg->tracefs_path, true, &probe, err, sizeof(err)) < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "%s", err);
-	removed = finit_reclaim_stale(cfg->instance_prefix, stdout);
+	finit_log_set_hook(on_log, NULL);
+	removed = finit_reclaim_stale(cfg->instance_prefix, true);
 	if (removed < 0)
 		return FINIT_EXIT_FAIL;
 	printf("finit-ftrace: cleanup removed %d stale instance(s)\n", removed);

@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,7 +25,7 @@
 #include "finit.h"
 #include "live.h"
 #include "context.h"
-#include "tracedat.h"
+#include "dat-save.h"
 
 #define SEEN_MAX	(4 << 20)	/* bytes of remembered comms and tgids */
 #define UNSAVED_MAX	64		/* callers waited for at the end */
@@ -39,6 +38,7 @@ struct record {
 	double			duration;	/* seconds, 0: none */
 	unsigned long long	count;		/* calls, 0: none */
 	struct finit_emitter	*tee;
+	struct finit_sink	*tee_sink;
 	char			**cmd;
 	pid_t			child;
 	int			child_status;
@@ -57,22 +57,28 @@ struct record {
 	struct timespec		last_status;
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: finit-ftrace [-c FILE] record [options] [-- CMD ARGS...]\n"
-		"\n"
-		"Capture module loads to a trace.dat file (trace-cmd's version 6 format)\n"
-		"until the duration is up, COUNT calls are captured, CMD exits, or\n"
-		"SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n"
-		"\n"
-		"  -o, --output FILE       trace.dat to write (default trace.dat)\n"
-		"  -d, --duration SECONDS  stop after this long (fractions allowed)\n"
-		"  -n, --count COUNT       stop after COUNT calls\n"
-		"  -T, --tee FORMAT        also print the calls live: text, json or csv\n"
-		"%s"
-		"  -h, --help              this help\n", finit_cli_capture_help);
-}
+static const struct finit_cli_opt record_opts[] = {
+	{ 'o', "output", "FILE", NULL, NULL, NULL, "trace.dat to write (default trace.dat)" },
+	{ 'd', "duration", "SECONDS", NULL, NULL, NULL, "stop after this long (fractions allowed)" },
+	{ 'n', "count", "COUNT", NULL, NULL, NULL, "stop after COUNT calls" },
+	{ 'T', "tee", "FORMAT", NULL, NULL, NULL, "also print the calls live: text, json or csv" },
+	{ 0 },
+};
+
+static int on_opt(int c, const char *arg, void *ctx);
+
+static const struct finit_cli_cmd record_cli = {
+	.name = "record",
+	.synopsis = "[options] [-- CMD ARGS...]",
+	.about = "Capture module loads to a trace.dat file (trace-cmd's version 6 format)\n"
+		 "until the duration is up, COUNT calls are captured, CMD exits, or\n"
+		 "SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n",
+	.shared = FINIT_CLI_CAPTURE "h",
+	.own = record_opts,
+	.on_own = on_opt,
+	.words = true,
+	.stop_at_word = true,
+};
 
 static double elapsed(const struct record *r)
 {
@@ -127,7 +133,7 @@ static int on_event(const struct finit_event *ev, void *arg)
 	return r->count && r->events >= r->count ? -1 : 0;
 }
 
-/* status_line - elapsed, events, lost, bytes on a TTY, a few times a second */
+/* on_round - the status line on a TTY: elapsed, calls, bytes, a few times a second */
 static int on_round(void *arg)
 {
 	struct record *r = arg;
@@ -197,173 +203,70 @@ static void close_cpu_files(struct record *r, int ncpus, bool remove)
 	free(r->cpu_bytes);
 }
 
-/* format_cmp - group the formats by system for the trace.dat header */
-static int format_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct finit_dat_format *)a)->sys,
-		      ((const struct finit_dat_format *)b)->sys);
-}
-
-/* with_seen - the kernel's table, then what we saw (later lines win) */
-static char *with_seen(char *kernel, const struct finit_buf *seen)
-{
-	char *all = NULL;
-
-	if (asprintf(&all, "%s%s", kernel ? kernel : "", seen->data ? seen->data : "") < 0)
-		all = NULL;
-	free(kernel);
-	return all;
-}
-
-/*
- * write_dat - header from tracefs, then the CPU files, into a temporary
- * file renamed over the output only when complete.
- */
+/* write_dat - the trace.dat from the session and the CPU files; 0 or -1 (said) */
 static int write_dat(struct record *r)
 {
-	struct finit_session *s = &r->l.s;
-	struct finit_dat_format fmts[FINIT_MAX_EVENTS];
-	struct finit_dat_header h = { 0 };
-	struct utsname u;
-	char *tmp = NULL, err[512], uname_str[512];
-	int hp_size = 0, he_size = 0, ret = -1, fd;
-	FILE *out = NULL;
+	const struct finit_session *s = &r->l.s;
+	const struct finit_dat_source src = {
+		.inst = s->inst, .events = s->events, .nevents = s->nevents,
+		.ncpus = s->ncpus, .page_size = s->subbuf_size,
+		.clock_offset_ns = s->clock_offset_ns,
+		.seen_comms = r->seen_comms.data, .seen_tgids = r->seen_tgids.data,
+	};
+	char err[1024];
 
-	h.page_size = s->subbuf_size;
-	h.header_page = tracefs_instance_file_read(NULL, "events/header_page", &hp_size);
-	h.header_event = tracefs_instance_file_read(NULL, "events/header_event", &he_size);
-	h.header_page_len = hp_size;
-	h.header_event_len = he_size;
-	for (int i = 0; i < s->nevents; i++) {
-		int size = 0;
+	if (finit_dat_save(r->out_path, &src, r->cpu_files, err, sizeof(err)) == 0)
+		return 0;
+	finit_cli_error(FINIT_EXIT_FAIL, "%s", err);
+	return -1;
+}
 
-		fmts[i].sys = s->events[i].sys;
-		fmts[i].name = s->events[i].name;
-		fmts[i].text = tracefs_event_file_read(NULL, fmts[i].sys, fmts[i].name, "format",
-						       &size);
-		fmts[i].len = size;
-	}
-	qsort(fmts, s->nevents, sizeof(fmts[0]), format_cmp);
-	h.formats = fmts;
-	h.nformats = s->nevents;
-	h.cmdlines = with_seen(tracefs_instance_file_read(NULL, "saved_cmdlines", NULL),
-			       &r->seen_comms);
-	h.tgids = with_seen(tracefs_instance_file_read(NULL, "saved_tgids", NULL),
-			    &r->seen_tgids);
-	h.trace_clock = tracefs_instance_file_read(s->inst, "trace_clock", NULL);
-	if (!uname(&u)) {
-		snprintf(uname_str, sizeof(uname_str), "%s %s %s %s", u.sysname, u.release,
-			 u.version, u.machine);
-		h.uname = uname_str;
-	}
-	h.clock_offset_ns = s->clock_offset_ns;
-	h.ncpus = s->ncpus;
-	if (!h.header_page || !h.header_event) {
-		finit_cli_error(FINIT_EXIT_FAIL, "cannot read events/header_page or header_event");
-		goto out;
-	}
-	if (asprintf(&tmp, "%s.XXXXXX", r->out_path) < 0) {
-		tmp = NULL;
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd >= 0) {
-		mode_t mask = umask(0);
+/* on_opt - record's own options */
+static int on_opt(int c, const char *arg, void *ctx)
+{
+	struct record *r = ctx;
+	enum finit_format fmt;
+	char *end;
 
-		umask(mask);
-		fchmod(fd, 0666 & ~mask);	/* like any new file, not mkstemp's 0600 */
+	switch (c) {
+	case 'o':
+		r->out_path = arg;
+		break;
+	case 'd':
+		r->duration = strtod(arg, &end);
+		if (*end || r->duration <= 0)
+			return finit_cli_error(FINIT_EXIT_USAGE, "--duration: '%s' is not a "
+					       "positive number of seconds", arg);
+		break;
+	case 'n':
+		r->count = strtoull(arg, &end, 10);
+		if (*end || !r->count || *arg == '-')
+			return finit_cli_error(FINIT_EXIT_USAGE, "--count: '%s' is not a "
+					       "positive whole number", arg);
+		break;
+	case 'T':
+		if (finit_emit_format_parse(arg, &fmt) < 0)
+			return finit_cli_error(FINIT_EXIT_USAGE, "--tee: '%s' is not a format", arg);
+		finit_emit_close(r->tee);
+		r->tee = finit_emit_open(fmt, r->tee_sink, false);
+		break;
 	}
-	if (fd < 0 || !(out = fdopen(fd, "w"))) {
-		finit_cli_error(FINIT_EXIT_FAIL, "cannot create %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (finit_dat_write(out, &h, r->cpu_files, err, sizeof(err)) < 0 ||
-	    fsync(fileno(out)) < 0) {
-		finit_cli_error(FINIT_EXIT_FAIL, "%s: %s (disk full?)", tmp, err);
-		goto out;
-	}
-	if (fclose(out) || rename(tmp, r->out_path) < 0) {
-		out = NULL;
-		finit_cli_error(FINIT_EXIT_FAIL, "cannot rename %s to %s: %s", tmp, r->out_path,
-				strerror(errno));
-		goto out;
-	}
-	out = NULL;
-	ret = 0;
-out:
-	if (out)
-		fclose(out);
-	if (ret && tmp)
-		unlink(tmp);
-	free(tmp);
-	for (int i = 0; i < s->nevents; i++)
-		free((char *)fmts[i].text);
-	free((char *)h.header_page);
-	free((char *)h.header_event);
-	free((char *)h.cmdlines);
-	free((char *)h.tgids);
-	free((char *)h.trace_clock);
-	return ret;
+	return -1;
 }
 
 /* parse_args - options over the config; returns -1 to go on, else an exit code */
 static int parse_args(int argc, char **argv, struct finit_config *cfg, struct record *r)
 {
-	static const struct option opts[] = {
-		FINIT_CLI_CAPTURE_OPTIONS,
-		{ "output",   required_argument, NULL, 'o' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "count",    required_argument, NULL, 'n' },
-		{ "tee",      required_argument, NULL, 'T' },
-		{ "help",     no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum finit_format fmt;
-	char *end;
-	int c, ret = 0;
+	int ret;
 
-	optind = 0;
 	r->out_path = "trace.dat";
-	while (!ret && (c = getopt_long(argc, argv, "+" FINIT_CLI_CAPTURE_SHORT "o:d:n:T:h",
-					opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			r->out_path = optarg;
-			break;
-		case 'd':
-			r->duration = strtod(optarg, &end);
-			if (*end || r->duration <= 0)
-				ret = finit_cli_error(FINIT_EXIT_USAGE, "--duration: '%s' is not a "
-						      "positive number of seconds", optarg);
-			break;
-		case 'n':
-			r->count = strtoull(optarg, &end, 10);
-			if (*end || !r->count || *optarg == '-')
-				ret = finit_cli_error(FINIT_EXIT_USAGE, "--count: '%s' is not a "
-						      "positive whole number", optarg);
-			break;
-		case 'T':
-			if (finit_format_parse(optarg, &fmt) < 0)
-				ret = finit_cli_error(FINIT_EXIT_USAGE, "--tee: '%s' is not text, "
-						      "json or csv", optarg);
-			else
-				r->tee = finit_emit_open(fmt, stdout, false);
-			break;
-		case 'h':
-			usage(stdout);
-			return FINIT_EXIT_OK;
-		default:
-			if (finit_cli_capture_option(cfg, c, optarg, &ret))
-				break;
-			usage(stderr);
-			return FINIT_EXIT_USAGE;
-		}
-	}
-	if (ret)
-		return ret;
-	if (optind < argc)
+	r->tee_sink = finit_sink_stream(stdout, "stdout");
+	if (!r->tee_sink)
+		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
+	ret = finit_cli_parse(&record_cli, argc, argv, cfg, r);
+	if (ret < 0 && optind < argc)
 		r->cmd = argv + optind;
-	return -1;
+	return ret;
 }
 
 /* start_command - fork CMD with our signals unblocked, once tracing is armed */
@@ -414,80 +317,98 @@ static void report_command(const struct record *r)
 			WTERMSIG(r->child_status));
 }
 
-int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
+/* arm_timer - SIGALRM after the duration, if one was given */
+static void arm_timer(const struct record *r)
 {
-	static const int extra[] = { SIGALRM, SIGCHLD, 0 };
-	struct record r = { .child = -1 };
-	int ret, sig;
+	struct itimerval it = { .it_value = {
+		.tv_sec = (time_t)r->duration,
+		.tv_usec = (suseconds_t)((r->duration - (time_t)r->duration) * 1e6) } };
 
-	ret = parse_args(argc, argv, cfg, &r);
-	if (ret >= 0)
-		goto out_tee;
-	r.tty = isatty(STDERR_FILENO);
-	ret = finit_live_open(&r.l, cfg, extra, on_event, &r);
-	if (ret != FINIT_EXIT_OK)
-		goto out_tee;
-	ret = FINIT_EXIT_FAIL;
-	if (open_cpu_files(&r, r.l.s.ncpus) < 0)
-		goto out_live;
-	finit_stream_set_page_cb(r.l.st, on_page, &r);
+	if (r->duration <= 0)
+		return;
+	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/*
+ * prepare - the CPU files, what the pipeline reads while recording, and
+ * how often the kernel wakes us; -1 to go on, else an exit code
+ */
+static int prepare(struct record *r)
+{
+	if (open_cpu_files(r, r->l.s.ncpus) < 0)
+		return FINIT_EXIT_FAIL;
+	finit_stream_set_page_cb(r->l.st, on_page, r);
 	/* a file cannot keep what /proc says: only --tee shows it */
-	r.l.p.procfs = r.tee != NULL;
-	r.l.p.defer_context = !r.tee;
+	r->l.p.procfs = r->tee != NULL;
+	r->l.p.defer_context = !r->tee;
 	/*
 	 * Nothing to show or count as it happens: read whole sub-buffers when
 	 * half the buffer is full (and all that is left at the end), rather
 	 * than a sliver of a page per wake-up, which costs a page in the file.
 	 */
-	if (!r.tee && !r.count && finit_session_set_wakeup(&r.l.s, RECORD_WAKEUP_PERCENT) < 0) {
-		finit_cli_error(FINIT_EXIT_FAIL, "cannot set buffer_percent on instance %s",
-				r.l.s.name);
-		goto out_files;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &r.start);
-	if (r.duration > 0) {
-		struct itimerval it = { .it_value = {
-			.tv_sec = (time_t)r.duration,
-			.tv_usec = (suseconds_t)((r.duration - (time_t)r.duration) * 1e6) } };
+	if (!r->tee && !r->count && finit_session_set_wakeup(&r->l.s, RECORD_WAKEUP_PERCENT) < 0)
+		return finit_cli_error(FINIT_EXIT_FAIL, "cannot set buffer_percent on instance %s",
+				       r->l.s.name);
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	arm_timer(r);
+	if (r->cmd && start_command(r))
+		return FINIT_EXIT_FAIL;
+	return -1;
+}
 
-		if (!it.it_value.tv_sec && !it.it_value.tv_usec)
-			it.it_value.tv_usec = 1;
-		setitimer(ITIMER_REAL, &it, NULL);
-	}
-	if (r.cmd && start_command(&r))
-		goto out_files;
-	sig = run(&r);
-	finit_live_finish(&r.l);
-	if (r.tty)
+/* finish - summary, CMD's status, the callers named, the file written */
+static int finish(struct record *r, int sig)
+{
+	finit_live_finish(&r->l);
+	if (r->tty)
 		fputs("\r\033[K", stderr);
-	finit_live_summary(&r.l);
-	for (int cpu = 0; cpu < r.l.s.ncpus; cpu++)
+	finit_live_summary(&r->l);
+	for (int cpu = 0; cpu < r->l.s.ncpus; cpu++)
 		fprintf(stderr, "finit-ftrace: cpu%d: %llu bytes of sub-buffers\n", cpu,
-			r.cpu_bytes[cpu]);
-	if (r.child > 0) {
-		kill(r.child, SIGTERM);
-		waitpid(r.child, &r.child_status, 0);
+			r->cpu_bytes[cpu]);
+	if (r->child > 0) {
+		kill(r->child, SIGTERM);
+		waitpid(r->child, &r->child_status, 0);
 	}
-	report_command(&r);
+	report_command(r);
 	/* the last callers may not have been switched out yet: give the kernel
 	 * a moment to save their comm before the file takes the tables */
-	if (r.nunsaved)
-		finit_context_settle(r.l.p.ctx, r.unsaved, r.nunsaved, SETTLE_MS);
-	if (r.write_errno) {
-		finit_cli_error(FINIT_EXIT_FAIL, "writing raw data: %s (disk full?)",
-				strerror(r.write_errno));
-	} else if (sig >= 0 && !write_dat(&r)) {
-		fprintf(stderr, "finit-ftrace: wrote %s: %llu call(s), %llu bytes of data\n",
-			r.out_path, r.events, r.bytes);
-		ret = FINIT_EXIT_OK;
+	if (r->nunsaved)
+		finit_context_settle(r->l.p.ctx, r->unsaved, r->nunsaved, SETTLE_MS);
+	if (r->write_errno)
+		return finit_cli_error(FINIT_EXIT_FAIL, "writing raw data: %s (disk full?)",
+				       strerror(r->write_errno));
+	if (sig < 0 || write_dat(r) < 0)
+		return FINIT_EXIT_FAIL;
+	fprintf(stderr, "finit-ftrace: wrote %s: %llu call(s), %llu bytes of data\n",
+		r->out_path, r->events, r->bytes);
+	return FINIT_EXIT_OK;
+}
+
+/* finit_cmd_record - arm, record until a stop condition, write the file */
+int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
+{
+	static const int extra[] = { SIGALRM, SIGCHLD, 0 };
+	struct record r = { .child = -1 };
+	int ret;
+
+	ret = parse_args(argc, argv, cfg, &r);
+	if (ret < 0) {
+		r.tty = isatty(STDERR_FILENO);
+		ret = finit_live_open(&r.l, cfg, extra, on_event, &r);
+		if (ret == FINIT_EXIT_OK) {
+			ret = prepare(&r);
+			if (ret < 0)
+				ret = finish(&r, run(&r));
+			close_cpu_files(&r, r.l.s.ncpus, ret == FINIT_EXIT_OK || !r.bytes);
+			if (finit_live_close(&r.l) < 0)
+				ret = FINIT_EXIT_FAIL;
+		}
 	}
-out_files:
-	close_cpu_files(&r, r.l.s.ncpus, ret == FINIT_EXIT_OK || !r.bytes);
-out_live:
-	if (finit_live_close(&r.l) < 0)
-		ret = FINIT_EXIT_FAIL;
-out_tee:
 	finit_emit_close(r.tee);
+	finit_sink_close(r.tee_sink);
 	finit_buf_free(&r.seen_comms);
 	finit_buf_free(&r.seen_tgids);
 	return ret;

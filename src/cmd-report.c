@@ -6,7 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +17,14 @@
 #include "cli.h"
 #include "context.h"
 #include "correlate.h"
-#include "decode.h"
+#include "decoder.h"
 #include "emit.h"
 #include "finit.h"
+#include "log.h"
 #include "pipeline.h"
 #include "tiers.h"
-#include "tracedat.h"
+#include "dat.h"
 
-#define MAX_PENDING	4096
 #define MAX_CPUS	1024
 #define MAX_KEYS	256
 
@@ -44,7 +44,14 @@ struct table {
 struct report {
 	struct finit_pipeline	p;
 	struct finit_emitter	*em;
+	struct finit_sink	*sink;
+	struct finit_dat_info	info;
+	struct tracecmd_input	*top;
+	struct tracecmd_input	**bufs;		/* top, then each -B buffer */
+	int			nbufs;
+	bool			own;		/* one of our files: we read its data */
 	bool			stats;
+	const char		*file;
 	struct table		by_module, by_comm, by_result;
 	unsigned long long	events, failures;
 	unsigned long long	first_ts, last_ts;
@@ -54,22 +61,36 @@ struct report {
 	int			out_errno;
 };
 
-static void usage(FILE *f)
+static const struct finit_cli_opt report_opts[] = {
+	{ 'i', "input", "FILE", NULL, NULL, NULL, "the trace.dat (or give it as the argument)" },
+	{ 's', "stats", NULL, NULL, NULL, NULL, "print a summary table instead of the events" },
+	{ 0 },
+};
+
+/* on_opt - --input and --stats */
+static int on_opt(int c, const char *arg, void *ctx)
 {
-	fprintf(f,
-		"usage: finit-ftrace [-c FILE] report [-i] FILE [options]\n"
-		"\n"
-		"Read a trace.dat written by 'finit-ftrace record' or by trace-cmd\n"
-		"(v6, v7, compressed, several buffers) and print its module loads as\n"
-		"watch would. Fields that need /proc are null (unavailable-offline).\n"
-		"\n"
-		"  -i, --input FILE        the trace.dat (or give it as the argument)\n"
-		"  -F, --format FMT        text (default), json or csv\n"
-		"  -f, --filter EXPR       kernel filter syntax on finit_module's fields,\n"
-		"                          evaluated in user space\n"
-		"  -s, --stats             print a summary table instead of the events\n"
-		"  -h, --help              this help\n");
+	struct report *r = ctx;
+
+	if (c == 'i')
+		r->file = arg;
+	else
+		r->stats = true;
+	return -1;
 }
+
+static const struct finit_cli_cmd report_cli = {
+	.name = "report",
+	.synopsis = "[-i] FILE [options]",
+	.about = "Read a trace.dat written by 'finit-ftrace record' or by trace-cmd\n"
+		 "(v6, v7, compressed, several buffers) and print its module loads as\n"
+		 "watch would. Fields that need /proc are null (unavailable-offline).\n"
+		 "The filter is evaluated in user space.\n",
+	.shared = "Ffh",
+	.own = report_opts,
+	.on_own = on_opt,
+	.words = true,
+};
 
 /* count_key - one more for @key in @t */
 static void count_key(struct table *t, const char *key)
@@ -106,7 +127,7 @@ static int on_event(const struct finit_event *ev, void *arg)
 		}
 		return 0;
 	}
-	err = ev->origin_ret == FINIT_ORIGIN_KERNEL ? finit_errno_name(ev->ret) : NULL;
+	err = ev->origin_ret == FINIT_ORIGIN_KERNEL ? finit_names_errno(ev->ret) : NULL;
 	if (err)
 		r->failures++;
 	if ((ev->sys == FINIT_SYS_FINIT_MODULE || ev->sys == FINIT_SYS_INIT_MODULE) &&
@@ -210,7 +231,7 @@ static const char *find_group(struct tep_handle *tep, const char *prefix)
 	char want[96];
 	size_t n;
 
-	finit_group_name(prefix, 0, want, sizeof(want));
+	finit_tiers_group_name(prefix, 0, want, sizeof(want));
 	n = strlen(want) - 1;	/* "<prefix>_" */
 	for (int i = 0; events && events[i]; i++) {
 		const char *sys = events[i]->system;
@@ -223,48 +244,16 @@ static const char *find_group(struct tep_handle *tep, const char *prefix)
 }
 
 /* parse_args - returns -1 to go on, else an exit code */
-static int parse_args(int argc, char **argv, struct finit_config *cfg, struct report *r,
-		      const char **file)
+static int parse_args(int argc, char **argv, struct finit_config *cfg, struct report *r)
 {
-	static const struct option opts[] = {
-		{ "input",  required_argument, NULL, 'i' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "stats",  no_argument,       NULL, 's' },
-		{ "help",   no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, ret = 0;
+	int ret = finit_cli_parse(&report_cli, argc, argv, cfg, r);
 
-	optind = 0;
-	while (!ret && (c = getopt_long(argc, argv, "i:F:f:sh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			*file = optarg;
-			break;
-		case 'F':
-			ret = finit_cli_set(cfg, "--format", "output", "format", optarg);
-			break;
-		case 'f':
-			ret = finit_cli_set(cfg, "--filter", "capture", "filter", optarg);
-			break;
-		case 's':
-			r->stats = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return FINIT_EXIT_OK;
-		default:
-			usage(stderr);
-			return FINIT_EXIT_USAGE;
-		}
-	}
-	if (ret)
+	if (ret >= 0)
 		return ret;
-	if (!*file && optind < argc)
-		*file = argv[optind++];
-	if (!*file || optind < argc) {
-		usage(stderr);
+	if (!r->file && optind < argc)
+		r->file = argv[optind++];
+	if (!r->file || optind < argc) {
+		finit_cli_usage(&report_cli, stderr);
 		return FINIT_EXIT_USAGE;
 	}
 	return -1;
@@ -285,105 +274,123 @@ static int open_buffers(struct tracecmd_input *top, struct tracecmd_input ***out
 	return n + 1;
 }
 
+/*
+ * open_file - the trace.dat's headers (libtracecmd; our own files' data is
+ * read by us) and its buffers; -1 to go on, else an exit code
+ */
+static int open_file(struct report *r)
+{
+	char err[1024];
+
+	if (finit_dat_read_info(r->file, &r->info, err, sizeof(err)) < 0)
+		return finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
+	tracecmd_set_loglevel(TEP_LOG_CRITICAL);
+	r->own = finit_dat_own(&r->info);
+	r->top = (r->own ? tracecmd_open_head : tracecmd_open)(r->file,
+			TRACECMD_FL_LOAD_NO_PLUGINS | TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	if (!r->top)
+		return finit_cli_error(FINIT_EXIT_USAGE, "%s: libtracecmd cannot read it (corrupt or "
+				       "unsupported trace.dat)", r->file);
+	r->nbufs = r->own ? 0 : open_buffers(r->top, &r->bufs);
+	if (r->nbufs < 0)
+		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
+	return -1;
+}
+
+/*
+ * open_pipeline - the decoder of the file's events (its raw_syscalls ids
+ * by the architecture its uname says, else ours), the filter, the
+ * correlator and the emitter; -1 to go on, else an exit code
+ */
+static int open_pipeline(struct report *r, struct finit_config *cfg)
+{
+	struct tep_handle *tep = tracecmd_get_tep(r->top);
+	const struct finit_sysnr *sysnr = finit_decoder_sysnr(r->info.machine);
+	struct finit_decoder *dec;
+	struct utsname u;
+	char err[1024];
+
+	if (!sysnr && !uname(&u))
+		sysnr = finit_decoder_sysnr(u.machine);
+	dec = finit_decoder_alloc(tep, sysnr, find_group(tep, cfg->instance_prefix));
+	if (!dec) {
+		finit_log(FINIT_LOG_INFO, "%s holds no module-load events", r->file);
+		if (r->stats)
+			print_stats(r);
+		return FINIT_EXIT_OK;
+	}
+	if (cfg->filter && finit_decoder_set_filter(dec, cfg->filter, false, err, sizeof(err)) < 0) {
+		finit_decoder_free(dec);
+		return finit_cli_error(FINIT_EXIT_USAGE, "bad filter:\n%s", err);
+	}
+	r->sink = finit_sink_stream(stdout, "stdout");
+	r->em = r->sink ? finit_emit_open(cfg->format, r->sink, true) : NULL;
+	if (!r->em || finit_pipeline_open(&r->p, dec, finit_context_alloc_offline(tep,
+				r->info.tgids), on_event, r, "that recorded the file") < 0)
+		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
+	r->p.clock_offset_ns = r->info.has_offset ? r->info.clock_offset_ns : 0;
+	return -1;
+}
+
+/* read_events - every record down the pipeline; -1 to go on, else an exit code */
+static int read_events(struct report *r)
+{
+	char err[1024];
+
+	for (int i = 0; i < r->nbufs; i++)
+		if (r->bufs[i])
+			tracecmd_follow_missed_events(r->bufs[i], on_missed, r);
+	if (!r->own)
+		tracecmd_iterate_events_multi(r->bufs, r->nbufs, on_record, r);
+	else if (finit_dat_iterate(r->file, &r->info, tracecmd_get_tep(r->top), on_own_record,
+				   on_own_missed, r, err, sizeof(err)) < 0 && !r->out_errno)
+		return finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
+	if (!r->out_errno)
+		finit_correlate_flush(r->p.corr);
+	if (!r->out_errno && finit_emit_flush(r->em) < 0)
+		r->out_errno = errno ? errno : EIO;
+	if (r->out_errno && r->out_errno != EPIPE)
+		return finit_cli_error(FINIT_EXIT_FAIL, "writing events: %s",
+				       strerror(r->out_errno));
+	if (r->stats)
+		print_stats(r);
+	return FINIT_EXIT_OK;
+}
+
+/* close_report - everything the report opened */
+static void close_report(struct report *r)
+{
+	for (int i = 1; i < r->nbufs; i++)
+		if (r->bufs[i])
+			tracecmd_close(r->bufs[i]);
+	free(r->bufs);
+	if (r->top)
+		tracecmd_close(r->top);
+	finit_pipeline_close(&r->p);
+	finit_emit_close(r->em);
+	finit_sink_close(r->sink);
+	finit_dat_info_free(&r->info);
+	free(r);
+}
+
+/* finit_cmd_report - open, read, print, close */
 int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 {
 	struct report *r = calloc(1, sizeof(*r));
-	struct tracecmd_input *top = NULL, **bufs = NULL;
-	struct finit_dat_info info = { 0 };
-	const struct finit_sysnr *sysnr;
-	const char *file = NULL;
-	struct utsname u;
-	char err[1024];
-	int ret, nbufs = 0;
-	bool own;
+	int ret;
 
 	if (!r)
 		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
 	r->by_module.title = "successful loads by module";
 	r->by_comm.title = "calls by comm";
 	r->by_result.title = "calls by result";
-	ret = parse_args(argc, argv, cfg, r, &file);
-	if (ret >= 0)
-		goto out;
-	ret = FINIT_EXIT_USAGE;
-	if (finit_dat_read_info(file, &info, err, sizeof(err)) < 0) {
-		finit_cli_error(ret, "%s", err);
-		goto out;
-	}
-	tracecmd_set_loglevel(TEP_LOG_CRITICAL);
-	/* our own files: libtracecmd reads the headers, we read the data */
-	own = finit_dat_own(&info);
-	top = (own ? tracecmd_open_head : tracecmd_open)(file, TRACECMD_FL_LOAD_NO_PLUGINS |
-							 TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
-	if (!top) {
-		finit_cli_error(ret, "%s: libtracecmd cannot read it (corrupt or unsupported "
-				"trace.dat)", file);
-		goto out;
-	}
-	sysnr = finit_sysnr_lookup(info.machine);
-	if (!sysnr && !uname(&u))
-		sysnr = finit_sysnr_lookup(u.machine);
-	r->p.dec = finit_decoder_alloc(tracecmd_get_tep(top), sysnr,
-				       find_group(tracecmd_get_tep(top), cfg->instance_prefix));
-	ret = FINIT_EXIT_OK;
-	if (!r->p.dec) {
-		fprintf(stderr, "finit-ftrace: %s holds no module-load events\n", file);
-		if (r->stats)
-			print_stats(r);
-		goto out;
-	}
-	ret = FINIT_EXIT_USAGE;
-	if (cfg->filter &&
-	    finit_decoder_set_filter(r->p.dec, cfg->filter, false, err, sizeof(err)) < 0) {
-		finit_cli_error(ret, "bad filter:\n%s", err);
-		goto out;
-	}
-	ret = FINIT_EXIT_FAIL;
-	r->p.clock_offset_ns = info.has_offset ? info.clock_offset_ns : 0;
-	finit_verify_init(&r->p.verify, "that recorded the file");
-	r->p.ctx = finit_context_alloc_offline(tracecmd_get_tep(top), info.tgids);
-	r->p.corr = finit_correlate_alloc(MAX_PENDING, on_event, r);
-	r->em = finit_emit_open(cfg->format, stdout, true);
-	nbufs = own ? 0 : open_buffers(top, &bufs);
-	if (!r->p.ctx || !r->p.corr || !r->em || nbufs < 0) {
-		finit_cli_error(ret, "out of memory");
-		goto out;
-	}
-	for (int i = 0; i < nbufs; i++)
-		if (bufs[i])
-			tracecmd_follow_missed_events(bufs[i], on_missed, r);
-	if (!own) {
-		tracecmd_iterate_events_multi(bufs, nbufs, on_record, r);
-	} else if (finit_dat_iterate(file, &info, tracecmd_get_tep(top), on_own_record,
-				     on_own_missed, r, err, sizeof(err)) < 0 && !r->out_errno) {
-		finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
-		ret = FINIT_EXIT_USAGE;
-		goto out;
-	}
-	if (!r->out_errno)
-		finit_correlate_flush(r->p.corr);
-	if (!r->out_errno && finit_emit_flush(r->em) < 0)
-		r->out_errno = errno ? errno : EIO;
-	if (r->out_errno && r->out_errno != EPIPE) {
-		finit_cli_error(ret, "writing events: %s", strerror(r->out_errno));
-		goto out;
-	}
-	if (r->stats)
-		print_stats(r);
-	ret = FINIT_EXIT_OK;
-out:
-	for (int i = 1; i < nbufs; i++)
-		if (bufs[i])
-			tracecmd_close(bufs[i]);
-	free(bufs);
-	if (top)
-		tracecmd_close(top);
-	finit_decoder_free(r->p.dec);
-	finit_pipeline_release(&r->p);
-	finit_correlate_free(r->p.corr);
-	finit_context_free(r->p.ctx);
-	finit_emit_close(r->em);
-	finit_dat_info_free(&info);
-	free(r);
+	ret = parse_args(argc, argv, cfg, r);
+	if (ret < 0)
+		ret = open_file(r);
+	if (ret < 0)
+		ret = open_pipeline(r, cfg);
+	if (ret < 0)
+		ret = read_events(r);
+	close_report(r);
 	return ret;
 }

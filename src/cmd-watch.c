@@ -4,7 +4,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,19 +12,13 @@
 #include "finit.h"
 #include "live.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: finit-ftrace [-c FILE] watch [options]\n"
-		"\n"
-		"Stream every module load as it happens, until SIGINT or SIGTERM\n"
-		"(or until the reader of the output goes away).\n"
-		"\n"
-		"%s"
-		"  -F, --format FMT        text (default), json (JSON Lines) or csv\n"
-		"  -o, --output FILE       write events to FILE instead of stdout\n"
-		"  -h, --help              this help\n", finit_cli_capture_help);
-}
+static const struct finit_cli_cmd watch_cli = {
+	.name = "watch",
+	.synopsis = "[options]",
+	.about = "Stream every module load as it happens, until SIGINT or SIGTERM\n"
+		 "(or until the reader of the output goes away).\n",
+	.shared = FINIT_CLI_CAPTURE "Foh",
+};
 
 struct watch {
 	struct finit_emitter	*em;
@@ -44,56 +37,20 @@ static int on_event(const struct finit_event *ev, void *arg)
 	return 0;
 }
 
-/* parse_args - options over the config; returns -1 to go on, else an exit code */
-static int parse_args(int argc, char **argv, struct finit_config *cfg)
-{
-	static const struct option opts[] = {
-		FINIT_CLI_CAPTURE_OPTIONS,
-		{ "format", required_argument, NULL, 'F' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help",   no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, ret = 0;
-
-	optind = 0;
-	while (!ret && (c = getopt_long(argc, argv, FINIT_CLI_CAPTURE_SHORT "F:o:h", opts,
-					NULL)) != -1) {
-		switch (c) {
-		case 'F':
-			ret = finit_cli_set(cfg, "--format", "output", "format", optarg);
-			break;
-		case 'o':
-			ret = finit_cli_set(cfg, "--output", "output", "file", optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return FINIT_EXIT_OK;
-		default:
-			if (finit_cli_capture_option(cfg, c, optarg, &ret))
-				break;
-			usage(stderr);
-			return FINIT_EXIT_USAGE;
-		}
-	}
-	if (ret || (ret = finit_cli_extra_arg("watch", argc, argv)))
-		return ret;
-	return -1;
-}
-
 int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 {
 	struct finit_live l;
 	struct watch w = { 0 };
-	FILE *out = stdout;
+	struct finit_sink *out;
+	char err[512];
 	int ret, sig;
 
-	ret = parse_args(argc, argv, cfg);
+	ret = finit_cli_parse(&watch_cli, argc, argv, cfg, NULL);
 	if (ret >= 0)
 		return ret;
-	if (cfg->output && !(out = fopen(cfg->output, "w")))
-		return finit_cli_error(FINIT_EXIT_FAIL, "cannot open output %s: %s",
-				       cfg->output, strerror(errno));
+	out = finit_sink_file_open(cfg->output, err, sizeof(err));
+	if (!out)
+		return finit_cli_error(FINIT_EXIT_FAIL, "%s", err);
 	w.em = finit_emit_open(cfg->format, out, false);
 	ret = w.em ? finit_live_open(&l, cfg, NULL, on_event, &w) : FINIT_EXIT_FAIL;
 	if (ret != FINIT_EXIT_OK)
@@ -102,14 +59,13 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 	finit_live_finish(&l);
 	finit_live_summary(&l);
 	if (w.out_errno && w.out_errno != EPIPE)
-		finit_cli_error(FINIT_EXIT_FAIL, "writing events to %s: %s",
-				cfg->output ? cfg->output : "stdout", strerror(w.out_errno));
+		finit_cli_error(FINIT_EXIT_FAIL, "writing events to %s: %s", out->name,
+				strerror(w.out_errno));
 	ret = sig < 0 || (w.out_errno && w.out_errno != EPIPE) ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
 	if (finit_live_close(&l) < 0)
 		ret = FINIT_EXIT_FAIL;
 out:
 	finit_emit_close(w.em);
-	if (out != stdout)
-		fclose(out);
+	finit_sink_close(out);
 	return ret;
 }

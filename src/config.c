@@ -4,6 +4,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +20,8 @@
 #define DEFAULT_BUFFER_KB	1024UL
 #define MAX_BUFFER_KB		(4UL * 1024 * 1024)	/* 4 GiB per CPU */
 
-int finit_format_parse(const char *s, enum finit_format *fmt)
-{
-	if (!strcmp(s, "text"))
-		*fmt = FINIT_FMT_TEXT;
-	else if (!strcmp(s, "json"))
-		*fmt = FINIT_FMT_JSON;
-	else if (!strcmp(s, "csv"))
-		*fmt = FINIT_FMT_CSV;
-	else
-		return -1;
-	return 0;
-}
-
-int finit_events_parse(const char *s, unsigned int *mask)
+/* finit_config_events_parse - a comma-separated list, or "all" */
+int finit_config_events_parse(const char *s, unsigned int *mask)
 {
 	char *copy = strdup(s), *tok, *save = NULL;
 	unsigned int m = 0;
@@ -40,7 +30,7 @@ int finit_events_parse(const char *s, unsigned int *mask)
 	if (!copy)
 		return -1;
 	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		int e = finit_syscall_parse(tok);
+		int e = finit_names_syscall_parse(tok);
 
 		if (!strcmp(tok, "all"))
 			m |= FINIT_EVENTS_ALL;
@@ -54,19 +44,6 @@ int finit_events_parse(const char *s, unsigned int *mask)
 		return -1;
 	*mask = m;
 	return 0;
-}
-
-const char *finit_format_name(enum finit_format fmt)
-{
-	switch (fmt) {
-	case FINIT_FMT_JSON:
-		return "json";
-	case FINIT_FMT_CSV:
-		return "csv";
-	case FINIT_FMT_TEXT:
-		break;
-	}
-	return "text";
 }
 
 /* set_bool - "true" or "false", else an error naming [section] key */
@@ -129,75 +106,126 @@ static int valid_prefix(const char *s)
 	return 1;
 }
 
+/* set_path - an absolute path, or empty for auto-detection */
+static int set_path(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	if (*value && *value != '/') {
+		snprintf(err, errlen, "[tracefs] path: '%s' is not an absolute path", value);
+		return -1;
+	}
+	return set_string(&cfg->tracefs_path, value);
+}
+
+/* set_prefix - a plain instance name prefix */
+static int set_prefix(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	if (!valid_prefix(value)) {
+		snprintf(err, errlen,
+			 "[tracefs] instance_prefix: '%s' must be 1-64 characters of [A-Za-z0-9_-]",
+			 value);
+		return -1;
+	}
+	return set_string(&cfg->instance_prefix, value);
+}
+
+/* set_buffer - KiB per CPU, 1 to MAX_BUFFER_KB */
+static int set_buffer(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (errno || end == value || *end || *value == '-' || !v || v > MAX_BUFFER_KB) {
+		snprintf(err, errlen, "[tracefs] buffer_size_kb: '%s' is not a number from 1 to %lu",
+			 value, MAX_BUFFER_KB);
+		return -1;
+	}
+	cfg->buffer_size_kb = v;
+	return 0;
+}
+
+/* set_filter - any expression: the kernel (or user space) checks it later */
+static int set_filter(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	return set_string(&cfg->filter, value);
+}
+
+/* set_events - the calls to report */
+static int set_events(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	if (finit_config_events_parse(value, &cfg->events) == 0)
+		return 0;
+	snprintf(err, errlen, "[capture] events: '%s' is not a list of finit_module, "
+		 "init_module, delete_module, module_free (or all)", value);
+	return -1;
+}
+
+/* set_format - a name from the emitters' format table */
+static int set_format(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	char names[128];
+
+	if (finit_emit_format_parse(value, &cfg->format) == 0)
+		return 0;
+	finit_emit_format_list(names, sizeof(names), false);
+	snprintf(err, errlen, "[output] format: '%s' is not one of %s", value, names);
+	return -1;
+}
+
+/* set_output - a file, or empty for stdout */
+static int set_output(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	return set_string(&cfg->output, value);
+}
+
+/* Every key: a setter, or the offset of a boolean. */
+static const struct {
+	const char	*section, *key;
+	int		(*set)(struct finit_config *cfg, const char *value, char *err,
+			       size_t errlen);
+	size_t		flag;
+} keys[] = {
+	{ "tracefs", "path", set_path, 0 },
+	{ "tracefs", "instance_prefix", set_prefix, 0 },
+	{ "tracefs", "buffer_size_kb", set_buffer, 0 },
+	{ "capture", "filter", set_filter, 0 },
+	{ "capture", "events", set_events, 0 },
+	{ "capture", "hash", NULL, offsetof(struct finit_config, hash) },
+	{ "capture", "compat", NULL, offsetof(struct finit_config, compat) },
+	{ "capture", "selftest", NULL, offsetof(struct finit_config, selftest) },
+	{ "output", "format", set_format, 0 },
+	{ "output", "file", set_output, 0 },
+};
+
+/* finit_config_set - one key through its row of the table */
 int finit_config_set(struct finit_config *cfg, const char *section,
 		     const char *key, const char *value, char *err, size_t errlen)
 {
-	if (!strcmp(section, "tracefs") && !strcmp(key, "path")) {
-		if (*value && *value != '/') {
-			snprintf(err, errlen, "[tracefs] path: '%s' is not an absolute path", value);
-			return -1;
-		}
-		return set_string(&cfg->tracefs_path, value);
-	}
-	if (!strcmp(section, "tracefs") && !strcmp(key, "instance_prefix")) {
-		if (!valid_prefix(value)) {
-			snprintf(err, errlen,
-				 "[tracefs] instance_prefix: '%s' must be 1-64 characters of [A-Za-z0-9_-]",
-				 value);
-			return -1;
-		}
-		return set_string(&cfg->instance_prefix, value);
-	}
-	if (!strcmp(section, "tracefs") && !strcmp(key, "buffer_size_kb")) {
-		char *end;
-		unsigned long v;
+	bool known_section = false;
 
-		errno = 0;
-		v = strtoul(value, &end, 10);
-		if (errno || end == value || *end || *value == '-' || !v || v > MAX_BUFFER_KB) {
-			snprintf(err, errlen,
-				 "[tracefs] buffer_size_kb: '%s' is not a number from 1 to %lu",
-				 value, MAX_BUFFER_KB);
-			return -1;
-		}
-		cfg->buffer_size_kb = v;
-		return 0;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(section, keys[i].section))
+			continue;
+		known_section = true;
+		if (strcmp(key, keys[i].key))
+			continue;
+		if (keys[i].set)
+			return keys[i].set(cfg, value, err, errlen);
+		return set_bool((int *)((char *)cfg + keys[i].flag), section, key, value,
+				err, errlen);
 	}
-	if (!strcmp(section, "capture") && !strcmp(key, "filter"))
-		return set_string(&cfg->filter, value);
-	if (!strcmp(section, "capture") && !strcmp(key, "events")) {
-		if (finit_events_parse(value, &cfg->events) < 0) {
-			snprintf(err, errlen, "[capture] events: '%s' is not a list of finit_module, "
-				 "init_module, delete_module, module_free (or all)", value);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(section, "capture") && !strcmp(key, "hash"))
-		return set_bool(&cfg->hash, section, key, value, err, errlen);
-	if (!strcmp(section, "capture") && !strcmp(key, "compat"))
-		return set_bool(&cfg->compat, section, key, value, err, errlen);
-	if (!strcmp(section, "capture") && !strcmp(key, "selftest"))
-		return set_bool(&cfg->selftest, section, key, value, err, errlen);
-	if (!strcmp(section, "output") && !strcmp(key, "format")) {
-		if (finit_format_parse(value, &cfg->format) < 0) {
-			snprintf(err, errlen, "[output] format: '%s' is not one of text, json, csv",
-				 value);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(section, "output") && !strcmp(key, "file"))
-		return set_string(&cfg->output, value);
-
-	if (strcmp(section, "tracefs") && strcmp(section, "capture") && strcmp(section, "output"))
+	if (!known_section)
 		snprintf(err, errlen, "unknown section [%s] (key '%s'); known: tracefs, capture, output",
 			 section, key);
 	else
 		snprintf(err, errlen, "[%s] %s: unknown key", section, key);
 	return -1;
 }
-
 struct load_ctx {
 	struct finit_config	*cfg;
 	char			msg[512];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "correlate.h"
+#include "event.h"
 
 struct slot {
 	struct finit_event	ev;

@@ -18,199 +18,13 @@
 
 struct finit_emitter {
 	enum finit_format	fmt;
-	FILE			*out;
+	struct finit_sink	*sink;
 	bool			batch;
 	struct finit_buf	buf;
 	int			header_done;
 	long long		time_sec;	/* the second time_prefix shows */
 	char			time_prefix[32];
 };
-
-int finit_buf_grow(struct finit_buf *b, size_t more)
-{
-	size_t want = b->len + more + 1;
-	char *p;
-
-	if (b->oom)
-		return -1;
-	if (want <= b->cap)
-		return 0;
-	if (want < 2 * b->cap)
-		want = 2 * b->cap;
-	if (want < 256)
-		want = 256;
-	p = realloc(b->data, want);
-	if (!p) {
-		b->oom = 1;
-		return -1;
-	}
-	b->data = p;
-	b->cap = want;
-	return 0;
-}
-
-void finit_buf_printf(struct finit_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	/* format into the spare room; only what did not fit is formatted again */
-	if (finit_buf_grow(b, 0) < 0)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= b->cap - b->len) {
-		if (finit_buf_grow(b, n) < 0)
-			return;
-		va_start(ap, fmt);
-		vsnprintf(b->data + b->len, n + 1, fmt, ap);
-		va_end(ap);
-	}
-	b->len += n;
-}
-
-void finit_buf_uint(struct finit_buf *b, unsigned long long v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	finit_buf_putn(b, p, tmp + sizeof(tmp) - p);
-}
-
-void finit_buf_int(struct finit_buf *b, long long v)
-{
-	if (v < 0) {
-		finit_buf_putc(b, '-');
-		finit_buf_uint(b, 0ULL - (unsigned long long)v);
-		return;
-	}
-	finit_buf_uint(b, (unsigned long long)v);
-}
-
-void finit_buf_free(struct finit_buf *b)
-{
-	free(b->data);
-	memset(b, 0, sizeof(*b));
-}
-
-/*
- * utf8_len - length of the valid UTF-8 sequence at @s, 0 if invalid
- * (overlong forms, surrogates and code points past U+10FFFF are invalid).
- */
-static int utf8_len(const unsigned char *s)
-{
-	unsigned int cp;
-	int n;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/*
- * escape - valid UTF-8 passes; quotes, backslashes and \n \r \t get their
- * usual escapes; other control bytes and DEL become \u00XX (JSON) or \xNN,
- * and each invalid UTF-8 byte \udcXX (JSON) or \xNN.
- */
-static void escape(struct finit_buf *b, const unsigned char *s, bool json)
-{
-	while (*s) {
-		const unsigned char *run = s;
-		int n;
-
-		/* the common case: a run of printable ASCII, copied at once */
-		while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
-			s++;
-		if (s > run)
-			finit_buf_putn(b, (const char *)run, s - run);
-		if (!*s)
-			break;
-		n = utf8_len(s);
-
-		if (n > 1) {
-			while (n--)
-				finit_buf_putc(b, (char)*s++);
-			continue;
-		}
-		switch (*s) {
-		case '"':  finit_buf_puts(b, "\\\""); break;
-		case '\\': finit_buf_puts(b, "\\\\"); break;
-		case '\n': finit_buf_puts(b, "\\n"); break;
-		case '\r': finit_buf_puts(b, "\\r"); break;
-		case '\t': finit_buf_puts(b, "\\t"); break;
-		default:
-			if (!n)
-				finit_buf_printf(b, json ? "\\udc%02x" : "\\x%02x", *s);
-			else if (*s < 0x20 || *s == 0x7f)
-				finit_buf_printf(b, json ? "\\u%04x" : "\\x%02x", *s);
-			else
-				finit_buf_putc(b, (char)*s);
-		}
-		s++;
-	}
-}
-
-void finit_buf_json_string(struct finit_buf *b, const char *str)
-{
-	if (!str) {
-		finit_buf_puts(b, "null");
-		return;
-	}
-	finit_buf_putc(b, '"');
-	escape(b, (const unsigned char *)str, true);
-	finit_buf_putc(b, '"');
-}
-
-void finit_buf_c_string(struct finit_buf *b, const char *str)
-{
-	escape(b, (const unsigned char *)str, false);
-}
-
-void finit_buf_csv_field(struct finit_buf *b, const char *s)
-{
-	struct finit_buf tmp = { 0 };
-	int quote;
-
-	if (!s)
-		return;
-	finit_buf_c_string(&tmp, s);
-	if (!tmp.data)
-		return;
-	quote = strpbrk(tmp.data, ",\"") || tmp.data[0] == ' ' ||
-		(tmp.len && tmp.data[tmp.len - 1] == ' ');
-	if (quote)
-		finit_buf_putc(b, '"');
-	for (size_t i = 0; i < tmp.len; i++) {
-		if (tmp.data[i] == '"')
-			finit_buf_putc(b, '"');
-		finit_buf_putc(b, tmp.data[i]);
-	}
-	if (quote)
-		finit_buf_putc(b, '"');
-	finit_buf_free(&tmp);
-}
 
 /* time_split - seconds and nanoseconds of @wall_ns, nanoseconds >= 0 */
 static long long time_split(long long wall_ns, long long *ns)
@@ -245,7 +59,7 @@ static void time_nanos(long long ns, char *buf)
 	buf[11] = '\0';
 }
 
-void finit_format_time(long long wall_ns, char *buf, size_t len)
+void finit_emit_time(long long wall_ns, char *buf, size_t len)
 {
 	long long ns, sec = time_split(wall_ns, &ns);
 	char nanos[12];
@@ -317,20 +131,20 @@ static void view_time(struct finit_emitter *em, long long wall_ns, struct view *
 /* make_view - the derived values of @ev, computed once for any format */
 static void make_view(struct finit_emitter *em, const struct finit_event *ev, struct view *v)
 {
-	int str = finit_str_arg(ev->sys);
+	int str = finit_names_str_arg(ev->sys);
 
 	view_time(em, ev->wall_ns, v);
 	v->fd_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 0 : -1;
 	v->flags_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 2 :
 		       ev->sys == FINIT_SYS_DELETE_MODULE ? 1 : -1;
 	v->nflags = v->flags_arg < 0 ? 0 :
-		    finit_flags_names(ev->sys, ev->args[v->flags_arg], v->flag_names, 8,
+		    finit_names_flags(ev->sys, ev->args[v->flags_arg], v->flag_names, 8,
 				      v->unknown_flags, sizeof(v->unknown_flags));
 	v->ptr[0] = '\0';
 	if (str >= 0)
 		hex(ev->args[str], v->ptr);
 	v->has_ret = ev->origin_ret == FINIT_ORIGIN_KERNEL;
-	v->errname = v->has_ret ? finit_errno_name(ev->ret) : NULL;
+	v->errname = v->has_ret ? finit_names_errno(ev->ret) : NULL;
 	v->taints[0] = '\0';
 	if (ev->has_taints)
 		taint_letters(ev->taints, v->taints);
@@ -344,7 +158,7 @@ static void json_origin(struct finit_buf *b, const char *key, size_t klen,
 			enum finit_origin o, bool first)
 {
 	finit_buf_putn(b, key + first, klen - first);
-	finit_buf_json_string(b, finit_origin_name(o));
+	finit_buf_json_string(b, finit_names_origin(o));
 }
 
 /* json_int - "key":N, or null when @known is false */
@@ -419,7 +233,7 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 	finit_buf_putn(b, KEY("ts_ns"));
 	finit_buf_uint(b, ev->ts);
 	json_int(b, KEY("cpu"), ev->cpu, true);
-	json_str(b, KEY("event"), finit_syscall_name(ev->sys));
+	json_str(b, KEY("event"), finit_names_syscall(ev->sys));
 	json_int(b, KEY("pid"), ev->pid, ev->pid >= 0);
 	json_int(b, KEY("tid"), ev->tid, true);
 	json_str(b, KEY("comm"), ev->comm[0] ? ev->comm : NULL);
@@ -486,17 +300,9 @@ static void text_flags(struct finit_buf *b, const struct view *v)
 		finit_buf_putc(b, '0');
 }
 
-/* format_text - one readable line, strace-like */
-static void format_text(struct finit_buf *b, const struct finit_event *ev,
-			const struct view *v)
+/* text_args - the call's arguments inside the parentheses */
+static void text_args(struct finit_buf *b, const struct finit_event *ev, const struct view *v)
 {
-	finit_buf_printf(b, "%s cpu%d ", v->time, ev->cpu);
-	finit_buf_c_string(b, ev->comm[0] ? ev->comm : "?");
-	if (ev->pid >= 0)
-		finit_buf_printf(b, "[%d/%d]", ev->pid, ev->tid);
-	else
-		finit_buf_printf(b, "[?/%d]", ev->tid);
-	finit_buf_printf(b, "%s %s(", ev->compat ? " compat" : "", finit_syscall_name(ev->sys));
 	switch (ev->sys) {
 	case FINIT_SYS_FINIT_MODULE:
 		finit_buf_printf(b, "fd=%lld, param_values=", (long long)ev->args[0]);
@@ -519,13 +325,27 @@ static void format_text(struct finit_buf *b, const struct finit_event *ev,
 		text_quoted(b, ev->module);
 		break;
 	}
+}
+
+/* format_text - one readable line, strace-like */
+static void format_text(struct finit_buf *b, const struct finit_event *ev,
+			const struct view *v)
+{
+	finit_buf_printf(b, "%s cpu%d ", v->time, ev->cpu);
+	finit_buf_c_string(b, ev->comm[0] ? ev->comm : "?");
+	if (ev->pid >= 0)
+		finit_buf_printf(b, "[%d/%d]", ev->pid, ev->tid);
+	else
+		finit_buf_printf(b, "[?/%d]", ev->tid);
+	finit_buf_printf(b, "%s %s(", ev->compat ? " compat" : "", finit_names_syscall(ev->sys));
+	text_args(b, ev, v);
 	if (ev->sys == FINIT_EV_MODULE_FREE || ev->sys == FINIT_EV_MODULE_LOAD)
 		finit_buf_putc(b, ')');
 	else if (v->has_ret)
 		finit_buf_printf(b, ") = %lld%s%s", ev->ret, v->errname ? " " : "",
 				 v->errname ? v->errname : "");
 	else
-		finit_buf_printf(b, ") = ? (%s)", finit_origin_name(ev->origin_ret));
+		finit_buf_printf(b, ") = ? (%s)", finit_names_origin(ev->origin_ret));
 	if (ev->truncated)
 		finit_buf_printf(b, " truncated");
 	if (ev->sys == FINIT_EV_MODULE_LOAD && ev->has_taints && v->taints[0])
@@ -576,7 +396,7 @@ static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 	const struct finit_proc *p = &ev->proc;
 
 	finit_buf_printf(b, "%s,%llu,%d,%s,", v->time, ev->ts, ev->cpu,
-			 finit_syscall_name(ev->sys));
+			 finit_names_syscall(ev->sys));
 	csv_int(b, ev->pid, ev->pid >= 0);
 	finit_buf_printf(b, "%d,", ev->tid);
 	csv_str(b, ev->comm[0] ? ev->comm : NULL);
@@ -603,18 +423,92 @@ static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 	finit_buf_putc(b, '\n');
 }
 
-struct finit_emitter *finit_emit_open(enum finit_format fmt, FILE *out, bool batch)
+typedef void (*finit_line_fn)(struct finit_buf *b, const struct finit_event *ev,
+			      const struct view *v);
+
+/* The formats: one row each (a new format is one line function and one row). */
+static const struct {
+	const char	*name;
+	const char	*help;
+	const char	*header;	/* written once before the first line */
+	finit_line_fn	line;
+} formats[FINIT_FMT_NR] = {
+	[FINIT_FMT_TEXT] = { "text", "one line per call", NULL, format_text },
+	[FINIT_FMT_JSON] = { "json", "JSON Lines", NULL, format_json },
+	[FINIT_FMT_CSV] = { "csv", "RFC 4180, a header row first", csv_header, format_csv },
+};
+
+/* finit_emit_format_parse - by name */
+int finit_emit_format_parse(const char *s, enum finit_format *fmt)
+{
+	for (int i = 0; i < FINIT_FMT_NR; i++) {
+		if (!strcmp(s, formats[i].name)) {
+			*fmt = (enum finit_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* finit_emit_format_name - by value */
+const char *finit_emit_format_name(enum finit_format fmt)
+{
+	return fmt < FINIT_FMT_NR ? formats[fmt].name : "?";
+}
+
+/* finit_emit_format_for_check - a one-object report fits formats without a header */
+bool finit_emit_format_for_check(enum finit_format fmt)
+{
+	return fmt < FINIT_FMT_NR && !formats[fmt].header;
+}
+
+/* list - the names (with @help, their help), "a, b or c" */
+static void list(char *buf, size_t len, bool check_only, bool help)
+{
+	size_t n = 0;
+	int last = -1, k = 0;
+
+	for (int i = 0; i < FINIT_FMT_NR; i++)
+		if (!check_only || !formats[i].header)
+			last = i;
+	buf[0] = '\0';
+	for (int i = 0; i < FINIT_FMT_NR && n < len; i++) {
+		if (check_only && formats[i].header)
+			continue;
+		n += snprintf(buf + n, len - n, "%s%s%s%s%s%s", k ? i == last ? " or" : "," : "",
+			      k ? help ? "\n" : " " : "", formats[i].name, help ? " (" : "",
+			      help ? formats[i].help : "", help ? ")" : "");
+		k++;
+	}
+}
+
+/* finit_emit_format_list - for messages */
+void finit_emit_format_list(char *buf, size_t len, bool check_only)
+{
+	list(buf, len, check_only, false);
+}
+
+/* finit_emit_format_help - for --help: one format per line */
+void finit_emit_format_help(char *buf, size_t len)
+{
+	list(buf, len, false, true);
+}
+
+/* finit_emit_open - an emitter of @fmt on @sink */
+struct finit_emitter *finit_emit_open(enum finit_format fmt, struct finit_sink *sink,
+				      bool batch)
 {
 	struct finit_emitter *em = calloc(1, sizeof(*em));
 
 	if (!em)
 		return NULL;
-	em->fmt = fmt;
-	em->out = out;
+	em->fmt = fmt < FINIT_FMT_NR ? fmt : FINIT_FMT_TEXT;
+	em->sink = sink;
 	em->batch = batch;
 	return em;
 }
 
+/* finit_emit_flush - the batch to the sink, and the sink flushed */
 int finit_emit_flush(struct finit_emitter *em)
 {
 	size_t len = em->buf.len;
@@ -624,36 +518,28 @@ int finit_emit_flush(struct finit_emitter *em)
 		errno = ENOMEM;
 		return -1;
 	}
-	if (len && fwrite(em->buf.data, 1, len, em->out) != len)
+	if (len && finit_sink_write(em->sink, em->buf.data, len) < 0)
 		return -1;
-	return fflush(em->out) == EOF ? -1 : 0;
+	return finit_sink_flush(em->sink);
 }
 
+/* finit_emit_event - the format's header once, then its line for @ev */
 int finit_emit_event(struct finit_emitter *em, const struct finit_event *ev)
 {
 	struct view v;
 
 	make_view(em, ev, &v);
-	if (em->fmt == FINIT_FMT_CSV && !em->header_done) {
-		finit_buf_puts(&em->buf, csv_header);
+	if (formats[em->fmt].header && !em->header_done) {
+		finit_buf_puts(&em->buf, formats[em->fmt].header);
 		em->header_done = 1;
 	}
-	switch (em->fmt) {
-	case FINIT_FMT_JSON:
-		format_json(&em->buf, ev, &v);
-		break;
-	case FINIT_FMT_CSV:
-		format_csv(&em->buf, ev, &v);
-		break;
-	case FINIT_FMT_TEXT:
-		format_text(&em->buf, ev, &v);
-		break;
-	}
+	formats[em->fmt].line(&em->buf, ev, &v);
 	if (em->batch && em->buf.len < EMIT_BATCH && !em->buf.oom)
 		return 0;
 	return finit_emit_flush(em);
 }
 
+/* finit_emit_close - free the emitter (not its sink) */
 void finit_emit_close(struct finit_emitter *em)
 {
 	if (!em)

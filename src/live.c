@@ -10,14 +10,13 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "buf.h"
 #include "context.h"
-#include "decode.h"
+#include "decoder.h"
 #include "finit.h"
 #include "live.h"
+#include "log.h"
 #include "tiers.h"
-
-#define MAX_PENDING	4096
 
 /* block_signals - signals arrive through a signalfd; SIGPIPE becomes EPIPE */
 static int block_signals(const int *extra)
@@ -48,49 +47,58 @@ static int on_record(struct tep_record *rec, void *arg)
 	return 0;
 }
 
+/* armed_line - what was armed, in one line */
+static void armed_line(const struct finit_live *l, const struct finit_config *cfg)
+{
+	const struct finit_session *s = &l->s;
+
+	finit_log(FINIT_LOG_INFO, "armed: instance %s, events %s, strings %s%s%s, compat %s, "
+		  "filter %s, clock %s", s->name, finit_probe_path_name(s->path),
+		  finit_tiers_name(s->tier), s->exact ? "+" : "",
+		  s->exact ? finit_tiers_name(s->exact) : "",
+		  s->path == FINIT_PATH_RAW ? "raw_syscalls" : finit_selftest_compat_name(s->compat),
+		  !cfg->filter ? "none" : s->user_filter && s->path == FINIT_PATH_RAW ?
+		  "in user space" : s->user_filter ? "in kernel (user space for 32-bit callers)" :
+		  "in kernel", s->clock);
+}
+
+/* finit_live_open - signals, session, pipeline, stream; armed */
 int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		    const int *extra, finit_emit_cb on_event, void *ctx)
 {
+	struct finit_decoder *dec = NULL;
 	char err[2048];
 	int ret;
 
 	memset(l, 0, sizeof(*l));
 	l->sigfd = block_signals(extra);
-	if (l->sigfd < 0)
-		return finit_cli_error(FINIT_EXIT_FAIL, "cannot set up signalfd: %s",
-				       strerror(errno));
-	ret = finit_session_open(&l->s, cfg, &l->p.dec, err, sizeof(err));
+	if (l->sigfd < 0) {
+		finit_log(FINIT_LOG_ERROR, "cannot set up signalfd: %s", strerror(errno));
+		return FINIT_EXIT_FAIL;
+	}
+	ret = finit_session_open(&l->s, cfg, &dec, err, sizeof(err));
 	if (ret != FINIT_EXIT_OK) {
-		finit_cli_error(ret, "%s", err);
+		finit_log(FINIT_LOG_ERROR, "%s", err);
 		goto fail;
 	}
 	ret = FINIT_EXIT_FAIL;
+	if (finit_pipeline_open(&l->p, dec, finit_context_alloc(l->s.record_tgid), on_event, ctx,
+				l->s.probe.kernel) < 0) {
+		finit_log(FINIT_LOG_ERROR, "out of memory");
+		goto fail;
+	}
 	l->p.hash = cfg->hash;
 	l->p.live = true;
 	l->p.procfs = true;
 	l->p.clock_offset_ns = l->s.clock_offset_ns;
-	finit_verify_init(&l->p.verify, l->s.probe.kernel);
 	finit_selftest_distrust(&l->s.test, &l->p.verify);
-	l->p.ctx = finit_context_alloc(l->s.record_tgid);
-	l->p.corr = finit_correlate_alloc(MAX_PENDING, on_event, ctx);
-	if (!l->p.ctx || !l->p.corr) {
-		finit_cli_error(ret, "out of memory");
-		goto fail;
-	}
 	l->st = finit_stream_open(l->s.inst, l->s.tep, l->s.ncpus, l->s.subbuf_size,
 				  err, sizeof(err));
 	if (!l->st || finit_session_enable(&l->s, err, sizeof(err)) < 0) {
-		finit_cli_error(ret, "%s", err);
+		finit_log(FINIT_LOG_ERROR, "%s", err);
 		goto fail;
 	}
-	fprintf(stderr, "finit-ftrace: armed: instance %s, events %s, strings %s%s%s, compat %s, "
-		"filter %s, clock %s\n", l->s.name, finit_path_name(l->s.path),
-		finit_tier_name(l->s.tier), l->s.exact ? "+" : "",
-		l->s.exact ? finit_tier_name(l->s.exact) : "",
-		l->s.path == FINIT_PATH_RAW ? "raw_syscalls" : finit_compat_name(l->s.compat),
-		!cfg->filter ? "none" : l->s.user_filter && l->s.path == FINIT_PATH_RAW ?
-		"in user space" : l->s.user_filter ? "in kernel (user space for 32-bit callers)" :
-		"in kernel", l->s.clock);
+	armed_line(l, cfg);
 	return FINIT_EXIT_OK;
 fail:
 	finit_live_close(l);
@@ -131,8 +139,8 @@ int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, v
 	sig = finit_stream_run(l->st, l->sigfd, timeout_ms, on_round, on_record_round, &r);
 
 	if (sig < 0)
-		finit_cli_error(FINIT_EXIT_FAIL, "reading trace_pipe_raw of %s: %s", l->s.name,
-				strerror(errno));
+		finit_log(FINIT_LOG_ERROR, "reading trace_pipe_raw of %s: %s", l->s.name,
+			  strerror(errno));
 	return sig;
 }
 
@@ -142,7 +150,7 @@ void finit_live_finish(struct finit_live *l)
 	if (l->output_failed)
 		return;
 	if (finit_stream_drain(l->st, on_record, l) < 0 && !l->output_failed)
-		finit_cli_error(FINIT_EXIT_FAIL, "draining %s: %s", l->s.name, strerror(errno));
+		finit_log(FINIT_LOG_ERROR, "draining %s: %s", l->s.name, strerror(errno));
 	if (!l->output_failed && finit_correlate_flush(l->p.corr) < 0)
 		l->output_failed = 1;
 }
@@ -157,31 +165,33 @@ static void summarize_checks(const struct finit_live *l)
 	unsigned long long refused = finit_verify_refused(v);
 
 	if (l->s.tested)
-		fprintf(stderr, "finit-ftrace: self-test: %llu record(s) of our own test calls, "
-			"none reported\n", l->s.test.records);
+		finit_log(FINIT_LOG_INFO, "self-test: %llu record(s) of our own test calls, "
+			  "none reported", l->s.test.records);
 	if (refused)
-		fprintf(stderr, "finit-ftrace: %llu probe record(s) refused: their arguments "
-			"differ from the syscall event's (tier marked broken)\n", refused);
+		finit_log(FINIT_LOG_INFO, "%llu probe record(s) refused: their arguments "
+			  "differ from the syscall event's (tier marked broken)", refused);
 	if (v->faults)
-		fprintf(stderr, "finit-ftrace: %llu string(s) the kernel failed to read "
-			"(taken from the next tier, or null with origin fault)\n", v->faults);
+		finit_log(FINIT_LOG_INFO, "%llu string(s) the kernel failed to read "
+			  "(taken from the next tier, or null with origin fault)", v->faults);
 }
 
 unsigned long long finit_live_summary(struct finit_live *l)
 {
 	struct finit_corr_stats cs;
 	unsigned long long lost_total = 0;
+	struct finit_buf b = { 0 };
 
 	finit_correlate_stats(l->p.corr, &cs);
-	fprintf(stderr, "finit-ftrace: %llu event(s), %llu record(s) read",
-		cs.emitted, finit_stream_records(l->st));
+	finit_buf_printf(&b, "%llu event(s), %llu record(s) read", cs.emitted,
+			 finit_stream_records(l->st));
 	if (cs.unfinished)
-		fprintf(stderr, ", %llu without an exit before shutdown", cs.unfinished);
+		finit_buf_printf(&b, ", %llu without an exit before shutdown", cs.unfinished);
 	if (cs.evicted)
-		fprintf(stderr, ", %llu emitted early (pending table full)", cs.evicted);
+		finit_buf_printf(&b, ", %llu emitted early (pending table full)", cs.evicted);
 	if (cs.exit_lost)
-		fprintf(stderr, ", %llu whose exit was lost", cs.exit_lost);
-	fputc('\n', stderr);
+		finit_buf_printf(&b, ", %llu whose exit was lost", cs.exit_lost);
+	finit_log(FINIT_LOG_INFO, "%s", b.data ? b.data : "");
+	finit_buf_free(&b);
 	summarize_checks(l);
 	for (int cpu = 0; cpu < l->s.ncpus; cpu++) {
 		unsigned long long overrun = 0, dropped = 0, missed;
@@ -192,12 +202,12 @@ unsigned long long finit_live_summary(struct finit_live *l)
 		/* overrun counts what the headers report, as far as they know */
 		lost_total += (overrun > missed ? overrun : missed) + dropped + unknown;
 		if (missed || unknown || overrun || dropped)
-			fprintf(stderr, "finit-ftrace: cpu%d LOST events: %llu%s in sub-buffer "
-				"headers, overrun %llu, dropped %llu (raise buffer_size_kb)\n",
-				cpu, missed, unknown ? "+unknown" : "", overrun, dropped);
+			finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
+				  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
+				  cpu, missed, unknown ? "+unknown" : "", overrun, dropped);
 	}
 	if (!lost_total)
-		fprintf(stderr, "finit-ftrace: lost events: 0 on all %d CPUs\n", l->s.ncpus);
+		finit_log(FINIT_LOG_INFO, "lost events: 0 on all %d CPUs", l->s.ncpus);
 	return lost_total;
 }
 
@@ -210,11 +220,7 @@ int finit_live_close(struct finit_live *l)
 	l->st = NULL;
 	if (finit_session_close(&l->s) < 0)
 		ret = -1;
-	finit_decoder_free(l->p.dec);
-	finit_pipeline_release(&l->p);
-	finit_correlate_free(l->p.corr);
-	finit_context_free(l->p.ctx);
-	memset(&l->p, 0, sizeof(l->p));
+	finit_pipeline_close(&l->p);
 	if (l->sigfd >= 0)
 		close(l->sigfd);
 	l->sigfd = -1;

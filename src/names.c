@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * names.c - symbolic names: syscalls, origins, errnos and flag bits; and
- * the ownership helpers of finit_event.
+ * names.c - symbolic names: syscalls, origins, errnos and flag bits.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -18,14 +17,14 @@ static const char *const syscall_names[] = {
 	[FINIT_EV_MODULE_LOAD] = "module_load",
 };
 
-const char *finit_syscall_name(enum finit_syscall sys)
+const char *finit_names_syscall(enum finit_syscall sys)
 {
 	if ((unsigned int)sys < sizeof(syscall_names) / sizeof(syscall_names[0]))
 		return syscall_names[sys];
 	return "unknown";
 }
 
-int finit_syscall_parse(const char *name)
+int finit_names_syscall_parse(const char *name)
 {
 	/* module_load is not chosen: it comes with finit_module and init_module */
 	for (size_t i = 0; i <= FINIT_EV_MODULE_FREE; i++)
@@ -34,7 +33,7 @@ int finit_syscall_parse(const char *name)
 	return -1;
 }
 
-int finit_str_arg(enum finit_syscall sys)
+int finit_names_str_arg(enum finit_syscall sys)
 {
 	switch (sys) {
 	case FINIT_SYS_FINIT_MODULE:
@@ -48,7 +47,7 @@ int finit_str_arg(enum finit_syscall sys)
 	}
 }
 
-const char *finit_origin_name(enum finit_origin origin)
+const char *finit_names_origin(enum finit_origin origin)
 {
 	switch (origin) {
 	case FINIT_ORIGIN_KERNEL:
@@ -71,7 +70,7 @@ const char *finit_origin_name(enum finit_origin origin)
 	return "unavailable";
 }
 
-const char *finit_errno_name(long long ret)
+const char *finit_names_errno(long long ret)
 {
 	if (ret >= 0 || ret < -4095)
 		return NULL;
@@ -98,7 +97,7 @@ static const struct flag_name delete_flags[] = {
 	{ 0, NULL },
 };
 
-int finit_flags_names(enum finit_syscall sys, unsigned long long flags,
+int finit_names_flags(enum finit_syscall sys, unsigned long long flags,
 		      const char **names, int max, char *unknown, size_t unknown_len)
 {
 	const struct flag_name *t = sys == FINIT_SYS_DELETE_MODULE ? delete_flags :
@@ -118,15 +117,3 @@ int finit_flags_names(enum finit_syscall sys, unsigned long long flags,
 	return n;
 }
 
-void finit_event_release(struct finit_event *ev)
-{
-	free(ev->param_values);
-	free(ev->module);
-	free(ev->path);
-	free(ev->sha256);
-	free(ev->proc.exe);
-	free(ev->proc.cgroup);
-	free(ev->proc.container_id);
-	ev->param_values = ev->module = ev->path = ev->sha256 = NULL;
-	ev->proc.exe = ev->proc.cgroup = ev->proc.container_id = NULL;
-}

@@ -8,7 +8,8 @@
 
 #include "context.h"
 #include "correlate.h"
-#include "decode.h"
+#include "decoder.h"
+#include "event.h"
 #include "pipeline.h"
 
 /*
@@ -91,6 +92,35 @@ void finit_pipeline_release(struct finit_pipeline *p)
 		stash_free_entry(&p->stash->e[i]);
 	free(p->stash);
 	p->stash = NULL;
+}
+
+/* Calls in flight at most, before the oldest is emitted without its exit. */
+#define MAX_PENDING	4096
+
+/* finit_pipeline_open - take @dec and @ctx, make the correlator */
+int finit_pipeline_open(struct finit_pipeline *p, struct finit_decoder *dec,
+			struct finit_context *ctx, finit_emit_cb cb, void *arg,
+			const char *kernel)
+{
+	memset(p, 0, sizeof(*p));
+	p->dec = dec;
+	p->ctx = ctx;
+	finit_verify_init(&p->verify, kernel);
+	p->corr = finit_correlate_alloc(MAX_PENDING, cb, arg);
+	if (dec && ctx && p->corr)
+		return 0;
+	finit_pipeline_close(p);
+	return -1;
+}
+
+/* finit_pipeline_close - decoder, context, correlator, waiting records */
+void finit_pipeline_close(struct finit_pipeline *p)
+{
+	finit_pipeline_release(p);
+	finit_decoder_free(p->dec);
+	finit_correlate_free(p->corr);
+	finit_context_free(p->ctx);
+	memset(p, 0, sizeof(*p));
 }
 
 /* apply_string - a string record's string for @ev, if the cross-check passes */

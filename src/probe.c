@@ -14,13 +14,13 @@
 
 #include <tracefs.h>
 
-#include "decode.h"
+#include "decoder.h"
 #include "probe.h"
 
 #define TRACEFS_DEFAULT	"/sys/kernel/tracing"
 #define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
 
-const char *finit_path_name(enum finit_path path)
+const char *finit_probe_path_name(enum finit_path path)
 {
 	switch (path) {
 	case FINIT_PATH_SYSCALLS:
@@ -43,7 +43,7 @@ static bool is_tracefs(const char *dir)
 	return stat(p, &st) == 0;
 }
 
-int finit_tracefs_locate(const char *want, bool mount_it, struct finit_probe *probe,
+int finit_probe_locate(const char *want, bool mount_it, struct finit_probe *probe,
 			 char *err, size_t errlen)
 {
 	const char *dir = NULL;
@@ -122,7 +122,7 @@ void finit_probe_kernel(struct finit_probe *p)
 	p->btf = access("/sys/kernel/btf/vmlinux", F_OK) == 0;
 	if (p->sys_enter_finit && p->sys_exit_finit)
 		p->path = FINIT_PATH_SYSCALLS;
-	else if (p->raw_enter && p->raw_exit && finit_sysnr_lookup(p->machine))
+	else if (p->raw_enter && p->raw_exit && finit_decoder_sysnr(p->machine))
 		p->path = FINIT_PATH_RAW;
 	else
 		p->path = FINIT_PATH_NONE;

@@ -16,6 +16,7 @@
 
 #include "context.h"
 #include "finit.h"
+#include "log.h"
 #include "reclaim.h"
 #include "tiers.h"
 
@@ -79,7 +80,7 @@ void finit_reclaim_save_user_buf(long long v)
 }
 
 /* restore_user_buf - that value back, once no session of ours runs */
-void finit_reclaim_restore_user_buf(const char *prefix, int self, FILE *log)
+void finit_reclaim_restore_user_buf(const char *prefix, int self, bool report)
 {
 	FILE *f = fopen(FINIT_USER_BUF_STATE, "r");
 	char buf[32];
@@ -93,22 +94,22 @@ void finit_reclaim_restore_user_buf(const char *prefix, int self, FILE *log)
 	}
 	if (fscanf(f, "%lld", &v) == 1) {
 		snprintf(buf, sizeof(buf), "%lld", v);
-		if (tracefs_instance_file_write(NULL, "syscall_user_buf_size", buf) > 0 && log)
-			fprintf(log, "finit-ftrace: restored syscall_user_buf_size to %lld\n", v);
+		if (tracefs_instance_file_write(NULL, "syscall_user_buf_size", buf) > 0 && report)
+			finit_log(FINIT_LOG_INFO, "restored syscall_user_buf_size to %lld", v);
 	}
 	fclose(f);
 	unlink(FINIT_USER_BUF_STATE);
 }
 
 /* reclaim_dynevents - stale groups <prefix>_<pid> of dead runs; count or -1 */
-static int reclaim_dynevents(const char *prefix, FILE *log)
+static int reclaim_dynevents(const char *prefix, bool report)
 {
 	struct tracefs_dynevent **all;
 	char want[96];
 	int removed = 0, failed = 0;
 	size_t n;
 
-	finit_group_name(prefix, 0, want, sizeof(want));
+	finit_tiers_group_name(prefix, 0, want, sizeof(want));
 	n = strlen(want) - 1;	/* "<prefix>_" */
 	all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_EPROBE | TRACEFS_DYNEVENT_KPROBE |
 				       TRACEFS_DYNEVENT_KRETPROBE, NULL);
@@ -124,9 +125,9 @@ static int reclaim_dynevents(const char *prefix, FILE *log)
 					failed++;
 				} else {
 					removed++;
-					if (log)
-						fprintf(log, "finit-ftrace: removed stale dynamic "
-							"event %s/%s (pid %ld is gone)\n", sys, ev, pid);
+					if (report)
+						finit_log(FINIT_LOG_INFO, "removed stale dynamic "
+							  "event %s/%s (pid %ld is gone)", sys, ev, pid);
 				}
 			}
 		}
@@ -138,7 +139,7 @@ static int reclaim_dynevents(const char *prefix, FILE *log)
 }
 
 /* finit_reclaim_stale - dead runs' instances, dynamic events and user_buf */
-int finit_reclaim_stale(const char *prefix, FILE *log)
+int finit_reclaim_stale(const char *prefix, bool report)
 {
 	char **names = tracefs_instances(NULL);
 	int removed = 0, failed = 0, n;
@@ -152,26 +153,26 @@ int finit_reclaim_stale(const char *prefix, FILE *log)
 		inst = tracefs_instance_alloc(NULL, names[i]);
 		if (inst && !tracefs_instance_destroy(inst)) {
 			removed++;
-			if (log)
-				fprintf(log, "finit-ftrace: removed stale instance %s (pid %d is gone)\n",
+			if (report)
+				finit_log(FINIT_LOG_INFO, "removed stale instance %s (pid %d is gone)",
 					names[i], pid);
 		} else {
 			failed++;
-			if (log)
-				fprintf(log, "finit-ftrace: cannot remove stale instance %s: %s "
-					"(is a reader still holding its trace_pipe_raw?)\n",
+			if (report)
+				finit_log(FINIT_LOG_ERROR, "cannot remove stale instance %s: %s "
+					"(is a reader still holding its trace_pipe_raw?)",
 					names[i], strerror(errno));
 		}
 		tracefs_instance_free(inst);
 	}
 	tracefs_list_free(names);
 	/* after the instances: a stale instance may still have them enabled */
-	n = reclaim_dynevents(prefix, log);
+	n = reclaim_dynevents(prefix, report);
 	if (n < 0)
 		failed++;
 	else
 		removed += n;
-	finit_reclaim_restore_user_buf(prefix, -1, log);
+	finit_reclaim_restore_user_buf(prefix, -1, report);
 	return failed ? -1 : removed;
 }
 

@@ -14,8 +14,8 @@
 #include <tracefs.h>
 
 #include "context.h"
-#include "decode.h"
-#include "formats.h"
+#include "decoder.h"
+#include "evsel.h"
 #include "selfcall.h"
 #include "selftest.h"
 #include "stream.h"
@@ -33,8 +33,8 @@ static const char *const check_names[FINIT_CHECK_NR] = {
 	[FINIT_CHECK_PROCFS] = "procfs",
 };
 
-/* finit_check_name - as check --format json keys them */
-const char *finit_check_name(enum finit_check c)
+/* finit_selftest_check_name - as check --format json keys them */
+const char *finit_selftest_check_name(enum finit_check c)
 {
 	return c < FINIT_CHECK_NR ? check_names[c] : "?";
 }
@@ -90,7 +90,7 @@ static int on_record(struct tep_record *rec, void *arg)
 /* select_events - the capture path's events and every candidate probe */
 static int select_events(const struct finit_selftest_setup *su, struct finit_evsel *ev)
 {
-	const struct finit_sysnr *t = finit_sysnr_lookup(su->probe->machine);
+	const struct finit_sysnr *t = finit_decoder_sysnr(su->probe->machine);
 	char ids[128] = "", name[64];
 	int n = 0;
 
@@ -98,9 +98,9 @@ static int select_events(const struct finit_selftest_setup *su, struct finit_evs
 		if (!(su->events & (1u << sys)))
 			continue;
 		if (su->probe->path == FINIT_PATH_SYSCALLS) {
-			snprintf(name, sizeof(name), "sys_enter_%s", finit_syscall_name(sys));
+			snprintf(name, sizeof(name), "sys_enter_%s", finit_names_syscall(sys));
 			finit_evsel_add(ev, &n, "syscalls", name, NULL);
-			snprintf(name, sizeof(name), "sys_exit_%s", finit_syscall_name(sys));
+			snprintf(name, sizeof(name), "sys_exit_%s", finit_names_syscall(sys));
 			finit_evsel_add(ev, &n, "syscalls", name, NULL);
 		} else if (t) {
 			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%sid == %d",
@@ -109,7 +109,7 @@ static int select_events(const struct finit_selftest_setup *su, struct finit_evs
 		for (int k = 0; k < FINIT_PROBE_NR; k++) {
 			if (!su->dyn[k][sys])
 				continue;
-			finit_probe_event_name((enum finit_probe_kind)k, sys, name, sizeof(name));
+			finit_tiers_event_name((enum finit_probe_kind)k, sys, name, sizeof(name));
 			finit_evsel_add(ev, &n, su->group, name, NULL);
 		}
 	}
@@ -239,15 +239,15 @@ static const char *judge_path(const struct collect *c, const struct finit_selfca
 			continue;
 		if (!g->enter || !g->exit) {
 			snprintf(buf, len, "no %s record of our %s call within %d ms",
-				 g->enter ? "exit" : "enter", finit_syscall_name(sys),
+				 g->enter ? "exit" : "enter", finit_names_syscall(sys),
 				 SELFTEST_WAIT_MS);
 			return buf;
 		}
-		if (args_why(g->args, k->args[sys], finit_syscall_name(sys), buf, len))
+		if (args_why(g->args, k->args[sys], finit_names_syscall(sys), buf, len))
 			return buf;
 		if (g->ret != k->ret[sys]) {
 			snprintf(buf, len, "%s returned %ld, its exit record says %lld",
-				 finit_syscall_name(sys), k->ret[sys], g->ret);
+				 finit_names_syscall(sys), k->ret[sys], g->ret);
 			return buf;
 		}
 	}
@@ -264,10 +264,10 @@ static const char *judge_probe(const struct got *p, const struct collect *c,
 
 		if (!(events & (1u << sys)))
 			continue;
-		snprintf(what, sizeof(what), "its %s record", finit_syscall_name(sys));
+		snprintf(what, sizeof(what), "its %s record", finit_names_syscall(sys));
 		if (!p[sys].enter) {
 			snprintf(buf, len, "no %s record of our call within %d ms",
-				 finit_syscall_name(sys), SELFTEST_WAIT_MS);
+				 finit_names_syscall(sys), SELFTEST_WAIT_MS);
 			return buf;
 		}
 		if ((!native && args_why(p[sys].args, c->call[sys].args, what, buf, len)) ||
@@ -286,11 +286,11 @@ static const char *judge_compat(const struct collect *c, const struct finit_self
 	for (int sys = 0; !why && sys < FINIT_SYS_NR; sys++) {
 		if (!(events & (1u << sys)))
 			continue;
-		why = args_why(c->compat[sys].args, k->args32[sys], finit_syscall_name(sys),
+		why = args_why(c->compat[sys].args, k->args32[sys], finit_names_syscall(sys),
 			       buf, len);
 		if (!why && (!c->compat[sys].exit || c->compat[sys].ret != k->ret32[sys])) {
 			snprintf(buf, len, "the 32-bit %s returned %d, its kretprobe record %s",
-				 finit_syscall_name(sys), k->ret32[sys],
+				 finit_names_syscall(sys), k->ret32[sys],
 				 c->compat[sys].exit ? "differs" : "is missing");
 			why = buf;
 		}
@@ -346,8 +346,8 @@ int finit_selftest_run(struct finit_selftest *t, const struct finit_selftest_set
 	memset(t, 0, sizeof(*t));
 	finit_selfcall_init(&calls, su->events);
 	c.calls = &calls;
-	tep = finit_formats_tep(ev, n, err, errlen);
-	c.dec = tep ? finit_decoder_alloc(tep, finit_sysnr_lookup(su->probe->machine),
+	tep = finit_evsel_tep(ev, n, err, errlen);
+	c.dec = tep ? finit_decoder_alloc(tep, finit_decoder_sysnr(su->probe->machine),
 					  su->group) : NULL;
 	if (!c.dec) {
 		if (tep)
@@ -418,8 +418,8 @@ void finit_selftest_choose(const struct finit_selftest *t, const struct finit_pr
 		c->compat = FINIT_COMPAT_OFF;
 }
 
-/* finit_compat_name - the armed line's and check's name */
-const char *finit_compat_name(enum finit_compat c)
+/* finit_selftest_compat_name - the armed line's and check's name */
+const char *finit_selftest_compat_name(enum finit_compat c)
 {
 	return c == FINIT_COMPAT_KPROBE ? "kprobe" : c == FINIT_COMPAT_RAW ? "raw_syscalls" : "off";
 }

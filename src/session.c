@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * session.c - the tracefs session. We only ever write inside our own
- * instance (<prefix>-<pid>); the top level and other instances are read only.
+ * session.c - the tracefs session: our instance (<prefix>-<pid>), the
+ * probes chosen by the self-test, the events and their filters, and the
+ * teardown. Besides our instance we write only what is global by nature
+ * and put it back: our dynamic events (group <prefix>_<pid>), and on
+ * 6.19+ syscall_user_buf_size. The top level and other instances are read
+ * only.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -23,8 +27,8 @@
 #include "context.h"
 #include "log.h"
 #include "reclaim.h"
-#include "decode.h"
-#include "filter.h"
+#include "decoder.h"
+#include "kfilter.h"
 #include "finit.h"
 #include "session.h"
 #include "tiers.h"
@@ -43,7 +47,7 @@ static void add_probe_event(struct finit_session *s, enum finit_probe_kind kind,
 
 	if (!s->dyn[kind][sys])
 		return;
-	finit_probe_event_name(kind, sys, name, sizeof(name));
+	finit_tiers_event_name(kind, sys, name, sizeof(name));
 	add_event(s, s->group, name, NULL);
 }
 
@@ -82,7 +86,7 @@ static void raw_ids(const struct finit_sysnr *t, unsigned int events, bool nativ
  */
 static void choose_events(struct finit_session *s, unsigned int events)
 {
-	const struct finit_sysnr *t = finit_sysnr_lookup(s->probe.machine);
+	const struct finit_sysnr *t = finit_decoder_sysnr(s->probe.machine);
 	int str = probe_kind_of(s->exact ? s->exact : s->tier);
 
 	for (int sys = 0; sys < FINIT_SYS_NR && s->path == FINIT_PATH_SYSCALLS; sys++) {
@@ -90,8 +94,8 @@ static void choose_events(struct finit_session *s, unsigned int events)
 
 		if (!(events & (1u << sys)))
 			continue;
-		snprintf(enter, sizeof(enter), "sys_enter_%s", finit_syscall_name(sys));
-		snprintf(exit_, sizeof(exit_), "sys_exit_%s", finit_syscall_name(sys));
+		snprintf(enter, sizeof(enter), "sys_enter_%s", finit_names_syscall(sys));
+		snprintf(exit_, sizeof(exit_), "sys_exit_%s", finit_names_syscall(sys));
 		if (tracefs_event_file_exists(NULL, "syscalls", enter, "format"))
 			add_event(s, "syscalls", enter, NULL);
 		if (str >= 0)
@@ -163,171 +167,6 @@ static int set_clock(struct finit_session *s)
 	return -1;
 }
 
-/* kernel_error - the instance's error_log (with its caret), or strerror */
-static void kernel_error(struct finit_session *s, const char *what, const char *expr,
-			 int saved_errno, char *err, size_t errlen)
-{
-	char *log = tracefs_error_all(s->inst);
-
-	if (log && *log)
-		snprintf(err, errlen, "the kernel rejected %s '%s':\n%s", what, expr, log);
-	else
-		snprintf(err, errlen, "the kernel rejected %s '%s': %s", what, expr,
-			 strerror(saved_errno));
-	free(log);
-}
-
-/* write_filter - write @expr to an event's filter in our instance */
-static int write_filter(struct finit_session *s, const char *sys, const char *ev,
-			const char *expr)
-{
-	tracefs_error_clear(s->inst);
-	return tracefs_event_file_write(s->inst, sys, ev, "filter", expr) < 0 ? -1 : 0;
-}
-
-/* Fields a kernel filter may name on the finit_module event, specials included. */
-static const char *const kernel_fields[] = {
-	"fd", "uargs", "flags", "__syscall_nr",
-	"common_pid", "common_type", "common_flags", "common_preempt_count",
-	"comm", "COMM", "cpu", "CPU", "common_cpu", NULL
-};
-
-/*
- * raw_filter - the kernel filter for raw_syscalls:sys_enter that applies
- * @expr to the finit_module ids only: "((F) && (EXPR)) || (O)".
- */
-static char *raw_filter(const struct finit_session *s, const char *expr)
-{
-	char *f = NULL;
-	int n;
-
-	if (s->raw_other_ids[0])
-		n = asprintf(&f, "((%s) && (%s)) || %s", s->raw_finit_ids, expr, s->raw_other_ids);
-	else
-		n = asprintf(&f, "(%s) && (%s)", s->raw_finit_ids, expr);
-	return n < 0 ? NULL : f;
-}
-
-/* user_filter_target - a 64-bit finit_module enter the kernel filters for the user */
-static bool user_filter_target(const struct finit_session *s, const struct finit_evsel *e)
-{
-	enum finit_probe_kind kind;
-	int sys;
-
-	if (!strcmp(e->sys, "syscalls"))
-		return !strcmp(e->name, "sys_enter_finit_module");
-	if (strcmp(e->sys, s->group) || !finit_probe_parse_name(e->name, &kind, &sys))
-		return false;
-	return sys == FINIT_SYS_FINIT_MODULE &&
-	       (kind == FINIT_PROBE_EPROBE || kind == FINIT_PROBE_KPROBE);
-}
-
-/* Fields every event has: an expression on these alone means the same everywhere. */
-static const char *const common_fields[] = {
-	"common_pid", "common_type", "common_flags", "common_preempt_count",
-	"comm", "COMM", "cpu", "CPU", "common_cpu", NULL
-};
-
-/*
- * filter_compat - the ia32 kprobe of finit_module stores whole registers,
- * not the syscall event's C types: the kernel filters it only on common
- * fields; 1 when user space must evaluate the expression on its records
- */
-static int filter_compat(struct finit_session *s, const char *expr, char *err, size_t errlen)
-{
-	char uerr[512], name[64];
-
-	if (s->compat != FINIT_COMPAT_KPROBE || !s->dyn[FINIT_PROBE_COMPAT][FINIT_SYS_FINIT_MODULE])
-		return 0;
-	if (finit_filter_check(expr, common_fields, false, uerr, sizeof(uerr)) < 0)
-		return 1;
-	finit_probe_event_name(FINIT_PROBE_COMPAT, FINIT_SYS_FINIT_MODULE, name, sizeof(name));
-	if (write_filter(s, s->group, name, expr) < 0) {
-		kernel_error(s, "filter", expr, errno, err, errlen);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * filter_raw - raw_syscalls lacks fd, uargs and flags: the kernel filters
- * it on an expression of common fields only; 1 when user space must
- */
-static int filter_raw(struct finit_session *s, const char *expr, char *err, size_t errlen)
-{
-	char uerr[512], *both;
-
-	/* Names raw_syscalls has but finit_module lacks (id, args) are errors. */
-	if (finit_filter_check(expr, kernel_fields, false, uerr, sizeof(uerr)) < 0) {
-		snprintf(err, errlen, "bad filter on syscalls:sys_enter_finit_module's fields:\n%s",
-			 uerr);
-		return -FINIT_EXIT_USAGE;
-	}
-	both = raw_filter(s, expr);
-	if (both && !write_filter(s, "raw_syscalls", "sys_enter", both)) {
-		free(both);
-		return 0;	/* only common fields: the kernel does it all */
-	}
-	free(both);
-	/* a rejected filter leaves the event unfiltered: put the ids back */
-	if (write_filter(s, "raw_syscalls", "sys_enter", s->raw_ids) < 0) {
-		kernel_error(s, "filter", s->raw_ids, errno, err, errlen);
-		return -FINIT_EXIT_FAIL;
-	}
-	return 1;
-}
-
-/*
- * apply_filters - the fixed filters (raw_syscalls ids) and the user's
- * expression, which applies to finit_module calls. The kernel evaluates it
- * on the 64-bit finit_module enter (the syscall event and our probe), and
- * on raw_syscalls and the ia32 kprobe when it names only fields every
- * event has (common_pid, comm, cpu). Otherwise it runs in user space on
- * their decoded arguments.
- */
-static int apply_filters(struct finit_session *s, const char *expr,
-			 struct finit_decoder *dec, char *err, size_t errlen)
-{
-	char uerr[512];
-	bool raw = false;
-	int user = 0, r;
-
-	for (int i = 0; i < s->nevents; i++) {
-		struct finit_evsel *e = &s->events[i];
-
-		raw |= !strcmp(e->sys, "raw_syscalls");
-		if (e->filter[0] && write_filter(s, e->sys, e->name, e->filter) < 0) {
-			kernel_error(s, "filter", e->filter, errno, err, errlen);
-			return FINIT_EXIT_FAIL;
-		}
-		if (expr && user_filter_target(s, e) && write_filter(s, e->sys, e->name, expr) < 0) {
-			kernel_error(s, "filter", expr, errno, err, errlen);
-			return FINIT_EXIT_USAGE;
-		}
-	}
-	if (!expr)
-		return FINIT_EXIT_OK;
-	user = filter_compat(s, expr, err, errlen);
-	if (user < 0)
-		return FINIT_EXIT_USAGE;
-	if (raw && s->raw_finit_ids[0]) {
-		r = filter_raw(s, expr, err, errlen);
-		if (r < 0)
-			return -r;
-		user |= r;
-	}
-	if (!user)
-		return FINIT_EXIT_OK;
-	if (finit_decoder_set_filter(dec, expr, true, uerr, sizeof(uerr)) < 0) {
-		snprintf(err, errlen, "bad filter for user-space evaluation on raw_syscalls "
-			 "and 32-bit records: comm and cpu cannot be combined with fd, uargs or "
-			 "flags there:\n%s", uerr);
-		return FINIT_EXIT_USAGE;
-	}
-	s->user_filter = true;
-	return FINIT_EXIT_OK;
-}
-
 /* subbuf_size - bytes per read of trace_pipe_raw: the sub-buffer size */
 static int subbuf_size(struct finit_session *s)
 {
@@ -376,18 +215,18 @@ static void create_candidates(struct finit_session *s, unsigned int sys_mask, bo
 	for (int k = 0; k < FINIT_PROBE_NR; k++) {
 		bool c = k == FINIT_PROBE_COMPAT || k == FINIT_PROBE_COMPAT_RET;
 
-		if ((c && !compat) || !finit_probe_kind_available((enum finit_probe_kind)k,
+		if ((c && !compat) || !finit_tiers_available((enum finit_probe_kind)k,
 				s->probe.machine, s->probe.eprobe, s->probe.kprobe))
 			continue;
-		if (finit_dynevents_create((enum finit_probe_kind)k, s->group, s->probe.machine,
+		if (finit_tiers_create((enum finit_probe_kind)k, s->group, s->probe.machine,
 					   sys_mask, s->dyn, err, sizeof(err)) < 0)
 			finit_log(FINIT_LOG_WARNING, "%s; that tier is not used", err);
 	}
 	/* an ia32 enter without its return (or the reverse) is no use */
 	for (int sys = 0; sys < FINIT_SYS_NR; sys++)
 		if (!s->dyn[FINIT_PROBE_COMPAT][sys] != !s->dyn[FINIT_PROBE_COMPAT_RET][sys]) {
-			finit_dynevents_destroy_kind(s->dyn, FINIT_PROBE_COMPAT);
-			finit_dynevents_destroy_kind(s->dyn, FINIT_PROBE_COMPAT_RET);
+			finit_tiers_destroy_kind(s->dyn, FINIT_PROBE_COMPAT);
+			finit_tiers_destroy_kind(s->dyn, FINIT_PROBE_COMPAT_RET);
 			break;
 		}
 }
@@ -399,7 +238,7 @@ static void warn_failed(const struct finit_session *s)
 		if (s->test.tested[c] && !s->test.ok[c])
 			finit_log(FINIT_LOG_WARNING, "kernel %s: the %s tier is broken: %s; "
 				  "it is not used", s->probe.kernel,
-				  finit_check_name((enum finit_check)c), s->test.why[c]);
+				  finit_selftest_check_name((enum finit_check)c), s->test.why[c]);
 }
 
 /* drop_unchosen - remove the candidates the choice does not use */
@@ -413,7 +252,7 @@ static void drop_unchosen(struct finit_session *s)
 			     (k == FINIT_PROBE_COMPAT || k == FINIT_PROBE_COMPAT_RET));
 
 		if (!keep)
-			finit_dynevents_destroy_kind(s->dyn, (enum finit_probe_kind)k);
+			finit_tiers_destroy_kind(s->dyn, (enum finit_probe_kind)k);
 	}
 }
 
@@ -447,7 +286,7 @@ static int setup_probes(struct finit_session *s, const struct finit_config *cfg,
 		if (!s->test.ok[FINIT_CHECK_PATH]) {
 			snprintf(err, errlen, "kernel %s: the %s capture path failed its self-test "
 				 "(%s); refusing to run blind", s->probe.kernel,
-				 finit_path_name(s->path), s->test.why[FINIT_CHECK_PATH]);
+				 finit_probe_path_name(s->path), s->test.why[FINIT_CHECK_PATH]);
 			return FINIT_EXIT_UNSUPPORTED;
 		}
 		warn_failed(s);
@@ -500,67 +339,88 @@ static int configure(struct finit_session *s, const struct finit_config *cfg,
 	return 0;
 }
 
-int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
-		       struct finit_decoder **dec, char *err, size_t errlen)
+/* locate - find tracefs and probe the kernel; an exit code, OK when it has a path */
+static int locate(struct finit_session *s, const struct finit_config *cfg,
+		  char *err, size_t errlen)
 {
-	int ret = FINIT_EXIT_FAIL;
-
 	memset(s, 0, sizeof(*s));
-	*dec = NULL;
-	if (finit_tracefs_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
+	if (finit_probe_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
 		return s->probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL;
 	finit_probe_kernel(&s->probe);
 	s->path = s->probe.path;
-	if (s->path == FINIT_PATH_NONE) {
-		snprintf(err, errlen, "this kernel (%s %s) has neither syscalls:sys_enter_finit_module "
-			 "nor raw_syscalls:sys_enter (CONFIG_FTRACE_SYSCALLS is off?)",
-			 s->probe.kernel, s->probe.machine);
-		return FINIT_EXIT_UNSUPPORTED;
-	}
-	if (!s->probe.root) {
-		snprintf(err, errlen, "creating a tracefs instance needs root: run as root");
-		return FINIT_EXIT_FAIL;
-	}
-	finit_reclaim_stale(cfg->instance_prefix, stderr);
+	if (s->path != FINIT_PATH_NONE)
+		return FINIT_EXIT_OK;
+	snprintf(err, errlen, "this kernel (%s %s) has neither syscalls:sys_enter_finit_module "
+		 "nor raw_syscalls:sys_enter (CONFIG_FTRACE_SYSCALLS is off?)",
+		 s->probe.kernel, s->probe.machine);
+	return FINIT_EXIT_UNSUPPORTED;
+}
+
+/* claim - reclaim what dead runs left, then name our instance and group */
+static void claim(struct finit_session *s, const struct finit_config *cfg)
+{
+	finit_reclaim_stale(cfg->instance_prefix, true);
 	snprintf(s->name, sizeof(s->name), "%s-%d", cfg->instance_prefix, (int)getpid());
 	snprintf(s->prefix, sizeof(s->prefix), "%s", cfg->instance_prefix);
-	finit_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
-	ret = setup_probes(s, cfg, err, errlen);
-	if (ret != FINIT_EXIT_OK)
-		goto fail;
-	ret = FINIT_EXIT_FAIL;
-	choose_events(s, cfg->events);
-	if (!s->nevents) {
-		snprintf(err, errlen, "none of the selected events (--events) exists on this kernel");
-		ret = FINIT_EXIT_UNSUPPORTED;
-		goto fail;
-	}
-	s->tep = finit_formats_tep(s->events, s->nevents, err, errlen);
+	finit_tiers_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
+}
+
+/* make_instance - the decoder of the chosen events, then our instance */
+static int make_instance(struct finit_session *s, const struct finit_config *cfg,
+			 struct finit_decoder **dec, char *err, size_t errlen)
+{
+	s->tep = finit_evsel_tep(s->events, s->nevents, err, errlen);
 	if (!s->tep)
-		goto fail;
-	*dec = finit_decoder_alloc(s->tep, finit_sysnr_lookup(s->probe.machine), s->group);
+		return FINIT_EXIT_FAIL;
+	*dec = finit_decoder_alloc(s->tep, finit_decoder_sysnr(s->probe.machine), s->group);
 	if (!*dec) {
 		snprintf(err, errlen, "no decodable event among the %s events",
-			 finit_path_name(s->path));
-		goto fail;
+			 finit_probe_path_name(s->path));
+		return FINIT_EXIT_FAIL;
 	}
 	s->inst = tracefs_instance_create(s->name);
 	if (!s->inst) {
 		snprintf(err, errlen, "cannot create tracefs instance %s: %s", s->name,
 			 strerror(errno));
-		goto fail;
+		return FINIT_EXIT_FAIL;
 	}
-	if (configure(s, cfg, err, errlen) < 0)
-		goto fail;
-	ret = apply_filters(s, cfg->filter, *dec, err, errlen);
+	return configure(s, cfg, err, errlen) < 0 ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
+}
+
+/* finit_session_open - probe, prove, choose, create, configure, filter */
+int finit_session_open(struct finit_session *s, const struct finit_config *cfg,
+		       struct finit_decoder **dec, char *err, size_t errlen)
+{
+	int ret;
+
+	*dec = NULL;
+	ret = locate(s, cfg, err, errlen);
 	if (ret != FINIT_EXIT_OK)
-		goto fail;
-	if (s->tier == FINIT_TIER_NATIVE)
-		raise_user_buf(s, *dec);
-	return FINIT_EXIT_OK;
-fail:
+		return ret;
+	if (!s->probe.root) {
+		snprintf(err, errlen, "creating a tracefs instance needs root: run as root");
+		return FINIT_EXIT_FAIL;
+	}
+	claim(s, cfg);
+	ret = setup_probes(s, cfg, err, errlen);
+	if (ret == FINIT_EXIT_OK) {
+		choose_events(s, cfg->events);
+		if (!s->nevents) {
+			snprintf(err, errlen, "none of the selected events (--events) exists "
+				 "on this kernel");
+			ret = FINIT_EXIT_UNSUPPORTED;
+		}
+	}
 	if (ret == FINIT_EXIT_OK)
-		ret = FINIT_EXIT_FAIL;
+		ret = make_instance(s, cfg, dec, err, errlen);
+	if (ret == FINIT_EXIT_OK)
+		ret = finit_kfilter_apply(s, cfg->filter, *dec, err, errlen);
+	if (ret == FINIT_EXIT_OK) {
+		if (s->tier == FINIT_TIER_NATIVE)
+			raise_user_buf(s, *dec);
+		return FINIT_EXIT_OK;
+	}
+	/* one way out: nothing left in tracefs */
 	finit_session_close(s);
 	finit_decoder_free(*dec);
 	*dec = NULL;
@@ -571,24 +431,19 @@ fail:
 int finit_session_test(struct finit_session *s, const struct finit_config *cfg,
 		       char *err, size_t errlen)
 {
-	int ret;
+	int ret = locate(s, cfg, err, errlen);
 
-	memset(s, 0, sizeof(*s));
-	if (finit_tracefs_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
-		return s->probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL;
-	finit_probe_kernel(&s->probe);
-	s->path = s->probe.path;
-	if (s->path == FINIT_PATH_NONE || !s->probe.root) {
+	if (ret != FINIT_EXIT_OK && !s->probe.tracing_dir[0])
+		return ret;		/* no tracefs */
+	if (ret != FINIT_EXIT_OK || !s->probe.root) {
 		struct finit_config untested = *cfg;
 
-		untested.selftest = 0;
+		untested.selftest = 0;	/* no capture path, or not root: report only */
 		return setup_probes(s, &untested, err, errlen);
 	}
-	finit_reclaim_stale(cfg->instance_prefix, stderr);
-	snprintf(s->name, sizeof(s->name), "%s-%d", cfg->instance_prefix, (int)getpid());
-	finit_group_name(cfg->instance_prefix, (int)getpid(), s->group, sizeof(s->group));
+	claim(s, cfg);
 	ret = setup_probes(s, cfg, err, errlen);
-	finit_dynevents_destroy(s->dyn);
+	finit_tiers_destroy(s->dyn);
 	return ret;
 }
 
@@ -647,18 +502,18 @@ int finit_session_close(struct finit_session *s)
 			tracefs_event_file_write(s->inst, s->events[i].sys, s->events[i].name,
 						 "enable", "0");
 		if (tracefs_instance_destroy(s->inst) < 0) {
-			fprintf(stderr, "finit-ftrace: cannot remove instance %s: %s; "
-				"run 'finit-ftrace cleanup'\n", s->name, strerror(errno));
+			finit_log(FINIT_LOG_ERROR, "cannot remove instance %s: %s; "
+				"run 'finit-ftrace cleanup'", s->name, strerror(errno));
 			ret = -1;
 		}
 		tracefs_instance_free(s->inst);
 		s->inst = NULL;
 	}
 	/* after the instance, which had them enabled */
-	if (finit_dynevents_destroy(s->dyn) < 0)
+	if (finit_tiers_destroy(s->dyn) < 0)
 		ret = -1;
 	if (s->user_buf_raised) {
-		finit_reclaim_restore_user_buf(s->prefix, (int)getpid(), NULL);
+		finit_reclaim_restore_user_buf(s->prefix, (int)getpid(), false);
 		s->user_buf_raised = false;
 	}
 	if (s->tep) {

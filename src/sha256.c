@@ -1,99 +1,67 @@
 // SPDX-License-Identifier: MIT
 /*
- * sha256.c - SHA-256 as specified in FIPS 180-4, written from the spec.
+ * sha256.c - SHA-256 with libcrypto's EVP digests.
  */
-#include <stdio.h>
-#include <string.h>
+#include <errno.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "sha256.h"
 
-static const uint32_t k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-static uint32_t ror(uint32_t x, int n)
+/* hex_of - 32 bytes as 64 lowercase hex digits and a NUL */
+static void hex_of(const unsigned char *md, char hex[65])
 {
-	return (x >> n) | (x << (32 - n));
-}
+	static const char digits[] = "0123456789abcdef";
 
-/* block - compress one 64-byte block into the state */
-static void block(uint32_t h[8], const unsigned char *p)
-{
-	uint32_t w[64], a, b, c, d, e, f, g, hh;
-
-	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (int i = 16; i < 64; i++) {
-		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
-		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
-
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	for (int i = 0; i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
 	}
-	a = h[0]; b = h[1]; c = h[2]; d = h[3];
-	e = h[4]; f = h[5]; g = h[6]; hh = h[7];
-	for (int i = 0; i < 64; i++) {
-		uint32_t t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
-			      ((e & f) ^ (~e & g)) + k[i] + w[i];
-		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
-			      ((a & b) ^ (a & c) ^ (b & c));
+	hex[64] = '\0';
+}
 
-		hh = g; g = f; f = e; e = d + t1;
-		d = c; c = b; b = a; a = t1 + t2;
+/* finish - the digest of @ctx into @hex; frees @ctx */
+static int finish(EVP_MD_CTX *ctx, int ok, char hex[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &len) == 1 && len == 32;
+	EVP_MD_CTX_free(ctx);
+	if (ok)
+		hex_of(md, hex);
+	return ok ? 0 : -1;
+}
+
+/* finit_sha256_fd - read @fd to its end in 64 KiB blocks */
+int finit_sha256_fd(int fd, char hex[65])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char buf[65536];
+	ssize_t n;
+	int ok;
+
+	if (!ctx)
+		return -1;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	while (ok && (n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		ok = n > 0 && EVP_DigestUpdate(ctx, buf, (size_t)n) == 1;
 	}
-	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+	return finish(ctx, ok, hex);
 }
 
-void finit_sha256_init(struct finit_sha256 *c)
+/* finit_sha256_buf - one buffer */
+int finit_sha256_buf(const void *data, size_t len, char hex[65])
 {
-	static const uint32_t iv[8] = {
-		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-	};
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok;
 
-	memcpy(c->h, iv, sizeof(iv));
-	c->len = 0;
-	c->used = 0;
-}
-
-void finit_sha256_update(struct finit_sha256 *c, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	c->len += len;
-	while (len) {
-		size_t n = 64 - c->used < len ? 64 - c->used : len;
-
-		memcpy(c->buf + c->used, p, n);
-		c->used += n;
-		p += n;
-		len -= n;
-		if (c->used == 64) {
-			block(c->h, c->buf);
-			c->used = 0;
-		}
-	}
-}
-
-void finit_sha256_hex(struct finit_sha256 *c, char hex[65])
-{
-	uint64_t bits = c->len * 8;
-	unsigned char pad = 0x80, zero = 0, lenbe[8];
-
-	finit_sha256_update(c, &pad, 1);
-	while (c->used != 56)
-		finit_sha256_update(c, &zero, 1);
-	for (int i = 0; i < 8; i++)
-		lenbe[i] = (unsigned char)(bits >> (56 - 8 * i));
-	finit_sha256_update(c, lenbe, 8);
-	for (int i = 0; i < 8; i++)
-		snprintf(hex + 8 * i, 9, "%08x", c->h[i]);
+	if (!ctx)
+		return -1;
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+	     EVP_DigestUpdate(ctx, data, len) == 1;
+	return finish(ctx, ok, hex);
 }

@@ -17,8 +17,8 @@
 #include "session.h"
 #include "tiers.h"
 
-/* finit_tier_name - the tier's name, as check and the armed line print it */
-const char *finit_tier_name(enum finit_tier tier)
+/* finit_tiers_name - the tier's name, as check and the armed line print it */
+const char *finit_tiers_name(enum finit_tier tier)
 {
 	switch (tier) {
 	case FINIT_TIER_NATIVE:
@@ -50,20 +50,20 @@ static const char *const kind_prefix[FINIT_PROBE_NR] = {
 	[FINIT_PROBE_COMPAT_RET] = "kr32_",
 };
 
-/* finit_probe_kind_name - for messages and check's self-test report */
-const char *finit_probe_kind_name(enum finit_probe_kind kind)
+/* finit_tiers_kind_name - for messages and check's self-test report */
+const char *finit_tiers_kind_name(enum finit_probe_kind kind)
 {
 	return kind < FINIT_PROBE_NR ? kind_names[kind] : "?";
 }
 
-/* finit_probe_event_name - prefix + syscall name */
-void finit_probe_event_name(enum finit_probe_kind kind, int sys, char *buf, size_t len)
+/* finit_tiers_event_name - prefix + syscall name */
+void finit_tiers_event_name(enum finit_probe_kind kind, int sys, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s", kind_prefix[kind], finit_syscall_name(sys));
+	snprintf(buf, len, "%s%s", kind_prefix[kind], finit_names_syscall(sys));
 }
 
-/* finit_probe_parse_name - longest prefix first, then an exact syscall name */
-bool finit_probe_parse_name(const char *name, enum finit_probe_kind *kind, int *sys)
+/* finit_tiers_parse_name - longest prefix first, then an exact syscall name */
+bool finit_tiers_parse_name(const char *name, enum finit_probe_kind *kind, int *sys)
 {
 	for (int k = FINIT_PROBE_NR - 1; k >= 0; k--) {
 		size_t n = strlen(kind_prefix[k]);
@@ -71,7 +71,7 @@ bool finit_probe_parse_name(const char *name, enum finit_probe_kind *kind, int *
 		if (strncmp(name, kind_prefix[k], n))
 			continue;
 		for (int i = 0; i < FINIT_SYS_NR; i++) {
-			if (!strcmp(name + n, finit_syscall_name(i))) {
+			if (!strcmp(name + n, finit_names_syscall(i))) {
 				*kind = (enum finit_probe_kind)k;
 				*sys = i;
 				return true;
@@ -112,8 +112,8 @@ static int abi_of(const char *machine)
 	return -1;
 }
 
-/* finit_probe_kind_available - eprobes need the feature; kprobes an ABI row */
-bool finit_probe_kind_available(enum finit_probe_kind kind, const char *machine,
+/* finit_tiers_available - eprobes need the feature; kprobes an ABI row */
+bool finit_tiers_available(enum finit_probe_kind kind, const char *machine,
 				bool eprobe, bool kprobe)
 {
 	int abi = abi_of(machine);
@@ -132,8 +132,8 @@ bool finit_probe_kind_available(enum finit_probe_kind kind, const char *machine,
 	return false;
 }
 
-/* finit_group_name - "<prefix>_<pid>" with '-' as '_' (a valid system name) */
-void finit_group_name(const char *prefix, int pid, char *buf, size_t len)
+/* finit_tiers_group_name - "<prefix>_<pid>" with '-' as '_' (a valid system name) */
+void finit_tiers_group_name(const char *prefix, int pid, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s_%d", prefix, pid);
 	for (char *p = buf; *p; p++)
@@ -192,7 +192,7 @@ static struct tracefs_dynevent *kprobe_alloc(enum finit_probe_kind kind, int abi
 
 	if (!prefix)
 		return NULL;
-	snprintf(addr, sizeof(addr), "%s%s", prefix, finit_syscall_name(sys));
+	snprintf(addr, sizeof(addr), "%s%s", prefix, finit_names_syscall(sys));
 	if (kind == FINIT_PROBE_COMPAT_RET)
 		return tracefs_kretprobe_alloc(group, event, addr, "ret=$retval:s64", 0);
 	fmt = kprobe_format(sys, compat ? kprobe_abi[abi].compat_arg : kprobe_abi[abi].arg);
@@ -202,23 +202,23 @@ static struct tracefs_dynevent *kprobe_alloc(enum finit_probe_kind kind, int abi
 	return d;
 }
 
-/* finit_dynevent_alloc - one event of @kind, not yet created */
-struct tracefs_dynevent *finit_dynevent_alloc(enum finit_probe_kind kind, const char *group,
+/* finit_tiers_alloc - one event of @kind, not yet created */
+struct tracefs_dynevent *finit_tiers_alloc(enum finit_probe_kind kind, const char *group,
 					      const char *machine, int sys)
 {
 	char event[64], target[64];
 	int abi = abi_of(machine);
 
-	finit_probe_event_name(kind, sys, event, sizeof(event));
+	finit_tiers_event_name(kind, sys, event, sizeof(event));
 	if (kind == FINIT_PROBE_EPROBE) {
-		snprintf(target, sizeof(target), "sys_enter_%s", finit_syscall_name(sys));
+		snprintf(target, sizeof(target), "sys_enter_%s", finit_names_syscall(sys));
 		return tracefs_eprobe_alloc(group, event, "syscalls", target, eprobe_args[sys]);
 	}
 	return abi < 0 ? NULL : kprobe_alloc(kind, abi, group, event, sys);
 }
 
-/* finit_dynevents_create - all or none of @kind's events for @events */
-int finit_dynevents_create(enum finit_probe_kind kind, const char *group, const char *machine,
+/* finit_tiers_create - all or none of @kind's events for @events */
+int finit_tiers_create(enum finit_probe_kind kind, const char *group, const char *machine,
 			   unsigned int events, finit_dynset set, char *err, size_t errlen)
 {
 	for (int sys = 0; sys < FINIT_SYS_NR; sys++) {
@@ -228,7 +228,7 @@ int finit_dynevents_create(enum finit_probe_kind kind, const char *group, const 
 		set[kind][sys] = NULL;
 		if (!(events & (1u << sys)))
 			continue;
-		d = finit_dynevent_alloc(kind, group, machine, sys);
+		d = finit_tiers_alloc(kind, group, machine, sys);
 		tracefs_error_clear(NULL);
 		if (d && !tracefs_dynevent_create(d)) {
 			set[kind][sys] = d;
@@ -236,18 +236,18 @@ int finit_dynevents_create(enum finit_probe_kind kind, const char *group, const 
 		}
 		log = tracefs_error_all(NULL);
 		snprintf(err, errlen, "cannot create the %s event %s/%s: %s%s%s",
-			 finit_probe_kind_name(kind), group, finit_syscall_name(sys),
+			 finit_tiers_kind_name(kind), group, finit_names_syscall(sys),
 			 strerror(errno), log && *log ? "\n" : "", log ? log : "");
 		free(log);
 		tracefs_dynevent_free(d);
-		finit_dynevents_destroy_kind(set, kind);
+		finit_tiers_destroy_kind(set, kind);
 		return -1;
 	}
 	return 0;
 }
 
-/* finit_dynevents_destroy_kind - remove and free one kind's events */
-int finit_dynevents_destroy_kind(finit_dynset set, enum finit_probe_kind kind)
+/* finit_tiers_destroy_kind - remove and free one kind's events */
+int finit_tiers_destroy_kind(finit_dynset set, enum finit_probe_kind kind)
 {
 	int ret = 0;
 
@@ -258,8 +258,8 @@ int finit_dynevents_destroy_kind(finit_dynset set, enum finit_probe_kind kind)
 			continue;
 		if (tracefs_dynevent_destroy(d, true) < 0) {
 			finit_log(FINIT_LOG_ERROR, "cannot remove dynamic event %s %s: %s; "
-				  "run 'finit-ftrace cleanup'", finit_probe_kind_name(kind),
-				  finit_syscall_name(sys), strerror(errno));
+				  "run 'finit-ftrace cleanup'", finit_tiers_kind_name(kind),
+				  finit_names_syscall(sys), strerror(errno));
 			ret = -1;
 		}
 		tracefs_dynevent_free(d);
@@ -268,13 +268,13 @@ int finit_dynevents_destroy_kind(finit_dynset set, enum finit_probe_kind kind)
 	return ret;
 }
 
-/* finit_dynevents_destroy - every kind */
-int finit_dynevents_destroy(finit_dynset set)
+/* finit_tiers_destroy - every kind */
+int finit_tiers_destroy(finit_dynset set)
 {
 	int ret = 0;
 
 	for (int k = 0; k < FINIT_PROBE_NR; k++)
-		if (finit_dynevents_destroy_kind(set, (enum finit_probe_kind)k) < 0)
+		if (finit_tiers_destroy_kind(set, (enum finit_probe_kind)k) < 0)
 			ret = -1;
 	return ret;
 }

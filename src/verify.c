@@ -30,7 +30,7 @@ void finit_verify_mark_broken(struct finit_verify *v, enum finit_tier tier, cons
 	v->broken[tier] = true;
 	finit_log(FINIT_LOG_WARNING, "kernel %s: the %s tier is broken: %s; its strings are "
 		  "not used from now on (they fall to the next tier)", v->kernel,
-		  finit_tier_name(tier), why);
+		  finit_tiers_name(tier), why);
 }
 
 /* args_differ - the first argument where @r disagrees with @ev, or -1 */
@@ -60,8 +60,8 @@ enum finit_verdict finit_verify_string(struct finit_verify *v, const struct fini
 	if (i >= 0) {
 		v->mismatches[r->tier]++;
 		snprintf(why, sizeof(why), "its record of %s (tid %d) has %s=0x%llx where "
-			 "syscalls:sys_enter_%s has 0x%llx", finit_syscall_name(r->sys), r->tid,
-			 arg_names[r->sys][i], r->args[i], finit_syscall_name(r->sys), ev->args[i]);
+			 "syscalls:sys_enter_%s has 0x%llx", finit_names_syscall(r->sys), r->tid,
+			 arg_names[r->sys][i], r->args[i], finit_names_syscall(r->sys), ev->args[i]);
 		finit_verify_mark_broken(v, r->tier, why);
 		return FINIT_VERIFY_REFUSED;
 	}

@@ -122,19 +122,27 @@ static void test_override(void)
 	CU_ASSERT_EQUAL(cfg.format, FINIT_FMT_JSON);
 	CU_ASSERT_EQUAL(finit_config_set(&cfg, "capture", "filter", "", err, sizeof(err)), 0);
 	CU_ASSERT_PTR_NULL(cfg.filter);
-	CU_ASSERT_EQUAL(finit_format_parse("yaml", &f), -1);
-	CU_ASSERT_STRING_EQUAL(finit_format_name(FINIT_FMT_CSV), "csv");
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "format", "yaml", err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "[output] format: 'yaml' is not one of text, json or csv");
+	CU_ASSERT_EQUAL(finit_emit_format_parse("csv", &f), 0);
 	finit_config_free(&cfg);
 }
 
 static void test_extra_arg(void)
 {
-	char *argv[] = { "check", "--format", "json", "stray", NULL };
+	static const struct finit_cli_cmd cmd = {
+		.name = "check", .synopsis = "", .about = "", .shared = "Fth",
+	};
+	char *stray[] = { "check", "--format", "json", "stray", NULL };
+	char *fine[] = { "check", "--format", "json", "-t", "/x", NULL };
+	struct finit_config cfg;
 
-	optind = 3;
-	CU_ASSERT_EQUAL(finit_cli_extra_arg("check", 4, argv), FINIT_EXIT_USAGE);
-	optind = 4;
-	CU_ASSERT_EQUAL(finit_cli_extra_arg("check", 4, argv), 0);
+	finit_config_init(&cfg);
+	CU_ASSERT_EQUAL(finit_cli_parse(&cmd, 4, stray, &cfg, NULL), FINIT_EXIT_USAGE);
+	CU_ASSERT_EQUAL(finit_cli_parse(&cmd, 5, fine, &cfg, NULL), -1);
+	CU_ASSERT_EQUAL(cfg.format, FINIT_FMT_JSON);
+	CU_ASSERT_STRING_EQUAL(cfg.tracefs_path, "/x");
+	finit_config_free(&cfg);
 	optind = 1;
 }
 

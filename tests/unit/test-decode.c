@@ -8,7 +8,8 @@
 
 #include <traceevent/event-parse.h>
 
-#include "decode.h"
+#include "decoder.h"
+#include "event.h"
 #include "unit.h"
 
 static const char *const deb61[] = {
@@ -63,7 +64,7 @@ static void make_raw_enter(unsigned char *d, int pid, long id, unsigned long lon
 static int decode(struct tep_handle *tep, unsigned char *data, int size,
 		  struct finit_record *out)
 {
-	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
+	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
 	struct tep_record rec = { .ts = 1000, .cpu = 1, .data = data, .size = size };
 	int ret;
 
@@ -190,7 +191,7 @@ static void test_unknown_tep(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
 	/* raw_syscalls of an architecture whose numbers we do not know: no decoder */
 	CU_ASSERT_PTR_NULL(finit_decoder_alloc(tep, NULL, NULL));
-	CU_ASSERT_PTR_NULL(finit_sysnr_lookup("sparc"));
+	CU_ASSERT_PTR_NULL(finit_decoder_sysnr("sparc"));
 	tep_free(tep);
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emit.h"
 #include "finit.h"
@@ -16,32 +17,32 @@ static void test_flag_names(void)
 	const char *n[8];
 	char unk[24];
 
-	CU_ASSERT_EQUAL(finit_flags_names(FINIT_SYS_FINIT_MODULE, 0, n, 8, unk, sizeof(unk)), 0);
-	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_FINIT_MODULE, 7, n, 8, unk, sizeof(unk)), 3);
+	CU_ASSERT_EQUAL(finit_names_flags(FINIT_SYS_FINIT_MODULE, 0, n, 8, unk, sizeof(unk)), 0);
+	CU_ASSERT_EQUAL_FATAL(finit_names_flags(FINIT_SYS_FINIT_MODULE, 7, n, 8, unk, sizeof(unk)), 3);
 	CU_ASSERT_STRING_EQUAL(n[0], "MODULE_INIT_IGNORE_MODVERSIONS");
 	CU_ASSERT_STRING_EQUAL(n[1], "MODULE_INIT_IGNORE_VERMAGIC");
 	CU_ASSERT_STRING_EQUAL(n[2], "MODULE_INIT_COMPRESSED_FILE");
-	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_FINIT_MODULE, 0x1c, n, 8, unk, sizeof(unk)), 2);
+	CU_ASSERT_EQUAL_FATAL(finit_names_flags(FINIT_SYS_FINIT_MODULE, 0x1c, n, 8, unk, sizeof(unk)), 2);
 	CU_ASSERT_STRING_EQUAL(n[0], "MODULE_INIT_COMPRESSED_FILE");
 	CU_ASSERT_STRING_EQUAL(n[1], "0x18");
-	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_FINIT_MODULE, 0x80000000ULL, n, 8, unk, sizeof(unk)), 1);
+	CU_ASSERT_EQUAL_FATAL(finit_names_flags(FINIT_SYS_FINIT_MODULE, 0x80000000ULL, n, 8, unk, sizeof(unk)), 1);
 	CU_ASSERT_STRING_EQUAL(n[0], "0x80000000");
 	/* delete_module: busybox rmmod passes O_NONBLOCK|O_EXCL */
-	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_DELETE_MODULE, 0x880, n, 8, unk, sizeof(unk)), 2);
+	CU_ASSERT_EQUAL_FATAL(finit_names_flags(FINIT_SYS_DELETE_MODULE, 0x880, n, 8, unk, sizeof(unk)), 2);
 	CU_ASSERT_STRING_EQUAL(n[0], "O_NONBLOCK");
 	CU_ASSERT_STRING_EQUAL(n[1], "0x80");
-	CU_ASSERT_EQUAL_FATAL(finit_flags_names(FINIT_SYS_DELETE_MODULE, 01000, n, 8, unk, sizeof(unk)), 1);
+	CU_ASSERT_EQUAL_FATAL(finit_names_flags(FINIT_SYS_DELETE_MODULE, 01000, n, 8, unk, sizeof(unk)), 1);
 	CU_ASSERT_STRING_EQUAL(n[0], "O_TRUNC");
 }
 
 static void test_errno_names(void)
 {
-	CU_ASSERT_STRING_EQUAL(finit_errno_name(-38), "ENOSYS");
-	CU_ASSERT_STRING_EQUAL(finit_errno_name(-17), "EEXIST");
-	CU_ASSERT_STRING_EQUAL(finit_errno_name(-95), "EOPNOTSUPP");
-	CU_ASSERT_PTR_NULL(finit_errno_name(0));
-	CU_ASSERT_PTR_NULL(finit_errno_name(5));
-	CU_ASSERT_PTR_NULL(finit_errno_name(-100000));
+	CU_ASSERT_STRING_EQUAL(finit_names_errno(-38), "ENOSYS");
+	CU_ASSERT_STRING_EQUAL(finit_names_errno(-17), "EEXIST");
+	CU_ASSERT_STRING_EQUAL(finit_names_errno(-95), "EOPNOTSUPP");
+	CU_ASSERT_PTR_NULL(finit_names_errno(0));
+	CU_ASSERT_PTR_NULL(finit_names_errno(5));
+	CU_ASSERT_PTR_NULL(finit_names_errno(-100000));
 }
 
 /* json - the JSON literal of @s */
@@ -112,9 +113,9 @@ static void test_time(void)
 {
 	char buf[48];
 
-	finit_format_time(1795824000123456789LL, buf, sizeof(buf));
+	finit_emit_time(1795824000123456789LL, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "2026-11-28T00:00:00.123456789Z");
-	finit_format_time(5, buf, sizeof(buf));
+	finit_emit_time(5, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "1970-01-01T00:00:00.000000005Z");
 }
 
@@ -152,11 +153,13 @@ static char *emit(enum finit_format fmt, const struct finit_event *evs, int n)
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
-	struct finit_emitter *em = finit_emit_open(fmt, f, false);
+	struct finit_sink *sink = finit_sink_stream(f, "memory");
+	struct finit_emitter *em = finit_emit_open(fmt, sink, false);
 
 	for (int i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(finit_emit_event(em, &evs[i]), 0);
 	finit_emit_close(em);
+	finit_sink_close(sink);
 	fclose(f);
 	return out;
 }
@@ -183,7 +186,8 @@ static void test_batch(void)
 	char *out = NULL;
 	size_t len = 0, one;
 	FILE *f = open_memstream(&out, &len);
-	struct finit_emitter *em = finit_emit_open(FINIT_FMT_JSON, f, true);
+	struct finit_sink *sink = finit_sink_stream(f, "memory");
+	struct finit_emitter *em = finit_emit_open(FINIT_FMT_JSON, sink, true);
 	int n = 0;
 
 	CU_ASSERT_EQUAL(finit_emit_flush(em), 0);	/* nothing yet: nothing written */
@@ -203,6 +207,7 @@ static void test_batch(void)
 	CU_ASSERT_EQUAL(len, one * (n + 1));
 	CU_ASSERT_EQUAL(out[len - 1], '\n');
 	finit_emit_close(em);
+	finit_sink_close(sink);
 	fclose(f);
 	free(out);
 }
@@ -349,14 +354,66 @@ static void test_csv_rows(void)
 static void test_write_error(void)
 {
 	struct finit_event ev = sample();
-	FILE *f = fopen("/dev/full", "w");
+	char err[256];
+	struct finit_sink *sink = finit_sink_file_open("/dev/full", err, sizeof(err));
 	struct finit_emitter *em;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	em = finit_emit_open(FINIT_FMT_JSON, f, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sink);
+	em = finit_emit_open(FINIT_FMT_JSON, sink, false);
 	CU_ASSERT_EQUAL(finit_emit_event(em, &ev), -1);
 	finit_emit_close(em);
-	fclose(f);
+	finit_sink_close(sink);
+	CU_ASSERT_PTR_NULL(finit_sink_file_open("/nonexistent/dir/out", err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot open output /nonexistent/dir/out"));
+}
+
+/* the file sink: written through the interface, reopened after a rename */
+static void test_file_sink(void)
+{
+	char dir[] = "/tmp/finit-sink.XXXXXX", path[64], moved[64], err[256];
+	struct finit_sink *sink;
+	char *a, *b;
+	size_t len;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out", dir);
+	snprintf(moved, sizeof(moved), "%s/out.1", dir);
+	sink = finit_sink_file_open(path, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sink);
+	CU_ASSERT_STRING_EQUAL(sink->name, path);
+	CU_ASSERT_EQUAL(finit_sink_write(sink, "one\n", 4), 0);
+	CU_ASSERT_EQUAL(finit_sink_flush(sink), 0);
+	CU_ASSERT_EQUAL(rename(path, moved), 0);
+	CU_ASSERT_EQUAL(finit_sink_reopen(sink), 0);
+	CU_ASSERT_EQUAL(finit_sink_write(sink, "two\n", 4), 0);
+	finit_sink_close(sink);
+	a = unit_read(moved, &len);
+	b = unit_read(path, &len);
+	CU_ASSERT_STRING_EQUAL(a, "one\n");
+	CU_ASSERT_STRING_EQUAL(b, "two\n");
+	free(a);
+	free(b);
+	unlink(moved);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* the format table: names, lists, what check can print */
+static void test_format_table(void)
+{
+	enum finit_format f;
+	char list[128];
+
+	CU_ASSERT_EQUAL(finit_emit_format_parse("csv", &f), 0);
+	CU_ASSERT_EQUAL(f, FINIT_FMT_CSV);
+	CU_ASSERT_EQUAL(finit_emit_format_parse("yaml", &f), -1);
+	CU_ASSERT_STRING_EQUAL(finit_emit_format_name(FINIT_FMT_JSON), "json");
+	finit_emit_format_list(list, sizeof(list), false);
+	CU_ASSERT_STRING_EQUAL(list, "text, json or csv");
+	finit_emit_format_list(list, sizeof(list), true);
+	CU_ASSERT_STRING_EQUAL(list, "text or json");
+	CU_ASSERT(finit_emit_format_for_check(FINIT_FMT_JSON));
+	CU_ASSERT(!finit_emit_format_for_check(FINIT_FMT_CSV));
 }
 
 int unit_add_emit(void)
@@ -377,5 +434,7 @@ int unit_add_emit(void)
 			    test_json_other_events) ||
 	       !CU_add_test(s, "text lines", test_text_line) ||
 	       !CU_add_test(s, "CSV rows", test_csv_rows) ||
-	       !CU_add_test(s, "write error is reported", test_write_error);
+	       !CU_add_test(s, "write error is reported", test_write_error) ||
+	       !CU_add_test(s, "the file sink, reopened after a rename", test_file_sink) ||
+	       !CU_add_test(s, "the format table", test_format_table);
 }

@@ -8,7 +8,7 @@
 
 #include <traceevent/event-parse.h>
 
-#include "decode.h"
+#include "decoder.h"
 #include "filter.h"
 #include "unit.h"
 
@@ -61,7 +61,7 @@ static const char *const deb61[] = {
 static int match(const char *expr, long long fd, unsigned long long flags, int tid)
 {
 	struct tep_handle *tep = unit_tep(NULL, deb61);
-	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
+	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
 	struct finit_record r = { .kind = FINIT_REC_ENTER, .tid = tid, .raw = true,
 				  .args = { (unsigned long long)fd, 0x7ffc0000, flags } };
 	char err[256];
@@ -94,7 +94,7 @@ static void test_user_space_eval(void)
 static void test_user_space_scope(void)
 {
 	struct tep_handle *tep = unit_tep(NULL, deb61);
-	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
+	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
 	struct finit_record r = { .kind = FINIT_REC_ENTER, .raw = true, .args = { 1, 2, 0 } };
 	char err[256];
 
@@ -117,7 +117,7 @@ static void test_user_space_scope(void)
 static void test_user_space_errors(void)
 {
 	struct tep_handle *tep = unit_tep(NULL, deb61);
-	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
+	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
 	struct finit_record r = { .kind = FINIT_REC_ENTER };
 	char err[256];
 

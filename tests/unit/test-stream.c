@@ -11,9 +11,9 @@
 
 #include <traceevent/event-parse.h>
 
-#include "decode.h"
+#include "decoder.h"
 #include "stream.h"
-#include "tracedat.h"
+#include "dat.h"
 #include "unit.h"
 
 #define SUBBUF		4096
@@ -102,7 +102,7 @@ static void test_merge_by_timestamp(void)
 	int unknown;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
-	s.dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
+	s.dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
 	st = finit_stream_alloc(tep, 2, SUBBUF);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	/* cpu0: enter tid 1 at 1000, exit at 1050; cpu1: enter tid 2 at 1020, exit 1120 */
@@ -144,7 +144,7 @@ static void test_missed_events(void)
 	int unknown;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
-	s.dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
+	s.dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
 	st = finit_stream_alloc(tep, 1, SUBBUF);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	/* lost events with the count stored after the data */
@@ -180,7 +180,7 @@ static void test_callback_stops(void)
 	unsigned char d[64];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
-	s.dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), NULL);
+	s.dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
 	st = finit_stream_alloc(tep, 1, SUBBUF);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	page_init(&pg, 1);

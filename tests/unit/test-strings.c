@@ -15,8 +15,9 @@
 
 #include "context.h"
 #include "correlate.h"
-#include "decode.h"
+#include "decoder.h"
 #include "sha256.h"
+#include "event.h"
 #include "tiers.h"
 #include "unit.h"
 
@@ -46,7 +47,7 @@ static int decode_one(const char *const *fmts, const char *group, unsigned char 
 
 	*tep = unit_tep(NULL, fmts);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(*tep);
-	*dec = finit_decoder_alloc(*tep, finit_sysnr_lookup("x86_64"), group);
+	*dec = finit_decoder_alloc(*tep, finit_decoder_sysnr("x86_64"), group);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(*dec);
 	return finit_decoder_decode(*dec, &rec, r);
 }
@@ -279,7 +280,7 @@ static void test_native_with_exact_eprobe(void)
 	struct finit_decoder *dec;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
-	dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), "finit_ftrace_1");
+	dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), "finit_ftrace_1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dec);
 	put(nat, 387, 2);
 	put(nat + 4, 31, 4);
@@ -312,7 +313,7 @@ static void test_native_with_exact_eprobe(void)
 	done(tep, dec);
 	/* without the native enter, the eprobe is the enter (tier 2) */
 	tep = unit_tep(NULL, both + 1);
-	dec = finit_decoder_alloc(tep, finit_sysnr_lookup("x86_64"), "finit_ftrace_1");
+	dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), "finit_ftrace_1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dec);
 	re.size = data_loc(ep, 24, 36, "p=1");
 	CU_ASSERT_EQUAL(finit_decoder_decode(dec, &re, &r), 1);
@@ -449,27 +450,28 @@ static void test_procfs_readers(void)
 
 static void test_sha256(void)
 {
-	struct finit_sha256 c;
-	char hex[65];
 	static char million[1000000];
+	char hex[65];
 
-	finit_sha256_init(&c);
-	finit_sha256_hex(&c, hex);
+	CU_ASSERT_EQUAL(finit_sha256_buf("", 0, hex), 0);
 	CU_ASSERT_STRING_EQUAL(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	finit_sha256_init(&c);
-	finit_sha256_update(&c, "abc", 3);
-	finit_sha256_hex(&c, hex);
+	CU_ASSERT_EQUAL(finit_sha256_buf("abc", 3, hex), 0);
 	CU_ASSERT_STRING_EQUAL(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	finit_sha256_init(&c);
-	finit_sha256_update(&c, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56);
-	finit_sha256_hex(&c, hex);
+	CU_ASSERT_EQUAL(finit_sha256_buf("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+					 56, hex), 0);
 	CU_ASSERT_STRING_EQUAL(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	/* a million 'a' through a file descriptor, read in blocks */
 	memset(million, 'a', sizeof(million));
-	finit_sha256_init(&c);
-	finit_sha256_update(&c, million, 333333);
-	finit_sha256_update(&c, million + 333333, sizeof(million) - 333333);
-	finit_sha256_hex(&c, hex);
+	FILE *f = tmpfile();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(million, 1, sizeof(million), f), sizeof(million));
+	fflush(f);
+	lseek(fileno(f), 0, SEEK_SET);
+	CU_ASSERT_EQUAL(finit_sha256_fd(fileno(f), hex), 0);
 	CU_ASSERT_STRING_EQUAL(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	fclose(f);
+	/* a read error is an error, not the hash of what came before it */
+	CU_ASSERT_EQUAL(finit_sha256_fd(-1, hex), -1);
 }
 
 static void test_container_id(void)
@@ -487,29 +489,29 @@ static void test_container_id(void)
 
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		snprintf(path, sizeof(path), forms[i], id);
-		got = finit_container_id(path);
+		got = finit_procfs_container_id(path);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(got);
 		CU_ASSERT_STRING_EQUAL(got, id);
 		free(got);
 	}
-	CU_ASSERT_PTR_NULL(finit_container_id("/user.slice/user-0.slice/session-3.scope"));
-	CU_ASSERT_PTR_NULL(finit_container_id(NULL));
+	CU_ASSERT_PTR_NULL(finit_procfs_container_id("/user.slice/user-0.slice/session-3.scope"));
+	CU_ASSERT_PTR_NULL(finit_procfs_container_id(NULL));
 	/* 65 hex digits are not an id */
 	snprintf(path, sizeof(path), "/docker/%sa", id);
-	CU_ASSERT_PTR_NULL(finit_container_id(path));
+	CU_ASSERT_PTR_NULL(finit_procfs_container_id(path));
 }
 
 /* dyn_info - the address/target and fetch args of a dynamic event */
 static void dyn_check(enum finit_probe_kind kind, const char *machine, int sys,
 		      const char *want_addr, const char *want_format)
 {
-	struct tracefs_dynevent *d = finit_dynevent_alloc(kind, "finit_ftrace_9", machine, sys);
+	struct tracefs_dynevent *d = finit_tiers_alloc(kind, "finit_ftrace_9", machine, sys);
 	char *system = NULL, *event = NULL, *prefix = NULL, *addr = NULL, *format = NULL;
 	char name[64];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	tracefs_dynevent_info(d, &system, &event, &prefix, &addr, &format);
-	finit_probe_event_name(kind, sys, name, sizeof(name));
+	finit_tiers_event_name(kind, sys, name, sizeof(name));
 	CU_ASSERT_STRING_EQUAL(system, "finit_ftrace_9");
 	CU_ASSERT_STRING_EQUAL(event, name);
 	CU_ASSERT_STRING_EQUAL(addr, want_addr);
@@ -557,9 +559,9 @@ static void test_dynevent_definitions(void)
 	dyn_check(FINIT_PROBE_COMPAT_RET, "x86_64", FINIT_SYS_INIT_MODULE,
 		  "__ia32_sys_init_module", "ret=$retval:s64");
 	/* arm64's 32-bit callers go through the same wrappers: no kind of its own */
-	CU_ASSERT_PTR_NULL(finit_dynevent_alloc(FINIT_PROBE_COMPAT, "g", "aarch64",
+	CU_ASSERT_PTR_NULL(finit_tiers_alloc(FINIT_PROBE_COMPAT, "g", "aarch64",
 						FINIT_SYS_FINIT_MODULE));
-	CU_ASSERT_PTR_NULL(finit_dynevent_alloc(FINIT_PROBE_KPROBE, "g", "sparc64",
+	CU_ASSERT_PTR_NULL(finit_tiers_alloc(FINIT_PROBE_KPROBE, "g", "sparc64",
 						FINIT_SYS_FINIT_MODULE));
 }
 

@@ -17,7 +17,7 @@
 
 #include "context.h"
 #include "correlate.h"
-#include "decode.h"
+#include "decoder.h"
 #include "emit.h"
 #include "log.h"
 #include "pipeline.h"
@@ -46,6 +46,7 @@ static int collect(const struct finit_event *ev, void *arg)
 	struct got *g = arg;
 	int i = g->n++;
 	struct finit_emitter *em;
+	struct finit_sink *sink;
 	FILE *f;
 
 	g->sys[i] = ev->sys;
@@ -59,9 +60,11 @@ static int collect(const struct finit_event *ev, void *arg)
 	g->origin_ret[i] = ev->origin_ret;
 	snprintf(g->comm[i], sizeof(g->comm[i]), "%s", ev->comm);
 	f = fmemopen(g->json[i], sizeof(g->json[i]), "w");
-	em = finit_emit_open(FINIT_FMT_JSON, f, false);
+	sink = finit_sink_stream(f, "memory");
+	em = finit_emit_open(FINIT_FMT_JSON, sink, false);
 	finit_emit_event(em, ev);
 	finit_emit_close(em);
+	finit_sink_close(sink);
 	fclose(f);
 	return 0;
 }
@@ -105,7 +108,7 @@ static void rig_open(struct rig *r, const char *const *fmts, const char *group)
 	memset(r, 0, sizeof(*r));
 	r->tep = unit_tep(NULL, fmts);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r->tep);
-	r->p.dec = finit_decoder_alloc(r->tep, finit_sysnr_lookup("x86_64"), group);
+	r->p.dec = finit_decoder_alloc(r->tep, finit_decoder_sysnr("x86_64"), group);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r->p.dec);
 	r->p.ctx = finit_context_alloc_offline(r->tep, NULL);
 	r->p.corr = finit_correlate_alloc(16, collect, &r->got);
@@ -127,6 +130,7 @@ static void rig_close(struct rig *r)
 {
 	finit_correlate_flush(r->p.corr);
 	finit_log_set_hook(NULL, NULL);
+	finit_pipeline_release(&r->p);
 	finit_correlate_free(r->p.corr);
 	finit_context_free(r->p.ctx);
 	finit_decoder_free(r->p.dec);

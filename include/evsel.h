@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * formats.h - the events an instance enables, and a tep handle built from
+ * evsel.h - the events an instance enables, and a tep handle built from
  * the kernel's formats of exactly those (no /proc/kallsyms, no walk over
  * every event).
  */
-#ifndef FINIT_FORMATS_H
-#define FINIT_FORMATS_H
+#ifndef FINIT_EVSEL_H
+#define FINIT_EVSEL_H
 
 #include <stddef.h>
 
@@ -29,10 +29,10 @@ int finit_evsel_add(struct finit_evsel *ev, int *n, const char *sys, const char 
 		    const char *filter);
 
 /*
- * finit_formats_tep - a tep handle from header_page and the formats of
+ * finit_evsel_tep - a tep handle from header_page and the formats of
  * @ev; NULL with the reason in @err
  */
-struct tep_handle *finit_formats_tep(const struct finit_evsel *ev, int n,
+struct tep_handle *finit_evsel_tep(const struct finit_evsel *ev, int n,
 				     char *err, size_t errlen);
 
 #endif

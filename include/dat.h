@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tracedat.h - write trace.dat version 6 (man 5 trace-cmd.dat.v6), and read
+ * dat.h - write trace.dat version 6 (man 5 trace-cmd.dat.v6), and read
  * back the few header facts libtracecmd does not expose.
  */
-#ifndef FINIT_TRACEDAT_H
-#define FINIT_TRACEDAT_H
+#ifndef FINIT_DAT_H
+#define FINIT_DAT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tracedat.c - trace.dat v6, as documented in trace-cmd.dat.v6(5): the
+ * dat.c - trace.dat v6, as documented in trace-cmd.dat.v6(5): the
  * initial format, header_page and header_event, no ftrace formats, the
  * event formats by system, empty kallsyms and printk, saved_cmdlines, the
  * CPU count, options (trace clock, uname, version, and ours), then the
@@ -19,7 +19,7 @@
 #include <traceevent/event-parse.h>
 
 #include "stream.h"
-#include "tracedat.h"
+#include "dat.h"
 
 #define DAT_CHUNK_PAGES	16			/* sub-buffers per read */
 #define COMMIT_MASK	((1ULL << 27) - 1)	/* the rest are flags */
@@ -106,65 +106,87 @@ static void copy_cpu(struct writer *w, FILE *in)
 		w->failed = EIO;
 }
 
-int finit_dat_write(FILE *out, const struct finit_dat_header *h, FILE *const *cpu_files,
-		    char *err, size_t errlen)
+/* w_head - everything before the options: headers, formats, cmdlines, CPUs */
+static void w_head(struct writer *w, const struct finit_dat_header *h)
 {
-	struct writer w = { .f = out };
 	const char *cmdlines = h->cmdlines ? h->cmdlines : "";
+
+	w_bytes(w, magic, sizeof(magic));
+	w_str(w, "6");
+	w_bytes(w, &(char){ __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ }, 1);
+	w_bytes(w, &(char){ (char)sizeof(long) }, 1);
+	w_u32(w, h->page_size);
+	w_str(w, "header_page");
+	w_u64(w, h->header_page_len);
+	w_bytes(w, h->header_page, h->header_page_len);
+	w_str(w, "header_event");
+	w_u64(w, h->header_event_len);
+	w_bytes(w, h->header_event, h->header_event_len);
+	w_u32(w, 0);			/* ftrace event formats */
+	w_formats(w, h);
+	w_u32(w, 0);			/* kallsyms: not needed by our events */
+	w_u32(w, 0);			/* printk formats */
+	w_u64(w, strlen(cmdlines));
+	w_bytes(w, cmdlines, strlen(cmdlines));
+	w_u32(w, h->ncpus);
+}
+
+/* w_options - trace-cmd's options we have, then ours */
+static void w_options(struct writer *w, const struct finit_dat_header *h)
+{
 	char version[64];
+
+	w_bytes(w, "options  ", 10);
+	if (h->trace_clock)
+		w_option(w, OPT_TRACECLOCK, h->trace_clock, strlen(h->trace_clock) + 1);
+	if (h->uname)
+		w_option(w, OPT_UNAME, h->uname, strlen(h->uname) + 1);
+	snprintf(version, sizeof(version), "finit-ftrace %s", FINIT_VERSION);
+	w_option(w, OPT_VERSION, version, strlen(version) + 1);
+	w_option(w, FINIT_DAT_OPT_CLOCK_OFFSET, &h->clock_offset_ns, 8);
+	if (h->tgids)
+		w_option(w, FINIT_DAT_OPT_TGIDS, h->tgids, strlen(h->tgids) + 1);
+	w_u16(w, OPT_DONE);
+}
+
+/* w_flyrecord - the table, then the data of each CPU at a page boundary */
+static void w_flyrecord(struct writer *w, const struct finit_dat_header *h,
+			FILE *const *cpu_files)
+{
 	long long off, pos;
 
-	w_bytes(&w, magic, sizeof(magic));
-	w_str(&w, "6");
-	w_bytes(&w, &(char){ __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ }, 1);
-	w_bytes(&w, &(char){ (char)sizeof(long) }, 1);
-	w_u32(&w, h->page_size);
-	w_str(&w, "header_page");
-	w_u64(&w, h->header_page_len);
-	w_bytes(&w, h->header_page, h->header_page_len);
-	w_str(&w, "header_event");
-	w_u64(&w, h->header_event_len);
-	w_bytes(&w, h->header_event, h->header_event_len);
-	w_u32(&w, 0);			/* ftrace event formats */
-	w_formats(&w, h);
-	w_u32(&w, 0);			/* kallsyms: not needed by our events */
-	w_u32(&w, 0);			/* printk formats */
-	w_u64(&w, strlen(cmdlines));
-	w_bytes(&w, cmdlines, strlen(cmdlines));
-	w_u32(&w, h->ncpus);
-	w_bytes(&w, "options  ", 10);
-	if (h->trace_clock)
-		w_option(&w, OPT_TRACECLOCK, h->trace_clock, strlen(h->trace_clock) + 1);
-	if (h->uname)
-		w_option(&w, OPT_UNAME, h->uname, strlen(h->uname) + 1);
-	snprintf(version, sizeof(version), "finit-ftrace %s", FINIT_VERSION);
-	w_option(&w, OPT_VERSION, version, strlen(version) + 1);
-	w_option(&w, FINIT_DAT_OPT_CLOCK_OFFSET, &h->clock_offset_ns, 8);
-	if (h->tgids)
-		w_option(&w, FINIT_DAT_OPT_TGIDS, h->tgids, strlen(h->tgids) + 1);
-	w_u16(&w, OPT_DONE);
-	w_bytes(&w, "flyrecord", 10);
-	/* the table, then the data of each CPU at a page boundary */
-	pos = ftell(out) + 16LL * h->ncpus;
+	w_bytes(w, "flyrecord", 10);
+	pos = ftell(w->f) + 16LL * h->ncpus;
 	off = (pos + h->page_size - 1) / h->page_size * h->page_size;
 	for (int cpu = 0; cpu < h->ncpus; cpu++) {
 		long long size = file_size(cpu_files[cpu]);
 
-		w_u64(&w, size ? off : 0);
-		w_u64(&w, size);
+		w_u64(w, size ? off : 0);
+		w_u64(w, size);
 		off += (size + h->page_size - 1) / h->page_size * h->page_size;
 	}
-	for (int cpu = 0; cpu < h->ncpus && !w.failed; cpu++) {
+	for (int cpu = 0; cpu < h->ncpus && !w->failed; cpu++) {
 		long long size = file_size(cpu_files[cpu]);
-		long long at = ftell(out);
+		long long at = ftell(w->f);
 		long long to = (at + h->page_size - 1) / h->page_size * h->page_size;
 
 		if (!size)
 			continue;
 		while (at++ < to)
-			w_bytes(&w, "", 1);
-		copy_cpu(&w, cpu_files[cpu]);
+			w_bytes(w, "", 1);
+		copy_cpu(w, cpu_files[cpu]);
 	}
+}
+
+/* finit_dat_write - a whole version 6 file */
+int finit_dat_write(FILE *out, const struct finit_dat_header *h, FILE *const *cpu_files,
+		    char *err, size_t errlen)
+{
+	struct writer w = { .f = out };
+
+	w_head(&w, h);
+	w_options(&w, h);
+	w_flyrecord(&w, h, cpu_files);
 	if (!w.failed && fflush(out))
 		w.failed = errno ? errno : EIO;
 	if (w.failed) {
@@ -276,11 +298,11 @@ static void r_options(struct reader *r, struct finit_dat_info *info)
 	}
 }
 
-/* r_v6 - walk a version 6 header and check its flyrecord table */
-static void r_v6(struct reader *r, struct finit_dat_info *info)
+/* r_sections - skip the sections before the CPU count, checking each fits */
+static void r_sections(struct reader *r, struct finit_dat_info *info)
 {
-	char name[256], tag[10];
-	uint32_t n, cpus;
+	char name[256];
+	uint32_t n;
 
 	r_num(r, 2, "truncated initial format");	/* endian, long size */
 	info->page_size = (int)r_num(r, 4, "truncated initial format");
@@ -307,19 +329,11 @@ static void r_v6(struct reader *r, struct finit_dat_info *info)
 	r_skip(r, r_num(r, 4, "truncated kallsyms"), "kallsyms larger than the file");
 	r_skip(r, r_num(r, 4, "truncated printk formats"), "printk formats larger than the file");
 	r_skip(r, r_num(r, 8, "truncated saved_cmdlines"), "saved_cmdlines larger than the file");
-	cpus = (uint32_t)r_num(r, 4, "truncated CPU count");
-	if (r_bytes(r, tag, 10, "truncated section tag"))
-		return;
-	if (!memcmp(tag, "options  ", 10)) {
-		r_options(r, info);
-		if (r_bytes(r, tag, 10, "truncated section tag"))
-			return;
-	}
-	if (memcmp(tag, "flyrecord", 10)) {
-		if (memcmp(tag, "latency  ", 10))
-			r_fail(r, "unknown section (not flyrecord or latency)");
-		return;
-	}
+}
+
+/* r_flyrecord - the flyrecord table: each CPU's data must lie in the file */
+static void r_flyrecord(struct reader *r, struct finit_dat_info *info, uint32_t cpus)
+{
 	if (!r->failed && (cpus > FINIT_DAT_MAX_CPUS || info->page_size < 64 ||
 			   info->page_size > (64 << 20))) {
 		r_fail(r, "implausible CPU count or page size");
@@ -338,7 +352,6 @@ static void r_v6(struct reader *r, struct finit_dat_info *info)
 
 		info->cpu_off[c] = off;
 		info->cpu_size[c] = size;
-
 		if (!r->failed && (off > (uint64_t)r->size || size > (uint64_t)r->size - off)) {
 			snprintf(r->err, r->errlen, "%s: CPU %u data (%llu bytes at offset %llu) "
 				 "runs past the end of the file (%lld bytes): truncated?", r->path,
@@ -346,6 +359,29 @@ static void r_v6(struct reader *r, struct finit_dat_info *info)
 			r->failed = 1;
 		}
 	}
+}
+
+/* r_v6 - walk a version 6 header and check its flyrecord table */
+static void r_v6(struct reader *r, struct finit_dat_info *info)
+{
+	char tag[10];
+	uint32_t cpus;
+
+	r_sections(r, info);
+	cpus = (uint32_t)r_num(r, 4, "truncated CPU count");
+	if (r_bytes(r, tag, 10, "truncated section tag"))
+		return;
+	if (!memcmp(tag, "options  ", 10)) {
+		r_options(r, info);
+		if (r_bytes(r, tag, 10, "truncated section tag"))
+			return;
+	}
+	if (memcmp(tag, "flyrecord", 10)) {
+		if (memcmp(tag, "latency  ", 10))
+			r_fail(r, "unknown section (not flyrecord or latency)");
+		return;
+	}
+	r_flyrecord(r, info, cpus);
 }
 
 int finit_dat_read_info(const char *path, struct finit_dat_info *info,

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * decode.h - the decoder: one tep_record in, one normalized finit_record out.
+ * decoder.h - the decoder: one tep_record in, one normalized finit_record out.
  * Live streaming and offline reading both go through it.
  */
-#ifndef FINIT_DECODE_H
-#define FINIT_DECODE_H
+#ifndef FINIT_DECODER_H
+#define FINIT_DECODER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,8 +22,8 @@ struct finit_sysnr {
 	int		compat_nr[FINIT_SYS_NR];
 };
 
-/* finit_sysnr_lookup - the table for @machine (uname -m), NULL if unknown */
-const struct finit_sysnr *finit_sysnr_lookup(const char *machine);
+/* finit_decoder_sysnr - the table for @machine (uname -m), NULL if unknown */
+const struct finit_sysnr *finit_decoder_sysnr(const char *machine);
 
 /* The 6.19+ default of /sys/kernel/tracing/syscall_user_buf_size. */
 #define FINIT_USER_BUF_DEFAULT	63
@@ -68,12 +68,5 @@ int finit_decoder_set_filter(struct finit_decoder *dec, const char *expr, bool r
 
 /* finit_decoder_match - 1 if @r passes the user-space filter (or there is none) */
 int finit_decoder_match(struct finit_decoder *dec, const struct finit_record *r);
-
-/*
- * finit_event_init - a new event from an enter record; @clock_offset_ns maps
- * the trace clock to CLOCK_REALTIME. Context fields start unknown.
- */
-void finit_event_init(struct finit_event *ev, const struct finit_record *r,
-		      long long clock_offset_ns);
 
 #endif

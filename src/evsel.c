@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * formats.c - event selections and the tep handle of their formats.
+ * evsel.c - event selections and the tep handle of their formats.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <traceevent/event-parse.h>
 #include <tracefs.h>
 
-#include "formats.h"
+#include "evsel.h"
 
 /* finit_evsel_add - append to a selection of at most FINIT_MAX_EVENTS */
 int finit_evsel_add(struct finit_evsel *ev, int *n, const char *sys, const char *name,
@@ -48,8 +48,8 @@ static int add_format(struct tep_handle *tep, const char *sys, const char *ev,
 	return 0;
 }
 
-/* finit_formats_tep - header_page, then each selected event's format */
-struct tep_handle *finit_formats_tep(const struct finit_evsel *ev, int n,
+/* finit_evsel_tep - header_page, then each selected event's format */
+struct tep_handle *finit_evsel_tep(const struct finit_evsel *ev, int n,
 				     char *err, size_t errlen)
 {
 	struct tep_handle *tep = tep_alloc();

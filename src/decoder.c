@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * decode.c - turn tep_records of the syscalls or raw_syscalls events into
+ * decoder.c - turn tep_records of the syscalls or raw_syscalls events into
  * normalized finit_records. Both capture paths give identical records.
  */
 #define _GNU_SOURCE
@@ -10,8 +10,8 @@
 
 #include <traceevent/event-parse.h>
 
-#include "decode.h"
-#include "filter.h"
+#include "decoder.h"
+#include "userfilter.h"
 #include "log.h"
 #include "tiers.h"
 
@@ -30,7 +30,7 @@ static const struct finit_sysnr sysnr_tables[] = {
 	{ "riscv64", { 273, 105, 106 }, { -1, -1, -1 } },
 };
 
-const struct finit_sysnr *finit_sysnr_lookup(const char *machine)
+const struct finit_sysnr *finit_decoder_sysnr(const char *machine)
 {
 	for (size_t i = 0; i < sizeof(sysnr_tables) / sizeof(sysnr_tables[0]); i++)
 		if (!strcmp(sysnr_tables[i].machine, machine))
@@ -72,31 +72,6 @@ static const enum arg_kind arg_kinds[FINIT_SYS_NR][3] = {
 	[FINIT_SYS_DELETE_MODULE] = { ARG_LONG, ARG_UINT, ARG_NONE },
 };
 
-/*
- * The user-space filter is evaluated on a synthetic event laid out exactly
- * like syscalls:sys_enter_finit_module on a 64-bit kernel (Debian 6.1), so an
- * expression means the same in user space as it does in the kernel.
- */
-#define FILTER_EVENT_ID		1
-#define FILTER_RECORD_SIZE	40
-static const char filter_event_format[] =
-	"name: sys_enter_finit_module\n"
-	"ID: 1\n"
-	"format:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n"
-	"\n"
-	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
-	"\tfield:int fd;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:const char * uargs;\toffset:24;\tsize:8;\tsigned:0;\n"
-	"\tfield:int flags;\toffset:32;\tsize:8;\tsigned:0;\n"
-	"\n"
-	"print fmt: \"fd: 0x%08lx, uargs: 0x%08lx, flags: 0x%08lx\", "
-	"((unsigned long)(REC->fd)), ((unsigned long)(REC->uargs)), "
-	"((unsigned long)(REC->flags))\n";
-
 enum src_type {
 	SRC_ENTER,		/* syscalls:sys_enter_* or our dynamic event */
 	SRC_STRING,		/* our eprobe beside a native enter (exact string) */
@@ -130,9 +105,7 @@ struct finit_decoder {
 	struct src			srcs[MAX_SRCS];
 	int				nsrcs;
 	int				user_buf_size;
-	bool				filter_raw_only;
-	struct tep_handle		*ftep;		/* user-space filter */
-	struct tep_event_filter		*filter;
+	struct finit_userfilter		*uf;		/* user-space filter, or NULL */
 };
 
 /* add_src - one more event; NULL when the table is full */
@@ -192,7 +165,7 @@ static void add_probe(struct finit_decoder *dec, struct tep_event *ev)
 	struct src *s;
 	int sys;
 
-	if (!finit_probe_parse_name(ev->name, &kind, &sys))
+	if (!finit_tiers_parse_name(ev->name, &kind, &sys))
 		return;
 	if (kind == FINIT_PROBE_COMPAT_RET) {
 		f = tep_find_field(ev, "ret");
@@ -323,10 +296,7 @@ void finit_decoder_free(struct finit_decoder *dec)
 {
 	if (!dec)
 		return;
-	if (dec->filter)
-		tep_filter_free(dec->filter);
-	if (dec->ftep)
-		tep_free(dec->ftep);
+	finit_userfilter_free(dec->uf);
 	free(dec);
 }
 
@@ -447,7 +417,7 @@ static void decode_string(const struct finit_decoder *dec, const struct src *s,
 			  const struct tep_record *rec, struct finit_record *out)
 {
 	enum finit_str_state state;
-	int arg = finit_str_arg(s->sys);
+	int arg = finit_names_str_arg(s->sys);
 
 	out->str = read_str(s->str, rec, s->native, &state);
 	out->str_state = str_state(dec, s, out->str, state);
@@ -456,6 +426,40 @@ static void decode_string(const struct finit_decoder *dec, const struct src *s,
 		out->str = NULL;
 		out->str_state = FINIT_STR_FAULT;
 	}
+}
+
+/* decode_raw_enter - raw_syscalls:sys_enter of one of our ids: args[0..2] */
+static int decode_raw_enter(struct finit_decoder *dec, const struct src *s,
+			    struct tep_record *rec, struct finit_record *out)
+{
+	struct tep_format_field *a = s->raw_args;
+	int elem = a->arraylen ? a->size / a->arraylen : 8;
+	int sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
+
+	if (sys < 0)
+		return 0;
+	out->kind = FINIT_REC_ENTER;
+	out->sys = sys;
+	out->raw = true;
+	for (int i = 0; i < 3; i++)
+		out->args[i] = tep_read_number(dec->tep, (char *)rec->data + a->offset + i * elem,
+					       elem);
+	normalize_args(out);
+	return 1;
+}
+
+/* decode_module - module_load (name, taints) or module_free (name) */
+static int decode_module(const struct src *s, struct tep_record *rec, struct finit_record *out)
+{
+	enum finit_str_state state;
+	bool load = s->type == SRC_MODULE_LOAD;
+
+	out->kind = load ? FINIT_REC_MODULE_LOAD : FINIT_REC_MODULE_FREE;
+	out->sys = load ? FINIT_EV_MODULE_LOAD : FINIT_EV_MODULE_FREE;
+	out->str = read_str(s->str, rec, true, &state);
+	out->str_state = out->str ? FINIT_STR_OK : FINIT_STR_NONE;
+	out->taints = s->num ? (unsigned int)read_field(s->num, rec->data) : 0;
+	return out->str != NULL;
 }
 
 /* decode_src - one record of a known event */
@@ -484,23 +488,8 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 		out->compat = s->compat;
 		out->ret = (long long)read_field(s->num, rec->data);
 		return 1;
-	case SRC_RAW_ENTER: {
-		struct tep_format_field *a = s->raw_args;
-		int elem = a->arraylen ? a->size / a->arraylen : 8;
-
-		sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
-		if (sys < 0)
-			return 0;
-		out->kind = FINIT_REC_ENTER;
-		out->sys = sys;
-		out->raw = true;
-		for (int i = 0; i < 3; i++)
-			out->args[i] = tep_read_number(dec->tep,
-						       (char *)rec->data + a->offset + i * elem,
-						       elem);
-		normalize_args(out);
-		return 1;
-	}
+	case SRC_RAW_ENTER:
+		return decode_raw_enter(dec, s, rec, out);
 	case SRC_RAW_EXIT:
 		sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
 		if (sys < 0)
@@ -512,13 +501,7 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 		return 1;
 	case SRC_MODULE_LOAD:
 	case SRC_MODULE_FREE:
-		out->kind = s->type == SRC_MODULE_LOAD ? FINIT_REC_MODULE_LOAD :
-			    FINIT_REC_MODULE_FREE;
-		out->sys = s->type == SRC_MODULE_LOAD ? FINIT_EV_MODULE_LOAD : FINIT_EV_MODULE_FREE;
-		out->str = read_str(s->str, rec, true, &state);
-		out->str_state = out->str ? FINIT_STR_OK : FINIT_STR_NONE;
-		out->taints = s->num ? (unsigned int)read_field(s->num, rec->data) : 0;
-		return out->str != NULL;
+		return decode_module(s, rec, out);
 	}
 	return 0;
 }
@@ -540,89 +523,21 @@ int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
 	return 0;
 }
 
-/* Fields of the synthetic event the user-space filter can test. */
-static const char *const filter_fields[] = {
-	"fd", "uargs", "flags", "__syscall_nr",
-	"common_pid", "common_type", "common_flags", "common_preempt_count", NULL
-};
-
+/* finit_decoder_set_filter - the user-space filter, made on first use */
 int finit_decoder_set_filter(struct finit_decoder *dec, const char *expr, bool raw_only,
 			     char *err, size_t errlen)
 {
-	enum tep_errno ret;
-	char *str = NULL;
-
-	/* libtraceevent crashes on some malformed expressions: check first */
-	if (finit_filter_check(expr, filter_fields, true, err, errlen) < 0)
-		return -1;
-
-	if (!dec->ftep) {
-		dec->ftep = tep_alloc();
-		if (!dec->ftep)
-			goto nomem;
-		tep_set_long_size(dec->ftep, 8);
-		tep_set_file_bigendian(dec->ftep, TEP_LITTLE_ENDIAN);
-		ret = tep_parse_event(dec->ftep, filter_event_format,
-				      sizeof(filter_event_format) - 1, "syscalls");
-		if (ret) {
-			tep_strerror(dec->ftep, ret, err, errlen);
-			return -1;
-		}
-		dec->filter = tep_filter_alloc(dec->ftep);
-		if (!dec->filter)
-			goto nomem;
-	}
-	tep_filter_reset(dec->filter);
-	dec->filter_raw_only = raw_only;
-	if (asprintf(&str, "syscalls/sys_enter_finit_module:%s", expr) < 0)
-		goto nomem;
-	ret = tep_filter_add_filter_str(dec->filter, str);
-	free(str);
-	if (ret < 0) {
-		tep_filter_strerror(dec->filter, ret, err, errlen);
-		tep_filter_reset(dec->filter);
+	if (!dec->uf)
+		dec->uf = finit_userfilter_alloc(dec->sysnr);
+	if (!dec->uf) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	return 0;
-nomem:
-	snprintf(err, errlen, "out of memory");
-	return -1;
+	return finit_userfilter_set(dec->uf, expr, raw_only, err, errlen);
 }
 
-/* put_le - store @v in @len little-endian bytes (the synthetic record layout) */
-static void put_le(unsigned char *p, unsigned long long v, int len)
-{
-	for (int i = 0; i < len; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
+/* finit_decoder_match - the user-space filter's verdict on @r (1: keep it) */
 int finit_decoder_match(struct finit_decoder *dec, const struct finit_record *r)
 {
-	unsigned char data[FILTER_RECORD_SIZE] = { 0 };
-	struct tep_record rec = { .data = data, .size = sizeof(data), .cpu = r->cpu };
-
-	/* the kernel filtered the other events; the expression is on finit_module */
-	if (!dec->filter || !dec->filter->filters || r->kind != FINIT_REC_ENTER ||
-	    (dec->filter_raw_only && !r->raw && !r->compat) || r->sys != FINIT_SYS_FINIT_MODULE)
-		return 1;
-	put_le(data, FILTER_EVENT_ID, 2);
-	put_le(data + 4, (unsigned int)r->tid, 4);
-	put_le(data + 8, (unsigned int)(dec->sysnr ? dec->sysnr->nr[r->sys] : 0), 4);
-	for (int i = 0; i < 3; i++)
-		put_le(data + 16 + 8 * i, r->args[i], 8);
-	return tep_filter_match(dec->filter, &rec) == TEP_ERRNO__FILTER_MATCH;
-}
-
-void finit_event_init(struct finit_event *ev, const struct finit_record *r,
-		      long long clock_offset_ns)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->sys = r->sys;
-	ev->ts = r->ts;
-	ev->wall_ns = (long long)r->ts + clock_offset_ns;
-	ev->cpu = r->cpu;
-	ev->tid = r->tid;
-	ev->pid = -1;
-	ev->compat = r->compat;
-	memcpy(ev->args, r->args, sizeof(ev->args));
+	return dec->uf ? finit_userfilter_match(dec->uf, r) : 1;
 }

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * procfs.h - readers of /proc/PID: everything here is racy (TOCTOU) and
+ * NULL or -1 once the task is gone.
+ */
+#ifndef FINIT_PROCFS_H
+#define FINIT_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "finit.h"
+
+/* finit_procfs_comm - /proc/TID/comm into @buf; 0 or -1 */
+int finit_procfs_comm(int tid, char *buf, size_t len);
+
+/* finit_procfs_tgid - Tgid from /proc/TID/status, -1 if gone */
+int finit_procfs_tgid(int tid);
+
+/* Longest user string read from /proc/PID/mem. */
+#define FINIT_PROCFS_STR_MAX	16384
+
+/*
+ * finit_procfs_string - the NUL-terminated string at @addr in @tid's memory,
+ * at most FINIT_PROCFS_STR_MAX bytes (*truncated then). NULL if unreadable.
+ */
+char *finit_procfs_string(int tid, unsigned long long addr, bool *truncated);
+
+/* finit_procfs_fd_path - the target of /proc/TID/fd/FD, NULL if gone */
+char *finit_procfs_fd_path(int tid, long long fd);
+
+/* finit_procfs_sha256 - hash of the file open as FD in TID (through /proc) */
+char *finit_procfs_sha256(int tid, long long fd);
+
+/* finit_procfs_proc - ppid, uid, gid, exe, cgroup and container id of TID */
+void finit_procfs_proc(int tid, struct finit_proc *p);
+
+/*
+ * finit_procfs_container_id - the container id in a cgroup path (docker,
+ * containerd/CRI, cri-o and podman forms: 64 hex digits), NULL if none.
+ */
+char *finit_procfs_container_id(const char *cgroup);
+
+#endif

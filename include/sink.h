@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sink.h - where formatted events go. The emitters write only through this
+ * interface; a sink is one set of operations, so a new one (journal,
+ * syslog) is one constructor and its functions.
+ */
+#ifndef FINIT_SINK_H
+#define FINIT_SINK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct finit_sink;
+
+struct finit_sink_ops {
+	/* write - all of @len bytes; -1 with errno */
+	int	(*write)(struct finit_sink *s, const char *data, size_t len);
+	/* flush - what write buffered reaches its destination; -1 with errno */
+	int	(*flush)(struct finit_sink *s);
+	/* reopen - open the destination again (log rotation); -1 with errno */
+	int	(*reopen)(struct finit_sink *s);
+	/* close - release everything (the sink is freed) */
+	void	(*close)(struct finit_sink *s);
+};
+
+struct finit_sink {
+	const struct finit_sink_ops	*ops;
+	char				*name;	/* for messages: "stdout", a path */
+};
+
+/*
+ * finit_sink_file_open - the file sink: @path truncated and written, or
+ * standard output when @path is NULL. NULL with the reason in @err.
+ */
+struct finit_sink *finit_sink_file_open(const char *path, char *err, size_t errlen);
+
+/* finit_sink_stream - a sink on an open stream, which stays open at close */
+struct finit_sink *finit_sink_stream(FILE *f, const char *name);
+
+/* finit_sink_write, _flush, _reopen - the operations; -1 with errno */
+int finit_sink_write(struct finit_sink *s, const char *data, size_t len);
+int finit_sink_flush(struct finit_sink *s);
+int finit_sink_reopen(struct finit_sink *s);
+
+/* finit_sink_close - close and free (NULL is fine) */
+void finit_sink_close(struct finit_sink *s);
+
+#endif

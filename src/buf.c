@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * buf.c - a growable output buffer, and the string escapes the formats
+ * need (JSON, C-style for text, CSV).
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+int finit_buf_grow(struct finit_buf *b, size_t more)
+{
+	size_t want = b->len + more + 1;
+	char *p;
+
+	if (b->oom)
+		return -1;
+	if (want <= b->cap)
+		return 0;
+	if (want < 2 * b->cap)
+		want = 2 * b->cap;
+	if (want < 256)
+		want = 256;
+	p = realloc(b->data, want);
+	if (!p) {
+		b->oom = 1;
+		return -1;
+	}
+	b->data = p;
+	b->cap = want;
+	return 0;
+}
+
+void finit_buf_printf(struct finit_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	/* format into the spare room; only what did not fit is formatted again */
+	if (finit_buf_grow(b, 0) < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= b->cap - b->len) {
+		if (finit_buf_grow(b, n) < 0)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, n + 1, fmt, ap);
+		va_end(ap);
+	}
+	b->len += n;
+}
+
+void finit_buf_uint(struct finit_buf *b, unsigned long long v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	finit_buf_putn(b, p, tmp + sizeof(tmp) - p);
+}
+
+void finit_buf_int(struct finit_buf *b, long long v)
+{
+	if (v < 0) {
+		finit_buf_putc(b, '-');
+		finit_buf_uint(b, 0ULL - (unsigned long long)v);
+		return;
+	}
+	finit_buf_uint(b, (unsigned long long)v);
+}
+
+void finit_buf_free(struct finit_buf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * utf8_len - length of the valid UTF-8 sequence at @s, 0 if invalid
+ * (overlong forms, surrogates and code points past U+10FFFF are invalid).
+ */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned int cp;
+	int n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * escape - valid UTF-8 passes; quotes, backslashes and \n \r \t get their
+ * usual escapes; other control bytes and DEL become \u00XX (JSON) or \xNN,
+ * and each invalid UTF-8 byte \udcXX (JSON) or \xNN.
+ */
+static void escape(struct finit_buf *b, const unsigned char *s, bool json)
+{
+	while (*s) {
+		const unsigned char *run = s;
+		int n;
+
+		/* the common case: a run of printable ASCII, copied at once */
+		while (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\')
+			s++;
+		if (s > run)
+			finit_buf_putn(b, (const char *)run, s - run);
+		if (!*s)
+			break;
+		n = utf8_len(s);
+
+		if (n > 1) {
+			while (n--)
+				finit_buf_putc(b, (char)*s++);
+			continue;
+		}
+		switch (*s) {
+		case '"':  finit_buf_puts(b, "\\\""); break;
+		case '\\': finit_buf_puts(b, "\\\\"); break;
+		case '\n': finit_buf_puts(b, "\\n"); break;
+		case '\r': finit_buf_puts(b, "\\r"); break;
+		case '\t': finit_buf_puts(b, "\\t"); break;
+		default:
+			if (!n)
+				finit_buf_printf(b, json ? "\\udc%02x" : "\\x%02x", *s);
+			else if (*s < 0x20 || *s == 0x7f)
+				finit_buf_printf(b, json ? "\\u%04x" : "\\x%02x", *s);
+			else
+				finit_buf_putc(b, (char)*s);
+		}
+		s++;
+	}
+}
+
+void finit_buf_json_string(struct finit_buf *b, const char *str)
+{
+	if (!str) {
+		finit_buf_puts(b, "null");
+		return;
+	}
+	finit_buf_putc(b, '"');
+	escape(b, (const unsigned char *)str, true);
+	finit_buf_putc(b, '"');
+}
+
+void finit_buf_c_string(struct finit_buf *b, const char *str)
+{
+	escape(b, (const unsigned char *)str, false);
+}
+
+void finit_buf_csv_field(struct finit_buf *b, const char *s)
+{
+	struct finit_buf tmp = { 0 };
+	int quote;
+
+	if (!s)
+		return;
+	finit_buf_c_string(&tmp, s);
+	if (!tmp.data)
+		return;
+	quote = strpbrk(tmp.data, ",\"") || tmp.data[0] == ' ' ||
+		(tmp.len && tmp.data[tmp.len - 1] == ' ');
+	if (quote)
+		finit_buf_putc(b, '"');
+	for (size_t i = 0; i < tmp.len; i++) {
+		if (tmp.data[i] == '"')
+			finit_buf_putc(b, '"');
+		finit_buf_putc(b, tmp.data[i]);
+	}
+	if (quote)
+		finit_buf_putc(b, '"');
+	finit_buf_free(&tmp);
+}
+

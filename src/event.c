@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+/*
+ * event.c - a finit_event's life: made from an enter record, its strings
+ * owned until released.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+
+/* finit_event_init - a new event from a record; context fields start unknown */
+void finit_event_init(struct finit_event *ev, const struct finit_record *r,
+		      long long clock_offset_ns)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->sys = r->sys;
+	ev->ts = r->ts;
+	ev->wall_ns = (long long)r->ts + clock_offset_ns;
+	ev->cpu = r->cpu;
+	ev->tid = r->tid;
+	ev->pid = -1;
+	ev->compat = r->compat;
+	memcpy(ev->args, r->args, sizeof(ev->args));
+}
+
+/* finit_event_release - free the strings an event owns */
+void finit_event_release(struct finit_event *ev)
+{
+	free(ev->param_values);
+	free(ev->module);
+	free(ev->path);
+	free(ev->sha256);
+	free(ev->proc.exe);
+	free(ev->proc.cgroup);
+	free(ev->proc.container_id);
+	ev->param_values = ev->module = ev->path = ev->sha256 = NULL;
+	ev->proc.exe = ev->proc.cgroup = ev->proc.container_id = NULL;
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * procfs.c - what /proc says about a task, read after the fact (TOCTOU):
+ * comm, tgid, a string in its memory, the file behind an fd and its hash,
+ * ppid/uid/gid, exe, cgroup and container id.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "sha256.h"
+
+int finit_procfs_comm(int tid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, (int)len, f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+int finit_procfs_tgid(int tid)
+{
+	char path[64], line[128];
+	int tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+char *finit_procfs_string(int tid, unsigned long long addr, bool *truncated)
+{
+	char path[64], *buf = NULL;
+	size_t have = 0;
+	int fd;
+
+	*truncated = false;
+	if (!addr)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/%d/mem", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(FINIT_PROCFS_STR_MAX + 1);
+	while (buf && have < FINIT_PROCFS_STR_MAX) {
+		/* read up to the end of the page, so no fault on the next one */
+		size_t chunk = 4096 - ((addr + have) & 4095);
+		ssize_t n;
+
+		if (chunk > FINIT_PROCFS_STR_MAX - have)
+			chunk = FINIT_PROCFS_STR_MAX - have;
+		n = pread(fd, buf + have, chunk, (off_t)(addr + have));
+		if (n <= 0)
+			break;
+		if (memchr(buf + have, '\0', n)) {
+			close(fd);
+			return buf;
+		}
+		have += n;
+	}
+	close(fd);
+	if (buf && have == FINIT_PROCFS_STR_MAX) {
+		buf[have] = '\0';
+		*truncated = true;
+		return buf;
+	}
+	free(buf);
+	return NULL;
+}
+
+char *finit_procfs_fd_path(int tid, long long fd)
+{
+	char link[64], target[PATH_MAX];
+	ssize_t n;
+
+	if (fd < 0 || fd > INT_MAX)
+		return NULL;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%lld", tid, fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return NULL;
+	target[n] = '\0';
+	return strdup(target);
+}
+
+char *finit_procfs_sha256(int tid, long long fd)
+{
+	char path[64], hex[65];
+	int f, ret;
+
+	if (fd < 0 || fd > INT_MAX)
+		return NULL;
+	/* through /proc: the very file the caller holds, even if unlinked */
+	snprintf(path, sizeof(path), "/proc/%d/fd/%lld", tid, fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return NULL;
+	ret = finit_sha256_fd(f, hex);
+	close(f);
+	return ret < 0 ? NULL : strdup(hex);
+}
+
+char *finit_procfs_container_id(const char *cgroup)
+{
+	const char *p, *best = NULL;
+
+	if (!cgroup)
+		return NULL;
+	/* the last run of exactly 64 hex digits, e.g. docker-<id>.scope,
+	 * /docker/<id>, cri-containerd-<id>.scope, crio-<id>, libpod-<id> */
+	for (p = cgroup; *p; p++) {
+		size_t n = 0;
+
+		if (p != cgroup && isxdigit((unsigned char)p[-1]))
+			continue;
+		while (isxdigit((unsigned char)p[n]))
+			n++;
+		if (n == 64)
+			best = p;
+	}
+	return best ? strndup(best, 64) : NULL;
+}
+
+/* read_cgroup - the cgroup v2 path ("0::/..."), else the first hierarchy's */
+static char *read_cgroup(int tid)
+{
+	char path[64], line[4096], *first = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':');
+
+		line[strcspn(line, "\n")] = '\0';
+		c = c ? strchr(c + 1, ':') : NULL;
+		if (!c)
+			continue;
+		if (!strncmp(line, "0::", 3)) {
+			free(first);
+			first = strdup(c + 1);
+			break;
+		}
+		if (!first)
+			first = strdup(c + 1);
+	}
+	fclose(f);
+	return first;
+}
+
+void finit_procfs_proc(int tid, struct finit_proc *p)
+{
+	char path[64], line[256], exe[PATH_MAX];
+	int found = 0;
+	ssize_t n;
+	FILE *f;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		found += sscanf(line, "PPid: %d", &p->ppid) == 1;
+		found += sscanf(line, "Uid: %d", &p->uid) == 1;
+		found += sscanf(line, "Gid: %d", &p->gid) == 1;
+	}
+	fclose(f);
+	if (found != 3)
+		return;
+	p->valid = true;
+	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n >= 0) {
+		exe[n] = '\0';
+		p->exe = strdup(exe);
+	}
+	p->cgroup = read_cgroup(tid);
+	p->container_id = finit_procfs_container_id(p->cgroup);
+}
