@@ -1111,6 +1111,12 @@ def check_rec(out, watch, name="rec", phase="watch"):
     check_rc(out, name, what)
     if not armed(out, name):
         return
+    alive = (read(out, name + ".alive-at-stop") or "").strip()
+    if alive != "yes":
+        err(f"{what}: had exited before the guest stopped it with SIGINT "
+            f"(alive-at-stop: {alive!r}); stderr:\n    " +
+            (read(out, name + ".stderr") or "").strip()
+            .replace("\n", "\n    "))
     stderr = read(out, name + ".stderr") or ""
     m = re.search(rf"^finit-ftrace: wrote /out/{name}\.dat: (\d+) "
                   r"call\(s\), \d+ bytes of data$", stderr, re.M)

@@ -288,6 +288,8 @@ rec_start() {
 
 # rec_stop - SIGINT to the record started by rec_start; what it left behind
 rec_stop() {
+	# it must still run: only SIGINT stops it
+	if alive $RPID; then echo yes; else echo no; fi > "/out/$RNAME.alive-at-stop"
 	stop_pid $RPID "$RNAME"
 	_rc=0
 	wait $RPID || _rc=$?
