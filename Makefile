@@ -29,7 +29,7 @@ endif
 XCPPFLAGS := $(CPPFLAGS) -Iinclude -DFINIT_VERSION='"$(VERSION)"' \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 XCFLAGS  := $(CFLAGS) $(SANFLAGS) -std=gnu11 -Wall -Wextra $(if $(WERROR),-Werror) $(XCPPFLAGS)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 SRCS      := $(wildcard src/*.c)
 LIB_SRCS  := $(filter-out src/main.c src/cmd-%.c,$(SRCS))

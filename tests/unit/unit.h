@@ -26,5 +26,6 @@ int unit_add_filter(void);
 int unit_add_correlate(void);
 int unit_add_strings(void);
 int unit_add_verify(void);
+int unit_add_spool(void);
 
 #endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spool.h - raw sub-buffers between the thread that drains the kernel's
+ * ring buffers and the one that decodes them: a FIFO in memory up to a
+ * bound, then in a private unlinked temporary file, so that a flood waits
+ * here instead of overwriting the kernel's buffer. Thread-safe for one
+ * producer and one consumer; an eventfd says when pages are waiting.
+ */
+#ifndef FINIT_SPOOL_H
+#define FINIT_SPOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct finit_spool;
+
+struct finit_spool_stats {
+	unsigned long long	pages;		/* pushed in all */
+	unsigned long long	spilled;	/* of them, through the file */
+	unsigned long long	refused;	/* not taken: the spool was full */
+	size_t			peak_bytes;	/* most waiting at once */
+	size_t			bytes;		/* waiting now */
+};
+
+/*
+ * finit_spool_alloc - pages of at most @page_size bytes; @mem_bytes in
+ * memory, then up to @file_bytes in a temporary file in @dir (NULL: the
+ * usual TMPDIR). NULL when out of memory or the eventfd fails.
+ */
+struct finit_spool *finit_spool_alloc(size_t page_size, size_t mem_bytes, size_t file_bytes,
+				      const char *dir);
+void finit_spool_free(struct finit_spool *sp);
+
+/*
+ * finit_spool_push - one page of @cpu (@len bytes); 0, or -1 when the
+ * spool is full (refused, counted) or the file cannot be written
+ */
+int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t len);
+
+/*
+ * finit_spool_pop - the oldest page into @page (page_size bytes): its
+ * length with *cpu set, 0 when none waits, -1 if the file cannot be read
+ */
+long finit_spool_pop(struct finit_spool *sp, int *cpu, void *page);
+
+/* finit_spool_fd - readable while pages wait (an eventfd; read it to rearm) */
+int finit_spool_fd(const struct finit_spool *sp);
+
+/* finit_spool_stats - counters so far */
+void finit_spool_stats(struct finit_spool *sp, struct finit_spool_stats *st);
+
+#endif

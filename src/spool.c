@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/*
+ * spool.c - a FIFO of raw sub-buffers: in memory up to a bound, then in an
+ * unlinked temporary file. The order of pages is kept across both: once a
+ * page went to the file, later ones follow it there until the file is
+ * read empty, and it is then truncated.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "spool.h"
+
+/* One waiting page: in memory (data) or in the file (at off). */
+struct entry {
+	struct entry	*next;
+	int		cpu;
+	size_t		len;
+	long long	off;		/* -1: in memory */
+	unsigned char	data[];
+};
+
+struct finit_spool {
+	pthread_mutex_t			lock;
+	struct entry			*head, *tail;
+	size_t				page_size;
+	size_t				mem_bytes, file_bytes;	/* bounds */
+	size_t				in_mem, in_file;	/* waiting now */
+	long long			file_end;	/* where the next spilled page goes */
+	int				file;		/* -1 until needed */
+	char				*dir;
+	int				efd;
+	struct finit_spool_stats	st;
+};
+
+/* finit_spool_alloc - empty, with its eventfd */
+struct finit_spool *finit_spool_alloc(size_t page_size, size_t mem_bytes, size_t file_bytes,
+				      const char *dir)
+{
+	struct finit_spool *sp = calloc(1, sizeof(*sp));
+
+	if (!sp)
+		return NULL;
+	pthread_mutex_init(&sp->lock, NULL);
+	sp->page_size = page_size;
+	sp->mem_bytes = mem_bytes;
+	sp->file_bytes = file_bytes;
+	sp->file = -1;
+	sp->dir = strdup(dir ? dir : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	sp->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (sp->efd < 0 || !sp->dir) {
+		finit_spool_free(sp);
+		return NULL;
+	}
+	return sp;
+}
+
+/* finit_spool_free - every page, the file, the eventfd */
+void finit_spool_free(struct finit_spool *sp)
+{
+	if (!sp)
+		return;
+	while (sp->head) {
+		struct entry *e = sp->head;
+
+		sp->head = e->next;
+		free(e);
+	}
+	if (sp->file >= 0)
+		close(sp->file);
+	if (sp->efd >= 0)
+		close(sp->efd);
+	pthread_mutex_destroy(&sp->lock);
+	free(sp->dir);
+	free(sp);
+}
+
+/* open_file - the private spill file: O_TMPFILE, never visible by name */
+static int open_file(struct finit_spool *sp)
+{
+	if (sp->file < 0)
+		sp->file = open(sp->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	return sp->file;
+}
+
+/* spill - write the page to the file; an entry without data, or NULL */
+static struct entry *spill(struct finit_spool *sp, const void *page, size_t len)
+{
+	struct entry *e;
+
+	if (sp->in_file + len > sp->file_bytes || open_file(sp) < 0 ||
+	    pwrite(sp->file, page, len, sp->file_end) != (ssize_t)len)
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->off = sp->file_end;
+	sp->file_end += (long long)len;
+	sp->in_file += len;
+	sp->st.spilled++;
+	return e;
+}
+
+/* keep - the page in memory; NULL if the memory bound is reached */
+static struct entry *keep(struct finit_spool *sp, const void *page, size_t len)
+{
+	struct entry *e;
+
+	if (sp->in_file || sp->in_mem + len > sp->mem_bytes)
+		return NULL;	/* once spilling, keep the order: file until empty */
+	e = malloc(sizeof(*e) + len);
+	if (!e)
+		return NULL;
+	memset(e, 0, sizeof(*e));
+	memcpy(e->data, page, len);
+	e->off = -1;
+	sp->in_mem += len;
+	return e;
+}
+
+/* finit_spool_push - memory, else the file, else refused */
+int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t len)
+{
+	static const uint64_t one = 1;
+	struct entry *e;
+
+	if (len > sp->page_size)
+		len = sp->page_size;
+	pthread_mutex_lock(&sp->lock);
+	e = keep(sp, page, len);
+	if (!e)
+		e = spill(sp, page, len);
+	if (!e) {
+		sp->st.refused++;
+		pthread_mutex_unlock(&sp->lock);
+		return -1;
+	}
+	e->cpu = cpu;
+	e->len = len;
+	if (sp->tail)
+		sp->tail->next = e;
+	else
+		sp->head = e;
+	sp->tail = e;
+	sp->st.pages++;
+	sp->st.bytes = sp->in_mem + sp->in_file;
+	if (sp->st.bytes > sp->st.peak_bytes)
+		sp->st.peak_bytes = sp->st.bytes;
+	pthread_mutex_unlock(&sp->lock);
+	/* a saturated counter (EAGAIN) still reads as ready: nothing to do then */
+	if (write(sp->efd, &one, sizeof(one)) < 0)
+		return 0;
+	return 0;
+}
+
+/* take - unlink the head entry (under the lock) */
+static struct entry *take(struct finit_spool *sp)
+{
+	struct entry *e = sp->head;
+
+	if (!e)
+		return NULL;
+	sp->head = e->next;
+	if (!sp->head)
+		sp->tail = NULL;
+	if (e->off < 0)
+		sp->in_mem -= e->len;
+	else
+		sp->in_file -= e->len;
+	sp->st.bytes = sp->in_mem + sp->in_file;
+	return e;
+}
+
+/* read_back - a spilled page; the file read empty starts over (truncated) */
+static long read_back(struct finit_spool *sp, const struct entry *e, void *page)
+{
+	long ret = pread(sp->file, page, e->len, e->off) == (ssize_t)e->len ? (long)e->len : -1;
+
+	if (!sp->in_file && ftruncate(sp->file, 0) == 0)
+		sp->file_end = 0;
+	return ret;
+}
+
+/* finit_spool_pop - the oldest page, from memory or the file */
+long finit_spool_pop(struct finit_spool *sp, int *cpu, void *page)
+{
+	struct entry *e;
+	long ret;
+
+	pthread_mutex_lock(&sp->lock);
+	e = take(sp);
+	/* under the lock: the producer may be appending to the same file */
+	if (e && e->off >= 0)
+		ret = read_back(sp, e, page);
+	else
+		ret = e ? (long)e->len : 0;
+	pthread_mutex_unlock(&sp->lock);
+	if (!e)
+		return 0;
+	if (e->off < 0)
+		memcpy(page, e->data, e->len);
+	*cpu = e->cpu;
+	free(e);
+	return ret;
+}
+
+/* finit_spool_fd - for poll() */
+int finit_spool_fd(const struct finit_spool *sp)
+{
+	return sp->efd;
+}
+
+/* finit_spool_stats - a copy under the lock */
+void finit_spool_stats(struct finit_spool *sp, struct finit_spool_stats *st)
+{
+	pthread_mutex_lock(&sp->lock);
+	*st = sp->st;
+	pthread_mutex_unlock(&sp->lock);
+}
