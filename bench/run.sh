@@ -16,6 +16,7 @@
 #   BENCH_OUT        keep all raw results in this directory (default: a temporary
 #                    directory, removed at the end unless BENCH_KEEP=1)
 #   BENCH_PROFILE=1  also profile record, watch and report with perf (cpu-clock)
+#   BENCH_LOAD=0     skip P1L/P1bL (P1 and P1b again, with a nice-19 CPU hog per CPU)
 #   BENCH_QUIET_WAIT seconds to wait, before each load, for tracefs instances
 #                    that appeared after we started (another user's tests) to
 #                    go away (default 10; our finit_module calls would show up
@@ -250,7 +251,7 @@ PERF_EV=(-e raw_syscalls:sys_enter --filter 'id == 313' -e raw_syscalls:sys_exit
 
 # ---- P1 / P2 / P3: record a burst, side by side with perf record ---------
 p1_tool() {
-	local d=$OUT/p1 i=$1 bpid cap all rc
+	local d=$OUT/p1 i=$1 label=${2:-P1} bpid cap all rc
 	mkdir -p "$d"
 	quiet_wait
 	/usr/bin/time -o "$d/t" -f "$TFMT" "$FINIT" record -o "$d/p1.dat" -- "$B/burst" "$N" \
@@ -264,7 +265,7 @@ p1_tool() {
 	"$FINIT" report -F json "$d/p1.dat" >"$d/p1.json" 2>/dev/null
 	all=$(wc -l <"$d/p1.json")
 	cap=$(grep -c "\"tid\":$bpid," "$d/p1.json")
-	res P1 run=$i who=tool rc=$rc issued=$(kv "$d/burst.out" issued) captured=$cap \
+	res "$label" run=$i who=tool rc=$rc issued=$(kv "$d/burst.out" issued) captured=$cap \
 		foreign=$((all - cap)) lost=$(tool_lost "$d/err") bytes=$(stat -c %s "$d/p1.dat" 2>/dev/null || echo 0) \
 		cpu=$(cpu_minus "$d/t" "$d/burst.out") wall=$(tfield "$d/t" 1) rss_kb=$(tfield "$d/t" 4) \
 		burst_wall_ns=$(kv "$d/burst.out" wall_ns)
@@ -301,13 +302,13 @@ p1_perf() {
 
 # ---- P1b: watch --format json > file --------------------------------------
 p1b() {
-	local d=$OUT/p1b i=$1 tp fp bpid all cap
+	local d=$OUT/p1b i=$1 label=${2:-P1b} tp fp bpid all cap
 	mkdir -p "$d"
 	quiet_wait
 	/usr/bin/time -o "$d/t" -f "$TFMT" "$FINIT" watch --format json >"$d/w.json" 2>"$d/err" &
 	tp=$!
 	MYPIDS+=($tp)
-	fp=$(wait_armed "$d/err") || { res P1b run=$i who=tool rc=not-armed; stop_tool $tp; return; }
+	fp=$(wait_armed "$d/err") || { res "$label" run=$i who=tool rc=not-armed; stop_tool $tp; return; }
 	TOOLPIDS+=($fp)
 	"$B/burst" "$N" >"$d/burst.out"
 	kill -INT "$fp"
@@ -315,7 +316,7 @@ p1b() {
 	bpid=$(kv "$d/burst.out" pid)
 	all=$(wc -l <"$d/w.json")
 	cap=$(grep -c "\"tid\":$bpid," "$d/w.json")
-	res P1b run=$i who=tool issued=$(kv "$d/burst.out" issued) captured=$cap foreign=$((all - cap)) \
+	res "$label" run=$i who=tool issued=$(kv "$d/burst.out" issued) captured=$cap foreign=$((all - cap)) \
 		lost=$(tool_lost "$d/err") lines=$all cpu=$(python3 -c "print('%.3f' % ($(tfield "$d/t" 2) + $(tfield "$d/t" 3)))") \
 		wall=$(tfield "$d/t" 1) rss_kb=$(tfield "$d/t" 4)
 	cp "$d/err" "$d/err.$i"
@@ -333,6 +334,29 @@ for ((r = 1; r <= RUNS; r++)); do
 	p1b $r
 	log "  run $r: $(tail -n 1 "$RES" | awk '{printf "%s %s %s", $5, $6, $8}')"
 done
+
+# ---- P1L / P1bL: the same with a nice-19 CPU hog on every CPU ------------
+# hogs_start / hogs_stop - `nproc` busy loops at nice 19 (BENCH_LOAD=0: skipped)
+hogs_start() {
+	HOGS=()
+	for ((c = 0; c < $(nproc); c++)); do
+		nice -n 19 sh -c 'while :; do :; done' &
+		HOGS+=($!)
+		MYPIDS+=($!)
+	done
+}
+hogs_stop() { kill "${HOGS[@]}" 2>/dev/null; wait "${HOGS[@]}" 2>/dev/null; HOGS=(); }
+
+if [[ ${BENCH_LOAD:-1} != 0 ]]; then
+	log "P1L/P1bL: record and watch, $N calls x $RUNS, with $(nproc) nice-19 CPU hogs"
+	for ((r = 1; r <= RUNS; r++)); do
+		hogs_start
+		p1_tool $r P1L
+		p1b $r P1bL
+		hogs_stop
+		log "  run $r: $(tail -n 2 "$RES" | awk '{printf "%s %s %s %s; ", $1, $5, $6, $8}')"
+	done
+fi
 
 # ---- P4: report a 1M-event trace.dat vs trace-cmd report -----------------
 D4=$OUT/p4

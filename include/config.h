@@ -18,6 +18,7 @@ struct finit_config {
 	int		hash;			/* sha256 of the module file */
 	int		compat;			/* 32-bit callers (kprobes or raw_syscalls) */
 	int		selftest;		/* prove the tiers before arming */
+	unsigned long	spool_mb;		/* spool in memory (8x that on disk) */
 	enum finit_format format;
 	char		*output;		/* NULL: stdout */
 };

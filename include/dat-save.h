@@ -20,7 +20,8 @@ struct finit_dat_source {
 	struct tracefs_instance		*inst;		/* its trace_clock */
 	const struct finit_evsel	*events;	/* the enabled events */
 	int				nevents;
-	int				ncpus;
+	int				ncpus;		/* data sections (CPUs x instances) */
+	int				cpus;		/* CPUs */
 	int				page_size;	/* bytes per sub-buffer */
 	long long			clock_offset_ns;
 	const char			*seen_comms;	/* "tid comm" lines we saw */

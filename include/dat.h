@@ -32,7 +32,8 @@ struct finit_dat_header {
 	const char			*trace_clock;	/* the trace_clock file */
 	const char			*uname;		/* "sysname release version machine" */
 	long long			clock_offset_ns;	/* our option */
-	int				ncpus;
+	int				ncpus;		/* data sections */
+	int				cpus;		/* real CPUs (our option), 0: ncpus */
 };
 
 /*
@@ -41,6 +42,8 @@ struct finit_dat_header {
  */
 #define FINIT_DAT_OPT_CLOCK_OFFSET	0x4601
 #define FINIT_DAT_OPT_TGIDS		0x4602
+/* the CPUs of one instance: the pages of the loads instance follow as more */
+#define FINIT_DAT_OPT_CPUS		0x4603
 
 /* More CPUs than this in a file's table means a damaged file. */
 #define FINIT_DAT_MAX_CPUS		8192
@@ -57,6 +60,7 @@ int finit_dat_write(FILE *out, const struct finit_dat_header *h, FILE *const *cp
 struct finit_dat_info {
 	int		version;
 	bool		has_offset;	/* our clock offset option: a file of ours */
+	int		cpus;		/* real CPUs when the file has more sections, else 0 */
 	long long	clock_offset_ns;
 	char		machine[65];	/* from the uname option, "" if none */
 	char		*tgids;		/* our saved_tgids, or NULL */

@@ -7,6 +7,7 @@
 #ifndef FINIT_EVSEL_H
 #define FINIT_EVSEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct tep_handle;
@@ -16,6 +17,7 @@ struct finit_evsel {
 	char	sys[96];
 	char	name[64];
 	char	filter[256];	/* "": none */
+	bool	loads;		/* in the small instance that keeps module loads */
 };
 
 /*

@@ -56,6 +56,7 @@ enum finit_origin {
 	FINIT_ORIGIN_LOST,	/* ret only: the thread made a newer call first */
 	FINIT_ORIGIN_FAULT,	/* string: the kernel read faulted, nothing else had it */
 	FINIT_ORIGIN_OFFLINE,	/* string/path: needs /proc, not available offline */
+	FINIT_ORIGIN_SKIPPED,	/* /proc not read: the decoder was behind (backlog) */
 };
 
 /* One decoded trace record, before enter and exit are joined. */
@@ -132,6 +133,7 @@ struct finit_event {
 	char			*param_values;	/* finit/init: params; delete: NULL */
 	bool			truncated;	/* param_values/module is a prefix */
 	bool			str_pending;	/* a probe's string record is due */
+	bool			skipped;	/* /proc left unread under backlog */
 	char			*module;	/* module_load's name, or delete's name */
 	unsigned int		taints;
 	bool			has_taints;

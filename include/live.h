@@ -10,12 +10,14 @@
 #include "correlate.h"
 #include "pipeline.h"
 #include "session.h"
+#include "drain.h"
 #include "stream.h"
 
 struct finit_live {
 	struct finit_session	s;
 	struct finit_pipeline	p;
 	struct finit_stream	*st;
+	struct finit_drain	*drain;		/* the thread that reads st's CPUs */
 	int			sigfd;
 	int			output_failed;	/* the event callback stopped us */
 };

@@ -18,6 +18,9 @@ struct finit_context;
 struct finit_correlator;
 struct finit_stash;
 
+/* A record older than this (trace clock vs now) means the decoder is behind. */
+#define FINIT_BACKLOG_AGE_NS	2000000000LL
+
 struct finit_pipeline {
 	struct finit_decoder	*dec;
 	struct finit_context	*ctx;
@@ -30,6 +33,9 @@ struct finit_pipeline {
 	bool			hash;
 	struct finit_verify	verify;		/* which string tiers are trusted */
 	struct finit_stash	*stash;		/* string records before their enter */
+	bool			backlog;	/* the caller says: records wait unread */
+	bool			behind;		/* this record: /proc is skipped */
+	unsigned long long	skipped;	/* calls left unenriched under backlog */
 };
 
 /* finit_pipeline_record - handle one record; negative when the output failed */

@@ -22,9 +22,14 @@ struct tracefs_instance;
 struct finit_decoder;
 
 /* The live session: our instance and what it was set up with. */
+/* KiB per CPU of the instance that keeps module loads (~60 bytes each). */
+#define FINIT_LOADS_BUFFER_KB	64
+
 struct finit_session {
 	struct tracefs_instance	*inst;
 	char			name[128];
+	struct tracefs_instance	*loads;		/* module_load/free, or NULL */
+	char			loads_name[160];	/* <name>.loads */
 	char			group[96];		/* our dynamic events' system */
 	struct tep_handle	*tep;
 	struct finit_probe	probe;
@@ -81,9 +86,6 @@ int finit_session_set_wakeup(struct finit_session *s, int percent);
 /* finit_session_stop - stop recording (events stay readable for draining) */
 void finit_session_stop(struct finit_session *s);
 
-/* finit_session_cpu_stats - "overrun" and "dropped events" of per_cpu/cpuN/stats */
-int finit_session_cpu_stats(struct finit_session *s, int cpu,
-			    unsigned long long *overrun, unsigned long long *dropped);
 
 /* finit_session_close - destroy the instance (all fds on it must be closed) */
 int finit_session_close(struct finit_session *s);

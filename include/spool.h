@@ -43,6 +43,12 @@ int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t l
  */
 long finit_spool_pop(struct finit_spool *sp, int *cpu, void *page);
 
+/* finit_spool_has_room - would @len more bytes be taken? */
+bool finit_spool_has_room(struct finit_spool *sp, size_t len);
+
+/* finit_spool_waiting - bytes waiting now (lock-free, for backlog checks) */
+size_t finit_spool_waiting(struct finit_spool *sp);
+
 /* finit_spool_fd - readable while pages wait (an eventfd; read it to rearm) */
 int finit_spool_fd(const struct finit_spool *sp);
 

@@ -26,8 +26,12 @@ typedef int (*finit_round_cb)(void *ctx);
 /* Called for each raw sub-buffer as read, before its records are delivered. */
 typedef int (*finit_page_cb)(int cpu, const void *page, size_t len, void *ctx);
 
-/* finit_stream_open - open every CPU's trace_pipe_raw of @inst, non-blocking */
-struct finit_stream *finit_stream_open(struct tracefs_instance *inst,
+/*
+ * finit_stream_open - every CPU's trace_pipe_raw of each of @ninst
+ * instances, non-blocking, merged into one stream: slot I is CPU I modulo
+ * @ncpus of instance I / @ncpus (a record's cpu is its CPU)
+ */
+struct finit_stream *finit_stream_open(struct tracefs_instance *const *insts, int ninst,
 				       struct tep_handle *tep, int ncpus,
 				       int subbuf_size, char *err, size_t errlen);
 
@@ -77,6 +81,21 @@ void finit_stream_set_refill(struct finit_stream *st, finit_refill_cb cb, void *
  * a refill callback, every page it gives); 1 if cb stopped, -1 if refill failed
  */
 int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx);
+
+/* finit_stream_set_cpus - a record's cpu is its slot modulo @n (several buffers) */
+void finit_stream_set_cpus(struct finit_stream *st, int n);
+
+/* finit_stream_cpus (slots), _subbuf, _fd - what a reader of its own needs */
+int finit_stream_cpus(const struct finit_stream *st);
+int finit_stream_subbuf(const struct finit_stream *st);
+int finit_stream_fd(const struct finit_stream *st, int cpu);
+
+/*
+ * finit_stream_take_page - a sub-buffer of @cpu read by someone else (the
+ * drain thread): handed to the page callback, then loaded for delivery.
+ * 0; -1 when @cpu has a full load already; -2 when the page callback failed
+ */
+int finit_stream_take_page(struct finit_stream *st, int cpu, const void *page, size_t len);
 
 /* finit_stream_close - close every fd and free (before destroying the instance) */
 void finit_stream_close(struct finit_stream *st);

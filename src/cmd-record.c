@@ -209,7 +209,8 @@ static int write_dat(struct record *r)
 	const struct finit_session *s = &r->l.s;
 	const struct finit_dat_source src = {
 		.inst = s->inst, .events = s->events, .nevents = s->nevents,
-		.ncpus = s->ncpus, .page_size = s->subbuf_size,
+		.ncpus = finit_stream_cpus(r->l.st), .cpus = s->ncpus,
+		.page_size = s->subbuf_size,
 		.clock_offset_ns = s->clock_offset_ns,
 		.seen_comms = r->seen_comms.data, .seen_tgids = r->seen_tgids.data,
 	};
@@ -337,7 +338,7 @@ static void arm_timer(const struct record *r)
  */
 static int prepare(struct record *r)
 {
-	if (open_cpu_files(r, r->l.s.ncpus) < 0)
+	if (open_cpu_files(r, finit_stream_cpus(r->l.st)) < 0)
 		return FINIT_EXIT_FAIL;
 	finit_stream_set_page_cb(r->l.st, on_page, r);
 	/* a file cannot keep what /proc says: only --tee shows it */
@@ -365,7 +366,7 @@ static int finish(struct record *r, int sig)
 	if (r->tty)
 		fputs("\r\033[K", stderr);
 	finit_live_summary(&r->l);
-	for (int cpu = 0; cpu < r->l.s.ncpus; cpu++)
+	for (int cpu = 0; cpu < finit_stream_cpus(r->l.st); cpu++)
 		fprintf(stderr, "finit-ftrace: cpu%d: %llu bytes of sub-buffers\n", cpu,
 			r->cpu_bytes[cpu]);
 	if (r->child > 0) {
@@ -402,7 +403,8 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 			ret = prepare(&r);
 			if (ret < 0)
 				ret = finish(&r, run(&r));
-			close_cpu_files(&r, r.l.s.ncpus, ret == FINIT_EXIT_OK || !r.bytes);
+			close_cpu_files(&r, finit_stream_cpus(r.l.st), ret == FINIT_EXIT_OK ||
+					!r.bytes);
 			if (finit_live_close(&r.l) < 0)
 				ret = FINIT_EXIT_FAIL;
 		}

@@ -18,6 +18,8 @@
 
 #define DEFAULT_PREFIX		"finit-ftrace"
 #define DEFAULT_BUFFER_KB	1024UL
+#define DEFAULT_SPOOL_MB	256UL
+#define MAX_SPOOL_MB		(64UL * 1024)	/* 64 GiB in memory */
 #define MAX_BUFFER_KB		(4UL * 1024 * 1024)	/* 4 GiB per CPU */
 
 /* finit_config_events_parse - a comma-separated list, or "all" */
@@ -67,6 +69,7 @@ int finit_config_init(struct finit_config *cfg)
 	cfg->events = FINIT_EVENTS_ALL;
 	cfg->compat = 1;
 	cfg->selftest = 1;
+	cfg->spool_mb = DEFAULT_SPOOL_MB;
 	return cfg->instance_prefix ? 0 : -1;
 }
 
@@ -128,21 +131,34 @@ static int set_prefix(struct finit_config *cfg, const char *value, char *err, si
 	return set_string(&cfg->instance_prefix, value);
 }
 
-/* set_buffer - KiB per CPU, 1 to MAX_BUFFER_KB */
-static int set_buffer(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+/* set_number - *dst from @value, a whole number from 1 to @max; else an error */
+static int set_number(unsigned long *dst, unsigned long max, const char *what,
+		      const char *value, char *err, size_t errlen)
 {
 	char *end;
 	unsigned long v;
 
 	errno = 0;
 	v = strtoul(value, &end, 10);
-	if (errno || end == value || *end || *value == '-' || !v || v > MAX_BUFFER_KB) {
-		snprintf(err, errlen, "[tracefs] buffer_size_kb: '%s' is not a number from 1 to %lu",
-			 value, MAX_BUFFER_KB);
+	if (errno || end == value || *end || *value == '-' || !v || v > max) {
+		snprintf(err, errlen, "%s: '%s' is not a number from 1 to %lu", what, value, max);
 		return -1;
 	}
-	cfg->buffer_size_kb = v;
+	*dst = v;
 	return 0;
+}
+
+/* set_buffer - KiB per CPU, 1 to MAX_BUFFER_KB */
+static int set_buffer(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	return set_number(&cfg->buffer_size_kb, MAX_BUFFER_KB, "[tracefs] buffer_size_kb",
+			  value, err, errlen);
+}
+
+/* set_spool - MiB of spool in memory, 1 to MAX_SPOOL_MB */
+static int set_spool(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	return set_number(&cfg->spool_mb, MAX_SPOOL_MB, "[capture] spool_mb", value, err, errlen);
 }
 
 /* set_filter - any expression: the kernel (or user space) checks it later */
@@ -198,6 +214,7 @@ static const struct {
 	{ "capture", "hash", NULL, offsetof(struct finit_config, hash) },
 	{ "capture", "compat", NULL, offsetof(struct finit_config, compat) },
 	{ "capture", "selftest", NULL, offsetof(struct finit_config, selftest) },
+	{ "capture", "spool_mb", set_spool, 0 },
 	{ "output", "format", set_format, 0 },
 	{ "output", "file", set_output, 0 },
 };

@@ -72,6 +72,7 @@ static int header(const struct finit_dat_source *src, struct finit_dat_header *h
 	}
 	h->clock_offset_ns = src->clock_offset_ns;
 	h->ncpus = src->ncpus;
+	h->cpus = src->cpus;
 	return h->header_page && h->header_event ? 0 : -1;
 }
 

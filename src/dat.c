@@ -146,6 +146,8 @@ static void w_options(struct writer *w, const struct finit_dat_header *h)
 	w_option(w, FINIT_DAT_OPT_CLOCK_OFFSET, &h->clock_offset_ns, 8);
 	if (h->tgids)
 		w_option(w, FINIT_DAT_OPT_TGIDS, h->tgids, strlen(h->tgids) + 1);
+	if (h->cpus && h->cpus != h->ncpus)
+		w_option(w, FINIT_DAT_OPT_CPUS, &(uint32_t){ (uint32_t)h->cpus }, 4);
 	w_u16(w, OPT_DONE);
 }
 
@@ -284,6 +286,11 @@ static void r_options(struct reader *r, struct finit_dat_info *info)
 		if (id == FINIT_DAT_OPT_CLOCK_OFFSET && size == 8) {
 			memcpy(&info->clock_offset_ns, data, 8);
 			info->has_offset = true;
+		} else if (id == FINIT_DAT_OPT_CPUS && size == 4) {
+			uint32_t n;
+
+			memcpy(&n, data, 4);
+			info->cpus = n > 0 && n <= FINIT_DAT_MAX_CPUS ? (int)n : 0;
 		} else if (id == FINIT_DAT_OPT_TGIDS && !info->tgids) {
 			info->tgids = data;
 			data = NULL;
@@ -521,6 +528,8 @@ int finit_dat_iterate(const char *path, const struct finit_dat_info *info,
 	it.pos = calloc(info->ncpus ? info->ncpus : 1, sizeof(*it.pos));
 	it.chunk = malloc(DAT_CHUNK_PAGES * (size_t)info->page_size);
 	st = finit_stream_alloc(tep, info->ncpus, info->page_size);
+	if (st && info->cpus)
+		finit_stream_set_cpus(st, info->cpus);
 	if (it.pos && it.chunk && st) {
 		finit_stream_set_refill(st, dat_refill, &it);
 		ret = finit_stream_deliver(st, dat_record, &it);

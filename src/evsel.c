@@ -25,6 +25,7 @@ int finit_evsel_add(struct finit_evsel *ev, int *n, const char *sys, const char 
 	snprintf(e->sys, sizeof(e->sys), "%s", sys);
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	snprintf(e->filter, sizeof(e->filter), "%s", filter ? filter : "");
+	e->loads = false;
 	return 0;
 }
 

@@ -13,10 +13,15 @@
 #include "buf.h"
 #include "context.h"
 #include "decoder.h"
+#include "drain.h"
 #include "finit.h"
+#include "instance.h"
 #include "live.h"
 #include "log.h"
 #include "tiers.h"
+
+/* Spooled bytes past which the decoder counts as behind (skips /proc). */
+#define BACKLOG_BYTES	(8UL << 20)
 
 /* block_signals - signals arrive through a signalfd; SIGPIPE becomes EPIPE */
 static int block_signals(const int *extra)
@@ -40,6 +45,8 @@ static int on_record(struct tep_record *rec, void *arg)
 {
 	struct finit_live *l = arg;
 
+	/* records wait unread: /proc for each would only fall further behind */
+	l->p.backlog = l->drain && finit_drain_waiting(l->drain) > BACKLOG_BYTES;
 	if (finit_pipeline_record(&l->p, rec) < 0) {
 		l->output_failed = 1;
 		return -1;
@@ -92,9 +99,14 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 	l->p.procfs = true;
 	l->p.clock_offset_ns = l->s.clock_offset_ns;
 	finit_selftest_distrust(&l->s.test, &l->p.verify);
-	l->st = finit_stream_open(l->s.inst, l->s.tep, l->s.ncpus, l->s.subbuf_size,
-				  err, sizeof(err));
-	if (!l->st || finit_session_enable(&l->s, err, sizeof(err)) < 0) {
+	struct tracefs_instance *insts[2] = { l->s.inst, l->s.loads };
+
+	l->st = finit_stream_open(insts, l->s.loads ? 2 : 1, l->s.tep, l->s.ncpus,
+				  l->s.subbuf_size, err, sizeof(err));
+	if (l->st)
+		l->drain = finit_drain_start(l->st, (size_t)cfg->spool_mb << 20,
+					     (size_t)cfg->spool_mb << 23, err, sizeof(err));
+	if (!l->drain || finit_session_enable(&l->s, err, sizeof(err)) < 0) {
 		finit_log(FINIT_LOG_ERROR, "%s", err);
 		goto fail;
 	}
@@ -136,7 +148,7 @@ int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, v
 	/* the kernel's tables now, not on the first event's time (once) */
 	if (!l->p.defer_context)
 		finit_context_preload(l->p.ctx);
-	sig = finit_stream_run(l->st, l->sigfd, timeout_ms, on_round, on_record_round, &r);
+	sig = finit_drain_run(l->drain, l->sigfd, timeout_ms, on_round, on_record_round, &r);
 
 	if (sig < 0)
 		finit_log(FINIT_LOG_ERROR, "reading trace_pipe_raw of %s: %s", l->s.name,
@@ -149,17 +161,32 @@ void finit_live_finish(struct finit_live *l)
 	finit_session_stop(&l->s);
 	if (l->output_failed)
 		return;
-	if (finit_stream_drain(l->st, on_record, l) < 0 && !l->output_failed)
+	if (finit_drain_finish(l->drain, on_record, l) < 0 && !l->output_failed)
 		finit_log(FINIT_LOG_ERROR, "draining %s: %s", l->s.name, strerror(errno));
 	if (!l->output_failed && finit_correlate_flush(l->p.corr) < 0)
 		l->output_failed = 1;
+}
+
+/* summarize_spool - how much waited between the drain thread and the decoder */
+static void summarize_spool(struct finit_live *l)
+{
+	struct finit_spool_stats st;
+
+	if (!l->drain)
+		return;
+	finit_drain_stats(l->drain, &st);
+	if (st.peak_bytes < BACKLOG_BYTES && !st.spilled && !st.refused)
+		return;
+	finit_log(st.refused ? FINIT_LOG_ERROR : FINIT_LOG_INFO, "spool: at most %.1f MiB "
+		  "waited; %llu of %llu sub-buffers went through the file%s", st.peak_bytes / 1048576.0,
+		  st.spilled, st.pages, st.refused ? "; it was FULL (raise spool_mb)" : "");
 }
 
 /*
  * summarize_checks - the self-test's own records, and strings refused by
  * the run-time cross-check or that the kernel could not read
  */
-static void summarize_checks(const struct finit_live *l)
+static void summarize_checks(struct finit_live *l)
 {
 	const struct finit_verify *v = &l->p.verify;
 	unsigned long long refused = finit_verify_refused(v);
@@ -173,6 +200,34 @@ static void summarize_checks(const struct finit_live *l)
 	if (v->faults)
 		finit_log(FINIT_LOG_INFO, "%llu string(s) the kernel failed to read "
 			  "(taken from the next tier, or null with origin fault)", v->faults);
+	if (l->p.skipped)
+		finit_log(FINIT_LOG_INFO, "%llu call(s) not enriched from /proc: the decoder was "
+			  "behind (origin skipped-backlog)", l->p.skipped);
+	summarize_spool(l);
+}
+
+/* summarize_lost - one instance's lost events per CPU (stream slots from @slot0) */
+static unsigned long long summarize_lost(struct finit_live *l, struct tracefs_instance *inst,
+					 int slot0, const char *what)
+{
+	unsigned long long total = 0;
+
+	for (int cpu = 0; cpu < l->s.ncpus; cpu++) {
+		unsigned long long overrun = 0, dropped = 0, missed;
+		int unknown;
+
+		missed = finit_stream_missed(l->st, slot0 + cpu, &unknown);
+		finit_instance_cpu_stats(inst, cpu, &overrun, &dropped);
+		/* overrun counts what the headers report, as far as they know */
+		total += (overrun > missed ? overrun : missed) + dropped + unknown;
+		if (missed || unknown || overrun || dropped)
+			finit_log(FINIT_LOG_ERROR, "%scpu%d LOST events: %llu%s in sub-buffer "
+				  "headers, overrun %llu, dropped %llu (%s)", what, cpu, missed,
+				  unknown ? "+unknown" : "", overrun, dropped, *what ?
+				  "more module loads at once than it holds" :
+				  "raise buffer_size_kb or spool_mb");
+	}
+	return total;
 }
 
 unsigned long long finit_live_summary(struct finit_live *l)
@@ -193,19 +248,8 @@ unsigned long long finit_live_summary(struct finit_live *l)
 	finit_log(FINIT_LOG_INFO, "%s", b.data ? b.data : "");
 	finit_buf_free(&b);
 	summarize_checks(l);
-	for (int cpu = 0; cpu < l->s.ncpus; cpu++) {
-		unsigned long long overrun = 0, dropped = 0, missed;
-		int unknown;
-
-		missed = finit_stream_missed(l->st, cpu, &unknown);
-		finit_session_cpu_stats(&l->s, cpu, &overrun, &dropped);
-		/* overrun counts what the headers report, as far as they know */
-		lost_total += (overrun > missed ? overrun : missed) + dropped + unknown;
-		if (missed || unknown || overrun || dropped)
-			finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
-				  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
-				  cpu, missed, unknown ? "+unknown" : "", overrun, dropped);
-	}
+	lost_total = summarize_lost(l, l->s.inst, 0, "") +
+		     (l->s.loads ? summarize_lost(l, l->s.loads, l->s.ncpus, "loads buffer ") : 0);
 	if (!lost_total)
 		finit_log(FINIT_LOG_INFO, "lost events: 0 on all %d CPUs", l->s.ncpus);
 	return lost_total;
@@ -215,7 +259,10 @@ int finit_live_close(struct finit_live *l)
 {
 	int ret = 0;
 
-	/* every trace_pipe_raw fd first: the instance cannot go while one is open */
+	/* the thread reading them, then every trace_pipe_raw fd: the instance
+	 * cannot go while one is open */
+	finit_drain_free(l->drain);
+	l->drain = NULL;
 	finit_stream_close(l->st);
 	l->st = NULL;
 	if (finit_session_close(&l->s) < 0)

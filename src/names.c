@@ -62,6 +62,8 @@ const char *finit_names_origin(enum finit_origin origin)
 		return "exit-lost";
 	case FINIT_ORIGIN_FAULT:
 		return "fault";
+	case FINIT_ORIGIN_SKIPPED:
+		return "skipped-backlog";
 	case FINIT_ORIGIN_OFFLINE:
 		return "unavailable-offline";
 	case FINIT_ORIGIN_NONE:

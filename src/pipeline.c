@@ -5,12 +5,39 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "context.h"
 #include "correlate.h"
 #include "decoder.h"
 #include "event.h"
 #include "pipeline.h"
+
+/* procfs_now - /proc may be read for this record: live, wanted, not behind */
+static bool procfs_now(const struct finit_pipeline *p)
+{
+	return p->live && p->procfs && !p->behind;
+}
+
+/* mark_skipped - what only /proc could give, left out under backlog */
+static void mark_skipped(struct finit_pipeline *p, struct finit_event *ev)
+{
+	if (!ev->skipped)
+		p->skipped++;
+	ev->skipped = true;
+	if (!ev->proc.valid)
+		ev->origin_context = FINIT_ORIGIN_SKIPPED;
+	if (ev->sys == FINIT_SYS_FINIT_MODULE && !ev->path)
+		ev->origin_path = FINIT_ORIGIN_SKIPPED;
+	/* (context.c calls a string it was not let read "offline") */
+	if (finit_names_str_arg(ev->sys) >= 0 && !ev->param_values && !ev->module &&
+	    !ev->str_pending && (ev->origin_str == FINIT_ORIGIN_NONE ||
+				 ev->origin_str == FINIT_ORIGIN_OFFLINE))
+		ev->origin_str = FINIT_ORIGIN_SKIPPED;
+	if (ev->sys == FINIT_SYS_DELETE_MODULE && !ev->module &&
+	    ev->origin_str == FINIT_ORIGIN_SKIPPED)
+		ev->origin_module = FINIT_ORIGIN_SKIPPED;
+}
 
 /*
  * string_fallback - @ev waited for a probe's string that did not come, or
@@ -22,7 +49,27 @@ static void string_fallback(struct finit_pipeline *p, struct finit_event *ev, bo
 				     .str_state = fault ? FINIT_STR_FAULT : FINIT_STR_NONE };
 
 	ev->str_pending = false;
-	finit_context_strings(ev, &none, p->live && p->procfs);
+	finit_context_strings(ev, &none, procfs_now(p));
+	if (p->behind)
+		mark_skipped(p, ev);
+}
+
+/*
+ * catch_up - a successful load that was left unenriched under backlog
+ * keeps priority: /proc now, at its exit (best effort: TOCTOU)
+ */
+static void catch_up(struct finit_pipeline *p, struct finit_event *ev)
+{
+	bool behind = p->behind;
+
+	p->behind = false;
+	finit_context_procfs(ev, p->hash);
+	if (finit_names_str_arg(ev->sys) >= 0 && !ev->param_values && !ev->str_pending &&
+	    ev->origin_str == FINIT_ORIGIN_SKIPPED)
+		string_fallback(p, ev, false);
+	if (ev->proc.valid || ev->path)
+		ev->skipped = false;
+	p->behind = behind;
 }
 
 /*
@@ -177,6 +224,9 @@ static int on_exit_record(struct finit_pipeline *p, const struct finit_record *r
 		stash_free_entry(e);	/* its call was filtered out */
 	if (ev && ev->sys == r->sys && ev->str_pending)
 		string_fallback(p, ev, false);
+	if (ev && ev->sys == r->sys && ev->skipped && r->ret == 0 && ev->sys != FINIT_SYS_DELETE_MODULE &&
+	    p->live && p->procfs)
+		catch_up(p, ev);
 	return finit_correlate_exit(p->corr, r);
 }
 
@@ -200,7 +250,7 @@ static void enter_strings(struct finit_pipeline *p, struct finit_event *ev,
 		return;
 	}
 	/* a string record that follows may still replace this (exact bytes) */
-	finit_context_strings(ev, &own, p->live && p->procfs);
+	finit_context_strings(ev, &own, procfs_now(p));
 }
 
 /* module_event - module_free, or a module_load that joined no call */
@@ -214,6 +264,37 @@ static int module_event(struct finit_pipeline *p, struct finit_event *ev,
 		ev->has_taints = true;
 	}
 	return finit_correlate_done(p->corr, ev);
+}
+
+/* behind - the caller says records wait, or this one is old already */
+static bool behind(const struct finit_pipeline *p, const struct finit_record *r)
+{
+	struct timespec now;
+	long long trace_now;
+
+	if (p->backlog)
+		return true;
+	clock_gettime(CLOCK_REALTIME, &now);
+	trace_now = now.tv_sec * 1000000000LL + now.tv_nsec - p->clock_offset_ns;
+	return trace_now - (long long)r->ts > FINIT_BACKLOG_AGE_NS;
+}
+
+/* enrich - comm and tgid, then what /proc says (live), or why not */
+static void enrich(struct finit_pipeline *p, struct finit_event *ev,
+		   const struct finit_record *r)
+{
+	/* every read of saved_cmdlines holds the lock the kernel only trylocks
+	 * to save a comm: a reader that need not know now stays away */
+	if (!p->defer_context)
+		finit_context_fill(p->ctx, ev, procfs_now(p));
+	finit_context_recorded_comm(ev, r->comm);
+	if (procfs_now(p)) {
+		finit_context_procfs(ev, p->hash);
+	} else if (!p->live) {
+		ev->origin_context = FINIT_ORIGIN_OFFLINE;
+		if (r->sys == FINIT_SYS_FINIT_MODULE)
+			ev->origin_path = FINIT_ORIGIN_OFFLINE;
+	}
 }
 
 /* finit_pipeline_record - decode, filter, enrich and queue one record */
@@ -243,21 +324,17 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec)
 	if (!finit_decoder_match(p->dec, &r))
 		return 0;
 	finit_event_init(&ev, &r, p->clock_offset_ns);
-	/* every read of saved_cmdlines holds the lock the kernel only trylocks
-	 * to save a comm: a reader that need not know now stays away */
-	if (!p->defer_context)
-		finit_context_fill(p->ctx, &ev, live && p->procfs);
-	finit_context_recorded_comm(&ev, r.comm);
-	if (live && p->procfs) {
-		finit_context_procfs(&ev, p->hash);
-	} else if (!live) {
-		ev.origin_context = FINIT_ORIGIN_OFFLINE;
-		if (r.sys == FINIT_SYS_FINIT_MODULE)
-			ev.origin_path = FINIT_ORIGIN_OFFLINE;
-	}
-	if (r.kind != FINIT_REC_ENTER)
+	/* a load made it through: /proc for it even when behind */
+	p->behind = live && r.kind != FINIT_REC_MODULE_LOAD && behind(p, &r);
+	enrich(p, &ev, &r);
+	if (r.kind != FINIT_REC_ENTER) {
+		if (p->behind)
+			mark_skipped(p, &ev);
 		return module_event(p, &ev, &r);
+	}
 	enter_strings(p, &ev, &r);
 	waiting_string(p, &ev);
+	if (p->behind)
+		mark_skipped(p, &ev);
 	return finit_correlate_enter(p->corr, &ev);
 }

@@ -36,7 +36,10 @@ bool finit_reclaim_owner_alive(int pid)
 	return !strcmp(comm, mine);
 }
 
-/* instance_pid - the pid in "<prefix>-<pid>", or -1 if @name is not ours */
+/*
+ * instance_pid - the pid in "<prefix>-<pid>" (or "<prefix>-<pid>.loads",
+ * the instance that keeps module loads), or -1 if @name is not ours
+ */
 static int instance_pid(const char *name, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -46,6 +49,8 @@ static int instance_pid(const char *name, const char *prefix)
 	if (strncmp(name, prefix, n) || name[n] != '-' || !name[n + 1])
 		return -1;
 	pid = strtol(name + n + 1, &end, 10);
+	if (!strcmp(end, ".loads"))
+		end += strlen(end);
 	return *end || pid <= 0 || pid > 0x7fffffff ? -1 : (int)pid;
 }
 

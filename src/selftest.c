@@ -166,7 +166,8 @@ static int gather(struct tracefs_instance *inst, struct tep_handle *tep,
 		  struct finit_selfcall *calls, char *err, size_t errlen)
 {
 	int ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
-	struct finit_stream *st = finit_stream_open(inst, tep, ncpus, getpagesize(), err, errlen);
+	struct finit_stream *st = finit_stream_open(&inst, 1, tep, ncpus, getpagesize(), err,
+						    errlen);
 	long long deadline;
 	int ret = 0;
 

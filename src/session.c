@@ -28,6 +28,7 @@
 #include "log.h"
 #include "reclaim.h"
 #include "decoder.h"
+#include "instance.h"
 #include "kfilter.h"
 #include "finit.h"
 #include "session.h"
@@ -107,12 +108,17 @@ static void choose_events(struct finit_session *s, unsigned int events)
 			add_probe_event(s, FINIT_PROBE_COMPAT_RET, sys);
 		}
 	}
+	/* module loads in a small instance of their own: a flood cannot overwrite them */
 	if (s->probe.module_load &&
-	    (events & ((1u << FINIT_SYS_FINIT_MODULE) | (1u << FINIT_SYS_INIT_MODULE))))
+	    (events & ((1u << FINIT_SYS_FINIT_MODULE) | (1u << FINIT_SYS_INIT_MODULE)))) {
 		add_event(s, "module", "module_load", NULL);
+		s->events[s->nevents - 1].loads = true;
+	}
 	if ((events & (1u << FINIT_EV_MODULE_FREE)) &&
-	    tracefs_event_file_exists(NULL, "module", "module_free", "format"))
+	    tracefs_event_file_exists(NULL, "module", "module_free", "format")) {
 		add_event(s, "module", "module_free", NULL);
+		s->events[s->nevents - 1].loads = true;
+	}
 	if (!t || !s->probe.raw_enter || !s->probe.raw_exit ||
 	    (s->path == FINIT_PATH_SYSCALLS && s->compat != FINIT_COMPAT_RAW))
 		return;
@@ -299,43 +305,39 @@ static int setup_probes(struct finit_session *s, const struct finit_config *cfg,
 	return FINIT_EXIT_OK;
 }
 
+/* finit_session_set_wakeup - buffer_percent of the main instance */
 int finit_session_set_wakeup(struct finit_session *s, int percent)
 {
-	char val[16];
-
-	snprintf(val, sizeof(val), "%d", percent);
-	/* kernels before 5.1 have no buffer_percent: they wake on every page */
-	if (tracefs_instance_file_write(s->inst, "buffer_percent", val) < 0 &&
-	    tracefs_file_exists(s->inst, "buffer_percent"))
-		return -1;
-	return 0;
+	return finit_instance_set_wakeup(s->inst, percent);
 }
 
-/* configure - buffer size, wake-ups, clock, record-tgid of our instance */
+/*
+ * configure - the main instance made with its buffer and clock; the loads
+ * instance, when an event goes there, with the same clock
+ */
 static int configure(struct finit_session *s, const struct finit_config *cfg,
 		     char *err, size_t errlen)
 {
-	if (tracefs_trace_off(s->inst) < 0 ||
-	    tracefs_instance_set_buffer_size(s->inst, cfg->buffer_size_kb, -1) < 0) {
-		snprintf(err, errlen, "cannot set buffer_size_kb=%lu on instance %s: %s "
-			 "(lower [tracefs] buffer_size_kb?)", cfg->buffer_size_kb, s->name,
-			 strerror(errno));
+	bool tgid = false;
+
+	s->inst = finit_instance_make(s->name, cfg->buffer_size_kb, NULL, &s->record_tgid,
+				      err, errlen);
+	if (!s->inst)
 		return -1;
-	}
-	/* 0: wake readers on every event, or a rare event would wait forever */
-	if (finit_session_set_wakeup(s, 0) < 0) {
-		snprintf(err, errlen, "cannot set buffer_percent=0 on instance %s", s->name);
-		return -1;
-	}
 	if (set_clock(s) < 0) {
 		snprintf(err, errlen, "cannot set a trace_clock on instance %s", s->name);
 		return -1;
 	}
-	/* record-tgid is per instance on newer kernels; never touch the top level's */
-	if (tracefs_file_exists(s->inst, "options/record-tgid"))
-		s->record_tgid = tracefs_instance_file_write(s->inst, "options/record-tgid", "1") > 0;
 	s->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	s->subbuf_size = subbuf_size(s);
+	for (int i = 0; i < s->nevents; i++) {
+		if (!s->events[i].loads)
+			continue;
+		snprintf(s->loads_name, sizeof(s->loads_name), "%s.loads", s->name);
+		s->loads = finit_instance_make(s->loads_name, FINIT_LOADS_BUFFER_KB, s->clock,
+					       &tgid, err, errlen);
+		return s->loads ? 0 : -1;
+	}
 	return 0;
 }
 
@@ -376,12 +378,6 @@ static int make_instance(struct finit_session *s, const struct finit_config *cfg
 	if (!*dec) {
 		snprintf(err, errlen, "no decodable event among the %s events",
 			 finit_probe_path_name(s->path));
-		return FINIT_EXIT_FAIL;
-	}
-	s->inst = tracefs_instance_create(s->name);
-	if (!s->inst) {
-		snprintf(err, errlen, "cannot create tracefs instance %s: %s", s->name,
-			 strerror(errno));
 		return FINIT_EXIT_FAIL;
 	}
 	return configure(s, cfg, err, errlen) < 0 ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
@@ -447,68 +443,31 @@ int finit_session_test(struct finit_session *s, const struct finit_config *cfg,
 	return ret;
 }
 
+/* finit_session_enable - the events of both instances on, the loads first */
 int finit_session_enable(struct finit_session *s, char *err, size_t errlen)
 {
-	for (int i = 0; i < s->nevents; i++) {
-		struct finit_evsel *e = &s->events[i];
-
-		/* the enable file itself: tracefs_event_enable() scans every system */
-		if (tracefs_event_file_write(s->inst, e->sys, e->name, "enable", "1") < 0) {
-			snprintf(err, errlen, "cannot enable %s:%s in instance %s: %s",
-				 e->sys, e->name, s->name, strerror(errno));
-			return -1;
-		}
-	}
-	if (tracefs_trace_on(s->inst) < 0) {
-		snprintf(err, errlen, "cannot turn tracing on in instance %s", s->name);
+	if (s->loads && finit_instance_enable(s->loads, s->events, s->nevents, true,
+					      err, errlen) < 0)
 		return -1;
-	}
-	return 0;
+	return finit_instance_enable(s->inst, s->events, s->nevents, false, err, errlen);
 }
 
+/* finit_session_stop - tracing off in both (records stay readable) */
 void finit_session_stop(struct finit_session *s)
 {
 	if (s->inst)
 		tracefs_trace_off(s->inst);
-}
-
-int finit_session_cpu_stats(struct finit_session *s, int cpu,
-			    unsigned long long *overrun, unsigned long long *dropped)
-{
-	char file[64], *buf, *p;
-
-	snprintf(file, sizeof(file), "per_cpu/cpu%d/stats", cpu);
-	buf = tracefs_instance_file_read(s->inst, file, NULL);
-	if (!buf)
-		return -1;
-	*overrun = *dropped = 0;
-	p = strstr(buf, "overrun:");
-	if (p)
-		*overrun = strtoull(p + 8, NULL, 10);
-	p = strstr(buf, "dropped events:");
-	if (p)
-		*dropped = strtoull(p + 15, NULL, 10);
-	free(buf);
-	return 0;
+	if (s->loads)
+		tracefs_trace_off(s->loads);
 }
 
 int finit_session_close(struct finit_session *s)
 {
 	int ret = 0;
 
-	if (s->inst) {
-		tracefs_trace_off(s->inst);
-		for (int i = 0; i < s->nevents; i++)
-			tracefs_event_file_write(s->inst, s->events[i].sys, s->events[i].name,
-						 "enable", "0");
-		if (tracefs_instance_destroy(s->inst) < 0) {
-			finit_log(FINIT_LOG_ERROR, "cannot remove instance %s: %s; "
-				"run 'finit-ftrace cleanup'", s->name, strerror(errno));
-			ret = -1;
-		}
-		tracefs_instance_free(s->inst);
-		s->inst = NULL;
-	}
+	if (finit_instance_destroy(&s->inst, s->events, s->nevents) < 0 ||
+	    finit_instance_destroy(&s->loads, s->events, s->nevents) < 0)
+		ret = -1;
 	/* after the instance, which had them enabled */
 	if (finit_tiers_destroy(s->dyn) < 0)
 		ret = -1;

@@ -150,7 +150,7 @@ int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t l
 		sp->head = e;
 	sp->tail = e;
 	sp->st.pages++;
-	sp->st.bytes = sp->in_mem + sp->in_file;
+	__atomic_store_n(&sp->st.bytes, sp->in_mem + sp->in_file, __ATOMIC_RELAXED);
 	if (sp->st.bytes > sp->st.peak_bytes)
 		sp->st.peak_bytes = sp->st.bytes;
 	pthread_mutex_unlock(&sp->lock);
@@ -174,7 +174,7 @@ static struct entry *take(struct finit_spool *sp)
 		sp->in_mem -= e->len;
 	else
 		sp->in_file -= e->len;
-	sp->st.bytes = sp->in_mem + sp->in_file;
+	__atomic_store_n(&sp->st.bytes, sp->in_mem + sp->in_file, __ATOMIC_RELAXED);
 	return e;
 }
 
@@ -209,6 +209,24 @@ long finit_spool_pop(struct finit_spool *sp, int *cpu, void *page)
 	*cpu = e->cpu;
 	free(e);
 	return ret;
+}
+
+/* finit_spool_has_room - @len more bytes would be taken (memory or file) */
+bool finit_spool_has_room(struct finit_spool *sp, size_t len)
+{
+	bool room;
+
+	pthread_mutex_lock(&sp->lock);
+	room = (!sp->in_file && sp->in_mem + len <= sp->mem_bytes) ||
+	       sp->in_file + len <= sp->file_bytes;
+	pthread_mutex_unlock(&sp->lock);
+	return room;
+}
+
+/* finit_spool_waiting - bytes waiting (no lock: a hint for the consumer) */
+size_t finit_spool_waiting(struct finit_spool *sp)
+{
+	return __atomic_load_n(&sp->st.bytes, __ATOMIC_RELAXED);
 }
 
 /* finit_spool_fd - for poll() */

@@ -37,7 +37,8 @@ struct cpu_buf {
 
 struct finit_stream {
 	struct tep_handle	*tep;
-	int			ncpus;
+	int			ncpus;		/* slots: CPUs times instances */
+	int			nreal;		/* CPUs: a record's cpu is its slot modulo this */
 	int			subbuf_size;
 	struct cpu_buf		*cpus;
 	unsigned long long	records;
@@ -69,6 +70,7 @@ struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int s
 		return NULL;
 	st->tep = tep;
 	st->ncpus = ncpus;
+	st->nreal = ncpus;
 	st->subbuf_size = subbuf_size;
 	st->cpus = calloc(ncpus, sizeof(*st->cpus));
 	if (!st->cpus)
@@ -91,19 +93,23 @@ fail:
 	return NULL;
 }
 
-struct finit_stream *finit_stream_open(struct tracefs_instance *inst,
+/* finit_stream_open - every CPU's trace_pipe_raw of each instance, non-blocking */
+struct finit_stream *finit_stream_open(struct tracefs_instance *const *insts, int ninst,
 				       struct tep_handle *tep, int ncpus,
 				       int subbuf_size, char *err, size_t errlen)
 {
-	struct finit_stream *st = finit_stream_alloc(tep, ncpus, subbuf_size);
+	struct finit_stream *st = finit_stream_alloc(tep, ncpus * ninst, subbuf_size);
 	char file[64];
 
 	if (!st) {
-		snprintf(err, errlen, "out of memory for %d per-CPU buffers", ncpus);
+		snprintf(err, errlen, "out of memory for %d per-CPU buffers", ncpus * ninst);
 		return NULL;
 	}
-	for (int i = 0; i < ncpus; i++) {
-		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", i);
+	st->nreal = ncpus;
+	for (int i = 0; i < ncpus * ninst; i++) {
+		struct tracefs_instance *inst = insts[i / ncpus];
+
+		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", i % ncpus);
 		st->cpus[i].fd = tracefs_instance_file_open(inst, file,
 							 O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (st->cpus[i].fd < 0 && tracefs_file_exists(inst, file)) {
@@ -208,7 +214,7 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 			break;
 		memset(&rec, 0, sizeof(rec));
 		rec.ts = best->ts;
-		rec.cpu = bi;
+		rec.cpu = bi % st->nreal;
 		rec.data = best->data;
 		rec.size = kbuffer_event_size(best->kbuf);
 		rec.record_size = rec.size;
@@ -335,6 +341,41 @@ int finit_stream_drain(struct finit_stream *st, finit_record_cb cb, void *ctx)
 		ret = read_round(st, NULL, cb, ctx, &more);
 	} while (!ret && more);
 	return ret < 0 ? -1 : 0;
+}
+
+/* finit_stream_set_cpus - slots are @n CPUs of several buffers */
+void finit_stream_set_cpus(struct finit_stream *st, int n)
+{
+	if (n > 0)
+		st->nreal = n;
+}
+
+/* finit_stream_cpus - how many CPUs it reads */
+int finit_stream_cpus(const struct finit_stream *st)
+{
+	return st->ncpus;
+}
+
+/* finit_stream_subbuf - bytes per sub-buffer */
+int finit_stream_subbuf(const struct finit_stream *st)
+{
+	return st->subbuf_size;
+}
+
+/* finit_stream_fd - @cpu's trace_pipe_raw, -1 if none */
+int finit_stream_fd(const struct finit_stream *st, int cpu)
+{
+	return st->cpus[cpu].fd;
+}
+
+/* finit_stream_take_page - a page read elsewhere: to the page callback, then loaded */
+int finit_stream_take_page(struct finit_stream *st, int cpu, const void *page, size_t len)
+{
+	if (st->cpus[cpu].npages == ROUND_PAGES)
+		return -1;
+	if (st->page_cb && st->page_cb(cpu, page, len, st->page_ctx) < 0)
+		return -2;
+	return finit_stream_load_page(st, cpu, page, len);
 }
 
 unsigned long long finit_stream_missed(const struct finit_stream *st, int cpu, int *unknown)

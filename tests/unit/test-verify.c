@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <traceevent/event-parse.h>
 
@@ -397,6 +401,64 @@ static void test_choice(void)
 	CU_ASSERT_EQUAL(c.tier, FINIT_TIER_PROCFS);
 }
 
+static const char *const deb61_plain[] = {
+	"debian-6.1.0-amd64/syscalls.sys_enter_finit_module.format",
+	"debian-6.1.0-amd64/syscalls.sys_exit_finit_module.format", NULL,
+};
+
+/* plain_call - enter and exit of our own finit_module(fd, params) with @ret */
+static void plain_call(struct rig *r, int fd, const char *params, long long ret)
+{
+	unsigned char d[256] = { 0 };
+
+	put(d, 353, 2);
+	put(d + 4, getpid(), 4);
+	put(d + 16, fd, 8);
+	put(d + 24, (unsigned long long)(uintptr_t)params, 8);
+	feed(r, d, 40, 0);
+	put(d, 352, 2);
+	put(d + 4, getpid(), 4);
+	put(d + 16, (unsigned long long)ret, 8);
+	feed(r, d, 24, 0);
+}
+
+/*
+ * Behind (records wait in the spool): /proc is skipped and said so; a
+ * successful load keeps priority and is enriched at its exit
+ */
+static void test_backlog(void)
+{
+	static const char params[] = "p=backlog";
+	struct rig r;
+	int fd = open("/dev/null", O_RDONLY);
+
+	rig_open(&r, deb61_plain, NULL);
+	r.p.live = r.p.procfs = true;
+	r.p.backlog = true;
+	plain_call(&r, fd, params, -17);	/* failed: left as it is */
+	plain_call(&r, fd, params, 0);		/* a load: caught up at its exit */
+	CU_ASSERT_EQUAL_FATAL(r.got.n, 2);
+	CU_ASSERT_EQUAL(r.got.origin_str[0], FINIT_ORIGIN_SKIPPED);
+	CU_ASSERT(!r.got.has_str[0]);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.got.json[0], "\"path\":\"skipped-backlog\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.got.json[0], "\"context\":\"skipped-backlog\""));
+	CU_ASSERT_STRING_EQUAL(r.got.str[1], params);
+	CU_ASSERT_EQUAL(r.got.origin_str[1], FINIT_ORIGIN_PROCFS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.got.json[1], "\"path\":\"/dev/null\""));
+	CU_ASSERT_EQUAL(r.p.skipped, 2);
+	/* not behind (and the record is fresh: the trace clock is now): /proc at once */
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	r.p.clock_offset_ns = now.tv_sec * 1000000000LL + now.tv_nsec - 100;
+	r.p.backlog = false;
+	plain_call(&r, fd, params, -17);
+	CU_ASSERT_EQUAL_FATAL(r.got.n, 3);
+	CU_ASSERT_EQUAL(r.got.origin_str[2], FINIT_ORIGIN_PROCFS);
+	close(fd);
+	rig_close(&r);
+}
+
 int unit_add_verify(void)
 {
 	CU_pSuite s = CU_add_suite("verify", NULL, NULL);
@@ -409,5 +471,6 @@ int unit_add_verify(void)
 	       !CU_add_test(s, "a string record whose call was filtered out", test_orphan_string) ||
 	       !CU_add_test(s, "32-bit callers: ia32 kprobe and kretprobe", test_compat_kprobes) ||
 	       !CU_add_test(s, "a module_load that joins no call", test_lone_module_load) ||
-	       !CU_add_test(s, "the tiers chosen from the self-test", test_choice);
+	       !CU_add_test(s, "the tiers chosen from the self-test", test_choice) ||
+	       !CU_add_test(s, "behind: /proc skipped, loads caught up", test_backlog);
 }

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * drain.h - drain first, decode second: a thread of its own (at a higher
+ * priority) reads whole sub-buffers from every CPU's trace_pipe_raw as soon
+ * as they are there and puts them in a spool; the caller's thread takes
+ * them from the spool and delivers their records through the stream, so
+ * slow decoding, /proc reads or output never make the kernel overwrite.
+ */
+#ifndef FINIT_DRAIN_H
+#define FINIT_DRAIN_H
+
+#include <stddef.h>
+
+#include "spool.h"
+#include "stream.h"
+
+struct finit_drain;
+
+/*
+ * finit_drain_start - the drain thread on @st's CPUs, with a spool of
+ * @mem_bytes in memory and @file_bytes in an unlinked file. NULL with the
+ * reason in @err.
+ */
+struct finit_drain *finit_drain_start(struct finit_stream *st, size_t mem_bytes,
+				      size_t file_bytes, char *err, size_t errlen);
+
+/*
+ * finit_drain_run - deliver what the thread spools until a signal on
+ * @sigfd (returned), a callback stops (0), or an error (-1); @round runs at
+ * every wake-up and every @timeout_ms (-1: none)
+ */
+int finit_drain_run(struct finit_drain *d, int sigfd, int timeout_ms,
+		    finit_round_cb round, finit_record_cb cb, void *ctx);
+
+/*
+ * finit_drain_finish - stop the thread after it read what the buffers
+ * still hold, then deliver all that is spooled; 0 or -1
+ */
+int finit_drain_finish(struct finit_drain *d, finit_record_cb cb, void *ctx);
+
+/* finit_drain_waiting - bytes spooled and not yet delivered */
+size_t finit_drain_waiting(struct finit_drain *d);
+
+/* finit_drain_stats - the spool's counters */
+void finit_drain_stats(struct finit_drain *d, struct finit_spool_stats *st);
+
+/* finit_drain_free - stop the thread if it runs, free everything */
+void finit_drain_free(struct finit_drain *d);
+
+#endif

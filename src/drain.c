@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+/*
+ * drain.c - the drain thread and the consumer side of the spool.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "drain.h"
+
+#define BATCH_PAGES	256	/* taken from the spool per delivery */
+#define DRAIN_NICE	(-10)	/* the thread's nice value: ahead of the CPU hogs */
+#define FLOOD_PAUSE_US	500	/* after a pass that found a flood: let pages fill */
+
+struct finit_drain {
+	struct finit_stream	*st;
+	struct finit_spool	*sp;
+	int			ncpus;
+	size_t			subbuf;
+	int			stopfd;		/* eventfd: finish */
+	pthread_t		thread;
+	bool			running;
+	int			thread_err;	/* errno of a failed read */
+	/* the batch being delivered */
+	unsigned char		*pages;
+	int			*cpu;
+	long			*len;
+	int			n;
+	int			*cursor;	/* per CPU: the next batch index to look at */
+};
+
+/*
+ * read_cpu - every sub-buffer the CPU has, while the spool has room: 1 if
+ * the spool is full, -1 on an error; *bytes adds what was read
+ */
+static int read_cpu(struct finit_drain *d, int cpu, unsigned char *page, size_t *bytes)
+{
+	int fd = finit_stream_fd(d->st, cpu);
+
+	while (fd >= 0) {
+		ssize_t n;
+
+		if (!finit_spool_has_room(d->sp, d->subbuf))
+			return 1;	/* full: the kernel keeps (or overwrites, counted) */
+		n = read(fd, page, d->subbuf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n < 0) {
+			d->thread_err = errno;
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		*bytes += (size_t)n;
+		finit_spool_push(d->sp, cpu, page, (size_t)n);
+	}
+	return 0;
+}
+
+/* read_all - one pass over the CPUs marked in @pfd (all with NULL); as read_cpu */
+static int read_all(struct finit_drain *d, const struct pollfd *pfd, unsigned char *page,
+		    size_t *bytes)
+{
+	int full = 0;
+
+	for (int i = 0; i < d->ncpus; i++) {
+		int r;
+
+		if (pfd && !(pfd[i].revents & POLLIN))
+			continue;
+		r = read_cpu(d, i, page, bytes);
+		if (r < 0)
+			return -1;
+		full |= r;
+	}
+	return full;
+}
+
+/* drain_thread - poll the CPUs; read what is there; at the stop, read it all */
+static void *drain_thread(void *arg)
+{
+	struct finit_drain *d = arg;
+	struct pollfd *pfd = calloc(d->ncpus + 1, sizeof(*pfd));
+	unsigned char *page = malloc(d->subbuf);
+
+	setpriority(PRIO_PROCESS, (id_t)gettid(), DRAIN_NICE);	/* best effort */
+	for (int i = 0; pfd && i < d->ncpus; i++)
+		pfd[i] = (struct pollfd){ .fd = finit_stream_fd(d->st, i), .events = POLLIN };
+	while (pfd && page) {
+		size_t bytes = 0;
+		int full;
+
+		pfd[d->ncpus] = (struct pollfd){ .fd = d->stopfd, .events = POLLIN };
+		if (poll(pfd, d->ncpus + 1, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[d->ncpus].revents & POLLIN) {
+			read_all(d, NULL, page, &bytes);
+			break;
+		}
+		full = read_all(d, pfd, page, &bytes);
+		if (full < 0)
+			break;
+		/*
+		 * Full: let the consumer make room. A flood (more than half a
+		 * sub-buffer in one pass): let pages fill, so each read takes a
+		 * whole one rather than a sliver per wake-up. A lone event is
+		 * read at once either way.
+		 */
+		if (full)
+			usleep(1000);
+		else if (bytes > d->subbuf / 2)
+			usleep(FLOOD_PAUSE_US);
+	}
+	free(page);
+	free(pfd);
+	return NULL;
+}
+
+/* batch_refill - the stream wants @cpu's next pages: those of the batch */
+static int batch_refill(struct finit_stream *st, int cpu, void *arg)
+{
+	struct finit_drain *d = arg;
+	int loaded = 0;
+
+	for (int *i = &d->cursor[cpu]; *i < d->n; (*i)++) {
+		if (d->cpu[*i] != cpu)
+			continue;
+		if (finit_stream_take_page(st, cpu, d->pages + (size_t)*i * d->subbuf,
+					   (size_t)d->len[*i]) < 0)
+			break;	/* its pages are full: the rest after these */
+		loaded++;
+	}
+	return loaded > 0;
+}
+
+/* deliver_spooled - batches from the spool until it is empty; 1: stopped, -1 */
+static int deliver_spooled(struct finit_drain *d, finit_record_cb cb, void *ctx)
+{
+	for (;;) {
+		int ret;
+
+		d->n = 0;
+		while (d->n < BATCH_PAGES) {
+			long len = finit_spool_pop(d->sp, &d->cpu[d->n],
+						   d->pages + (size_t)d->n * d->subbuf);
+
+			if (len < 0)
+				return -1;
+			if (!len)
+				break;
+			d->len[d->n++] = len;
+		}
+		if (!d->n)
+			return 0;
+		memset(d->cursor, 0, sizeof(*d->cursor) * d->ncpus);
+		ret = finit_stream_deliver(d->st, cb, ctx);
+		if (ret)
+			return ret;
+	}
+}
+
+/* finit_drain_start - allocate, then start the thread */
+struct finit_drain *finit_drain_start(struct finit_stream *st, size_t mem_bytes,
+				      size_t file_bytes, char *err, size_t errlen)
+{
+	struct finit_drain *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		goto nomem;
+	d->stopfd = -1;
+	d->st = st;
+	d->ncpus = finit_stream_cpus(st);
+	d->subbuf = (size_t)finit_stream_subbuf(st);
+	d->sp = finit_spool_alloc(d->subbuf, mem_bytes, file_bytes, NULL);
+	d->stopfd = eventfd(0, EFD_CLOEXEC);
+	d->pages = malloc((size_t)BATCH_PAGES * d->subbuf);
+	d->cpu = calloc(BATCH_PAGES, sizeof(*d->cpu));
+	d->len = calloc(BATCH_PAGES, sizeof(*d->len));
+	d->cursor = calloc(d->ncpus, sizeof(*d->cursor));
+	if (!d->sp || d->stopfd < 0 || !d->pages || !d->cpu || !d->len || !d->cursor)
+		goto nomem;
+	finit_stream_set_refill(st, batch_refill, d);
+	if (pthread_create(&d->thread, NULL, drain_thread, d)) {
+		snprintf(err, errlen, "cannot start the drain thread: %s", strerror(errno));
+		finit_drain_free(d);
+		return NULL;
+	}
+	d->running = true;
+	return d;
+nomem:
+	snprintf(err, errlen, "out of memory for the spool");
+	finit_drain_free(d);
+	return NULL;
+}
+
+/* signal_of - the signal waiting on @sigfd, or 0 */
+static int signal_of(int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	return read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) ? (int)si.ssi_signo : 0;
+}
+
+/* finit_drain_run - poll the signalfd and the spool; deliver what waits */
+int finit_drain_run(struct finit_drain *d, int sigfd, int timeout_ms,
+		    finit_round_cb round, finit_record_cb cb, void *ctx)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = sigfd, .events = POLLIN },
+		{ .fd = finit_spool_fd(d->sp), .events = POLLIN },
+	};
+
+	for (;;) {
+		uint64_t v;
+		int n = poll(pfd, 2, timeout_ms), sig, ret;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n > 0 && (pfd[0].revents & POLLIN) && (sig = signal_of(sigfd)))
+			return sig;
+		if (round && round(ctx))
+			return 0;
+		if (!n || !(pfd[1].revents & POLLIN))
+			continue;
+		if (read(pfd[1].fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+			return -1;
+		ret = deliver_spooled(d, cb, ctx);
+		if (ret)
+			return ret > 0 ? 0 : -1;
+	}
+}
+
+/* stop - the thread reads what is left, then ends */
+static void stop(struct finit_drain *d)
+{
+	static const uint64_t one = 1;
+
+	if (!d->running)
+		return;
+	if (write(d->stopfd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		pthread_cancel(d->thread);	/* cannot tell it: end it */
+	pthread_join(d->thread, NULL);
+	d->running = false;
+}
+
+/* finit_drain_finish - stop, then deliver all that is spooled */
+int finit_drain_finish(struct finit_drain *d, finit_record_cb cb, void *ctx)
+{
+	stop(d);
+	if (d->thread_err) {
+		errno = d->thread_err;
+		return -1;
+	}
+	return deliver_spooled(d, cb, ctx) < 0 ? -1 : 0;
+}
+
+/* finit_drain_waiting - bytes in the spool */
+size_t finit_drain_waiting(struct finit_drain *d)
+{
+	return finit_spool_waiting(d->sp);
+}
+
+/* finit_drain_stats - the spool's counters */
+void finit_drain_stats(struct finit_drain *d, struct finit_spool_stats *st)
+{
+	finit_spool_stats(d->sp, st);
+}
+
+/* finit_drain_free - the thread first, then its memory */
+void finit_drain_free(struct finit_drain *d)
+{
+	if (!d)
+		return;
+	stop(d);
+	if (d->stopfd >= 0)
+		close(d->stopfd);
+	finit_spool_free(d->sp);
+	free(d->pages);
+	free(d->cpu);
+	free(d->len);
+	free(d->cursor);
+	free(d);
+}
