@@ -125,7 +125,7 @@ asan:
 		SANFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all' unit fixtures live
 
 # The Debian kernels of the VM test (make vmtest KERNELS=5.10 runs one).
-KERNELS ?= 5.10 6.1 7.2
+KERNELS ?= 5.10 6.1.0-50 6.1 6.12 7.2
 
 vmtest: $(BIN) $(HELPERS)
 	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 \

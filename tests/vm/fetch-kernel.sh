@@ -1,35 +1,45 @@
 #!/bin/sh
-# fetch-kernel.sh - download and unpack one of Debian's stock amd64 kernels (series 5.10, 6.1 or 7.2) into a cache directory (never /boot).
+# fetch-kernel.sh - download and unpack one of Debian's stock amd64 kernels (series 5.10, 6.1.0-50, 6.1, 6.12 or 7.2) into a cache directory (never /boot).
 #
 # Usage: fetch-kernel.sh CACHE_DIR [SERIES]
-#   SERIES 5.10  bullseye's newest linux-image-5.10.0-N-amd64-unsigned (highest
-#                N over bullseye, bullseye-updates, bullseye-security)
-#          6.1   bookworm's newest linux-image-6.1.0-N-amd64-unsigned, from the
-#                host's own apt lists (the default)
-#          7.2   sid's newest linux-modules-7.2.*-amd64 with its
-#                linux-binary-unsigned-* (or signed linux-binary-*) and
-#                linux-base-* (modules.order, modules.builtin, config)
+#   SERIES 5.10      bullseye's newest linux-image-5.10.0-N-amd64-unsigned
+#                    (highest N over bullseye, bullseye-updates,
+#                    bullseye-security)
+#          6.1.0-50  exactly linux-image-6.1.0-50-amd64-unsigned 6.1.176-1
+#                    from the bookworm main suite (pinned: a kernel whose
+#                    eprobe is broken; never replaced by a newer one)
+#          6.1       bookworm's newest linux-image-6.1.0-N-amd64-unsigned, from
+#                    the host's own apt lists (the default)
+#          6.12      trixie's newest linux-image-6.12.N+debNN-amd64-unsigned
+#                    (trixie, trixie-updates, trixie-security; .ko.xz)
+#          7.2       sid's newest linux-modules-7.2.*-amd64 with its
+#                    linux-binary-unsigned-* (or signed linux-binary-*) and
+#                    linux-base-* (modules.order, modules.builtin, config)
 # Prints one line on stdout: "KVER ROOT VMLINUZ MODDIR" - the kernel release
 # (e.g. 6.1.0-56-amd64), the unpacked tree, its kernel image, and the
 # directory holding modules.dep for KVER (ROOT/lib/modules/KVER or
-# ROOT/usr/lib/modules/KVER). Modules are .ko (5.10, 6.1) or .ko.xz (7.2).
+# ROOT/usr/lib/modules/KVER). Modules are .ko (5.10, 6.1) or .ko.xz (6.12,
+# 7.2).
 #
-# 5.10 and 7.2 use a private apt state, CACHE_DIR/apt-SUITE/ (apt.conf,
+# All but 6.1 use a private apt state, CACHE_DIR/apt-SUITE/ (apt.conf,
 # sources.list.d/, lists/, cache/), built from the mirror URIs and Signed-By
 # keyring of the host's own sources (read, never changed); inspect it with
-# e.g. `apt-cache -c CACHE_DIR/apt-sid/apt.conf policy PKG`.
+# e.g. `apt-cache -c CACHE_DIR/apt-sid/apt.conf policy PKG`. It does not
+# check Release files' Valid-Until (it only fetches test kernels, and a
+# mirror's sid can be past that date).
 #
-# Caching: 5.10 and 7.2 reuse the newest complete tree of the series and
-# touch no network; only with no tree are the private lists used, updated
-# first when absent, or when the newest package they name cannot be
+# Caching: the private-state series reuse the newest complete tree of the
+# series and touch no network; only with no tree are the private lists used,
+# updated first when absent, or when the newest package they name cannot be
 # downloaded. FETCH_KERNEL_REFRESH=1 updates them and takes a newer kernel if
-# there is one (5.10 and 7.2 only). 6.1 keeps its old rule: the newest package
-# the host's lists name, downloaded unless already unpacked. Each series keeps
-# one tree (older ones and their initramfs-KVER.cpio.gz are removed). A series
-# that cannot be had fails loudly, naming it.
+# there is one (not 6.1.0-50, which is pinned). 6.1 keeps its old rule: the
+# newest package the host's lists name, downloaded unless already unpacked.
+# Each series keeps one tree (older ones and their initramfs-KVER.cpio.gz
+# are removed; the pinned 6.1.0-50 tree is never another series' old one).
+# A series that cannot be had fails loudly, naming it.
 set -eu
 
-CACHE=${1:?usage: fetch-kernel.sh CACHE_DIR [5.10|6.1|7.2]}
+CACHE=${1:?usage: fetch-kernel.sh CACHE_DIR [5.10|6.1.0-50|6.1|6.12|7.2]}
 SERIES=${2:-6.1}
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
@@ -39,7 +49,11 @@ log() { echo "fetch-kernel: [$SERIES] $*" >&2; }
 
 # Per series: SUITES (empty: the host's apt lists), LIST_RE (the package
 # that names a tree, newest by version sort), TREE_GLOB (those trees in
-# $CACHE), INITRD_GLOB (their initramfs images, built by run.sh).
+# $CACHE), INITRD_GLOB (their initramfs images, built by run.sh); a pinned
+# series has PIN_PKG and PIN_VER instead of LIST_RE (that exact package).
+PIN_PKG='' PIN_VER=''
+# trees (and initramfs images) of pinned series: no other series prunes them
+PINNED_TREES='linux-image-6.1.0-50-amd64-unsigned initramfs-6.1.0-50-amd64.cpio.gz'
 case $SERIES in
 5.10)
 	SUITES="bullseye bullseye-updates bullseye-security"
@@ -47,11 +61,27 @@ case $SERIES in
 	TREE_GLOB='linux-image-5.10.0-*-amd64-unsigned'
 	INITRD_GLOB='initramfs-5.10.0-*-amd64.cpio.gz'
 	;;
+6.1.0-50)
+	# the bookworm main suite's 6.1.0-50 (6.1.176-1): its eprobe is broken,
+	# which is why the matrix has it; pinned so that it stays this kernel
+	SUITES=bookworm
+	PIN_PKG=linux-image-6.1.0-50-amd64-unsigned
+	PIN_VER=6.1.176-1
+	LIST_RE="^$PIN_PKG\$"
+	TREE_GLOB=$PIN_PKG
+	INITRD_GLOB='initramfs-6.1.0-50-amd64.cpio.gz'
+	;;
 6.1)
 	SUITES=
 	LIST_RE='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$'
 	TREE_GLOB='linux-image-6.1.0-*-amd64-unsigned'
 	INITRD_GLOB='initramfs-6.1.0-*-amd64.cpio.gz'
+	;;
+6.12)
+	SUITES="trixie trixie-updates trixie-security"
+	LIST_RE='^linux-image-6\.12\.[0-9]+\+deb[0-9.]+-amd64-unsigned$'
+	TREE_GLOB='linux-image-6.12.*-amd64-unsigned'
+	INITRD_GLOB='initramfs-6.12.*-amd64.cpio.gz'
 	;;
 7.2)
 	SUITES=sid
@@ -60,7 +90,7 @@ case $SERIES in
 	INITRD_GLOB='initramfs-7.2.*-amd64.cpio.gz'
 	;;
 *)
-	echo "fetch-kernel: FAIL: unknown series '$SERIES' (known: 5.10 6.1 7.2)" >&2
+	echo "fetch-kernel: FAIL: unknown series '$SERIES' (known: 5.10 6.1.0-50 6.1 6.12 7.2)" >&2
 	exit 2
 	;;
 esac
@@ -69,7 +99,7 @@ command -v apt-get >/dev/null || die "apt-get not found (need a Debian host)"
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found"
 command -v depmod >/dev/null || die "depmod not found (apt-get install kmod)"
 
-# ---- the apt state: the host's (6.1) or a private one (5.10, 7.2) --------
+# ---- the apt state: the host's (6.1) or a private one (the others) -------
 
 APTDIR= # private state, or empty for the host's
 APTOPT= # options for every apt-get/apt-cache call
@@ -179,6 +209,7 @@ setup_private_apt() {
 		Dir::Cache::srcpkgcache "";
 		APT::Sandbox::User "root";
 		Acquire::Languages "none";
+		Acquire::Check-Valid-Until "false";
 		#clear APT::Update::Pre-Invoke;
 		#clear APT::Update::Post-Invoke;
 		#clear APT::Update::Post-Invoke-Success;
@@ -224,6 +255,10 @@ known() {
 
 # packages_for PKG - the .deb packages that make PKG's tree
 packages_for() {
+	if [ -n "$PIN_PKG" ]; then
+		echo "$PIN_PKG=$PIN_VER"
+		return 0
+	fi
 	case $SERIES in
 	7.2)
 		ver=${1#linux-modules-}
@@ -238,10 +273,25 @@ packages_for() {
 
 # ---- trees ---------------------------------------------------------------
 
+# pinned PATH - PATH is a pinned series' tree or initramfs image
+pinned() {
+	for _p in $PINNED_TREES; do
+		[ "$(basename "$1")" = "$_p" ] && return 0
+	done
+	return 1
+}
+
 # newest_cached - the highest complete tree of this series in the cache
 newest_cached() {
 	for d in "$CACHE"/$TREE_GLOB; do
-		[ -f "$d/.complete" ] && basename "$d"
+		[ -f "$d/.complete" ] || continue
+		if [ -n "$PIN_PKG" ]; then
+			# the pinned version, not just the pinned name
+			grep -qx "${PIN_PKG}_${PIN_VER}_amd64.deb" "$d/.complete" || continue
+		elif pinned "$d"; then
+			continue
+		fi
+		basename "$d"
 	done | sort -V | tail -n 1
 }
 
@@ -280,6 +330,7 @@ fetch() {
 		return 1
 	fi
 	for p in $debs; do
+		p=${p%%=*} # a pinned PKG=VERSION
 		deb=
 		for f in "$tmp/${p}_"*.deb; do [ -f "$f" ] && deb=$f; done
 		if [ -z "$deb" ] || ! dpkg-deb -x "$deb" "$dir.part"; then
@@ -310,6 +361,7 @@ fetch() {
 prune() {
 	for old in "$CACHE"/$TREE_GLOB "$CACHE"/$INITRD_GLOB; do
 		case $old in "$CACHE/$1" | "$CACHE/initramfs-$2.cpio.gz") continue ;; esac
+		pinned "$old" && [ -z "$PIN_PKG" ] && continue
 		if [ -e "$old" ]; then
 			log "removing old $(basename "$old")"
 			rm -rf "$old"
@@ -320,7 +372,25 @@ prune() {
 # ---- choose the tree -----------------------------------------------------
 
 cached=$(newest_cached)
-if [ -n "$SUITES" ] && [ -n "$cached" ] && [ "${FETCH_KERNEL_REFRESH:-0}" != 1 ]; then
+if [ -n "$PIN_PKG" ]; then
+	# pinned: that package at that version, or a failure naming it
+	pkg=$PIN_PKG
+	if [ -z "$cached" ]; then
+		setup_private_apt "${SUITES%% *}"
+		if [ "${FETCH_KERNEL_REFRESH:-0}" = 1 ] || ! lists_present; then
+			apt_update || die "apt-get update for $SUITES failed (see above)"
+		fi
+		if ! known "$PIN_PKG=$PIN_VER" && [ "$UPDATED" = 0 ]; then
+			apt_update || die "apt-get update for $SUITES failed (see above)"
+		fi
+		known "$PIN_PKG=$PIN_VER" ||
+			die "$PIN_PKG version $PIN_VER is not in $SUITES (main) any more; this series is pinned to it"
+		if ! fetch "$PIN_PKG"; then
+			{ [ "$UPDATED" = 0 ] && apt_update && fetch "$PIN_PKG"; } ||
+				die "could not download $PIN_PKG=$PIN_VER from $SUITES (main)"
+		fi
+	fi
+elif [ -n "$SUITES" ] && [ -n "$cached" ] && [ "${FETCH_KERNEL_REFRESH:-0}" != 1 ]; then
 	pkg=$cached # warm: no apt at all
 else
 	if [ -n "$SUITES" ]; then

@@ -82,7 +82,21 @@ BINARY_PARAMS="$(printf 'a=\001\002 b=\303\251 c=~')"
 
 # --- helpers ---------------------------------------------------------------
 
-step() { echo "$1" >> /out/steps.log; }
+# step NAME - NAME to steps.log; in a watch phase, first the module set
+# as it is after the previous step (modsnap)
+step() {
+	[ -z "${MODSNAP:-}" ] || modsnap "before $1"
+	echo "$1" >> /out/steps.log
+}
+
+# modsnap LABEL - one line "LABEL mod1 mod2 ..." (the names /proc/modules
+# has now) to $MODSNAP; check.py compares the modules that appear during a
+# phase with the loads the tool reported (builtins only: no fork)
+modsnap() {
+	_ms=
+	while read -r _m _; do _ms="$_ms $_m"; done < /proc/modules
+	echo "$1$_ms" >> "$MODSNAP"
+}
 
 # which_modcall [--32|--other] - the binary: modcall, modcall32 (a 32-bit
 # caller) or othercall (modcall under another name: another comm); the
@@ -219,7 +233,12 @@ drive() {
 	cat "$T/instances/finit-ftrace-$_w/events/raw_syscalls/sys_enter/enable" \
 		> "/out/$1.raw-enable.txt" 2>/dev/null || true
 	cat $T/dynamic_events > "/out/$1.dynamic_events-armed.txt"
+	MODSNAP=/out/$1.modsnap
+	: > "$MODSNAP"
+	modsnap initial
 	$2
+	modsnap final
+	MODSNAP=
 	sleep 1
 	stop_pid "$_w" "$1"
 }
@@ -246,28 +265,37 @@ watch_phase() {
 	cat $T/dynamic_events > "/out/$_n.dynamic_events-after.txt"
 }
 
-# rec_start - finit-ftrace record -o /out/rec.dat in the background, until
-# it is armed (SIGINT reaches it although a background job of this shell
-# inherits SIGINT ignored: the tool blocks it and reads a signalfd)
+# rec_start NAME [RECORD ARGS...] - finit-ftrace record -o /out/NAME.dat in
+# the background, until it is armed (SIGINT reaches it although a
+# background job of this shell inherits SIGINT ignored: the tool blocks it
+# and reads a signalfd)
 rec_start() {
-	: > /out/rec.stderr
-	$FINIT record -o /out/rec.dat > /out/rec.stdout 2>> /out/rec.stderr &
+	RNAME=$1
+	shift
+	: > "/out/$RNAME.stderr"
+	$FINIT record -o "/out/$RNAME.dat" "$@" > "/out/$RNAME.stdout" 2>> "/out/$RNAME.stderr" &
 	RPID=$!
-	echo $RPID > /out/rec.pid
-	if ! wait_for 60 armed_or_gone /out/rec.stderr $RPID || ! armed /out/rec.stderr; then
-		say "rec: finit-ftrace record never printed 'finit-ftrace: armed'"
-		echo "never armed" > /out/rec.not-armed
+	echo $RPID > "/out/$RNAME.pid"
+	if ! wait_for 60 armed_or_gone "/out/$RNAME.stderr" $RPID || ! armed "/out/$RNAME.stderr"; then
+		say "$RNAME: finit-ftrace record never printed 'finit-ftrace: armed'"
+		echo "never armed" > "/out/$RNAME.not-armed"
 	fi
+	# its instance and probes as it armed (check.py: still there while the
+	# watch beside it is armed)
+	ls $T/instances > "/out/$RNAME.instances-armed.txt"
+	cat $T/dynamic_events > "/out/$RNAME.dynamic_events-armed.txt"
 }
 
 # rec_stop - SIGINT to the record started by rec_start; what it left behind
 rec_stop() {
-	stop_pid $RPID rec
+	# it must still run: only SIGINT stops it
+	if alive $RPID; then echo yes; else echo no; fi > "/out/$RNAME.alive-at-stop"
+	stop_pid $RPID "$RNAME"
 	_rc=0
 	wait $RPID || _rc=$?
-	echo $_rc > /out/rec.rc
-	ls $T/instances > /out/rec.instances-after.txt
-	cat $T/dynamic_events > /out/rec.dynamic_events-after.txt
+	echo $_rc > "/out/$RNAME.rc"
+	ls $T/instances > "/out/$RNAME.instances-after.txt"
+	cat $T/dynamic_events > "/out/$RNAME.dynamic_events-after.txt"
 }
 
 # --- the scenario ----------------------------------------------------------
@@ -294,14 +322,15 @@ phase1_steps() {
 	mch delete-absent-enoent delete vmtest_absent 0
 	mch compat-mii-p32 --32 finit "$M"/drivers/net/mii.ko "p=32" 0
 	mch compat-tun-eexist --32 finit "$M"/drivers/net/tun.ko "" 0 --fd 5
-	# not reported (their 32-bit ids are 64-bit signal syscalls): no wait
-	mc compat-init-eql --32 init "$M"/drivers/net/eql.ko "x=1"
-	mc compat-delete-enoent --32 delete vmtest_absent32 0
+	# 32-bit init_module/delete_module: the compat kprobes see them
+	mch compat-init-eql --32 init "$M"/drivers/net/eql.ko "x=1"
+	mch compat-delete-enoent --32 delete vmtest_absent32 0
 	la lookalike-64bit-128-129
 }
 
 # phase 2: a kernel filter keeps only flags == 8 (compat calls: a user-space
-# filter on their raw_syscalls records)
+# filter); ifb's load is dropped by the filter but still comes out as a
+# module_load event
 filter_steps() {
 	mch f-dummy-flags-8 finit "$M"/drivers/net/dummy.ko "" 8
 	mc f-tun-eexist finit "$M"/drivers/net/tun.ko "" 0
@@ -318,6 +347,18 @@ commfilter_steps() {
 	mch c-modcall-ebadf finit - "" 0 --fd 42
 	mc c-othercall-ebadf --other finit - "" 0 --fd 42
 	mc c-modcall32-ebadf --32 finit - "" 0 --fd 42
+	# the filter drops othercall's finit_module, not its load (eql was
+	# unloaded before the phase): a module_load event of othercall
+	mch c-othercall-eql --other finit "$M"/drivers/net/eql.ko "" 0
+}
+
+# phase 4: watch -e init_module, with record -e init_module beside it: a
+# finit_module load (mii, unloaded before the phase) comes out as a
+# module_load event only; init_module is reported; delete_module is not
+events_steps() {
+	mch e-finit-mii finit "$M"/drivers/net/mii.ko "" 0
+	mch e-init-dummy-eexist init "$M"/drivers/net/dummy.ko ""
+	mc e-delete-enoent delete vmtest_absent 0
 }
 
 # stale: a watch killed with SIGKILL leaves its instance and its eprobes;
@@ -475,7 +516,7 @@ wait_for 60 tc_on || fatal "trace-cmd record did not enable its events within 60
 sleep 1 # margin for its per-cpu recorders
 # a second instance of ours beside watch: finit-ftrace record (issue 5);
 # the host reads rec.dat with `finit-ftrace report` and `trace-cmd report`
-rec_start
+rec_start rec
 PHASE_CG=$CG1
 watch_phase watch phase1_steps
 PHASE_CG=
@@ -492,7 +533,15 @@ watch_phase filter filter_steps -f 'flags == 8'
 
 say "phase 3"
 echo "--- commfilter" >> /out/steps.log
+rmmod eql # loaded again in the phase
 watch_phase commfilter commfilter_steps -f 'comm == "modcall"' --no-compat
+
+say "phase 4"
+echo "--- events" >> /out/steps.log
+rmmod mii # loaded again in the phase
+rec_start erec -e init_module
+watch_phase events events_steps -e init_module
+rec_stop
 
 say "stale reclaim"
 stale_reclaim
