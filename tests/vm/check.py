@@ -1527,9 +1527,8 @@ def check_probes(who, dyn, group, events, compat):
 
 
 def instances_of(pid):
-    """A run's tracefs instances: its own, and the small one its
-    module_load/module_free events go to ("<name>.loads")"""
-    return [f"finit-ftrace-{pid}", f"finit-ftrace-{pid}.loads"]
+    """A run's tracefs instances: its own"""
+    return [f"finit-ftrace-{pid}"]
 
 
 def check_tracefs(out):
