@@ -27,7 +27,7 @@ INITRD=$OUT/initramfs.cpio.gz
 EXTRA_BINS=$BENCH_BIN/getpid-loop "$VM/mkinitramfs.sh" "$KVER" "$MODDIR" "$FINIT" "$MODCALL" \
 	"$MODCALL32" "$INIT" "$INITRD"
 rm -f "$INIT"
-timeout -k 10 600 qemu-system-x86_64 -accel tcg -m 1024 -smp 2 \
+timeout -k 10 600 qemu-system-x86_64 -accel "${VMTEST_ACCEL:-tcg,thread=single}" -m 1024 -smp 2 \
 	-nodefaults -no-user-config -display none -monitor none \
 	-serial "file:$OUT/console.log" -kernel "$VMLINUZ" -initrd "$INITRD" \
 	-append "console=ttyS0 quiet panic=-1" -no-reboot \

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 #include "drain.h"
 
 #define BATCH_PAGES	256	/* taken from the spool per delivery */
-#define DRAIN_NICE	(-10)	/* the thread's nice value: ahead of the CPU hogs */
+#define DRAIN_NICE	(-10)	/* without SCHED_FIFO: ahead of the CPU hogs */
 #define FLOOD_PAUSE_US	500	/* after a pass that found a flood: let pages fill */
 
 struct finit_drain {
@@ -87,6 +88,19 @@ static int read_all(struct finit_drain *d, const struct pollfd *pfd, unsigned ch
 	return full;
 }
 
+/*
+ * raise_priority - the lowest real-time priority: a woken drain thread runs
+ * before any ordinary task, however busy the machine (it only reads pages
+ * and sleeps, and pauses under a flood); else nice -10 (best effort)
+ */
+static void raise_priority(void)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+
+	if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp))
+		setpriority(PRIO_PROCESS, (id_t)gettid(), DRAIN_NICE);
+}
+
 /* drain_thread - poll the CPUs; read what is there; at the stop, read it all */
 static void *drain_thread(void *arg)
 {
@@ -94,7 +108,7 @@ static void *drain_thread(void *arg)
 	struct pollfd *pfd = calloc(d->ncpus + 1, sizeof(*pfd));
 	unsigned char *page = malloc(d->subbuf);
 
-	setpriority(PRIO_PROCESS, (id_t)gettid(), DRAIN_NICE);	/* best effort */
+	raise_priority();
 	for (int i = 0; pfd && i < d->ncpus; i++)
 		pfd[i] = (struct pollfd){ .fd = finit_stream_fd(d->st, i), .events = POLLIN };
 	while (pfd && page) {
