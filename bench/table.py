@@ -122,26 +122,17 @@ def main():
             f"{verdict(b['lost'] == 0 and b['captured'] == b['issued'])} |")
     # P1b, and P1L/P1bL: the same bursts with a nice-19 CPU hog per CPU
     for label, what in (("P1b", "same burst, `watch --format json > file`"),
-                        ("P1bL", "P1b with a nice-19 CPU hog on every CPU")):
+                        ("P1bL", "P1b with a nice-19 CPU hog on every CPU"),
+                        ("P1L", "P1 (`record`) with a nice-19 CPU hog on every CPU")):
         w = [r for r in pick(rows, label, who="tool") if "captured" in r]
         if not w:
             continue
-        rate = [r["lines"] / r["cpu"] for r in w if r.get("cpu")]
         ok = all(r["lost"] == 0 and r["captured"] == r["issued"] for r in w)
         out.append(
             f"| {label} | {what} | "
             f"captured {summ([r['captured'] for r in w], '{:,.0f}')} of {ints(w[0]['issued'])}; "
             f"lost {summ([r['lost'] for r in w], '{:,.0f}')} records; "
-            f"peak RSS {summ([r['rss_kb'] / 1024 for r in w], '{:.0f}')} MB; "
-            f"{summ(rate, '{:,.0f}')} events per CPU-second | — | — | "
-            f"captured == issued, 0 lost, every run | {verdict(ok)} |")
-    wl = [r for r in pick(rows, "P1L", who="tool") if "captured" in r]
-    if wl:
-        ok = all(r["lost"] == 0 and r["captured"] == r["issued"] for r in wl)
-        out.append(
-            f"| P1L | P1 (`record`) with a nice-19 CPU hog on every CPU | "
-            f"captured {summ([r['captured'] for r in wl], '{:,.0f}')} of {ints(wl[0]['issued'])}; "
-            f"lost {summ([r['lost'] for r in wl], '{:,.0f}')} records | — | — | "
+            f"peak RSS {summ([r['rss_kb'] / 1024 for r in w], '{:.0f}')} MB | — | — | "
             f"captured == issued, 0 lost, every run | {verdict(ok)} |")
     # P2
     if pairs:

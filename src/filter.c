@@ -239,40 +239,37 @@ static int parse_term(struct parser *ps, int depth, int *node)
 	return parse_pred(ps, node);
 }
 
-/* parse_and - terms joined by && (it binds tighter than ||, as in the kernel) */
-static int parse_and(struct parser *ps, int depth, int *node)
+typedef int (*sub_parser)(struct parser *ps, int depth, int *node);
+
+/* parse_chain - @sub { @op @sub }, each @op a node of @kind over the two */
+static int parse_chain(struct parser *ps, int depth, int *node, const char *op,
+		       enum node_kind kind, sub_parser sub)
 {
 	int r = -1;
 
-	if (parse_term(ps, depth, node) < 0)
+	if (sub(ps, depth, node) < 0)
 		return -1;
 	for (;;) {
 		skip_ws(ps);
-		if (strncmp(ps->p, "&&", 2))
+		if (strncmp(ps->p, op, 2))
 			return 0;
 		ps->p += 2;
-		if (parse_term(ps, depth, &r) < 0)
+		if (sub(ps, depth, &r) < 0)
 			return -1;
-		*node = add_node(ps, N_AND, *node, r);
+		*node = add_node(ps, kind, *node, r);
 	}
+}
+
+/* parse_and - terms joined by && (it binds tighter than ||, as in the kernel) */
+static int parse_and(struct parser *ps, int depth, int *node)
+{
+	return parse_chain(ps, depth, node, "&&", N_AND, parse_term);
 }
 
 /* parse_expr - and-groups joined by || */
 static int parse_expr(struct parser *ps, int depth, int *node)
 {
-	int r = -1;
-
-	if (parse_and(ps, depth, node) < 0)
-		return -1;
-	for (;;) {
-		skip_ws(ps);
-		if (strncmp(ps->p, "||", 2))
-			return 0;
-		ps->p += 2;
-		if (parse_and(ps, depth, &r) < 0)
-			return -1;
-		*node = add_node(ps, N_OR, *node, r);
-	}
+	return parse_chain(ps, depth, node, "||", N_OR, parse_and);
 }
 
 /* parse - the whole expression, with a kernel-style message and caret */
