@@ -79,11 +79,49 @@ static int emit_ready(struct finit_correlator *c)
 	return 0;
 }
 
+/*
+ * emit_done - the table is full and its head still waits for its exit (a
+ * module load takes milliseconds, and a flood of quick calls goes on
+ * meanwhile): emit every complete call now, out of enter order, and keep
+ * the open ones (in order) for their exits. Without this the open call
+ * would be evicted, its ret and module lost, although it is the one that
+ * matters.
+ */
+static int emit_done(struct finit_correlator *c)
+{
+	size_t kept = 0, n = c->count;
+	int ret = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct slot *s = &c->ring[(c->head + i) % c->cap];
+
+		if (s->done) {
+			c->stats.emitted++;
+			if (c->cb(&s->ev, c->ctx) < 0)
+				ret = -1;
+			finit_event_release(&s->ev);
+			memset(s, 0, sizeof(*s));
+		} else {
+			struct slot *d = &c->ring[(c->head + kept) % c->cap];
+
+			if (d != s) {
+				*d = *s;
+				memset(s, 0, sizeof(*s));
+			}
+			kept++;
+		}
+	}
+	c->count = kept;
+	return ret;
+}
+
 /* push - queue @ev (taking its strings); @done: it needs no exit */
 static int push(struct finit_correlator *c, struct finit_event *ev, int done)
 {
 	struct slot *s;
 
+	if (c->count == c->cap && !c->ring[c->head].done && emit_done(c) < 0)
+		return -1;
 	if (c->count == c->cap) {
 		struct finit_event *old = &c->ring[c->head].ev;
 

@@ -91,6 +91,36 @@ static void test_overflow_and_flush(void)
 	finit_correlate_free(c);
 }
 
+/* a full table whose head is open (a slow load under a flood): the complete
+ * calls behind it go out, the open one stays and gets its exit */
+static void test_full_open_head(void)
+{
+	struct out o = { 0 };
+	struct finit_correlator *c = finit_correlate_alloc(3, collect, &o);
+	struct finit_event load = enter(1, 1), j[4] = { enter(2, 2), enter(2, 3),
+							enter(2, 4), enter(2, 5) };
+	struct finit_record xj = exit_rec(2, -9), xl = exit_rec(1, 0);
+	struct finit_corr_stats st;
+
+	finit_correlate_enter(c, &load);
+	for (int i = 0; i < 4; i++) {
+		CU_ASSERT_EQUAL(finit_correlate_enter(c, &j[i]), 0);
+		CU_ASSERT_EQUAL(finit_correlate_exit(c, &xj), 0);
+	}
+	/* junk 2 and 3 filled the table; junk 4's enter emitted them */
+	CU_ASSERT_EQUAL_FATAL(o.n, 2);
+	CU_ASSERT(o.ev[0].ts == 2 && o.ev[0].ret == -9 && o.ev[1].ts == 3);
+	CU_ASSERT_EQUAL(finit_correlate_exit(c, &xl), 0);
+	CU_ASSERT_EQUAL_FATAL(o.n, 5);
+	CU_ASSERT(o.ev[2].tid == 1 && o.ev[2].ret == 0 &&
+		  o.ev[2].origin_ret == FINIT_ORIGIN_KERNEL);
+	CU_ASSERT(o.ev[3].ts == 4 && o.ev[4].ts == 5 && o.ev[4].ret == -9);
+	finit_correlate_stats(c, &st);
+	CU_ASSERT_EQUAL(st.emitted, 5);
+	CU_ASSERT_EQUAL(st.evicted, 0);
+	finit_correlate_free(c);
+}
+
 static void test_same_tid_twice(void)
 {
 	struct out o = { 0 };
@@ -138,6 +168,8 @@ int unit_add_correlate(void)
 
 	return !s ||
 	       !CU_add_test(s, "join by tid, emit in enter order", test_join_in_enter_order) ||
+	       !CU_add_test(s, "full table, open head: complete calls go out",
+			    test_full_open_head) ||
 	       !CU_add_test(s, "pending table cap and flush", test_overflow_and_flush) ||
 	       !CU_add_test(s, "same tid twice", test_same_tid_twice) ||
 	       !CU_add_test(s, "callback error stops", test_callback_error);
