@@ -1774,7 +1774,8 @@ FLOOD_MIN = 200000      # the issue's floor: at least this many junk calls
 # params as they reach the kernel (busybox insmod adds a space after each)
 FLOOD_LOADS = [("flood-insmod-dummy", "dummy", "numdummies=2 "),
                ("flood-loop-params", "loop", "max_loop=4 max_part=1")]
-LOST_RE = re.compile(r"^finit-ftrace: cpu(\d+) LOST events: (\d+)")
+LOST_RE = re.compile(r"^finit-ftrace: cpu(\d+) LOST events: (\d+)(\+unknown)? in "
+                     r"sub-buffer headers, overrun (\d+), dropped (\d+)")
 SUMMARY_RE = re.compile(r"^finit-ftrace: (\d+) event\(s\), (\d+) record\(s\) read")
 
 
@@ -1851,7 +1852,9 @@ def check_flood(out):
             "\n    ".join(bad))
     # per-CPU losses, and the event count, from the summary
     lines = (read(out, "flood.stderr") or "").splitlines()
-    lost = sum(int(m[2]) for m in map(LOST_RE.match, lines) if m)
+    # per CPU, as the tool adds them up: max(headers, overrun) + dropped
+    lost = sum(max(int(m[2]), int(m[4])) + int(m[5])
+               for m in map(LOST_RE.match, lines) if m)
     if "finit-ftrace: lost events: 0 on all 2 CPUs" not in lines:
         err("flood: the summary does not say 'lost events: 0 on all 2 "
             "CPUs':\n    " + "\n    ".join(ln for ln in lines
@@ -1863,12 +1866,15 @@ def check_flood(out):
         err(f"flood: the summary says {sm[0][1]} events, flood.jsonl has "
             f"{captured + len(others)}")
     if captured != issued:
-        # a loss must at least be said: captured + lost/2 (an enter and an
-        # exit per call) == issued; still a failure (nothing may hide)
+        # a loss must at least be said: captured + lost/R == issued, R the
+        # records per call (enter, exit and the string tier's probe record:
+        # records read / events); still a failure (nothing may hide)
+        rpc = round(int(sm[0][2]) / int(sm[0][1])) if len(sm) == 1 and \
+            int(sm[0][1]) else 2
         said = "the summary accounts for it" if \
-            captured + lost // 2 == issued else "the summary does NOT account for it"
+            captured + lost // rpc == issued else "the summary does NOT account for it"
         err(f"flood: {issued} junk calls issued, {captured} reported, "
-            f"{lost} events lost ({said})")
+            f"{lost} records lost, {rpc} per call ({said})")
     # each real load, exactly once, with module, params and ret
     for step, module, params in FLOOD_LOADS:
         c = calls.get(step)
