@@ -128,8 +128,8 @@ asan:
 # The Debian kernels of the VM test (make vmtest KERNELS=5.10 runs one).
 KERNELS ?= 5.10 6.1.0-50 6.1 6.12 7.2
 
-vmtest: $(BIN) $(HELPERS)
-	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 \
+vmtest: $(BIN) $(HELPERS) $(BUILD)/bench/burst
+	FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 BURST=$(BUILD)/bench/burst \
 		KERNELS="$(KERNELS)" tests/vm/run.sh
 
 check: deps

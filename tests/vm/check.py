@@ -1769,6 +1769,152 @@ def check_kernel_log(out):
             "\n    ".join(bad[:40]))
 
 
+FLOOD_MIN = 200000      # the issue's floor: at least this many junk calls
+# the flood's two real loads (guest-init.sh's flood_steps): step, module,
+# params as they reach the kernel (busybox insmod adds a space after each)
+FLOOD_LOADS = [("flood-insmod-dummy", "dummy", "numdummies=2 "),
+               ("flood-loop-params", "loop", "max_loop=4 max_part=1")]
+LOST_RE = re.compile(r"^finit-ftrace: cpu(\d+) LOST events: (\d+)(\+unknown)? in "
+                     r"sub-buffer headers, overrun (\d+), dropped (\d+)")
+SUMMARY_RE = re.compile(r"^finit-ftrace: (\d+) event\(s\), (\d+) record\(s\) read")
+
+
+def check_flood(out):
+    """"A flood must not hide a load": burst's junk calls (finit_module(-1,
+    "p=1", 0), -9 EBADF) are each reported exactly once, nothing is lost,
+    and the two loads made while burst ran are reported with module,
+    params and ret. Streams flood.jsonl (some 100 MB): junk records are
+    counted and checked field by field, not kept. Returns (issued,
+    captured, lost) for the summary line."""
+    want_n = int(os.environ.get("FLOOD_N", FLOOD_MIN))
+    if want_n == 0:
+        if exists(out, "flood.pid"):
+            err("flood: the phase ran, run.sh said it would not (FLOOD_N=0)")
+        return None
+    if not exists(out, "flood.pid"):
+        err("flood: the phase did not run (no flood.pid)")
+        return None
+    for f in ("flood.not-armed", "flood.hung", "flood.catch-up-timeout"):
+        t = read(out, f, quiet=True)
+        if t:
+            err(f"flood: {f}: {t.strip()}")
+    check_rc(out, "flood", "finit-ftrace watch (flood)")
+    check_run_stderr(out, "flood", "finit-ftrace watch (flood)", True)
+    if want_n < FLOOD_MIN:
+        notes.append(f"flood: only {want_n} junk calls (VMTEST_FLOOD_N); the issue "
+             f"asks for at least {FLOOD_MIN}")
+    bo = (read(out, "flood.burst.out") or "").strip()
+    m = re.match(r"^issued (\d+) pid (\d+) ", bo)
+    if not m:
+        err(f"flood: burst printed {bo!r}, not 'issued N pid PID ...'")
+        return None
+    issued, bpid = int(m[1]), int(m[2])
+    if issued != want_n:
+        err(f"flood: burst issued {issued} calls, asked for {want_n}")
+    if (read(out, "flood.burst.rc") or "").strip() != "0":
+        err("flood: burst did not exit 0")
+    if (read(out, "flood.burst-alive") or "").strip() != "yes":
+        err("flood: burst had finished before both loads were made (they "
+            "were not in the middle of the flood)")
+    # the callers of the loads
+    calls = {c.get("step", "flood-loop-params"): c
+             for c in read_jsonl(out, "flood.calls.jsonl")}
+    captured, bad, others, ts = 0, [], [], []
+    path = os.path.join(out, "flood.jsonl")
+    try:
+        f = open(path, encoding="utf-8", errors="surrogateescape")
+    except OSError as e:
+        err(f"flood.jsonl: cannot read ({e.strerror})")
+        return None
+    with f:
+        for n, line in enumerate(f, 1):
+            try:
+                g = json.loads(line)
+            except ValueError as e:
+                err(f"flood.jsonl:{n}: not JSON ({e}): {line[:200]!r}")
+                continue
+            if g.get("pid") == bpid:
+                captured += 1
+                ts.append(g.get("ts_ns"))
+                got = (g.get("event"), g.get("tid"), g.get("comm"),
+                       get(g, "args.fd"), get(g, "args.param_values"),
+                       get(g, "args.flags"), g.get("ret"), g.get("errno"),
+                       g.get("module"), g.get("compat"))
+                want = ("finit_module", bpid, "burst", -1, "p=1", 0, -9,
+                        "EBADF", None, False)
+                if got != want and len(bad) < 5:
+                    bad.append(f"flood.jsonl:{n}: {got} != {want}")
+            else:
+                g["_line"] = f"flood.jsonl:{n}"
+                others.append(g)
+    if bad:
+        err("flood: junk records not as burst made them:\n    " +
+            "\n    ".join(bad))
+    # per-CPU losses, and the event count, from the summary
+    lines = (read(out, "flood.stderr") or "").splitlines()
+    # per CPU, as the tool adds them up: max(headers, overrun) + dropped
+    lost = sum(max(int(m[2]), int(m[4])) + int(m[5])
+               for m in map(LOST_RE.match, lines) if m)
+    if "finit-ftrace: lost events: 0 on all 2 CPUs" not in lines:
+        err("flood: the summary does not say 'lost events: 0 on all 2 "
+            "CPUs':\n    " + "\n    ".join(ln for ln in lines
+                                             if "LOST" in ln or "lost" in ln))
+    sm = [m for m in map(SUMMARY_RE.match, lines) if m]
+    if len(sm) != 1:
+        err(f"flood: no 'N event(s), M record(s) read' summary line")
+    elif int(sm[0][1]) != captured + len(others):
+        err(f"flood: the summary says {sm[0][1]} events, flood.jsonl has "
+            f"{captured + len(others)}")
+    if captured != issued:
+        # a loss must at least be said: captured + lost/R == issued, R the
+        # records per call (enter, exit and the string tier's probe record:
+        # records read / events); still a failure (nothing may hide)
+        rpc = round(int(sm[0][2]) / int(sm[0][1])) if len(sm) == 1 and \
+            int(sm[0][1]) else 2
+        said = "the summary accounts for it" if \
+            captured + lost // rpc == issued else "the summary does NOT account for it"
+        err(f"flood: {issued} junk calls issued, {captured} reported, "
+            f"{lost} records lost, {rpc} per call ({said})")
+    # each real load, exactly once, with module, params and ret
+    for step, module, params in FLOOD_LOADS:
+        c = calls.get(step)
+        if c is None:
+            err(f"flood: no caller line for {step} in flood.calls.jsonl")
+            continue
+        if step == "flood-loop-params" and (c.get("ret"), c.get(
+                "param_values")) != (0, params):
+            err(f"flood: modcall says {c} (premise: loop loaded, ret 0)")
+        if step == "flood-insmod-dummy" and c.get("rc") != 0:
+            err(f"flood: busybox insmod of dummy exited {c.get('rc')}")
+        mine = [g for g in others if g.get("pid") == c.get("pid")]
+        got = [(g.get("event"), g.get("module"),
+                get(g, "args.param_values"), g.get("ret"), g.get("errno"))
+               for g in mine]
+        want = [("finit_module", module, params, 0, None)]
+        if got != want:
+            err(f"flood: {step} (pid {c.get('pid')}): records {got}, "
+                f"expected {want}")
+            continue
+        t = mine[0].get("ts_ns")
+        if ts and not (min(ts) < t < max(ts)):
+            err(f"flood: {step}'s call (ts_ns {t}) is not between the "
+                f"first and the last junk call ({min(ts)}, {max(ts)})")
+    load_pids = {calls.get(s, {}).get("pid") for s, _, _ in FLOOD_LOADS}
+    extra = [g for g in others if g.get("pid") not in load_pids]
+    if extra:
+        err("flood: records neither junk nor the two loads:\n    " +
+            "\n    ".join(f"{g['_line']}: {g.get('event')} pid "
+                          f"{g.get('pid')} {g.get('comm')}" for g in extra[:10]))
+    check_modsets(out, "flood", others)
+    for what in ("instances", "dynamic_events"):
+        text = read(out, f"flood.{what}-after.txt")
+        left = finit_lines(text) if what == "dynamic_events" else \
+            [i for i in (text or "").split() if i.startswith("finit")]
+        if left:
+            err(f"flood: {what} left after watch exited: {left}")
+    return issued, captured, lost
+
+
 def report(out, counts):
     for n in notes:
         print(f"check.py: note: {n}")
@@ -1784,7 +1930,8 @@ def report(out, counts):
           f"{counts['filter']} and {counts['commfilter']}, -e init_module "
           f"{counts['events']} (module_load included); self-tests seen by "
           "the other tracers failed; module sets match the reported loads; "
-          "capabilities as expected; tracefs clean, stale run reclaimed")
+          "capabilities as expected; tracefs clean, stale run reclaimed; "
+          f"flood: {counts['flood']}")
     return 0
 
 
@@ -1843,6 +1990,9 @@ def main():
         compare_events(phase, phase + ".jsonl", exp, got)
         counts[phase] = len(exp)
     counts["fixtures"] = fixture_records
+    fl = check_flood(out)
+    counts["flood"] = ("%d junk calls issued, %d reported, %d lost; both "
+                       "loads reported" % fl) if fl else "not run"
     return report(out, counts)
 
 

@@ -33,6 +33,12 @@ M=/lib/modules/$KVER/kernel
 FINIT=/bin/finit-ftrace
 MODCALL=/bin/modcall
 MODCALL32=/bin/modcall32
+# the flood phase's junk calls (run.sh passes VMTEST_FLOOD_N on the kernel
+# command line)
+FLOOD_N=200000
+for _w in $(cat /proc/cmdline 2>/dev/null); do
+	case "$_w" in vmtest_flood_n=*) FLOOD_N=${_w#vmtest_flood_n=} ;; esac
+done
 # the cgroup phase 1's callers run in: a docker-style scope, so cgroup and
 # container_id have real values to check (phase 2 runs in the root cgroup)
 CID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -200,12 +206,13 @@ gone() { ! kill -0 "$1" 2>/dev/null; }
 armed() { grep -q '^finit-ftrace: armed' "$1" 2>/dev/null; }
 armed_or_gone() { armed "$1" || gone "$2"; }
 
-# stop_pid PID NAME - SIGINT; after 30 s a note in /out/NAME.hung and SIGKILL
+# stop_pid PID NAME - SIGINT; after ${STOP_WAIT:-30} s a note in
+# /out/NAME.hung and SIGKILL
 stop_pid() {
 	kill -INT "$1" 2>/dev/null || true
-	if ! wait_for 30 gone "$1"; then
-		say "$2 did not exit within 30 s of SIGINT; killing it"
-		echo "no exit within 30 s of SIGINT" > "/out/$2.hung"
+	if ! wait_for "${STOP_WAIT:-30}" gone "$1"; then
+		say "$2 did not exit within ${STOP_WAIT:-30} s of SIGINT; killing it"
+		echo "no exit within ${STOP_WAIT:-30} s of SIGINT" > "/out/$2.hung"
 		kill -KILL "$1" 2>/dev/null || true
 	fi
 }
@@ -215,7 +222,7 @@ stop_pid() {
 # stop the tool with SIGINT
 drive() {
 	trap - EXIT
-	HOLD_OUT=/out/$1.jsonl
+	HOLD_OUT=${WATCH_DIR:-/out}/$1.jsonl
 	# this subshell and the callers it starts go to $PHASE_CG (echo is a builtin)
 	[ -z "$PHASE_CG" ] || echo 0 > "$PHASE_CG/cgroup.procs"
 	cp /proc/self/cgroup "/out/$1.driver.cgroup" 2>/dev/null || true
@@ -244,6 +251,7 @@ drive() {
 }
 
 # watch_phase NAME STEPS [WATCH ARGS...] - finit-ftrace watch -o /out/NAME.jsonl
+# (or $WATCH_DIR/NAME.jsonl)
 # in the foreground, so that SIGINT has its default disposition as when run
 # from a terminal (a background job of a non-interactive shell would inherit
 # it ignored), while drive runs STEPS in the background.
@@ -256,7 +264,7 @@ watch_phase() {
 	_d=$!
 	_rc=0
 	sh -c 'echo $$ > "$0"; exec "$@"' "/tmp/$_n.pid" \
-		$FINIT watch --format json -o "/out/$_n.jsonl" "$@" \
+		$FINIT watch --format json -o "${WATCH_DIR:-/out}/$_n.jsonl" "$@" \
 		> "/out/$_n.stdout" 2>> "/out/$_n.stderr" || _rc=$?
 	echo $_rc > "/out/$_n.rc"
 	wait $_d || true
@@ -359,6 +367,57 @@ events_steps() {
 	mch e-finit-mii finit "$M"/drivers/net/mii.ko "" 0
 	mch e-init-dummy-eexist init "$M"/drivers/net/dummy.ko ""
 	mc e-delete-enoent delete vmtest_absent 0
+}
+
+# flood: "a flood must not hide a load". burst makes $FLOOD_N junk calls
+# finit_module(-1, "p=1", 0) back to back (-9 EBADF each); while it runs,
+# busybox insmod loads dummy with a parameter and modcall loads loop with
+# a parameter string (both unloaded before the phase). Every junk call must
+# be reported (and none lost), and both loads with module, params and ret.
+# /out/flood.calls.jsonl: modcall's line and one line for insmod;
+# flood.burst.out: burst's "issued N pid PID ..."; flood.burst-alive: the
+# junk caller still ran when both loads were done (they were in the middle).
+size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
+# flood_settle FILE - wait until FILE (the tool's output) has not grown
+# for 4 s (a stat each second, not a read of the file: it is some 100 MB
+# and the tool is still decoding); progress on the console every 20 s.
+# What is still in the spool then is decoded when the tool stops.
+flood_settle() {
+	_last=-1 _same=0 _t=0
+	while [ $_same -lt 4 ]; do
+		sleep 1
+		_t=$((_t + 1))
+		_sz=$(size_of "$1")
+		if [ "$_sz" = "$_last" ]; then _same=$((_same + 1)); else _same=0; fi
+		_last=$_sz
+		[ $((_t % 20)) != 0 ] || say "flood: output $_sz bytes"
+	done
+}
+flood_steps() {
+	: > /out/flood.calls.jsonl
+	rm -f /tmp/flood.go
+	/bin/burst -w /tmp/flood.go "$FLOOD_N" > /out/flood.burst.out &
+	_bp=$!
+	echo $_bp > /out/flood.burst.pid
+	touch /tmp/flood.go
+	# the loads go in while burst is busy
+	sleep 1
+	modsnap "before flood-insmod-dummy"
+	/sbin/insmod "$M"/drivers/net/dummy.ko numdummies=2 &
+	_p=$!
+	_rc=0
+	wait $_p || _rc=$?
+	echo "{\"step\":\"flood-insmod-dummy\",\"applet\":\"insmod\",\"pid\":$_p,\"rc\":$_rc}" >> /out/flood.calls.jsonl
+	modsnap "before flood-loop-params"
+	$MODCALL finit "$M"/drivers/block/loop.ko "max_loop=4 max_part=1" 0 >> /out/flood.calls.jsonl ||
+		fatal "flood: modcall finit loop.ko exited $?"
+	if alive $_bp; then echo yes; else echo no; fi > /out/flood.burst-alive
+	_rc=0
+	wait $_bp || _rc=$?
+	echo $_rc > /out/flood.burst.rc
+	say "flood: $(cat /out/flood.burst.out)"
+	flood_settle /tmp/flood.jsonl
+	say "flood: output settled at $(size_of /tmp/flood.jsonl) bytes; stopping the tool"
 }
 
 # stale: a watch killed with SIGKILL leaves its instance and its eprobes;
@@ -542,6 +601,19 @@ rmmod mii # loaded again in the phase
 rec_start erec -e init_module
 watch_phase events events_steps -e init_module
 rec_stop
+
+if [ "$FLOOD_N" -gt 0 ]; then
+	say "flood ($FLOOD_N junk calls)"
+	rmmod dummy loop # loaded again, with parameters, in the flood
+	# the output goes to tmpfs (some 100 MB), then to /out in one copy;
+	# the tool may still have much to decode when it is stopped
+	STOP_WAIT=400 WATCH_DIR=/tmp
+	watch_phase flood flood_steps
+	STOP_WAIT= WATCH_DIR=
+	cp /tmp/flood.jsonl /out/flood.jsonl || fatal "flood: cannot copy flood.jsonl"
+	rm -f /tmp/flood.jsonl
+	say "flood done"
+fi
 
 say "stale reclaim"
 stale_reclaim

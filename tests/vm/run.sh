@@ -2,10 +2,17 @@
 # run.sh - stock-kernel VM test: boot Debian's 5.10, 6.1.0-50, 6.1, 6.12 and 7.2 kernels under qemu TCG, run the finit_module scenario on each, check the results.
 #
 # Run from the project root (make vmtest does):
-#   FINIT=./finit-ftrace MODCALL=build/modcall MODCALL32=build/modcall32 tests/vm/run.sh
+#   FINIT=./finit-ftrace MODCALL=build/modcall MODCALL32=build/modcall32 \
+#   BURST=build/bench/burst tests/vm/run.sh
 # Environment:
 #   FINIT, MODCALL, MODCALL32   binaries under test (required; MODCALL32 is
 #                    modcall built -m32 -static, the 32-bit caller)
+#   BURST            bench/burst (make build/bench/burst): the flood phase's
+#                    junk caller
+#   VMTEST_FLOOD_N   junk calls in the flood phase (default 200000)
+#   VMTEST_FLOOD_KERNELS  the series that run the flood phase (default: all
+#                    of KERNELS; about 25 s of guest time each)
+#   VMTEST_FLOOD_TIMEOUT  seconds added to VMTEST_TIMEOUT on those (default 120)
 #   KERNELS          the Debian kernel series to run, in order (default
 #                    "5.10 6.1.0-50 6.1 6.12 7.2"; e.g. KERNELS=5.10 for one)
 #   VMTEST_TIMEOUT   seconds each guest may run (default 240)
@@ -26,11 +33,15 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 FINIT=${FINIT:?set FINIT to the finit-ftrace binary}
 MODCALL=${MODCALL:?set MODCALL to the modcall helper}
 MODCALL32=${MODCALL32:?set MODCALL32 to the 32-bit modcall helper (make build/modcall32)}
+BURST=${BURST:?set BURST to the junk caller (make build/bench/burst)}
+FLOOD_N=${VMTEST_FLOOD_N:-200000}
+FLOOD_TIMEOUT=${VMTEST_FLOOD_TIMEOUT:-120}
 TIMEOUT=${VMTEST_TIMEOUT:-240}
 ACCEL=${VMTEST_ACCEL:-tcg,thread=single}
 CACHE=${VMTEST_CACHE:-$HERE/cache}
 OUTBASE=${VMTEST_OUT:-$HERE/out}
 KERNELS=${KERNELS:-5.10 6.1.0-50 6.1 6.12 7.2}
+FLOOD_KERNELS=${VMTEST_FLOOD_KERNELS-$KERNELS}
 
 START=$(date +%s)
 fail() { echo "vmtest: ${SERIES:+$SERIES: }FAIL: $*" >&2; exit 1; }
@@ -50,6 +61,7 @@ done
 [ -x "$FINIT" ] || fail "FINIT=$FINIT is not an executable (run make)"
 [ -x "$MODCALL" ] || fail "MODCALL=$MODCALL is not an executable (make build/modcall)"
 [ -x "$MODCALL32" ] || fail "MODCALL32=$MODCALL32 is not an executable (make build/modcall32)"
+[ -x "$BURST" ] || fail "BURST=$BURST is not an executable (make build/bench/burst)"
 
 # read_back DAT JSONL BASE TXT TCBASE - `finit-ftrace report -F json` and
 # `trace-cmd report` on DAT: outputs in JSONL and TXT, stderr and exit code
@@ -75,20 +87,26 @@ run_kernel() {
 	log "kernel $KVER"
 
 	INITRD=$CACHE/initramfs-$KVER.cpio.gz
-	"$HERE/mkinitramfs.sh" "$KVER" "$MODDIR" "$FINIT" "$MODCALL" "$MODCALL32" "$HERE/guest-init.sh" "$INITRD" ||
+	EXTRA_BINS=$BURST "$HERE/mkinitramfs.sh" "$KVER" "$MODDIR" "$FINIT" "$MODCALL" "$MODCALL32" "$HERE/guest-init.sh" "$INITRD" ||
 		fail "building the initramfs failed"
 	log "initramfs $(du -k "$INITRD" | cut -f1) KiB"
 
+	# the flood phase on $FLOOD_KERNELS only (0: the guest skips it)
+	flood_n=0 timeout=$TIMEOUT
+	for k in $FLOOD_KERNELS; do
+		[ "$k" != "$SERIES" ] || flood_n=$FLOOD_N timeout=$((TIMEOUT + FLOOD_TIMEOUT))
+	done
+
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
-	log "booting (qemu -accel $ACCEL, timeout ${TIMEOUT}s)"
+	log "booting (qemu -accel $ACCEL, timeout ${timeout}s, flood $flood_n)"
 	rc=0
-	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	timeout -k 10 "$timeout" qemu-system-x86_64 \
 		-accel "$ACCEL" -m 1024 -smp 2 \
 		-nodefaults -no-user-config -display none -monitor none \
 		-serial "file:$OUT/console.log" \
 		-kernel "$VMLINUZ" -initrd "$INITRD" \
-		-append "console=ttyS0 quiet panic=-1" \
+		-append "console=ttyS0 quiet panic=-1 vmtest_flood_n=$flood_n" \
 		-no-reboot \
 		-virtfs "local,path=$OUT,mount_tag=out,security_model=none,id=out" \
 		</dev/null >"$OUT/qemu.log" 2>&1 || rc=$?
@@ -96,7 +114,7 @@ run_kernel() {
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		show_console
 		cat "$OUT/qemu.log" >&2
-		fail "guest did not power off within ${TIMEOUT}s"
+		fail "guest did not power off within ${timeout}s"
 	fi
 	if [ "$rc" != 0 ]; then
 		show_console
@@ -131,7 +149,7 @@ run_kernel() {
 		read_back "$dat" "$n.report.jsonl" "$n.report" "$n.tc-report.txt" "$n.tc-report"
 	done
 
-	if ! python3 "$HERE/check.py" "$OUT" "$SERIES"; then
+	if ! FLOOD_N=$flood_n python3 "$HERE/check.py" "$OUT" "$SERIES"; then
 		show_console
 		fail "assertions failed (results in $OUT)"
 	fi
