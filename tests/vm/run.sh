@@ -10,8 +10,9 @@
 #   BURST            bench/burst (make build/bench/burst): the flood phase's
 #                    junk caller
 #   VMTEST_FLOOD_N   junk calls in the flood phase (default 200000)
-#   VMTEST_FLOOD_KERNELS  the series that run the flood phase (default: all
-#                    of KERNELS; about 25 s of guest time each)
+#   VMTEST_FLOOD_KERNELS  the series that run the flood phase (default: none,
+#                    it is not yet reliable on 7.2 under TCG; make vmtest-flood
+#                    runs it on all of KERNELS; about 25 s of guest time each)
 #   VMTEST_FLOOD_TIMEOUT  seconds added to VMTEST_TIMEOUT on those (default 120)
 #   KERNELS          the Debian kernel series to run, in order (default
 #                    "5.10 6.1.0-50 6.1 6.12 7.2"; e.g. KERNELS=5.10 for one)
@@ -41,7 +42,7 @@ ACCEL=${VMTEST_ACCEL:-tcg,thread=single}
 CACHE=${VMTEST_CACHE:-$HERE/cache}
 OUTBASE=${VMTEST_OUT:-$HERE/out}
 KERNELS=${KERNELS:-5.10 6.1.0-50 6.1 6.12 7.2}
-FLOOD_KERNELS=${VMTEST_FLOOD_KERNELS-$KERNELS}
+FLOOD_KERNELS=${VMTEST_FLOOD_KERNELS-}
 
 START=$(date +%s)
 fail() { echo "vmtest: ${SERIES:+$SERIES: }FAIL: $*" >&2; exit 1; }
