@@ -29,8 +29,9 @@ struct finit_sink {
 };
 
 /*
- * finit_sink_file_open - the file sink: @path truncated and written, or
- * standard output when @path is NULL. NULL with the reason in @err.
+ * finit_sink_file_open - the file sink: @path opened with O_APPEND (a
+ * restart never wipes the log), or standard output when @path is NULL.
+ * NULL with the reason in @err.
  */
 struct finit_sink *finit_sink_file_open(const char *path, char *err, size_t errlen);
 

@@ -254,6 +254,27 @@ static int on_opt(int c, const char *arg, void *ctx)
 	return -1;
 }
 
+/*
+ * check_output - the file can be made where it goes: its directory exists
+ * and is writable, and the path is not a directory (said before tracing)
+ */
+static int check_output(const char *path)
+{
+	char *copy = strdup(path), *dir = copy ? dirname(copy) : NULL;
+	struct stat st;
+	int ret = 0;
+
+	if (!dir)
+		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
+	if (access(dir, W_OK) < 0)
+		ret = finit_cli_error(FINIT_EXIT_FAIL, "cannot write %s: its directory %s: %s",
+				      path, dir, strerror(errno));
+	else if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		ret = finit_cli_error(FINIT_EXIT_FAIL, "cannot write %s: it is a directory", path);
+	free(copy);
+	return ret;
+}
+
 /* parse_args - options over the config; returns -1 to go on, else an exit code */
 static int parse_args(int argc, char **argv, struct finit_config *cfg, struct record *r)
 {
@@ -266,6 +287,8 @@ static int parse_args(int argc, char **argv, struct finit_config *cfg, struct re
 	ret = finit_cli_parse(&record_cli, argc, argv, cfg, r);
 	if (ret < 0 && optind < argc)
 		r->cmd = argv + optind;
+	if (ret < 0 && check_output(r->out_path))
+		return FINIT_EXIT_FAIL;
 	return ret;
 }
 

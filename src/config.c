@@ -4,12 +4,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -243,10 +246,18 @@ int finit_config_set(struct finit_config *cfg, const char *section,
 		snprintf(err, errlen, "[%s] %s: unknown key", section, key);
 	return -1;
 }
+/* The longest line libinih takes whole (INI_MAX_LINE 200, with newline and NUL). */
+#define LINE_MAX_BYTES	198
+#define CONFIG_MAX	(1 << 20)
+
 struct load_ctx {
 	struct finit_config	*cfg;
 	char			msg[512];
 	int			failed;
+	int			err_line;	/* the line of the first key error */
+	const char		*buf;		/* the file, read whole */
+	size_t			len, pos;
+	int			line;		/* lines handed to libinih so far */
 };
 
 /* config_handler - libinih callback: apply one key, remember the first error */
@@ -258,32 +269,113 @@ static int config_handler(void *user, const char *section, const char *name,
 
 	if (!finit_config_set(ctx->cfg, section, name, value, msg, sizeof(msg)))
 		return 1;
-	if (!ctx->failed)
+	if (!ctx->failed) {
 		memcpy(ctx->msg, msg, sizeof(msg));
+		ctx->err_line = ctx->line;
+	}
 	ctx->failed = 1;
 	return 0;
 }
 
+/* reader - libinih's line reader over the buffer, counting lines */
+static char *reader(char *str, int num, void *stream)
+{
+	struct load_ctx *ctx = stream;
+	size_t n = 0;
+
+	if (ctx->pos >= ctx->len)
+		return NULL;
+	while (ctx->pos < ctx->len && n + 1 < (size_t)num) {
+		char c = ctx->buf[ctx->pos++];
+
+		str[n++] = c;
+		if (c == '\n')
+			break;
+	}
+	str[n] = '\0';
+	ctx->line++;
+	return str;
+}
+
+/* read_config - a regular file, read whole; NULL with why in @err */
+static char *read_config(const char *path, size_t *len, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);	/* a FIFO must not block */
+	struct stat st;
+	char *buf = NULL;
+	ssize_t n;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file: give an INI file", path);
+	} else if (st.st_size > CONFIG_MAX) {
+		snprintf(err, errlen, "%s: larger than %d bytes: not a config", path, CONFIG_MAX);
+	} else {
+		buf = malloc((size_t)st.st_size + 1);
+		n = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+		if (n >= 0) {
+			*len = (size_t)n;
+		} else {
+			snprintf(err, errlen, "%s: cannot read config: %s", path,
+				 strerror(buf ? errno : ENOMEM));
+			free(buf);
+			buf = NULL;
+		}
+	}
+	close(fd);
+	return buf;
+}
+
+/* check_lines - no NUL byte, no line libinih would split; 0, or -1 with FILE:LINE */
+static int check_lines(const char *path, const char *buf, size_t len, char *err, size_t errlen)
+{
+	size_t col = 0;
+	int line = 1;
+
+	for (size_t i = 0; i < len; i++, col++) {
+		if (buf[i] == '\0') {
+			snprintf(err, errlen, "%s:%d: a NUL byte: not a text file", path, line);
+			return -1;
+		}
+		if (col >= LINE_MAX_BYTES && buf[i] != '\n') {
+			snprintf(err, errlen, "%s:%d: longer than %d bytes, the parser's limit: "
+				 "shorten it", path, line, LINE_MAX_BYTES);
+			return -1;
+		}
+		if (buf[i] == '\n') {
+			line++;
+			col = (size_t)-1;
+		}
+	}
+	return 0;
+}
+
+/* finit_config_load - read, check, parse; the error names FILE:LINE */
 int finit_config_load(struct finit_config *cfg, const char *path,
 		      char *err, size_t errlen)
 {
 	struct load_ctx ctx = { .cfg = cfg };
-	FILE *f;
+	char *buf;
 	int line;
 
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot read config: %s", path, strerror(errno));
+	buf = read_config(path, &ctx.len, err, errlen);
+	if (!buf)
 		return -1;
-	}
-	line = ini_parse_file(f, config_handler, &ctx);
-	fclose(f);
+	ctx.buf = buf;
+	line = check_lines(path, buf, ctx.len, err, errlen) ? -2 :
+	       ini_parse_stream(reader, &ctx, config_handler, &ctx);
+	free(buf);
 	if (line == 0)
 		return 0;
-	if (line < 0)
+	if (line == -1)
 		snprintf(err, errlen, "%s: cannot parse config (out of memory)", path);
-	else if (ctx.failed)
-		snprintf(err, errlen, "%s:%d: %s", path, line, ctx.msg);
+	else if (line == -2)
+		return -1;
+	else if (ctx.failed && ctx.err_line <= line)
+		snprintf(err, errlen, "%s:%d: %s", path, ctx.err_line, ctx.msg);
 	else
 		snprintf(err, errlen, "%s:%d: syntax error (expected [section] or key = value)",
 			 path, line);

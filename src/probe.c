@@ -43,6 +43,16 @@ static bool is_tracefs(const char *dir)
 	return stat(p, &st) == 0;
 }
 
+/* denied - @dir/trace_pipe exists but this user may not reach it */
+static bool denied(const char *dir)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/trace_pipe", dir);
+	return stat(p, &st) < 0 && errno == EACCES;
+}
+
 int finit_probe_locate(const char *want, bool mount_it, struct finit_probe *probe,
 			 char *err, size_t errlen)
 {
@@ -62,6 +72,10 @@ int finit_probe_locate(const char *want, bool mount_it, struct finit_probe *prob
 		dir = DEBUGFS_TRACING;
 	} else if (!mount_it) {
 		snprintf(err, errlen, "tracefs is not mounted");
+		return -1;
+	} else if (!probe->root && denied(TRACEFS_DEFAULT)) {
+		snprintf(err, errlen, "tracefs at %s is not accessible to this user (only root "
+			 "may read it): run as root", TRACEFS_DEFAULT);
 		return -1;
 	} else if (!probe->root) {
 		snprintf(err, errlen, "tracefs is not mounted and mounting it needs root: "

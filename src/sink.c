@@ -94,7 +94,7 @@ struct finit_sink *finit_sink_stream(FILE *f, const char *name)
 	return file_sink_new(f, NULL, name);
 }
 
-/* finit_sink_file_open - @path (truncated), or stdout */
+/* finit_sink_file_open - @path appended to (never truncated: a restart keeps the log), or stdout */
 struct finit_sink *finit_sink_file_open(const char *path, char *err, size_t errlen)
 {
 	struct finit_sink *s;
@@ -102,7 +102,7 @@ struct finit_sink *finit_sink_file_open(const char *path, char *err, size_t errl
 
 	if (!path)
 		return finit_sink_stream(stdout, "stdout");
-	f = fopen(path, "w");
+	f = fopen(path, "a");
 	if (!f) {
 		snprintf(err, errlen, "cannot open output %s: %s", path, strerror(errno));
 		return NULL;

@@ -734,6 +734,35 @@ t_selftest_off() {
 	expect_no_grep "$D/out" "finit-ftrace-selftest-" "watch output"
 }
 
+# 12. faults: -o appends (a restart keeps the log); record refuses an output it
+# cannot write before it traces; a non-root user is told tracefs needs root
+t_output_append() {
+	printf 'an earlier line\n' >"$D/out"
+	watch_start watch --format json -o "$D/out" || return 1
+	call c1 finit - "" 0 --fd 5 || return 1
+	await_calls json "$D/out" c1 || return 1
+	clean_stop INT || return 1
+	expect_eq "first line kept" "$(head -1 "$D/out")" "an earlier line"
+}
+t_record_bad_output() {
+	run_fg "$D/stdout" "$D/stderr" "$FINIT" record -o /nonexistent-dir/x.dat -d 0.1
+	expect_eq "exit code" "$RC" 1 || return 1
+	expect_grep "$D/stderr" "cannot write /nonexistent-dir/x.dat: its directory" "stderr" || return 1
+	expect_no_grep "$D/stderr" "armed" "stderr" || return 1
+	run_fg "$D/stdout" "$D/stderr" "$FINIT" record -o "$D" -d 0.1
+	expect_eq "exit code (a directory)" "$RC" 1 || return 1
+	expect_grep "$D/stderr" "it is a directory" "stderr"
+}
+t_not_root() {
+	# a copy anyone can run: the work tree may sit under a directory only root enters
+	install -m 755 "$FINIT" "$D/finit-ftrace"
+	chmod 755 "$D"
+	run_fg "$D/stdout" "$D/stderr" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$D/finit-ftrace" check
+	expect_eq "exit code" "$RC" 1 || return 1
+	expect_grep "$D/stderr" "not accessible to this user .* run as root" "stderr"
+}
+
 # raw_syscalls ids are per ABI: a 64-bit rt_sigtimedwait (128) and rt_sigqueueinfo
 # (129) are not the 32-bit init_module and delete_module
 t_no_false_compat() {
@@ -843,6 +872,9 @@ main() {
 	run_case check/text t_check_text
 	run_case selftest/seen-by-others t_selftest
 	run_case selftest/off t_selftest_off
+	run_case faults/output-append t_output_append
+	run_case faults/record-bad-output t_record_bad_output
+	run_case faults/not-root t_not_root
 
 	run_case raw/no-false-compat t_no_false_compat
 

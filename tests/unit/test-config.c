@@ -16,19 +16,25 @@
 #include "unit.h"
 
 /* load - write @text to a temp file and load it; returns 0/-1, error in @err */
-static int load(struct finit_config *cfg, const char *text, char *path, char *err)
+static int load_n(struct finit_config *cfg, const char *text, size_t len, char *path,
+		  char *err)
 {
 	int fd;
 
 	strcpy(path, "/tmp/finit-unit-XXXXXX");
 	fd = mkstemp(path);
 	CU_ASSERT_FATAL(fd >= 0);
-	CU_ASSERT_FATAL(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	CU_ASSERT_FATAL(write(fd, text, len) == (ssize_t)len);
 	close(fd);
 	finit_config_init(cfg);
 	fd = finit_config_load(cfg, path, err, 512);
 	unlink(path);
 	return fd;
+}
+
+static int load(struct finit_config *cfg, const char *text, char *path, char *err)
+{
+	return load_n(cfg, text, strlen(text), path, err);
 }
 
 static void test_defaults_file(void)
@@ -97,6 +103,40 @@ static void test_errors(void)
 	expect_error("[capture]\nhash = yes\n", 2, "hash");
 	expect_error("[capture]\n\ncompat = 1\n", 3, "compat");
 	expect_error("[output]\nthis line has no equals sign\n", 2, "syntax error");
+	/* the first error is named with its own line, whichever kind it is */
+	expect_error("[output]\nformat json\n[capture]\nhash = maybe\n", 2, "syntax error");
+	expect_error("[capture]\nhash = maybe\nformat json\n", 2, "hash");
+}
+
+/* what libinih would take apart silently: a NUL, a line it splits */
+static void test_not_text(void)
+{
+	char long_line[400];
+
+	static const char nul[] = "[output]\nformat = js\0on\n";
+	struct finit_config cfg;
+	char path[64], err[512];
+
+	CU_ASSERT_EQUAL(load_n(&cfg, nul, sizeof(nul) - 1, path, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":2: a NUL byte"));
+	finit_config_free(&cfg);
+	snprintf(long_line, sizeof(long_line), "[capture]\n; x\nfilter = %0300d\n", 0);
+	expect_error(long_line, 3, "longer than 198 bytes");
+}
+
+/* only a regular file: a device, a FIFO or a directory is refused at once */
+static void test_not_a_file(void)
+{
+	static const char *const paths[] = { "/dev/zero", "/tmp", "/dev/null" };
+	struct finit_config cfg;
+	char err[512];
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		finit_config_init(&cfg);
+		CU_ASSERT_EQUAL(finit_config_load(&cfg, paths[i], err, sizeof(err)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a regular file"));
+		finit_config_free(&cfg);
+	}
 }
 
 static void test_unreadable(void)
@@ -155,6 +195,8 @@ int unit_add_config(void)
 	       !CU_add_test(s, "every key", test_values) ||
 	       !CU_add_test(s, "errors name file:line and key", test_errors) ||
 	       !CU_add_test(s, "unreadable file", test_unreadable) ||
+	       !CU_add_test(s, "a NUL byte, a line too long", test_not_text) ||
+	       !CU_add_test(s, "only a regular file", test_not_a_file) ||
 	       !CU_add_test(s, "command-line overrides", test_override) ||
 	       !CU_add_test(s, "words left after the options", test_extra_arg);
 }
