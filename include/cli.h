@@ -9,7 +9,6 @@
 #include <stdbool.h>
 
 #include "config.h"
-#include "log.h"
 
 /* A subcommand: argv[0] is its name; returns an exit code. */
 struct finit_cmd {
@@ -61,9 +60,6 @@ void finit_cli_usage(const struct finit_cli_cmd *cmd, FILE *f);
 
 /* finit_cli_error - "finit-ftrace: <msg>" on stderr; returns @code */
 int finit_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* finit_cli_log - the library's messages (log.h's hook): on stderr */
-void finit_cli_log(enum finit_log_level level, const char *msg, void *ctx);
 
 /* The shared capture options of watch and record. */
 #define FINIT_CLI_CAPTURE	"feHCbtp"

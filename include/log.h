@@ -15,6 +15,9 @@ enum finit_log_level {
 
 typedef void (*finit_log_fn)(enum finit_log_level level, const char *msg, void *ctx);
 
+/* finit_log_stderr - the default hook: "finit-ftrace: MESSAGE" on stderr */
+void finit_log_stderr(enum finit_log_level level, const char *msg, void *ctx);
+
 /* finit_log_set_hook - send every message to @fn (NULL: back to stderr) */
 void finit_log_set_hook(finit_log_fn fn, void *ctx);
 

@@ -13,7 +13,6 @@
 #include "config.h"
 #include "emit.h"
 #include "finit.h"
-#include "log.h"
 
 /* Every shared option, each the override of one config key. */
 static const struct finit_cli_opt shared[] = {
@@ -190,12 +189,4 @@ int finit_cli_error(int code, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
-}
-
-/* finit_cli_log - where the command layer sends the library's messages */
-void finit_cli_log(enum finit_log_level level, const char *msg, void *ctx)
-{
-	(void)ctx;
-	fprintf(stderr, "finit-ftrace: %s%s\n", level == FINIT_LOG_WARNING ? "WARNING: " : "",
-		msg);
 }

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "finit.h"
+#include "log.h"
 #include "reclaim.h"
 #include "session.h"
 
@@ -16,7 +17,7 @@ static void on_log(enum finit_log_level level, const char *msg, void *ctx)
 	if (level == FINIT_LOG_INFO)
 		printf("finit-ftrace: %s\n", msg);
 	else
-		finit_cli_log(level, msg, ctx);
+		finit_log_stderr(level, msg, ctx);
 }
 
 static const struct finit_cli_cmd cleanup_cli = {

@@ -74,7 +74,6 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return FINIT_EXIT_USAGE;
 	}
-	finit_log_set_hook(finit_cli_log, NULL);
 	if (finit_config_init(&cfg) < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
 	if (config && finit_config_load(&cfg, config, err, sizeof(err)) < 0) {
