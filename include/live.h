@@ -12,12 +12,15 @@
 #include "session.h"
 #include "drain.h"
 #include "stream.h"
+struct finit_loadguard;
 
 struct finit_live {
 	struct finit_session	s;
 	struct finit_pipeline	p;
 	struct finit_stream	*st;
 	struct finit_drain	*drain;		/* the thread that reads st's CPUs */
+	struct finit_loadguard	*guard;		/* the protected loads buffer */
+	long long		guard_polled;	/* CLOCK_MONOTONIC ns of its last read */
 	int			sigfd;
 	int			output_failed;	/* the event callback stopped us */
 };

@@ -85,6 +85,8 @@ void finit_session_stop(struct finit_session *s);
 int finit_session_cpu_stats(struct finit_session *s, int cpu,
 			    unsigned long long *overrun, unsigned long long *dropped);
 
+/* finit_session_subbuf - bytes per sub-buffer of @inst (buffer_subbuf_size_kb, else a page) */
+int finit_session_subbuf(struct tracefs_instance *inst);
 /* finit_session_close - destroy the instance (all fds on it must be closed) */
 int finit_session_close(struct finit_session *s);
 

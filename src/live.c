@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -16,11 +17,14 @@
 #include "drain.h"
 #include "finit.h"
 #include "live.h"
+#include "loadguard.h"
 #include "log.h"
 #include "tiers.h"
 
 /* Spooled bytes past which the decoder counts as behind (skips /proc). */
 #define BACKLOG_BYTES	(8UL << 20)
+/* How often, at most, the protected loads buffer is read while streaming. */
+#define GUARD_POLL_NS	20000000LL
 
 /* block_signals - signals arrive through a signalfd; SIGPIPE becomes EPIPE */
 static int block_signals(const int *extra)
@@ -46,11 +50,46 @@ static int on_record(struct tep_record *rec, void *arg)
 
 	/* records wait unread: /proc for each would only fall further behind */
 	l->p.backlog = l->drain && finit_drain_waiting(l->drain) > BACKLOG_BYTES;
+	finit_loadguard_note(l->guard, rec);
 	if (finit_pipeline_record(&l->p, rec) < 0) {
 		l->output_failed = 1;
 		return -1;
 	}
 	return 0;
+}
+
+/* on_recovered - a load the main buffer lost, from the protected one */
+static int on_recovered(struct tep_record *rec, void *arg)
+{
+	struct finit_live *l = arg;
+
+	if (finit_pipeline_record(&l->p, rec) < 0) {
+		l->output_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* has_event - @sys:@name is among the session's events */
+static bool has_event(const struct finit_session *s, const char *sys, const char *name)
+{
+	for (int i = 0; i < s->nevents; i++)
+		if (!strcmp(s->events[i].sys, sys) && !strcmp(s->events[i].name, name))
+			return true;
+	return false;
+}
+
+/* open_guard - the protected loads buffer, where the kernel has module_load */
+static void open_guard(struct finit_live *l)
+{
+	char err[512];
+
+	if (!has_event(&l->s, "module", "module_load"))
+		return;
+	l->guard = finit_loadguard_open(&l->s, l->p.dec, err, sizeof(err));
+	if (!l->guard)
+		finit_log(FINIT_LOG_WARNING, "%s; a flood that overruns the main buffer can "
+			  "hide a load", err);
 }
 
 /* armed_line - what was armed, in one line */
@@ -98,6 +137,7 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 	l->p.procfs = true;
 	l->p.clock_offset_ns = l->s.clock_offset_ns;
 	finit_selftest_distrust(&l->s.test, &l->p.verify);
+	open_guard(l);
 	l->st = finit_stream_open(l->s.inst, l->s.tep, l->s.ncpus, l->s.subbuf_size,
 				  err, sizeof(err));
 	if (l->st)
@@ -121,11 +161,29 @@ struct round_ctx {
 	void			*ctx;
 };
 
-/* on_round - a read round or a timeout: the user's callback */
+/* poll_guard - the protected loads buffer, at most every GUARD_POLL_NS */
+static int poll_guard(struct finit_live *l)
+{
+	struct timespec now;
+	long long ns;
+
+	if (!l->guard)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = now.tv_sec * 1000000000LL + now.tv_nsec;
+	if (ns - l->guard_polled < GUARD_POLL_NS)
+		return 0;
+	l->guard_polled = ns;
+	return finit_loadguard_poll(l->guard, 0, on_recovered, l);
+}
+
+/* on_round - a read round or a timeout: the guard, the user's callback */
 static int on_round(void *arg)
 {
 	struct round_ctx *r = arg;
 
+	if (poll_guard(r->l) < 0)
+		return 1;
 	return r->user ? r->user(r->ctx) : 0;
 }
 
@@ -160,6 +218,9 @@ void finit_live_finish(struct finit_live *l)
 		return;
 	if (finit_drain_finish(l->drain, on_record, l) < 0 && !l->output_failed)
 		finit_log(FINIT_LOG_ERROR, "draining %s: %s", l->s.name, strerror(errno));
+	/* every load the main buffer lost, now that it is read to the end */
+	if (!l->output_failed)
+		finit_loadguard_poll(l->guard, 1, on_recovered, l);
 	if (!l->output_failed && finit_correlate_flush(l->p.corr) < 0)
 		l->output_failed = 1;
 }
@@ -177,6 +238,23 @@ static void summarize_spool(struct finit_live *l)
 	finit_log(st.refused ? FINIT_LOG_ERROR : FINIT_LOG_INFO, "spool: at most %.1f MiB "
 		  "waited; %llu of %llu sub-buffers went through the file%s", st.peak_bytes / 1048576.0,
 		  st.spilled, st.pages, st.refused ? "; it was FULL (raise spool_mb)" : "");
+}
+
+/* summarize_guard - loads only the protected buffer had, and its own losses */
+static void summarize_guard(struct finit_live *l)
+{
+	struct finit_loadguard_stats st;
+
+	if (!l->guard)
+		return;
+	finit_loadguard_stats(l->guard, &st);
+	if (st.recovered)
+		finit_log(FINIT_LOG_ERROR, "%llu load(s) the main buffer lost were reported "
+			  "from the protected loads buffer (module, taints, tid; the call's "
+			  "arguments and ret were lost with the flood)", st.recovered);
+	if (st.lost)
+		finit_log(FINIT_LOG_ERROR, "protected loads buffer LOST %llu load record(s)",
+			  st.lost);
 }
 
 /*
@@ -201,6 +279,7 @@ static void summarize_checks(struct finit_live *l)
 		finit_log(FINIT_LOG_INFO, "%llu call(s) not enriched from /proc: the decoder was "
 			  "behind (origin skipped-backlog)", l->p.skipped);
 	summarize_spool(l);
+	summarize_guard(l);
 }
 
 unsigned long long finit_live_summary(struct finit_live *l)
@@ -249,6 +328,12 @@ int finit_live_close(struct finit_live *l)
 	l->drain = NULL;
 	finit_stream_close(l->st);
 	l->st = NULL;
+	if (finit_loadguard_close(l->guard) < 0) {
+		finit_log(FINIT_LOG_ERROR, "cannot remove the protected loads instance: %s; "
+			  "run 'finit-ftrace cleanup'", strerror(errno));
+		ret = -1;
+	}
+	l->guard = NULL;
 	if (finit_session_close(&l->s) < 0)
 		ret = -1;
 	finit_pipeline_close(&l->p);

@@ -36,7 +36,10 @@ bool finit_reclaim_owner_alive(int pid)
 	return !strcmp(comm, mine);
 }
 
-/* instance_pid - the pid in "<prefix>-<pid>", or -1 if @name is not ours */
+/*
+ * instance_pid - the pid in "<prefix>-<pid>" (or "<prefix>-<pid>-loads",
+ * the protected loads buffer), or -1 if @name is not ours
+ */
 static int instance_pid(const char *name, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -46,7 +49,9 @@ static int instance_pid(const char *name, const char *prefix)
 	if (strncmp(name, prefix, n) || name[n] != '-' || !name[n + 1])
 		return -1;
 	pid = strtol(name + n + 1, &end, 10);
-	return *end || pid <= 0 || pid > 0x7fffffff ? -1 : (int)pid;
+	if (*end && strcmp(end, "-loads"))
+		return -1;
+	return pid <= 0 || pid > 0x7fffffff ? -1 : (int)pid;
 }
 
 /* live_sessions - instances named @prefix-PID whose PID runs us, but @self */

@@ -167,12 +167,12 @@ static int set_clock(struct finit_session *s)
 	return -1;
 }
 
-/* subbuf_size - bytes per read of trace_pipe_raw: the sub-buffer size */
-static int subbuf_size(struct finit_session *s)
+/* finit_session_subbuf - bytes per read of trace_pipe_raw: the sub-buffer size */
+int finit_session_subbuf(struct tracefs_instance *inst)
 {
 	long long kb;
 
-	if (!tracefs_instance_file_read_number(s->inst, "buffer_subbuf_size_kb", &kb) && kb > 0)
+	if (!tracefs_instance_file_read_number(inst, "buffer_subbuf_size_kb", &kb) && kb > 0)
 		return (int)(kb * 1024);
 	return getpagesize();
 }
@@ -335,7 +335,7 @@ static int configure(struct finit_session *s, const struct finit_config *cfg,
 	if (tracefs_file_exists(s->inst, "options/record-tgid"))
 		s->record_tgid = tracefs_instance_file_write(s->inst, "options/record-tgid", "1") > 0;
 	s->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
-	s->subbuf_size = subbuf_size(s);
+	s->subbuf_size = finit_session_subbuf(s->inst);
 	return 0;
 }
 

@@ -545,11 +545,17 @@ stale_count() {
 t_reclaim_cleanup() {
 	local n
 	kill_watch || return 1
+	# the protected loads buffer it would have had on a kernel with modules
+	mkdir "$TRACEFS/instances/$PREFIX-$KILLED-loads" || return 1
 	n=$(stale_count)
 	run_fg "$D/clean.out" "$D/clean.err" "$FINIT" cleanup
 	expect_eq "cleanup exit code (stderr: $(oneline "$D/clean.err"))" "$RC" 0 || return 1
 	expect_grep "$D/clean.out" "^finit-ftrace: removed stale instance $PREFIX-$KILLED \(pid $KILLED is gone\)$" \
 		"cleanup output" || return 1
+	expect_grep "$D/clean.out" "^finit-ftrace: removed stale instance $PREFIX-$KILLED-loads \(pid $KILLED is gone\)$" \
+		"cleanup output" || return 1
+	[[ ! -d $TRACEFS/instances/$PREFIX-$KILLED-loads ]] ||
+		{ REASON="cleanup left $PREFIX-$KILLED-loads"; return 1; }
 	expect_grep "$D/clean.out" "^finit-ftrace: cleanup removed $n stale instance\(s\)$" \
 		"cleanup output" || return 1
 	expect_no_instance "$KILLED"
@@ -573,7 +579,11 @@ t_reclaim_watch() {
 # 5c. `cleanup` leaves a live run's instance alone
 t_cleanup_live() {
 	watch_start watch -o "$D/out" || return 1
+	mkdir "$TRACEFS/instances/$PREFIX-$W_PID-loads" || return 1
 	run_fg "$D/clean.out" "$D/clean.err" "$FINIT" cleanup
+	[[ -d $TRACEFS/instances/$PREFIX-$W_PID-loads ]] ||
+		{ REASON="cleanup removed a live run's -loads instance"; return 1; }
+	rmdir "$TRACEFS/instances/$PREFIX-$W_PID-loads"
 	expect_eq "cleanup exit code (stderr: $(oneline "$D/clean.err"))" "$RC" 0 || return 1
 	expect_no_grep "$D/clean.out" "$PREFIX-$W_PID\b" "cleanup output" || return 1
 	expect_instance "$W_PID" || return 1

@@ -26,6 +26,7 @@ int unit_add_filter(void);
 int unit_add_correlate(void);
 int unit_add_strings(void);
 int unit_add_verify(void);
+int unit_add_loadguard(void);
 int unit_add_spool(void);
 
 #endif

@@ -1527,8 +1527,9 @@ def check_probes(who, dyn, group, events, compat):
 
 
 def instances_of(pid):
-    """A run's tracefs instances: its own"""
-    return [f"finit-ftrace-{pid}"]
+    """A run's tracefs instances: its own, and its protected loads buffer
+    (every kernel of the matrix has module:module_load)"""
+    return [f"finit-ftrace-{pid}-loads", f"finit-ftrace-{pid}"]
 
 
 def check_tracefs(out):
@@ -1769,6 +1770,49 @@ def check_kernel_log(out):
             "\n    ".join(bad[:40]))
 
 
+GUARD_RE = re.compile(r"^finit-ftrace: (\d+) load\(s\) the main buffer lost were "
+                      r"reported from the protected loads buffer")
+
+
+def check_guard(out):
+    """"Loads are protected": with the tool stopped, a load on CPU 0 and
+    then 20,000 junk calls that overwrite the main buffer; the load comes
+    back from the protected loads buffer, once, as the kernel recorded it
+    (module, taints, tid, comm), and the summary says where it came from
+    and what the main buffer lost."""
+    if not exists(out, "guard.pid"):
+        err("guard: the phase did not run (no guard.pid)")
+        return
+    for f in ("guard.not-armed", "guard.hung"):
+        t = read(out, f, quiet=True)
+        if t:
+            err(f"guard: {f}: {t.strip()}")
+    check_rc(out, "guard", "finit-ftrace watch (guard)")
+    check_run_stderr(out, "guard", "finit-ftrace watch (guard)", True)
+    calls = read_jsonl(out, "guard.calls.jsonl")
+    if len(calls) != 1 or calls[0].get("rc") != 0:
+        err(f"guard: busybox insmod of ifb: {calls} (premise: it loaded)")
+        return
+    got = read_jsonl(out, "guard.jsonl")
+    check_modsets(out, "guard", got)
+    mine = [(g.get("event"), g.get("module"), g.get("tid"), g.get("taints"),
+             get(g, "origin.module"), g.get("cpu")) for g in got
+            if g.get("module") == "ifb"]
+    want = [("module_load", "ifb", calls[0]["pid"], "", "kernel", 0)]
+    if mine != want:
+        err(f"guard: the load of ifb was reported as {mine}, expected {want}")
+    lines = (read(out, "guard.stderr") or "").splitlines()
+    rec = [int(m[1]) for m in map(GUARD_RE.match, lines) if m]
+    if rec != [1]:
+        err("guard: the summary does not say 1 load came from the protected "
+            "loads buffer:\n    " + "\n    ".join(lines[-12:]))
+    if not any((m := LOST_RE.match(ln)) and m[1] == "0" for ln in lines):
+        err("guard: no 'cpu0 LOST events' line: the main buffer was not "
+            "overrun, so the protected buffer was not what saved the load")
+    if any("protected loads buffer LOST" in ln for ln in lines):
+        err("guard: the protected loads buffer lost records")
+
+
 FLOOD_MIN = 200000      # the issue's floor: at least this many junk calls
 # the flood's two real loads (guest-init.sh's flood_steps): step, module,
 # params as they reach the kernel (busybox insmod adds a space after each)
@@ -1990,6 +2034,7 @@ def main():
         compare_events(phase, phase + ".jsonl", exp, got)
         counts[phase] = len(exp)
     counts["fixtures"] = fixture_records
+    check_guard(out)
     fl = check_flood(out)
     counts["flood"] = ("%d junk calls issued, %d reported, %d lost; both "
                        "loads reported" % fl) if fl else "not run"

@@ -602,6 +602,25 @@ rec_start erec -e init_module
 watch_phase events events_steps -e init_module
 rec_stop
 
+# guard: "loads are protected". The tool is stopped (SIGSTOP), so nothing
+# drains its main buffer (-b 64: 64 KiB per CPU); on CPU 0, a load and
+# then 20,000 junk calls that overwrite that buffer many times over. Only
+# the protected loads buffer still holds the load when the tool resumes:
+# it must be reported once, from there, and the summary must say so.
+guard_steps() {
+	kill -STOP "$_w"
+	taskset -c 0 insmod "$M"/drivers/net/ifb.ko numifbs=0 &
+	_p=$!
+	_rc=0
+	wait $_p || _rc=$?
+	echo "{\"step\":\"guard-insmod-ifb\",\"pid\":$_p,\"rc\":$_rc}" > /out/guard.calls.jsonl
+	taskset -c 0 /bin/burst 20000 > /out/guard.burst.out
+	kill -CONT "$_w"
+}
+say "guard"
+rmmod ifb # loaded again in the phase
+watch_phase guard guard_steps -b 64
+
 if [ "$FLOOD_N" -gt 0 ]; then
 	say "flood ($FLOOD_N junk calls)"
 	rmmod dummy loop # loaded again, with parameters, in the flood
