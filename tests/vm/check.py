@@ -273,6 +273,23 @@ KVER = ""         # uname -r of the guest
 STRING_EVENTS = ("finit_module", "init_module", "delete_module")
 
 
+CPATH = "syscalls"   # the capture path of this boot (VMTEST_PATH: auto, kprobe)
+
+
+def apply_path(path):
+    """The kprobe path (--path kprobe, in every command of the boot): no
+    syscall event; our kprobe is the enter, with the string (tier 3 on every
+    kernel), a kretprobe the exit; nothing is tested beside it."""
+    global CPATH, TIER, DYN_KIND, EXACT, BROKEN, EMPTY_KERNEL
+    CHECK_EXPECT["kprobe_path"] = True
+    if path != "kprobe":
+        return
+    CPATH = "kprobe"
+    TIER, EXACT, BROKEN, DYN_KIND, EMPTY_KERNEL = "kprobe", None, None, "p:", False
+    CHECK_EXPECT.update({"capture_path": "kprobe", "string_tier": 3,
+                         "string_tier_name": "kprobe", "exact_strings": None})
+
+
 def apply_profile(series):
     """Adjust the 6.1 expectations above to the kernel @series."""
     global TIER, DYN_KIND, EXACT, BROKEN, EMPTY_KERNEL
@@ -1201,7 +1218,8 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
     as "finit_module:", "init_module:", "delete_module:", kprobes as
     "kp_finit_module:" ...; the native tier's sys_enter_finit_module beside
     its eprobe), the 32-bit calls' ia32 kprobes "kp32_*:" and kretprobes
-    "kr32_*:" (ret), sys_exit_*, module_load, module_free. trace-cmd does not
+    "kr32_*:" (ret), sys_exit_* (the kprobe path: kretprobes "kr_*:"),
+    module_load, module_free. trace-cmd does not
     count clock "boot" among its ns clocks, so it prints the raw timestamp:
     the same number as report's ts_ns."""
     rc = (read(out, name + "-tc.rc") or "").strip()
@@ -1263,7 +1281,7 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
                      uargs=int(a[2], 16), params=None,
                      flags=s32(int(a[3], 16)))
         elif ev in ("sys_exit_finit_module", "sys_exit",
-                    "kr32_finit_module") and tid in open_:
+                    "kr32_finit_module", "kr_finit_module") and tid in open_:
             r = re.fullmatch(r"(0x[0-9a-f]+)|NR 350 = (-?\d+)|"
                              r"\(\S+ <- \S+\) ret=(-?\d+)", rest.strip())
             if r:
@@ -1283,7 +1301,8 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
                 err(f"trace-cmd report {name}.dat: {counts.get(lines, 0)} "
                     f"'{lines}:' lines, report has {n} "
                     f"{'32' if compat else '64'}-bit {ev} records")
-            exits = "kr32_" + ev if compat else "sys_exit_" + ev
+            exits = "kr32_" + ev if compat else \
+                ("kr_" if CPATH == "kprobe" else "sys_exit_") + ev
             if counts.get(exits, 0) != n:
                 err(f"trace-cmd report {name}.dat: {counts.get(exits, 0)} "
                     f"'{exits}:' lines, report has {n} "
@@ -1507,6 +1526,8 @@ def probe_names(events, compat):
     if DYN_KIND:
         pre = "kp_" if DYN_KIND == "p:" else ""
         want.update({pre + k: DYN_KIND for k in calls})
+    if CPATH == "kprobe":
+        want.update({"kr_" + k: "r:" for k in calls})
     if compat:
         want.update({"kp32_" + k: "p:" for k in calls})
         want.update({"kr32_" + k: "r:" for k in calls})
@@ -1595,6 +1616,12 @@ def check_raw_enabled(out):
         if got != want:
             err(f"{phase}: raw_syscalls:sys_enter enable was {got!r} while "
                 f"armed, expected {want!r}")
+        # the kprobe path's point: no syscall tracepoint at all
+        got = (read(out, phase + ".syscalls-enable.txt") or "").strip()
+        want = "0" if CPATH == "kprobe" else "X"
+        if got != want:
+            err(f"{phase}: the syscalls system's enable was {got!r} while "
+                f"armed ({CPATH} path), expected {want!r}")
 
 
 def check_user_buf(out):
@@ -1688,12 +1715,12 @@ def check_run_stderr(out, name, what, compat):
         if not m:
             err(f"{where}: armed line not as the contract says: "
                 f"{lines[arm[0]]}")
-        elif (m[1], m[3], m[4], m[6]) != \
+        elif (m[1], m[2], m[3], m[4], m[6]) != \
                 ((read(out, name + ".pid", quiet=True) or "").strip(),
-                 strings, want_compat, "boot"):
+                 CPATH, strings, want_compat, "boot"):
             err(f"{where}: armed line {lines[arm[0]]!r}: expected instance "
-                f"finit-ftrace-<its pid>, strings {strings}, compat "
-                f"{want_compat}, clock boot")
+                f"finit-ftrace-<its pid>, events {CPATH}, strings {strings}, "
+                f"compat {want_compat}, clock boot")
     warn = [ln for ln in lines if "WARNING" in ln]
     if BROKEN:
         if not any(KVER in ln and BROKEN in ln and "broken" in ln
@@ -1967,7 +1994,7 @@ def report(out, counts):
         for e in errors:
             print("  - " + e, file=sys.stderr)
         return 1
-    print(f"check.py: OK: {counts['watch']} records in watch.jsonl match "
+    print(f"check.py: OK ({CPATH} path): {counts['watch']} records in watch.jsonl match "
           "modcall, busybox, /proc and trace-cmd, and `report` on record's "
           f"rec.dat; {counts['fixtures']} records of `report` on trace-cmd "
           "files match the calls; the filters kept exactly "
@@ -1988,6 +2015,7 @@ def main():
     global KVER
     out = sys.argv[1]
     apply_profile(sys.argv[2] if len(sys.argv) == 3 else "6.1")
+    apply_path(os.environ.get("VMTEST_PATH", "auto"))
     kver = KVER = (read(out, "uname") or "").strip()
 
     check_capabilities(out)
@@ -2008,7 +2036,8 @@ def main():
     # than once per missing record.
     ran = {p for p, _, _, _ in PHASES if armed(out, p)}
     check_steps_log(out, ran)
-    fixture_records = check_fixtures(out)
+    # trace-cmd's fixtures are made on the auto boot only
+    fixture_records = check_fixtures(out) if CPATH != "kprobe" else 0
 
     calls = tag_calls(out, ran)
     bbs = read_jsonl(out, "busybox.jsonl")
