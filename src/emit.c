@@ -230,8 +230,11 @@ static void json_raw(struct finit_buf *b, const struct finit_event *ev)
 	static const char *const keys[] = {
 		"comm", "param_values", "name", "module", "path", "exe", "cgroup",
 	};
+	bool del = ev->sys == FINIT_SYS_DELETE_MODULE;
+	bool params = ev->sys == FINIT_SYS_FINIT_MODULE || ev->sys == FINIT_SYS_INIT_MODULE;
+	/* the strings json_args and format_json print, no other */
 	const char *strs[] = {
-		ev->comm, ev->param_values, ev->sys == FINIT_SYS_DELETE_MODULE ? ev->module : NULL,
+		ev->comm, params ? ev->param_values : NULL, del ? ev->module : NULL,
 		ev->module, ev->path, ev->proc.exe, ev->proc.cgroup,
 	};
 

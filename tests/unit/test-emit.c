@@ -346,7 +346,7 @@ static void test_json_line(void)
 /* every string from the caller or the kernel: \ufffd, and its bytes in raw_b64 */
 static void test_json_raw_line(void)
 {
-	struct finit_event ev[2] = { sample(), sample() };
+	struct finit_event ev[3] = { sample(), sample(), sample() };
 	char *out;
 
 	memcpy(ev[0].comm, "mod\xff", 5);
@@ -356,7 +356,10 @@ static void test_json_raw_line(void)
 					  .cgroup = (char *)"/\xf4\x90\x80\x80" };
 	ev[1].sys = FINIT_SYS_DELETE_MODULE;
 	ev[1].module = (char *)"lo\x80p";
-	out = emit(FINIT_FMT_JSON, ev, 2);
+	/* a string the record does not print has no raw_b64 entry either */
+	ev[2].sys = FINIT_EV_MODULE_LOAD;
+	ev[2].param_values = (char *)"\xff";
+	out = emit(FINIT_FMT_JSON, ev, 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"comm\":\"mod\\ufffd\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"param_values\":\"bad=\\ufffd\\ufffd end\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"path\":\"/tmp/\\ufffd.ko\""));
@@ -368,6 +371,8 @@ static void test_json_raw_line(void)
 	/* delete_module's name is both args.name and module */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"args\":{\"name\":\"lo\\ufffdp\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"module\":\"lo\\ufffdp\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"event\":\"module_load\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"context\":\"unavailable\"},\"raw_b64\":{}}\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"raw_b64\":{\"name\":\"bG+AcA==\",\"module\":\"bG+AcA==\"}}\n"));
 	free(out);
 }
