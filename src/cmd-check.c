@@ -110,7 +110,7 @@ static void check_json(struct finit_buf *b, const struct finit_session *s)
 	finit_buf_printf(b, ",\"compat_path\":\"%s\"", compat_name(s));
 	json_selftest(b, s);
 	finit_buf_puts(b, ",\"raw_b64\":");
-	finit_buf_json_raw(b, raw_keys, raw, 3);
+	finit_buf_json_raw(b, raw_keys, raw, sizeof(raw) / sizeof(raw[0]));
 	finit_buf_puts(b, "}\n");
 }
 
