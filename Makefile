@@ -92,7 +92,7 @@ arch: $(OBJS)
 
 # libFuzzer targets (tests/fuzz/README.md): our sources built again with clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := dat config filter
+FUZZ_TARGETS := dat config filter emit
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
 build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRCS) $(wildcard include/*.h)

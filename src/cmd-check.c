@@ -85,6 +85,8 @@ static void check_json(struct finit_buf *b, const struct finit_session *s)
 {
 	const struct finit_probe *p = &s->probe;
 	const struct item items[NITEMS] = CHECK_ITEMS(p);
+	static const char *const raw_keys[] = { "tracefs", "kernel", "machine" };
+	const char *raw[] = { p->tracing_dir, p->kernel, p->machine };
 
 	finit_buf_printf(b, "{\"tracefs\":");
 	finit_buf_json_string(b, p->tracing_dir);
@@ -108,6 +110,8 @@ static void check_json(struct finit_buf *b, const struct finit_session *s)
 	finit_buf_printf(b, ",\"compat_path\":\"%s\",\"kprobe_path\":%s", compat_name(s),
 			 p->kprobe_path ? "true" : "false");
 	json_selftest(b, s);
+	finit_buf_puts(b, ",\"raw_b64\":");
+	finit_buf_json_raw(b, raw_keys, raw, sizeof(raw) / sizeof(raw[0]));
 	finit_buf_puts(b, "}\n");
 }
 

@@ -221,6 +221,27 @@ static void json_args(struct finit_buf *b, const struct finit_event *ev)
 	}
 }
 
+/*
+ * json_raw - "raw_b64": the exact bytes of each string from the caller or
+ * the kernel that JSON could not carry (invalid UTF-8), by its key's name
+ */
+static void json_raw(struct finit_buf *b, const struct finit_event *ev)
+{
+	static const char *const keys[] = {
+		"comm", "param_values", "name", "module", "path", "exe", "cgroup",
+	};
+	bool del = ev->sys == FINIT_SYS_DELETE_MODULE;
+	bool params = ev->sys == FINIT_SYS_FINIT_MODULE || ev->sys == FINIT_SYS_INIT_MODULE;
+	/* the strings json_args and format_json print, no other */
+	const char *strs[] = {
+		ev->comm, params ? ev->param_values : NULL, del ? ev->module : NULL,
+		ev->module, ev->path, ev->proc.exe, ev->proc.cgroup,
+	};
+
+	finit_buf_putn(b, KEY("raw_b64"));
+	finit_buf_json_raw(b, keys, strs, sizeof(keys) / sizeof(keys[0]));
+}
+
 /* format_json - one JSON Lines record (schema in README) */
 static void format_json(struct finit_buf *b, const struct finit_event *ev,
 			const struct view *v)
@@ -276,7 +297,9 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 	json_origin(b, KEY("sha256"), ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ?
 		    ev->origin_path : FINIT_ORIGIN_NONE, false);
 	json_origin(b, KEY("context"), p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context, false);
-	finit_buf_puts(b, "}}\n");
+	finit_buf_putc(b, '}');
+	json_raw(b, ev);
+	finit_buf_puts(b, "}\n");
 }
 
 /* text_quoted - "string" with C escapes, or ? when unknown */

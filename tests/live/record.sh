@@ -192,13 +192,15 @@ for n in range(8):
         e[p] ^= 1 << random.randrange(8)
     open('%s/flip%d.dat' % (sys.argv[2], n), 'wb').write(e)
 PY
+	# what a damaged file still yields is strict JSON (its strings may be junk)
 	for f in "$T"/flip*.dat; do
-		timeout $((20 * SCALE)) "$FINIT" report -F json "$f" >/dev/null 2>"$T/err.txt"
+		timeout $((20 * SCALE)) "$FINIT" report -F json "$f" >"$T/flip.jsonl" 2>"$T/err.txt"
 		rc=$?
-		if [[ $rc == 0 || $rc == 2 ]] && ! grep -q "Sanitizer" "$T/err.txt"; then
+		if [[ $rc == 0 || $rc == 2 ]] && ! grep -q "Sanitizer" "$T/err.txt" &&
+		   python3 "$HERE/strict_json.py" "$T/flip.jsonl" >"$T/strict.txt"; then
 			pass "bitflip-$(basename "$f")"
 		else
-			fail "bitflip-$(basename "$f")" "rc=$rc $(head -c 300 "$T/err.txt")"
+			fail "bitflip-$(basename "$f")" "rc=$rc $(cat "$T/strict.txt") $(head -c 300 "$T/err.txt")"
 		fi
 	done
 }

@@ -16,6 +16,7 @@ The scenario tables below mirror phase1_steps/filter_steps/commfilter_steps
 in guest-init.sh; the step names the guest wrote to steps.log must equal
 them.
 """
+import base64
 import json
 import os
 import re
@@ -322,7 +323,7 @@ def apply_profile(series):
 ALL_KEYS = ["time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat",
             "args", "flags_names", "uargs_ptr", "ret", "errno", "module",
             "taints", "path", "sha256", "truncated", "ppid", "uid", "gid",
-            "exe", "cgroup", "container_id", "origin"]
+            "exe", "cgroup", "container_id", "origin", "raw_b64"]
 ORIGIN_KEYS = ["pid", "tid", "comm", "args", "param_values", "ret", "module",
                "path", "sha256", "context"]
 ARGS_KEYS = {"finit_module": ["fd", "param_values", "flags"],
@@ -383,10 +384,9 @@ def fmt(v):
 
 # ---------------------------------------------------------------- files
 
-def read(out, name, quiet=False):
+def read_bytes(out, name, quiet=False):
     try:
-        with open(os.path.join(out, name), encoding="utf-8",
-                  errors="surrogateescape") as f:
+        with open(os.path.join(out, name), "rb") as f:
             return f.read()
     except OSError as e:
         if not quiet:
@@ -394,19 +394,40 @@ def read(out, name, quiet=False):
         return None
 
 
+def read(out, name, quiet=False):
+    """A file as text (logs, /proc copies; JSON goes through strict_json)."""
+    data = read_bytes(out, name, quiet)
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+def strict_json(where, line):
+    """One JSON line (bytes) as strict parsers take it: valid UTF-8, no lone
+    surrogate (RFC 8259 8.1, I-JSON); ValueError if not. The scenario passes
+    only valid UTF-8, whose JSON strings are exact, so a raw_b64 entry (the
+    exact bytes of a string that was not) is an error naming those bytes."""
+    obj = json.loads(line.decode("utf-8"))
+    json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    raw = obj.get("raw_b64") if isinstance(obj, dict) else None
+    for k, v in (raw.items() if isinstance(raw, dict) else ()):
+        err(f"{where}: {k} was not valid UTF-8, its exact bytes (raw_b64): "
+            f"{base64.b64decode(v)!r}")
+    return obj
+
+
 def read_jsonl(out, name, quiet=False):
-    text = read(out, name, quiet)
-    if text is None:
+    data = read_bytes(out, name, quiet)
+    if data is None:
         return []
     objs = []
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(data.splitlines(), 1):
+        line = raw.decode("utf-8", "replace")
         if not line.strip():
             err(f"{name}:{n}: empty line")
             continue
         try:
-            obj = json.loads(line)
+            obj = strict_json(f"{name}:{n}", raw)
         except ValueError as e:
-            err(f"{name}:{n}: not JSON ({e}): {line!r}")
+            err(f"{name}:{n}: not strict JSON ({e}): {raw!r}")
             continue
         if not isinstance(obj, dict):
             err(f"{name}:{n}: not a JSON object: {line!r}")
@@ -414,7 +435,7 @@ def read_jsonl(out, name, quiet=False):
         obj["_line"] = f"{name}:{n}"
         obj["_raw"] = line
         objs.append(obj)
-    if text and not text.endswith("\n"):
+    if data and not data.endswith(b"\n"):
         err(f"{name}: last line has no newline")
     return objs
 
@@ -1471,13 +1492,13 @@ def check_rc(out, name, what):
 
 def check_capabilities(out):
     check_rc(out, "check", "finit-ftrace check --format json")
-    text = read(out, "check.json")
-    if text is None:
+    data = read_bytes(out, "check.json")
+    if data is None:
         return
     try:
-        obj = json.loads(text)
+        obj = strict_json("check.json", data)
     except ValueError as e:
-        err(f"check.json: not JSON ({e}): {text!r}")
+        err(f"check.json: not strict JSON ({e}): {data!r}")
         return
     for k, v in CHECK_EXPECT.items():
         parts = k.split(".", 1)
@@ -1893,16 +1914,16 @@ def check_flood(out):
     captured, bad, others, ts = 0, [], [], []
     path = os.path.join(out, "flood.jsonl")
     try:
-        f = open(path, encoding="utf-8", errors="surrogateescape")
+        f = open(path, "rb")
     except OSError as e:
         err(f"flood.jsonl: cannot read ({e.strerror})")
         return None
     with f:
         for n, line in enumerate(f, 1):
             try:
-                g = json.loads(line)
+                g = strict_json(f"flood.jsonl:{n}", line)
             except ValueError as e:
-                err(f"flood.jsonl:{n}: not JSON ({e}): {line[:200]!r}")
+                err(f"flood.jsonl:{n}: not strict JSON ({e}): {line[:200]!r}")
                 continue
             if g.get("pid") == bpid:
                 captured += 1
