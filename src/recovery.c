@@ -51,7 +51,7 @@ static int put_file(const char *dir, const char *name, const char *data, size_t 
 	int fd, ret, saved;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	ret = fd < 0 ? -1 : write_all(fd, data, len);
 	saved = errno;
 	if (fd >= 0 && close(fd) < 0 && !ret) {
@@ -379,7 +379,7 @@ static long long save_cpu(const char *dir, struct tracefs_instance *inst, int cp
 	ssize_t n;
 
 	finit_salvage_cpu_path(dir, cpu, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	*had = fd < 0 ? -1 : cut_to_pages(fd, page_size);
 	snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", cpu);
 	in = *had < 0 ? -1 : tracefs_instance_file_open(inst, file, O_RDONLY | O_NONBLOCK);

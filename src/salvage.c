@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dat.h"
 #include "dat-save.h"
@@ -84,13 +85,37 @@ static int meta_line(struct finit_salvage_meta *m, const char *key, const char *
 	return end && (*end || end == v) ? -1 : 0;
 }
 
+/*
+ * trusted - @dir is a directory of ours (or root's) that no one else may
+ * change: its meta names the file root writes, and cleanup appends to it
+ */
+static bool trusted(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", dir, errno && !S_ISDIR(st.st_mode) ?
+			 strerror(errno) : "not a directory");
+		return false;
+	}
+	if ((st.st_uid != geteuid() && st.st_uid != 0) || (st.st_mode & 022)) {
+		snprintf(err, errlen, "%s: owned by uid %u or writable by others: refused as a "
+			 "recovery directory", dir, (unsigned)st.st_uid);
+		return false;
+	}
+	return true;
+}
+
 /* finit_salvage_meta - @dir's meta, checked; 0, or -1 with @err */
 int finit_salvage_meta(const char *dir, struct finit_salvage_meta *m, char *err, size_t errlen)
 {
-	char *text = finit_salvage_file(dir, "meta", NULL), *line, *save = NULL;
+	char *text, *line, *save = NULL;
 	int bad = 0;
 
 	memset(m, 0, sizeof(*m));
+	if (!trusted(dir, err, errlen))
+		return -1;
+	text = finit_salvage_file(dir, "meta", NULL);
 	if (!text) {
 		snprintf(err, errlen, "%s/meta: %s (not a recovery directory of "
 			 "'finit-ftrace record')", dir, strerror(errno ? errno : EINVAL));

@@ -122,6 +122,14 @@ static void test_damaged(void)
 	snprintf(path, sizeof(path), "%s/out.dat", dir);
 	CU_ASSERT_EQUAL(access(path, F_OK), -1);	/* nothing half written */
 	CU_ASSERT_EQUAL(finit_recovery_remove(dir), 0);
+	/* one that others may change: its meta would name what root writes */
+	dir = make_dir("");
+	CU_ASSERT_EQUAL(chmod(dir, 0777), 0);
+	CU_ASSERT_EQUAL(finit_salvage_assemble(dir, NULL, &info, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "writable by others: refused"));
+	finit_salvage_info_free(&info);
+	CU_ASSERT_EQUAL(chmod(dir, 0700), 0);
+	CU_ASSERT_EQUAL(finit_recovery_remove(dir), 0);
 	/* not ours at all */
 	CU_ASSERT_FALSE(finit_salvage_is_dir("/tmp"));
 }
