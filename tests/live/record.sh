@@ -20,7 +20,10 @@ MOUNTS=()	# small tmpfs mounts: unmounted
 on_exit() {
 	local p m
 	for p in "${PIDS[@]}"; do
-		[[ $(ps -o ppid= -p "$p" 2>/dev/null) -eq $$ ]] && kill -KILL "$p" 2>/dev/null
+		if [[ $(ps -o ppid= -p "$p" 2>/dev/null) -eq $$ ]]; then
+			kill -KILL "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+		fi
 	done
 	for p in "${PIDS[@]}"; do
 		[[ -e $TRACEFS/instances/finit-ftrace-$p ]] && "$FINIT" cleanup >/dev/null 2>&1
