@@ -23,6 +23,7 @@
 #include "finit.h"
 #include "log.h"
 #include "pipeline.h"
+#include "salvage.h"
 #include "tiers.h"
 #include "dat.h"
 
@@ -434,7 +435,11 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 	r->by_comm.title = "calls by comm";
 	r->by_result.title = "calls by result";
 	ret = parse_args(argc, argv, cfg, r);
-	if (ret < 0)
+	if (ret < 0 && finit_salvage_is_dir(r->file))
+		ret = finit_cli_error(FINIT_EXIT_USAGE, "%s is a recovery directory that record left: "
+				      "make its trace.dat with 'finit-ftrace record --recover %s -o "
+				      "FILE', then report FILE", r->file, r->file);
+	else if (ret < 0)
 		ret = guarded(r, cfg);
 	close_report(r);
 	return ret;

@@ -83,26 +83,30 @@ static void w_formats(struct writer *w, const struct finit_dat_header *h)
 	}
 }
 
-/* file_size - bytes in @f (a per-CPU temporary file) */
-static long long file_size(FILE *f)
+/* file_size - whole sub-buffers in @f (a per-CPU file a kill may have cut short) */
+static long long file_size(FILE *f, int page_size)
 {
 	struct stat st;
 
 	if (!f || fflush(f) || fstat(fileno(f), &st) < 0)
 		return 0;
-	return st.st_size;
+	return st.st_size - st.st_size % page_size;
 }
 
-/* copy_cpu - append one CPU's sub-buffers */
-static void copy_cpu(struct writer *w, FILE *in)
+/* copy_cpu - append @size bytes of one CPU's sub-buffers */
+static void copy_cpu(struct writer *w, FILE *in, long long size)
 {
 	char buf[65536];
 	size_t n;
 
 	rewind(in);
-	while (!w->failed && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+	while (!w->failed && size > 0 &&
+	       (n = fread(buf, 1, size < (long long)sizeof(buf) ? (size_t)size : sizeof(buf),
+			  in)) > 0) {
 		w_bytes(w, buf, n);
-	if (ferror(in))
+		size -= (long long)n;
+	}
+	if (ferror(in) || (!w->failed && size > 0))
 		w->failed = EIO;
 }
 
@@ -159,14 +163,14 @@ static void w_flyrecord(struct writer *w, const struct finit_dat_header *h,
 	pos = ftell(w->f) + 16LL * h->ncpus;
 	off = (pos + h->page_size - 1) / h->page_size * h->page_size;
 	for (int cpu = 0; cpu < h->ncpus; cpu++) {
-		long long size = file_size(cpu_files[cpu]);
+		long long size = file_size(cpu_files[cpu], h->page_size);
 
 		w_u64(w, size ? off : 0);
 		w_u64(w, size);
 		off += (size + h->page_size - 1) / h->page_size * h->page_size;
 	}
 	for (int cpu = 0; cpu < h->ncpus && !w->failed; cpu++) {
-		long long size = file_size(cpu_files[cpu]);
+		long long size = file_size(cpu_files[cpu], h->page_size);
 		long long at = ftell(w->f);
 		long long to = (at + h->page_size - 1) / h->page_size * h->page_size;
 
@@ -174,7 +178,7 @@ static void w_flyrecord(struct writer *w, const struct finit_dat_header *h,
 			continue;
 		while (at++ < to)
 			w_bytes(w, "", 1);
-		copy_cpu(w, cpu_files[cpu]);
+		copy_cpu(w, cpu_files[cpu], size);
 	}
 }
 
