@@ -29,10 +29,11 @@ bool finit_reclaim_owner_alive(int pid);
 int finit_reclaim_stale(const char *prefix, bool report);
 
 /*
- * finit_reclaim_instance - the instance <prefix>-<pid>, if it exists and
- * @pid is gone: what a recorder left unread saved into its recovery
- * directory (else the discarded entries said), then removed. 1 if removed,
- * 0 if there was nothing to do, -1 if it could not be removed.
+ * finit_reclaim_instance - the instances <prefix>-<pid> and <prefix>-<pid>-loads
+ * (the protected loads buffer), if they exist and @pid is gone: what a
+ * recorder left unread saved into its recovery directory (else the discarded
+ * entries said), then removed. How many were removed, 0 if there was nothing
+ * to do, -1 if one could not be removed.
  */
 int finit_reclaim_instance(const char *prefix, int pid, bool report);
 

@@ -153,11 +153,13 @@ static int reclaim_dynevents(const char *prefix, bool report)
  * save_unread - before a dead run's instance goes: a recorder's unread data
  * into its recovery directory, else what is discarded per CPU is said
  */
-static void save_unread(struct tracefs_instance *inst, int pid, bool report)
+static void save_unread(struct tracefs_instance *inst, int pid, bool guard, bool report)
 {
 	char dir[PATH_MAX];
 
-	if (!finit_recovery_registered(pid, dir, sizeof(dir)) && finit_salvage_is_dir(dir)) {
+	/* the protected loads buffer's loads are the main buffer's twins */
+	if (!guard && !finit_recovery_registered(pid, dir, sizeof(dir)) &&
+	    finit_salvage_is_dir(dir)) {
 		finit_recovery_save_instance(dir, inst);
 		return;
 	}
@@ -168,8 +170,9 @@ static void save_unread(struct tracefs_instance *inst, int pid, bool report)
 			break;
 		if (n)
 			finit_log(FINIT_LOG_WARNING, "instance %s: discarding %lld unread entries "
-				  "of cpu%d (no recovery directory: not a record run)",
-				  tracefs_instance_get_name(inst), n, cpu);
+				  "of cpu%d (%s)", tracefs_instance_get_name(inst), n, cpu,
+				  guard ? "the protected loads buffer: module_load records" :
+				  "no recovery directory: not a record run");
 	}
 }
 
@@ -204,19 +207,19 @@ static void list_recordings(bool report)
 		closedir(d);
 }
 
-/* finit_reclaim_instance - run @pid's instance, if it is there and the run is gone */
-int finit_reclaim_instance(const char *prefix, int pid, bool report)
+/* reclaim_one - a dead run's instance (@guard: its protected loads buffer) */
+static int reclaim_one(const char *prefix, int pid, bool guard, bool report)
 {
 	struct tracefs_instance *inst;
 	char name[128];
 	int ret = 0;
 
-	snprintf(name, sizeof(name), "%s-%d", prefix, pid);
-	if (finit_reclaim_owner_alive(pid) || !tracefs_instance_exists(name))
+	snprintf(name, sizeof(name), "%s-%d%s", prefix, pid, guard ? "-loads" : "");
+	if (!tracefs_instance_exists(name))
 		return 0;
 	inst = tracefs_instance_alloc(NULL, name);
 	if (inst)
-		save_unread(inst, pid, report);
+		save_unread(inst, pid, guard, report);
 	if (inst && !tracefs_instance_destroy(inst)) {
 		ret = 1;
 		if (report)
@@ -232,6 +235,18 @@ int finit_reclaim_instance(const char *prefix, int pid, bool report)
 	return ret;
 }
 
+/* finit_reclaim_instance - @pid's instance and its -loads one, if the run is gone */
+int finit_reclaim_instance(const char *prefix, int pid, bool report)
+{
+	int a, b;
+
+	if (finit_reclaim_owner_alive(pid))
+		return 0;
+	a = reclaim_one(prefix, pid, false, report);
+	b = reclaim_one(prefix, pid, true, report);
+	return a < 0 || b < 0 ? -1 : a + b;
+}
+
 /* finit_reclaim_stale - dead runs' instances, dynamic events and user_buf */
 int finit_reclaim_stale(const char *prefix, bool report)
 {
@@ -243,7 +258,7 @@ int finit_reclaim_stale(const char *prefix, bool report)
 
 		n = pid < 0 ? 0 : finit_reclaim_instance(prefix, pid, report);
 		failed += n < 0;
-		removed += n > 0;
+		removed += n > 0 ? n : 0;
 	}
 	tracefs_list_free(names);
 	/* after the instances: a stale instance may still have them enabled */
