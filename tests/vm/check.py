@@ -1405,6 +1405,7 @@ def fixture_expect(c, load):
                     "context": OFFLINE_CONTEXT}}
     for k in CONTEXT:
         e[k] = None
+    e["raw_b64"] = {}   # the scenario's strings are UTF-8
     return e
 
 
