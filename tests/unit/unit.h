@@ -27,5 +27,6 @@ int unit_add_correlate(void);
 int unit_add_strings(void);
 int unit_add_verify(void);
 int unit_add_spool(void);
+int unit_add_tracecmd(void);
 
 #endif
