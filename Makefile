@@ -95,7 +95,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := dat config filter tracecmd
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
-build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRCS) $(wildcard include/*.h)
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(LIB_SRCS) $(wildcard include/*.h)
 	@mkdir -p build-fuzz
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=gnu11 $(XCPPFLAGS) -o $@ $< $(LIB_SRCS) \
 		$(LDLIBS)

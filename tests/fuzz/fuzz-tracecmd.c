@@ -22,24 +22,11 @@
 #include "context.h"
 #include "decoder.h"
 #include "pipeline.h"
+#include "fuzz.h"
 #include "tracecmd.h"
 
 /* the sanitizers' hook (libFuzzer's saves the input as a crash) */
 void __sanitizer_set_death_callback(void (*callback)(void));
-
-/* drop - the pipeline's output goes nowhere */
-static int drop(const struct finit_event *ev, void *arg)
-{
-	(void)ev;
-	(void)arg;
-	return 0;
-}
-
-/* on_rec - every record down the pipeline */
-static int on_rec(struct tep_record *rec, void *arg)
-{
-	return finit_pipeline_record(arg, rec) < 0 ? -1 : 0;
-}
 
 /*
  * quiet - in the child: a crash ends it without libFuzzer's handlers
@@ -60,7 +47,7 @@ static void quiet(void)
 /* read_dat - the child: what report does, with the events dropped */
 static int read_dat(void *arg)
 {
-	struct finit_tracecmd_ops o = { .record = on_rec };
+	struct finit_tracecmd_ops o = { .record = fuzz_record };
 	struct finit_tracecmd t;
 	struct finit_pipeline p;
 	char err[512];
@@ -71,7 +58,7 @@ static int read_dat(void *arg)
 		return 2;
 	if (finit_pipeline_open(&p, finit_decoder_alloc(finit_tracecmd_tep(&t),
 			finit_decoder_sysnr("x86_64"), NULL), finit_context_alloc_offline(
-			finit_tracecmd_tep(&t), t.info.tgids), drop, NULL, "fuzz") == 0) {
+			finit_tracecmd_tep(&t), t.info.tgids), fuzz_drop, NULL, "fuzz") == 0) {
 		o.arg = &p;
 		ret = finit_tracecmd_iterate(&t, &o, err, sizeof(err)) < 0 ? 2 : 0;
 		finit_correlate_flush(p.corr);
