@@ -29,5 +29,6 @@ int unit_add_verify(void);
 int unit_add_loadguard(void);
 int unit_add_spool(void);
 int unit_add_salvage(void);
+int unit_add_tracecmd(void);
 
 #endif
