@@ -13,6 +13,8 @@
 #include <sys/uio.h>
 #include <syslog.h>
 
+/* no CODE_FILE/CODE_LINE/CODE_FUNC of ours in every entry */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 
 #include "emit.h"
