@@ -217,12 +217,14 @@ static int set_output(struct finit_config *cfg, const char *value, char *err, si
 	return set_string(&cfg->output, value);
 }
 
-/* set_sink - a list of sink names */
+/* set_sink - a list of sink names; empty: the default (file if set, else stdout) */
 static int set_sink(struct finit_config *cfg, const char *value, char *err, size_t errlen)
 {
 	char names[96];
 
-	if (finit_outputs_parse(value, &cfg->sinks) == 0)
+	if (!*value)
+		cfg->sinks = 0;
+	if (!*value || finit_outputs_parse(value, &cfg->sinks) == 0)
 		return 0;
 	finit_outputs_names(names, sizeof(names));
 	snprintf(err, errlen, "[output] sink: '%s' is not a list of %s", value, names);

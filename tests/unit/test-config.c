@@ -170,6 +170,8 @@ static void test_override(void)
 	CU_ASSERT_EQUAL(cfg.syslog_facility, LOG_AUTHPRIV);
 	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "sink", "journal,file", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(cfg.sinks, 1u << FINIT_OUT_FILE | 1u << FINIT_OUT_JOURNAL);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "sink", "", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg.sinks, 0);
 	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "sink", "kafka", err, sizeof(err)), -1);
 	CU_ASSERT_STRING_EQUAL(err, "[output] sink: 'kafka' is not a list of stdout, file, journal "
 			       "or syslog");
