@@ -8,7 +8,7 @@
 
 VERSION   := 0.1.0
 CC        ?= gcc
-PKGS      := libtracefs libtraceevent libtracecmd inih libcrypto
+PKGS      := libtracefs libtraceevent libtracecmd inih libcrypto libsystemd
 TEST_PKGS := cunit
 BUILD     ?= build
 BIN       ?= finit-ftrace
@@ -76,8 +76,11 @@ $(BUILD)/bench/%: bench/%.c
 deps:
 	@tests/install-deps.sh
 
+# the JSON lines the unit tests make are validated against docs/event.schema.json
 unit: $(UNIT_BIN)
-	$(UNIT_BIN)
+	rm -f $(BUILD)/unit-records.json
+	FINIT_UNIT_JSON=$(BUILD)/unit-records.json $(UNIT_BIN)
+	python3 tests/schema/check.py $(BUILD)/unit-records.json
 
 # Both suites run; either failing fails the target.
 live: $(BIN) $(HELPERS)
