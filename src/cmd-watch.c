@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 
 #include "cli.h"
 #include "emit.h"
@@ -15,8 +16,9 @@
 static const struct finit_cli_cmd watch_cli = {
 	.name = "watch",
 	.synopsis = "[options]",
-	.about = "Stream every module load as it happens, until SIGINT or SIGTERM\n"
-		 "(or until the reader of the output goes away).\n",
+	.about = "Stream every module load as it happens, until SIGINT, SIGTERM or\n"
+		 "SIGHUP (or until the reader of the output goes away). Under systemd\n"
+		 "(Type=notify) it says READY=1 once armed, STOPPING=1 on the signal.\n",
 	.shared = FINIT_CLI_CAPTURE "Foh",
 };
 
@@ -55,7 +57,10 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 	ret = w.em ? finit_live_open(&l, cfg, NULL, on_event, &w) : FINIT_EXIT_FAIL;
 	if (ret != FINIT_EXIT_OK)
 		goto out;
+	/* no-ops unless systemd runs us (NOTIFY_SOCKET) */
+	sd_notifyf(0, "READY=1\nSTATUS=armed: instance %s", l.s.name);
 	sig = finit_live_run(&l, -1, NULL, NULL);
+	sd_notify(0, "STOPPING=1");
 	finit_live_finish(&l);
 	finit_live_summary(&l);
 	if (w.out_errno && w.out_errno != EPIPE)
