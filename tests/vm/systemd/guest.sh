@@ -51,7 +51,6 @@ snap boot
 systemd-analyze verify --man=no "$U" >verify.out 2>&1
 echo $? >verify.rc
 systemd-analyze security --no-pager "$U" >security.out 2>&1
-systemd-analyze critical-chain "$U" >chain.out 2>&1
 
 # 1. loads while it runs, then a clean stop
 date +%s.%N >t1

@@ -9,7 +9,7 @@
 # Environment:
 #   VMTEST_CACHE    kernel and root cache (default tests/vm/cache)
 #   VMTEST_OUT      results (default tests/vm/out/systemd)
-#   VMTEST_TIMEOUT  seconds the guest may run (default 480)
+#   VMTEST_TIMEOUT  seconds the guest may run (default 600)
 #   VMTEST_ACCEL    qemu's -accel (default tcg,thread=single)
 #   SYSTEMD_DEB     a .deb to test instead of building one
 # Never skips: a missing tool, kernel or package is a failure.
@@ -19,7 +19,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../../.." && pwd)
 CACHE=${VMTEST_CACHE:-$TOP/tests/vm/cache}
 OUT=${VMTEST_OUT:-$TOP/tests/vm/out/systemd}
-TIMEOUT=${VMTEST_TIMEOUT:-480}
+TIMEOUT=${VMTEST_TIMEOUT:-600}
 ACCEL=${VMTEST_ACCEL:-tcg,thread=single}
 START=$(date +%s)
 ROOT=$OUT/root
