@@ -5,7 +5,8 @@
 # (dpkg-buildpackage, nocheck) from a copy of the tree, unpacks the cached
 # root (mkroot.sh: debootstrap once), installs the .deb with dpkg -i in a
 # chroot, adds a oneshot unit that runs guest.sh after boot, boots, and
-# judges the guest's results with check.py.
+# judges the guest's results with check.py. lintian must report no error
+# on the .deb (its output: OUT/lintian.txt).
 # Environment:
 #   VMTEST_CACHE    kernel and root cache (default tests/vm/cache)
 #   VMTEST_OUT      results (default tests/vm/out/systemd)
@@ -29,7 +30,7 @@ ROOT_MODS="kernel/drivers/virtio/virtio_pci.ko kernel/net/9p/9pnet_virtio.ko ker
 fail() { echo "vmtest-systemd: FAIL: $*" >&2; exit 1; }
 log() { echo "vmtest-systemd: $* [$(($(date +%s) - START))s]"; }
 
-for tool in qemu-system-x86_64 timeout busybox cpio gzip chroot dpkg-buildpackage debootstrap python3 tar; do
+for tool in qemu-system-x86_64 timeout busybox cpio gzip chroot dpkg-buildpackage debootstrap lintian python3 tar; do
 	command -v "$tool" >/dev/null 2>&1 ||
 		fail "'$tool' not found; run 'make deps' (tests/install-deps.sh) as root"
 done
@@ -65,7 +66,10 @@ else
 	for f in "$OUT"/src/finit-ftrace_*_amd64.deb; do [ -f "$f" ] && DEB=$f; done
 	[ -n "$DEB" ] || fail "dpkg-buildpackage made no finit-ftrace_*_amd64.deb"
 fi
-log "package $(basename "$DEB")"
+# lintian: no error; the warnings and infos are listed in lintian.txt
+lintian -I "$DEB" >"$OUT/lintian.txt" 2>&1 || true
+grep -q '^E: ' "$OUT/lintian.txt" && { cat "$OUT/lintian.txt" >&2; fail "lintian reports errors on $(basename "$DEB")"; }
+log "package $(basename "$DEB"); lintian: $(grep -c '^W: ' "$OUT/lintian.txt") warning(s), $(grep -c '^I: ' "$OUT/lintian.txt") info(s), no error"
 
 # ---- the root: unpacked fresh, the kernel's modules, the .deb ---------------
 
