@@ -59,7 +59,7 @@ else
 	(cd "$TOP" && tar --exclude=./.git --exclude='./build*' --exclude=./finit-ftrace \
 		--exclude=./tests/vm/cache --exclude=./tests/vm/out -cf - .) | tar -C "$SRC" -xf -
 	log "dpkg-buildpackage -us -uc -b (nocheck: make check runs the tests)"
-	(cd "$SRC" && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b) \
+	(cd "$SRC" && DEB_BUILD_OPTIONS="nocheck parallel=2" DEB_BUILD_PROFILES=nocheck dpkg-buildpackage -us -uc -b) \
 		>"$OUT/dpkg-buildpackage.log" 2>&1 ||
 		{ tail -30 "$OUT/dpkg-buildpackage.log" >&2; fail "dpkg-buildpackage failed (log: $OUT/dpkg-buildpackage.log)"; }
 	DEB=
