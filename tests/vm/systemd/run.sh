@@ -165,6 +165,6 @@ if [ "$rc" != 0 ] || [ "$(cat "$R/status" 2>/dev/null)" != "done" ]; then
 fi
 cp -a "$R" "$OUT/results"
 python3 "$HERE/check.py" "$OUT/results" || fail "assertions failed (results in $OUT/results)"
-# the root (hundreds of MiB) goes; the results stay
-rm -rf "$ROOT"
+# the root (hundreds of MiB) and the build tree go; the results and the .deb stay
+rm -rf "$ROOT" "$OUT/src/finit-ftrace"
 log "PASS"
