@@ -17,7 +17,7 @@ static const struct finit_cli_cmd watch_cli = {
 	.synopsis = "[options]",
 	.about = "Stream every module load as it happens, until SIGINT or SIGTERM\n"
 		 "(or until the reader of the output goes away).\n",
-	.shared = FINIT_CLI_CAPTURE "Foh",
+	.shared = FINIT_CLI_CAPTURE "FohD",
 };
 
 struct watch {
@@ -62,6 +62,7 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 		finit_cli_error(FINIT_EXIT_FAIL, "writing events to %s: %s", out->name,
 				strerror(w.out_errno));
 	ret = sig < 0 || (w.out_errno && w.out_errno != EPIPE) ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
+	ret = finit_pipeline_exit(&l.p, cfg->fail_on_deny, ret);
 	if (finit_live_close(&l) < 0)
 		ret = FINIT_EXIT_FAIL;
 out:

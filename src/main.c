@@ -38,7 +38,8 @@ static void usage(FILE *f)
 		"  -V, --version       print the version\n"
 		"\n"
 		"Exit codes: 0 ok, 1 runtime failure, 2 bad usage, config or filter,\n"
-		"3 the kernel lacks what is needed.\n");
+		"3 the kernel lacks what is needed, 4 --fail-on-deny and the policy\n"
+		"denied an event.\n");
 }
 
 int main(int argc, char **argv)

@@ -2,7 +2,7 @@
 /*
  * procfs.c - what /proc says about a task, read after the fact (TOCTOU):
  * comm, tgid, a string in its memory, the file behind an fd and its hash,
- * ppid/uid/gid, exe, cgroup and container id.
+ * ppid/uid/gid, euid, capabilities, audit ids, exe, cgroup and container id.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -173,27 +173,54 @@ static char *read_cgroup(int tid)
 	return first;
 }
 
-void finit_procfs_proc(int tid, struct finit_proc *p)
+/* read_id - a number file of /proc/TID (loginuid, sessionid); false if unreadable */
+static bool read_id(int tid, const char *name, unsigned int *v)
 {
-	char path[64], line[256], exe[PATH_MAX];
-	int found = 0;
-	ssize_t n;
+	char path[64];
+	bool ok;
 	FILE *f;
 
-	memset(p, 0, sizeof(*p));
+	snprintf(path, sizeof(path), "/proc/%d/%s", tid, name);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%u", v) == 1;
+	fclose(f);
+	return ok;
+}
+
+/* read_status - ppid, real and effective uid, gid, CapEff; false if incomplete */
+static bool read_status(int tid, struct finit_proc *p)
+{
+	char path[64], line[256];
+	int found = 0;
+	FILE *f;
+
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	f = fopen(path, "r");
 	if (!f)
-		return;
+		return false;
 	while (fgets(line, sizeof(line), f)) {
 		found += sscanf(line, "PPid: %d", &p->ppid) == 1;
-		found += sscanf(line, "Uid: %d", &p->uid) == 1;
+		found += sscanf(line, "Uid: %d %d", &p->uid, &p->euid) == 2;
 		found += sscanf(line, "Gid: %d", &p->gid) == 1;
+		found += sscanf(line, "CapEff: %llx", &p->cap_eff) == 1;
 	}
 	fclose(f);
-	if (found != 3)
+	return found == 4;
+}
+
+void finit_procfs_proc(int tid, struct finit_proc *p)
+{
+	char path[64], exe[PATH_MAX];
+	ssize_t n;
+
+	memset(p, 0, sizeof(*p));
+	if (!read_status(tid, p))
 		return;
 	p->valid = true;
+	p->has_auid = read_id(tid, "loginuid", &p->auid);
+	p->has_sessionid = read_id(tid, "sessionid", &p->sessionid);
 	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	if (n >= 0) {

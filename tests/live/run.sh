@@ -196,7 +196,9 @@ held_start() {
 	shift
 	[[ -p $D/hold ]] || mkfifo "$D/hold"
 	[[ -n $HOLD_FD ]] || exec {HOLD_FD}<>"$D/hold"	# read-write: never blocks
-	(closefds && { [[ -z ${GATE:-} ]] || read -r _ <"$GATE"; } && exec "$MODCALL" "$@" --hold) \
+	# with $AUID: the caller's login uid (a new audit session), as a login sets it
+	(closefds && { [[ -z ${GATE:-} ]] || read -r _ <"$GATE"; } &&
+	 { [[ -z ${AUID:-} ]] || echo "$AUID" >/proc/self/loginuid; } && exec "$MODCALL" "$@" --hold) \
 		<"$D/hold" >"$D/$name.json" 2>"$D/$name.err" &
 	BG_PID=$!
 	STARTED+=("$BG_PID")
@@ -360,6 +362,9 @@ at_exit() {
 	((${#TMPDIRS[@]})) && rm -rf "${TMPDIRS[@]}"
 }
 trap at_exit EXIT
+
+# shellcheck source=tests/live/policy.sh
+. "$HERE/policy.sh"
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- cases
@@ -903,6 +908,8 @@ main() {
 	run_case faults/not-root t_not_root
 
 	run_case raw/no-false-compat t_no_false_compat
+
+	policy_cases
 
 	run_case final/nothing-left t_final
 
