@@ -17,6 +17,11 @@ struct tep_handle *unit_tep(const char *header_page, const char *const *formats)
 /* unit_read - a whole fixture file, NUL-terminated; size in *len */
 char *unit_read(const char *path, size_t *len);
 
+struct finit_config;
+
+/* unit_config_load - @text written to a temporary file and loaded over a fresh @cfg; 0 or -1 (@err, 512 bytes) */
+int unit_config_load(struct finit_config *cfg, const char *text, char *err);
+
 /* Suite registration, one per file. */
 int unit_add_decode(void);
 int unit_add_stream(void);
@@ -29,5 +34,6 @@ int unit_add_verify(void);
 int unit_add_loadguard(void);
 int unit_add_spool(void);
 int unit_add_salvage(void);
+int unit_add_policy(void);
 
 #endif
