@@ -148,6 +148,48 @@ t_metrics() {
 	expect_eq "files beside the metrics file" "$(cd "$D" && ls -d m.prom* | tr '\n' ' ')" "m.prom "
 }
 
+# example_policy N FILE - policy N of configs/policy-example.ini (1: the file
+# itself; the others are in its comments) into FILE
+example_policy() {
+	if [[ $1 == 1 ]]; then
+		cp "$ROOT/configs/policy-example.ini" "$2"
+	else
+		sed -n "/^; $1\. /,/^; ----/p" "$ROOT/configs/policy-example.ini" |
+			sed -n 's/^;   \(\[.*\]\|[a-z_0-9]* = .*\)$/\1/p' >"$2"
+	fi
+	grep -q '^default = deny$' "$2" || { REASON="no policy $1 in configs/policy-example.ini"; return 1; }
+}
+
+# the documented policies (the distribution's tools, Tracee's TRC-1017,
+# Falco's rule, auditd's CIS rule) on a load by modcall and an unload; the
+# CIS policy also on a caller with a login uid of 1042
+t_policy_examples() {	# N LOAD-RULE UNLOAD-RULE [AUID-1042-LOAD-RULE]
+	local v1=allow v2=allow v3=allow calls=(c1 c2)
+	example_policy "$1" "$D/pol.ini" || return 1
+	printf 'x' >"$D/bad.ko"
+	watch_start -c "$D/pol.ini" watch --format json -o "$D/out" || return 1
+	call c1 finit "$D/bad.ko" "" 0 --fd 5 || return 1
+	call c2 delete pol_one 0 || return 1
+	[[ $2 == default ]] && v1=deny
+	[[ $3 == default ]] && v2=deny
+	more c1 "\"x_verdict\":\"$v1\",\"x_rule\":\"$2\""
+	more c2 "\"x_verdict\":\"$v2\",\"x_rule\":\"$3\""
+	if [[ -n ${4:-} ]]; then
+		AUID=1042 call c3 finit "$D/bad.ko" "" 0 --fd 5 || return 1
+		[[ $4 == default ]] && v3=deny
+		more c3 "\"x_verdict\":\"$v3\",\"x_rule\":\"$4\",\"x_auid\":1042,\"x_sessionid\":$(cat "/proc/$(pid_of c3)/sessionid")"
+		calls+=(c3)
+	fi
+	await_calls json "$D/out" "${calls[@]}" || return 1
+	clean_stop INT || return 1
+	assert_out json "$D/out" "${calls[@]}"
+}
+
+# what the Falco and CIS examples say of our callers: in a container or not,
+# logged in (auid 1000 and up) or not
+own_in_container() { grep -Eq '(^|[^0-9a-fA-F])[0-9a-fA-F]{64}([^0-9a-fA-F]|$)' /proc/self/cgroup; }
+own_logged_in() { local a; a=$(cat /proc/self/loginuid 2>/dev/null) && ((a >= 1000 && a != 4294967295)); }
+
 # policy_cases - every case above (run.sh's main)
 policy_cases() {
 	run_case policy/verdicts-identity t_policy_verdicts
@@ -165,5 +207,18 @@ policy_cases() {
 		'[allow a]\nmodule = loop\ncolour = red\n'
 	run_case policy/bad-sha256 t_policy_error 2 "sha256: 'abc' is not 64 hex digits" \
 		'[allow a]\nsha256 = abc\n'
+	run_case policy/example-distro t_policy_examples 1 default unloads
+	run_case policy/example-tracee-trc-1017 t_policy_examples 2 default trc-1017-not-a-load
+	if own_in_container; then
+		run_case policy/example-falco t_policy_examples 3 default falco-not-a-load
+	else
+		run_case policy/example-falco t_policy_examples 3 falco-not-in-a-container \
+			falco-not-in-a-container
+	fi
+	if own_logged_in; then
+		run_case policy/example-auditd-cis t_policy_examples 4 default cis-not-a-load default
+	else
+		run_case policy/example-auditd-cis t_policy_examples 4 cis-no-login cis-no-login default
+	fi
 	run_case metrics/textfile t_metrics
 }
