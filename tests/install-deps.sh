@@ -6,7 +6,10 @@ set -eu
 PKGS="gcc make pkg-config libc6-dev gcc-multilib
 libtracefs-dev libtraceevent-dev libinih-dev libtracecmd-dev libcunit1-dev libssl-dev
 trace-cmd python3 kmod cpio xz-utils busybox-static qemu-system-x86 qemu-utils
-debian-archive-keyring clang libclang-rt-14-dev"
+debian-archive-keyring clang libclang-rt-14-dev prometheus"
+# prometheus: only its promtool is used (the live test checks the metrics
+# file with `promtool check metrics`); Debian 12 ships promtool in no
+# smaller package
 
 missing=""
 for p in $PKGS; do
