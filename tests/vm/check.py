@@ -323,9 +323,12 @@ def apply_profile(series):
 ALL_KEYS = ["time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat",
             "args", "flags_names", "uargs_ptr", "ret", "errno", "module",
             "taints", "path", "sha256", "truncated", "ppid", "uid", "gid",
-            "exe", "cgroup", "container_id", "origin", "raw_b64"]
+            "exe", "cgroup", "container_id", "euid", "auid", "sessionid",
+            "cap_effective", "verdict", "rule", "origin", "raw_b64"]
 ORIGIN_KEYS = ["pid", "tid", "comm", "args", "param_values", "ret", "module",
-               "path", "sha256", "context"]
+               "path", "sha256", "context", "euid", "auid", "sessionid",
+               "cap_effective"]
+IDENTITY = ["euid", "auid", "sessionid", "cap_effective"]
 ARGS_KEYS = {"finit_module": ["fd", "param_values", "flags"],
              "init_module": ["umod", "len", "param_values"],
              "delete_module": ["name", "flags"], "module_free": [],
@@ -369,15 +372,36 @@ class Pointer:
         return f"a non-zero {self.bits}-bit \"0x...\" pointer"
 
 
+class Caps:
+    """cap_effective: one "CAP_..." name per bit of @mask (None: any root
+    caller's set), CAP_SYS_MODULE among them as bit 16 says."""
+
+    def __init__(self, mask=None):
+        self.mask = mask
+
+    def ok(self, a):
+        if not isinstance(a, list) or len(set(a)) != len(a) or \
+                not all(isinstance(c, str) and c.startswith("CAP_") for c in a):
+            return False
+        if self.mask is None:
+            return "CAP_SYS_MODULE" in a
+        return len(a) == bin(self.mask).count("1") and \
+            ("CAP_SYS_MODULE" in a) == bool(self.mask >> 16 & 1)
+
+    def __str__(self):
+        return "root's capability names" if self.mask is None else \
+            f"the names of CapEff {self.mask:#x}"
+
+
 def match(v, a):
-    if isinstance(v, (OneOf, Pointer)):
+    if isinstance(v, (OneOf, Pointer, Caps)):
         return v.ok(a)
     # JSON equality: true is not 1, 0 is not false
     return a == v and isinstance(a, bool) == isinstance(v, bool)
 
 
 def fmt(v):
-    if isinstance(v, (OneOf, Pointer)):
+    if isinstance(v, (OneOf, Pointer, Caps)):
         return str(v)
     return json.dumps(v) if v is not KeyError else "<missing>"
 
@@ -513,27 +537,43 @@ def proc_snapshot(out, step, pid):
             f"{pid}")
     exe = (read(out, f"proc/{step}.exe") or "").strip() or None
     cg = cgroup_of(read(out, f"proc/{step}.cgroup"))
+    euid = re.search(r"^Uid:\s*\d+\s+(\d+)", status, re.M)
     return {"ppid": int(f.get("PPid", -1)), "uid": int(f.get("Uid", -1)),
             "gid": int(f.get("Gid", -1)), "exe": exe, "cgroup": cg,
-            "container_id": container_id_of(cg)}
+            "container_id": container_id_of(cg),
+            "euid": int(euid.group(1)) if euid else -1,
+            "cap_effective": Caps(int(f.get("CapEff", "0"), 16))}
+
+
+# The audit ids of the VM's callers: init never logs in, so loginuid and
+# sessionid are unset (null, origin "unset"), or the kernel has no audit
+UNSET_ID = {"auid": None, "sessionid": None,
+            "origin.auid": OneOf("unset", "unavailable"),
+            "origin.sessionid": OneOf("unset", "unavailable")}
 
 
 # ---------------------------------------------------------------- expectations
 
 def racy_context(ctx):
     """A caller that may be gone: each context field exact or null."""
-    groups = [[{"ppid": ctx["ppid"], "uid": ctx["uid"], "gid": ctx["gid"],
-                "origin.context": "procfs"},
-               {"ppid": None, "uid": None, "gid": None,
-                "origin.context": "unavailable"}]]
+    groups = [[dict({"ppid": ctx["ppid"], "uid": ctx["uid"], "gid": ctx["gid"],
+                     "origin.context": "procfs", "euid": 0, "origin.euid": "procfs",
+                     "cap_effective": Caps(), "origin.cap_effective": "procfs"},
+                    **UNSET_ID),
+               dict({"ppid": None, "uid": None, "gid": None,
+                     "origin.context": "unavailable"},
+                    **{k: None for k in IDENTITY},
+                    **{f"origin.{k}": "unavailable" for k in IDENTITY})]]
     fields = {k: OneOf(ctx[k], None) for k in ("exe", "cgroup",
                                                 "container_id")}
     return fields, groups
 
 
 def exact_context(ctx):
-    fields = {k: ctx[k] for k in CONTEXT}
+    fields = {k: ctx[k] for k in CONTEXT + ["euid", "cap_effective"]}
     fields["origin.context"] = "procfs"
+    fields.update({"origin.euid": "procfs", "origin.cap_effective": "procfs"},
+                  **UNSET_ID)
     return fields, []
 
 
@@ -544,7 +584,9 @@ def kind_fields(kind, compat):
          "origin.pid": OneOf("kernel", "procfs"),
          # 32-bit callers: the compat kprobe records comm
          "origin.comm": "kernel" if compat else OneOf("kernel", "procfs"),
-         "origin.sha256": "unavailable"}
+         "origin.sha256": "unavailable",
+         # no [policy] in the VM's config: no verdict
+         "verdict": None, "rule": None}
     ptr = Pointer(32 if compat else 64)
     string = "kernel"   # the string tier's probe, or the compat kprobe
     if kind == "finit_module":
@@ -1088,9 +1130,11 @@ def offline(w):
         if (w.get("origin") or {}).get(k) == "procfs":
             e[k] = None
             e["origin"][k] = "unavailable-offline"
-    for k in CONTEXT:
+    for k in CONTEXT + IDENTITY:
         e[k] = None
     e["origin"]["context"] = OFFLINE_CONTEXT
+    for k in IDENTITY:
+        e["origin"][k] = OFFLINE_CONTEXT
     if (w.get("origin") or {}).get("param_values") == "procfs":
         # watch took it from /proc because the probe's record could not
         # tell "" from a failed read (empty_string): offline that record
@@ -1402,8 +1446,10 @@ def fixture_expect(c, load):
                     else "unavailable-offline", "ret": "kernel",
                     "module": "kernel" if load else "unavailable",
                     "path": "unavailable-offline", "sha256": "unavailable-offline",
-                    "context": OFFLINE_CONTEXT}}
-    for k in CONTEXT:
+                    "context": OFFLINE_CONTEXT,
+                    **{k: OFFLINE_CONTEXT for k in IDENTITY}},
+         "verdict": None, "rule": None}
+    for k in CONTEXT + IDENTITY:
         e[k] = None
     e["raw_b64"] = {}   # the scenario's strings are UTF-8
     return e
