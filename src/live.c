@@ -191,8 +191,9 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 	if (l->st)
 		l->drain = finit_drain_start(l->st, (size_t)cfg->spool_mb << 20,
 					     (size_t)cfg->spool_mb << 23, err, sizeof(err));
-	if (!l->drain || finit_session_enable(&l->s, err, sizeof(err)) < 0 ||
-	    write_metrics(l, err, sizeof(err)) < 0) {
+	/* a metrics file that cannot be written is said before anything is traced */
+	if (!l->drain || write_metrics(l, err, sizeof(err)) < 0 ||
+	    finit_session_enable(&l->s, err, sizeof(err)) < 0) {
 		finit_log(FINIT_LOG_ERROR, "%s", err);
 		goto fail;
 	}
