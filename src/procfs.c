@@ -216,11 +216,14 @@ void finit_procfs_proc(int tid, struct finit_proc *p)
 	ssize_t n;
 
 	memset(p, 0, sizeof(*p));
-	if (!read_status(tid, p))
-		return;
-	p->valid = true;
+	/* the audit ids first: a task gone by then has no status either */
 	p->has_auid = read_id(tid, "loginuid", &p->auid);
 	p->has_sessionid = read_id(tid, "sessionid", &p->sessionid);
+	if (!read_status(tid, p)) {
+		memset(p, 0, sizeof(*p));
+		return;
+	}
+	p->valid = true;
 	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	if (n >= 0) {
