@@ -977,6 +977,46 @@ def compare_events(phase, fname, exp, got):
                 for g in got))
 
 
+# guest-init.sh's policy for phase 1's watch (/etc/finit-policy.ini)
+POLICY_RE = re.compile(r"^finit-ftrace: WARNING: policy: (\d+) event\(s\) allowed, "
+                       r"(\d+) DENIED$")
+
+
+def vm_verdict(g):
+    """(verdict, rule) of a record under phase 1's policy: loads of loop
+    and brd and every unload allowed, all else denied."""
+    if g.get("event") in ("finit_module", "init_module", "module_load") and \
+            g.get("module") in ("loop", "brd"):
+        return "allow", "vm-loop"
+    if g.get("event") in ("delete_module", "module_free"):
+        return "allow", "vm-unloads"
+    return "deny", "default"
+
+
+def check_verdicts(out, got):
+    """Every record of phase 1 judged by its policy, each verdict shown,
+    and the summary counting them."""
+    seen = {}
+    for g in got:
+        want = vm_verdict(g)
+        have = (g.get("verdict"), g.get("rule"))
+        if have != want:
+            err(f"{g['_line']}: verdict, rule {have}, expected {want}: "
+                f"{g['_raw']}")
+        seen[have] = seen.get(have, 0) + 1
+    for want in (("allow", "vm-loop"), ("allow", "vm-unloads"),
+                 ("deny", "default")):
+        if not seen.get(want):
+            err(f"watch.jsonl: no record with verdict, rule {want}")
+    allowed = sum(n for (v, _), n in seen.items() if v == "allow")
+    lines = (read(out, "watch.stderr") or "").splitlines()
+    sums = [POLICY_RE.match(ln) for ln in lines if POLICY_RE.match(ln)]
+    if [(int(m[1]), int(m[2])) for m in sums] != [(allowed, len(got) - allowed)]:
+        err(f"watch.stderr: expected one line 'policy: {allowed} event(s) "
+            f"allowed, {len(got) - allowed} DENIED', got: " +
+            "; ".join(m[0] for m in sums))
+
+
 def check_lookalike(out, got):
     """64-bit syscalls 128/129 are no module calls: no record may name them."""
     lines = read_jsonl(out, "lookalike.jsonl")
@@ -1121,6 +1161,8 @@ def offline(w):
          if not k.startswith("_") and k not in ("time", "ts_ns")}
     e["origin"] = dict(w.get("origin") or {})
     e["args"] = dict(w.get("args") or {})
+    # the host reports without watch's policy
+    e["verdict"] = e["rule"] = None
     if w.get("event") == "finit_module":
         e["path"] = None
         e["origin"]["path"] = "unavailable-offline"
@@ -1789,7 +1831,8 @@ def check_run_stderr(out, name, what, compat):
             err(f"{where}: armed line {lines[arm[0]]!r}: expected instance "
                 f"finit-ftrace-<its pid>, events {CPATH}, strings {strings}, "
                 f"compat {want_compat}, clock boot")
-    warn = [ln for ln in lines if "WARNING" in ln]
+    # phase 1's policy line (check_verdicts) is no warning about the kernel
+    warn = [ln for ln in lines if "WARNING" in ln and not POLICY_RE.match(ln)]
     if BROKEN:
         if not any(KVER in ln and BROKEN in ln and "broken" in ln
                    for ln in warn):
@@ -2123,6 +2166,11 @@ def main():
         got = read_jsonl(out, phase + ".jsonl")
         check_modsets(out, phase, got)
         if phase == "watch":
+            # judged by check_verdicts: the expectations say no policy
+            for e in exp:
+                e.pop("verdict", None)
+                e.pop("rule", None)
+            check_verdicts(out, got)
             compare_trace_cmd(out, got)
             got = check_lookalike(out, got)
         for r, ph in RECORDS:
