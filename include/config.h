@@ -28,6 +28,8 @@ struct finit_config {
 	unsigned long	metrics_interval;	/* seconds between metrics writes */
 	struct finit_policy *policy;		/* NULL: no [policy], no verdicts */
 	int		fail_on_deny;		/* exit 4 when an event is denied */
+	unsigned int	sinks;			/* 1 << enum finit_outputs_kind; 0: default */
+	int		syslog_facility;	/* LOG_AUTHPRIV etc. */
 };
 
 /* finit_config_init - fill @cfg with the built-in defaults */

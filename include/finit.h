@@ -68,10 +68,6 @@ enum finit_policy_verdict {
 	FINIT_VERDICT_DENY,
 };
 
-/* An event's syslog priority (the journal and syslog sinks use it). */
-#define FINIT_PRIO_WARNING	4	/* LOG_WARNING: the policy denied it */
-#define FINIT_PRIO_INFO		6	/* LOG_INFO: every other event */
-
 /* loginuid and sessionid when the task has none */
 #define FINIT_ID_UNSET		4294967295U
 
@@ -136,6 +132,18 @@ struct finit_proc {
 	bool			has_sessionid;	/* /proc/PID/sessionid was read */
 	unsigned int		auid;		/* FINIT_ID_UNSET: no login uid */
 	unsigned int		sessionid;	/* FINIT_ID_UNSET: none */
+	/* for the Tracee format: the ids in the task's own pid namespace (the
+	 * last entries of NStgid and NSpid), namespace and cgroup inodes, and
+	 * start times in epoch ns (0: unknown) */
+	int			ns_tgid;
+	int			ns_tid;
+	int			ns_ppid;
+	unsigned long long	mnt_ns;
+	unsigned long long	pid_ns;
+	unsigned long long	cgroup_id;
+	long long		start_ns;	/* the thread */
+	long long		leader_start_ns;	/* its thread group leader */
+	long long		parent_start_ns;	/* its parent process */
 };
 
 /*
@@ -173,8 +181,14 @@ struct finit_event {
 	enum finit_policy_verdict verdict;	/* NONE: no policy */
 	const char		*rule;		/* the [allow NAME] that matched, or
 						 * "default" (the policy owns it) */
-	int			priority;	/* FINIT_PRIO_*: deny is a warning */
 };
+
+/*
+ * finit_names_join - append item @i of @n, @name, to the list in @buf
+ * ("a, b or c"); returns the new length
+ */
+size_t finit_names_join(char *buf, size_t len, size_t used, size_t i, size_t n,
+			const char *name);
 
 /* finit_names_syscall - "finit_module" etc. */
 const char *finit_names_syscall(enum finit_syscall sys);

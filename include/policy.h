@@ -30,7 +30,7 @@ int finit_policy_set(struct finit_policy **pp, const char *section, const char *
 bool finit_policy_wants_hash(const struct finit_policy *p);
 
 /*
- * finit_policy_judge - the verdict, rule and priority of @ev: allowed by
+ * finit_policy_judge - the verdict and rule of @ev: allowed by
  * the first [allow NAME] whose every key matches (a key whose field is
  * unknown does not), else the default; no policy (NULL): no verdict
  */

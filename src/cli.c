@@ -42,6 +42,9 @@ static const struct finit_cli_opt shared[] = {
 	  "write events to FILE instead of stdout" },
 	{ 'D', "fail-on-deny", NULL, "policy", "fail_on_deny", "true",
 	  "exit 4 when the policy (-c FILE: [policy],\n[allow NAME]) denied an event" },
+	{ 'S', "sink", "LIST", "output", "sink", NULL,
+	  "stdout (default), file (-o FILE), journal, syslog,\n"
+	  "or several: e.g. file,journal" },
 	{ 'h', "help", NULL, NULL, NULL, NULL, "this help" },
 	{ 0 },
 };

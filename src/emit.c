@@ -14,6 +14,8 @@
 
 #include "emit.h"
 #include "emit-policy.h"
+#include "origin.h"
+#include "tracee.h"
 
 #define EMIT_BATCH	(64 * 1024)
 
@@ -154,14 +156,6 @@ static void make_view(struct finit_emitter *em, const struct finit_event *ev, st
 /* KEY - the literal ,"name": (and its length) that precedes a value */
 #define KEY(name)	",\"" name "\":", sizeof(",\"" name "\":") - 1
 
-/* json_origin - "key":"origin" (@first: no comma before it) */
-static void json_origin(struct finit_buf *b, const char *key, size_t klen,
-			enum finit_origin o, bool first)
-{
-	finit_buf_putn(b, key + first, klen - first);
-	finit_buf_json_string(b, finit_names_origin(o));
-}
-
 /* json_int - "key":N, or null when @known is false */
 static void json_int(struct finit_buf *b, const char *key, size_t klen, long long v,
 		     bool known)
@@ -249,7 +243,7 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 {
 	const struct finit_proc *p = &ev->proc;
 
-	finit_buf_puts(b, "{\"time\":\"");
+	finit_buf_puts(b, "{\"schema_version\":" FINIT_EMIT_SCHEMA_VERSION ",\"time\":\"");
 	finit_buf_puts(b, v->time);
 	finit_buf_putc(b, '"');
 	finit_buf_putn(b, KEY("ts_ns"));
@@ -286,21 +280,7 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 	json_str(b, KEY("container_id"), p->container_id);
 	finit_emit_policy_json(b, ev);
 	finit_buf_putn(b, KEY("origin"));
-	finit_buf_putc(b, '{');
-	json_origin(b, KEY("pid"), ev->origin_pid, true);
-	json_origin(b, KEY("tid"), FINIT_ORIGIN_KERNEL, false);
-	json_origin(b, KEY("comm"), ev->origin_comm, false);
-	json_origin(b, KEY("args"), FINIT_ORIGIN_KERNEL, false);
-	json_origin(b, KEY("param_values"), ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE :
-		    ev->origin_str, false);
-	json_origin(b, KEY("ret"), ev->origin_ret, false);
-	json_origin(b, KEY("module"), ev->origin_module, false);
-	json_origin(b, KEY("path"), ev->origin_path, false);
-	json_origin(b, KEY("sha256"), ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ?
-		    ev->origin_path : FINIT_ORIGIN_NONE, false);
-	json_origin(b, KEY("context"), p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context, false);
-	finit_emit_policy_origin(b, ev);
-	finit_buf_putc(b, '}');
+	finit_origin_json(b, ev);
 	json_raw(b, ev);
 	finit_buf_puts(b, "}\n");
 }
@@ -454,16 +434,26 @@ static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 typedef void (*finit_line_fn)(struct finit_buf *b, const struct finit_event *ev,
 			      const struct view *v);
 
+/* format_tracee - Tracee's trace.Event (tracee.c) */
+static void format_tracee(struct finit_buf *b, const struct finit_event *ev,
+			  const struct view *v)
+{
+	(void)v;
+	finit_tracee_line(b, ev);
+}
+
 /* The formats: one row each (a new format is one line function and one row). */
 static const struct {
 	const char	*name;
 	const char	*help;
 	const char	*header;	/* written once before the first line */
+	bool		check;		/* `check` prints its report in it */
 	finit_line_fn	line;
 } formats[FINIT_FMT_NR] = {
-	[FINIT_FMT_TEXT] = { "text", "one line per call", NULL, format_text },
-	[FINIT_FMT_JSON] = { "json", "JSON Lines", NULL, format_json },
-	[FINIT_FMT_CSV] = { "csv", "RFC 4180, a header row first", csv_header, format_csv },
+	[FINIT_FMT_TEXT] = { "text", "one line per call", NULL, true, format_text },
+	[FINIT_FMT_JSON] = { "json", "JSON Lines", NULL, true, format_json },
+	[FINIT_FMT_CSV] = { "csv", "RFC 4180, a header row first", csv_header, false, format_csv },
+	[FINIT_FMT_TRACEE] = { "tracee", "Tracee's trace.Event JSON", NULL, false, format_tracee },
 };
 
 /* finit_emit_format_parse - by name */
@@ -484,10 +474,10 @@ const char *finit_emit_format_name(enum finit_format fmt)
 	return fmt < FINIT_FMT_NR ? formats[fmt].name : "?";
 }
 
-/* finit_emit_format_for_check - a one-object report fits formats without a header */
+/* finit_emit_format_for_check - by the table */
 bool finit_emit_format_for_check(enum finit_format fmt)
 {
-	return fmt < FINIT_FMT_NR && !formats[fmt].header;
+	return fmt < FINIT_FMT_NR && formats[fmt].check;
 }
 
 /* list - the names (with @help, their help), "a, b or c" */
@@ -497,11 +487,11 @@ static void list(char *buf, size_t len, bool check_only, bool help)
 	int last = -1, k = 0;
 
 	for (int i = 0; i < FINIT_FMT_NR; i++)
-		if (!check_only || !formats[i].header)
+		if (!check_only || formats[i].check)
 			last = i;
 	buf[0] = '\0';
 	for (int i = 0; i < FINIT_FMT_NR && n < len; i++) {
-		if (check_only && formats[i].header)
+		if (check_only && !formats[i].check)
 			continue;
 		n += snprintf(buf + n, len - n, "%s%s%s%s%s%s", k ? i == last ? " or" : "," : "",
 			      k ? help ? "\n" : " " : "", formats[i].name, help ? " (" : "",
@@ -549,6 +539,17 @@ int finit_emit_flush(struct finit_emitter *em)
 	if (len && finit_sink_write(em->sink, em->buf.data, len) < 0)
 		return -1;
 	return finit_sink_flush(em->sink);
+}
+
+/* finit_emit_line - one line of @fmt, without its header, into @b */
+int finit_emit_line(enum finit_format fmt, const struct finit_event *ev, struct finit_buf *b)
+{
+	struct finit_emitter em = { .fmt = fmt < FINIT_FMT_NR ? fmt : FINIT_FMT_TEXT };
+	struct view v;
+
+	make_view(&em, ev, &v);
+	formats[em.fmt].line(b, ev, &v);
+	return b->oom ? -1 : 0;
 }
 
 /* finit_emit_event - the format's header once, then its line for @ev */

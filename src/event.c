@@ -20,7 +20,6 @@ void finit_event_init(struct finit_event *ev, const struct finit_record *r,
 	ev->cpu = r->cpu;
 	ev->tid = r->tid;
 	ev->pid = -1;
-	ev->priority = FINIT_PRIO_INFO;
 	ev->compat = r->compat;
 	memcpy(ev->args, r->args, sizeof(ev->args));
 }

@@ -348,7 +348,6 @@ void finit_policy_judge(const struct finit_policy *p, struct finit_event *ev)
 {
 	ev->verdict = FINIT_VERDICT_NONE;
 	ev->rule = NULL;
-	ev->priority = FINIT_PRIO_INFO;
 	if (!p)
 		return;
 	ev->verdict = p->def;
@@ -360,8 +359,6 @@ void finit_policy_judge(const struct finit_policy *p, struct finit_event *ev)
 			break;
 		}
 	}
-	if (ev->verdict == FINIT_VERDICT_DENY)
-		ev->priority = FINIT_PRIO_WARNING;
 }
 
 /* finit_policy_free - every rule, its alternatives, the policy */

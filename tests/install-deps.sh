@@ -5,6 +5,7 @@ set -eu
 
 PKGS="gcc make pkg-config libc6-dev gcc-multilib
 libtracefs-dev libtraceevent-dev libinih-dev libtracecmd-dev libcunit1-dev libssl-dev
+libsystemd-dev python3-jsonschema
 trace-cmd python3 kmod cpio xz-utils busybox-static qemu-system-x86 qemu-utils
 debian-archive-keyring clang libclang-rt-14-dev prometheus"
 # prometheus: only its promtool is used (the live test checks the metrics

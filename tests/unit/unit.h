@@ -17,6 +17,12 @@ struct tep_handle *unit_tep(const char *header_page, const char *const *formats)
 /* unit_read - a whole fixture file, NUL-terminated; size in *len */
 char *unit_read(const char *path, size_t *len);
 
+/*
+ * unit_keep_json - append JSON lines the tests made to $FINIT_UNIT_JSON (when
+ * set): `make unit` validates them against docs/event.schema.json
+ */
+void unit_keep_json(const char *lines);
+
 struct finit_config;
 
 /* unit_config_load - @text written to a temporary file and loaded over a fresh @cfg; 0 or -1 (@err, 512 bytes) */
@@ -34,6 +40,8 @@ int unit_add_verify(void);
 int unit_add_loadguard(void);
 int unit_add_spool(void);
 int unit_add_salvage(void);
+int unit_add_tracecmd(void);
+int unit_add_sinks(void);
 int unit_add_policy(void);
 
 #endif

@@ -625,12 +625,15 @@ watch_phase events events_steps -e init_module
 rec_stop
 
 # guard: "loads are protected". The tool is stopped (SIGSTOP), so nothing
-# drains its main buffer (-b 64: 64 KiB per CPU); on CPU 0, a load and
-# then 20,000 junk calls that overwrite that buffer many times over. Only
-# the protected loads buffer still holds the load when the tool resumes:
-# it must be reported once, from there, and the summary must say so.
+# drains its main buffer (-b 64: 64 KiB per CPU); on CPU 0, 5,000 junk
+# calls (so that the page the reader holds is full of them: the kernel
+# never overwrites that one), a load, then 20,000 junk calls that overwrite
+# the rest many times over. Only the protected loads buffer still holds the
+# load when the tool resumes: it must be reported once, from there, and the
+# summary must say so.
 guard_steps() {
 	kill -STOP "$_w"
+	taskset -c 0 /bin/burst -q 5000
 	taskset -c 0 insmod "$M"/drivers/net/ifb.ko numifbs=0 &
 	_p=$!
 	_rc=0
