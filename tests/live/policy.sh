@@ -104,6 +104,32 @@ t_fail_on_deny() {
 	expect_grep "$D/report.out" ',,,,,allow,any-load$' "report csv"
 }
 
+# the syslog sink: a denied event at priority warning, an allowed one at
+# notice (both unloads that failed: without the policy both are notices);
+# the datagrams go to our /dev/log in the run's namespace (run.sh's t_syslog)
+t_policy_syslog() {
+	policy_ini "$D/pol.ini"
+	printf '[output]\nsink = syslog,file\nsyslog_facility = local3\n' >>"$D/pol.ini"
+	mkdir -p "$D/dev" && touch "$D/dev/null"
+	sock_start "$D/dev/log" || return 1
+	ns_watch_start "mount --bind /dev/null $D/dev/null && mount --rbind $D/dev /dev" \
+		-c "$D/pol.ini" watch --format json -o "$D/out" -e delete_module || return 1
+	call c1 delete pol_one 0 || return 1
+	call c2 delete other 0 || return 1
+	more c1 '"x_verdict":"allow","x_rule":"test-unloads"'
+	more c2 '"x_verdict":"deny","x_rule":"default"'
+	await_calls json "$D/out" c1 c2 || return 1
+	poll "$LINE_TIMEOUT" has_lines "$D/dgrams" 2 ||
+		{ REASON="$(nlines "$D/dgrams") syslog message(s) of 2"; return 1; }
+	clean_stop INT || return 1
+	sock_stop
+	assert_out json "$D/out" c1 c2 || return 1
+	# assert_sinks.py: the denied one (verdict deny, checked above) at
+	# warning, the allowed one at notice
+	REASON=$(python3 "$HERE/assert_sinks.py" syslog "$D/out" "$D/dgrams" --facility 19 \
+		--tids "$(tid_of c1),$(tid_of c2)" 2>&1)
+}
+
 # --fail-on-deny without a policy is a usage error, before tracing
 t_fail_on_deny_no_policy() {
 	run_fg "$D/stdout" "$D/stderr" "$FINIT" watch --fail-on-deny
@@ -196,6 +222,7 @@ policy_cases() {
 	run_case policy/text t_policy_format text
 	run_case policy/csv t_policy_format csv
 	run_case policy/fail-on-deny t_fail_on_deny
+	run_case policy/syslog-warning t_policy_syslog
 	run_case policy/fail-on-deny-no-policy t_fail_on_deny_no_policy
 	run_case policy/bad-default t_policy_error 3 "\\[policy\\] default: 'maybe' is not allow or deny" \
 		'; x\n[policy]\ndefault = maybe\n'
