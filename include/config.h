@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "emit.h"
+#include "policy.h"
 #include "probe.h"
 
 struct finit_config {
@@ -23,6 +24,10 @@ struct finit_config {
 	unsigned long	spool_mb;		/* spool in memory (8x that on disk) */
 	enum finit_format format;
 	char		*output;		/* NULL: stdout */
+	char		*metrics_file;		/* NULL: no metrics */
+	unsigned long	metrics_interval;	/* seconds between metrics writes */
+	struct finit_policy *policy;		/* NULL: no [policy], no verdicts */
+	int		fail_on_deny;		/* exit 4 when an event is denied */
 	unsigned int	sinks;			/* 1 << enum finit_outputs_kind; 0: default */
 	int		syslog_facility;	/* LOG_AUTHPRIV etc. */
 };

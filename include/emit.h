@@ -17,7 +17,7 @@
  * The version of the JSON record (docs/event.schema.json): every record
  * carries it as "schema_version". Bump it with any change to the schema.
  */
-#define FINIT_EMIT_SCHEMA_VERSION	"1"
+#define FINIT_EMIT_SCHEMA_VERSION	"2"
 
 /* The output formats; their names, help and line functions are one table. */
 enum finit_format {

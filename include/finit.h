@@ -14,6 +14,7 @@
 #define FINIT_EXIT_FAIL		1	/* runtime failure */
 #define FINIT_EXIT_USAGE	2	/* bad usage, bad config or bad filter */
 #define FINIT_EXIT_UNSUPPORTED	3	/* the kernel lacks what is needed */
+#define FINIT_EXIT_DENIED	4	/* --fail-on-deny: the policy denied an event */
 
 #define FINIT_COMM_LEN		32
 
@@ -57,7 +58,18 @@ enum finit_origin {
 	FINIT_ORIGIN_FAULT,	/* string: the kernel read faulted, nothing else had it */
 	FINIT_ORIGIN_OFFLINE,	/* string/path: needs /proc, not available offline */
 	FINIT_ORIGIN_SKIPPED,	/* /proc not read: the decoder was behind (backlog) */
+	FINIT_ORIGIN_UNSET,	/* auid, sessionid: /proc says none (4294967295) */
 };
+
+/* The policy's verdict on an event (policy.h); NONE: no policy. */
+enum finit_policy_verdict {
+	FINIT_VERDICT_NONE,
+	FINIT_VERDICT_ALLOW,
+	FINIT_VERDICT_DENY,
+};
+
+/* loginuid and sessionid when the task has none */
+#define FINIT_ID_UNSET		4294967295U
 
 /* One decoded trace record, before enter and exit are joined. */
 enum finit_rec_kind {
@@ -113,6 +125,13 @@ struct finit_proc {
 	char			*exe;
 	char			*cgroup;
 	char			*container_id;
+	/* identity: euid and CapEff from status, the audit ids from their files */
+	int			euid;
+	unsigned long long	cap_eff;	/* CapEff bits */
+	bool			has_auid;	/* /proc/PID/loginuid was read */
+	bool			has_sessionid;	/* /proc/PID/sessionid was read */
+	unsigned int		auid;		/* FINIT_ID_UNSET: no login uid */
+	unsigned int		sessionid;	/* FINIT_ID_UNSET: none */
 	/* for the Tracee format: the ids in the task's own pid namespace (the
 	 * last entries of NStgid and NSpid), namespace and cgroup inodes, and
 	 * start times in epoch ns (0: unknown) */
@@ -159,6 +178,9 @@ struct finit_event {
 	enum finit_origin	origin_module;
 	enum finit_origin	origin_path;
 	enum finit_origin	origin_context;	/* when proc is not valid */
+	enum finit_policy_verdict verdict;	/* NONE: no policy */
+	const char		*rule;		/* the [allow NAME] that matched, or
+						 * "default" (the policy owns it) */
 };
 
 /*
@@ -173,6 +195,16 @@ const char *finit_names_syscall(enum finit_syscall sys);
 
 /* finit_names_origin - the origin string used in the output ("unavailable" for none) */
 const char *finit_names_origin(enum finit_origin origin);
+
+/* finit_names_verdict - "allow", "deny", NULL for none */
+const char *finit_names_verdict(enum finit_policy_verdict v);
+
+/*
+ * finit_names_caps - the names of the capability bits set in @caps
+ * ("CAP_SYS_MODULE"; an unnamed bit as "CAP_41") into @names, up to @max;
+ * returns how many. @spare (@max entries) holds the unnamed ones' text.
+ */
+int finit_names_caps(unsigned long long caps, const char **names, int max, char (*spare)[16]);
 
 /* finit_names_errno - "ENOSYS" for 38; NULL when unknown or not an error */
 const char *finit_names_errno(long long ret);

@@ -17,6 +17,8 @@ struct finit_decoder;
 struct finit_context;
 struct finit_correlator;
 struct finit_stash;
+struct finit_policy;
+struct finit_metrics;
 
 /* A record older than this (trace clock vs now) means the decoder is behind. */
 #define FINIT_BACKLOG_AGE_NS	2000000000LL
@@ -36,6 +38,11 @@ struct finit_pipeline {
 	bool			backlog;	/* the caller says: records wait unread */
 	bool			behind;		/* this record: /proc is skipped */
 	unsigned long long	skipped;	/* calls left unenriched under backlog */
+	const struct finit_policy *policy;	/* NULL: no verdicts */
+	struct finit_metrics	*metrics;	/* counts each event, NULL: none */
+	unsigned long long	verdicts[3];	/* events by enum finit_policy_verdict */
+	finit_emit_cb		cb;		/* the caller's, after the verdict */
+	void			*cb_arg;
 };
 
 /* finit_pipeline_record - handle one record; negative when the output failed */
@@ -43,13 +50,23 @@ int finit_pipeline_record(struct finit_pipeline *p, struct tep_record *rec);
 
 /*
  * finit_pipeline_open - a pipeline over @dec and @ctx (it takes both), with
- * a correlator that hands each finished call to @cb; @kernel names the
+ * a correlator that hands each finished call, judged by ->policy (set it
+ * after opening), to @cb; @kernel names the
  * kernel in the cross-check's warnings. 0, or -1 (out of memory; @dec and
  * @ctx freed).
  */
 int finit_pipeline_open(struct finit_pipeline *p, struct finit_decoder *dec,
 			struct finit_context *ctx, finit_emit_cb cb, void *arg,
 			const char *kernel);
+
+/* finit_pipeline_verdicts - "policy: N event(s) allowed, M DENIED" (with a policy) */
+void finit_pipeline_verdicts(const struct finit_pipeline *p);
+
+/*
+ * finit_pipeline_exit - the exit code: @ret, or FINIT_EXIT_DENIED when
+ * @fail_on_deny, @ret is FINIT_EXIT_OK and the policy denied an event
+ */
+int finit_pipeline_exit(const struct finit_pipeline *p, bool fail_on_deny, int ret);
 
 /* finit_pipeline_close - free all it holds (a zeroed pipeline is fine) */
 void finit_pipeline_close(struct finit_pipeline *p);

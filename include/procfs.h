@@ -32,7 +32,10 @@ char *finit_procfs_fd_path(int tid, long long fd);
 /* finit_procfs_sha256 - hash of the file open as FD in TID (through /proc) */
 char *finit_procfs_sha256(int tid, long long fd);
 
-/* finit_procfs_proc - ppid, uid, gid, exe, cgroup and container id of TID */
+/*
+ * finit_procfs_proc - ppid, uid, euid, gid, CapEff (status), auid
+ * (loginuid), sessionid, exe, cgroup and container id of TID
+ */
 void finit_procfs_proc(int tid, struct finit_proc *p);
 
 /*

@@ -60,9 +60,10 @@ int finit_sink_event(struct finit_sink *s, const struct finit_event *ev);
 void finit_sink_lost(struct finit_sink *s, unsigned long long n);
 
 /*
- * finit_sink_priority - the syslog priority of @ev: LOG_WARNING for a load
- * that failed (finit_module or init_module returned an error), else
- * LOG_NOTICE (a lost-events message is LOG_ERR)
+ * finit_sink_priority - the syslog priority of @ev: LOG_WARNING for an
+ * event the policy denied and for a load that failed (finit_module or
+ * init_module returned an error), else LOG_NOTICE (a lost-events message
+ * is LOG_ERR)
  */
 int finit_sink_priority(const struct finit_event *ev);
 

@@ -40,6 +40,8 @@ static const struct finit_cli_opt shared[] = {
 	{ 'F', "format", "FMT", "output", "format", NULL, NULL /* from the format table */ },
 	{ 'o', "output", "FILE", "output", "file", NULL,
 	  "write events to FILE instead of stdout" },
+	{ 'D', "fail-on-deny", NULL, "policy", "fail_on_deny", "true",
+	  "exit 4 when the policy (-c FILE: [policy],\n[allow NAME]) denied an event" },
 	{ 'S', "sink", "LIST", "output", "sink", NULL,
 	  "stdout (default), file (-o FILE), journal, syslog,\n"
 	  "or several: e.g. file,journal" },
@@ -179,6 +181,10 @@ int finit_cli_parse(const struct finit_cli_cmd *cmd, int argc, char **argv,
 					   longs, NULL)) != -1)
 		ret = c == '?' || c == ':' ? (finit_cli_usage(cmd, stderr), FINIT_EXIT_USAGE) :
 		      apply(cmd, c, optarg, cfg, ctx);
+	if (ret < 0 && cfg->fail_on_deny && !cfg->policy)
+		return finit_cli_error(FINIT_EXIT_USAGE, "--fail-on-deny: there is no policy to "
+				       "deny anything: give a config with [policy] or [allow NAME] "
+				       "sections (-c FILE)");
 	if (ret >= 0 || cmd->words || optind >= argc)
 		return ret;
 	return finit_cli_error(FINIT_EXIT_USAGE, "%s: unexpected argument '%s' (try --help)",

@@ -47,6 +47,7 @@ struct record {
 	struct finit_recovery	rc;		/* where the data goes as it is read */
 	const char		*recover_dir;	/* --recover: no recording */
 	bool			out_given;
+	bool			fail_on_deny;	/* exit 4 if the policy denied a call */
 	unsigned long long	events;
 	unsigned long long	bytes;
 	struct finit_buf	seen_comms;	/* "tid comm" the kernel gave us */
@@ -79,7 +80,7 @@ static const struct finit_cli_cmd record_cli = {
 		 "SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n"
 		 "The data is kept in OUTPUT.finit-ftrace-<pid>.d as it is read; if record\n"
 		 "is killed or the disk fills up, 'record --recover' makes the file from it.\n",
-	.shared = FINIT_CLI_CAPTURE "h",
+	.shared = FINIT_CLI_CAPTURE "hD",
 	.own = record_opts,
 	.on_own = on_opt,
 	.words = true,
@@ -343,15 +344,17 @@ static int prepare(struct record *r)
 	if (finit_recovery_create(&r->rc, r->out_path, &src, err, sizeof(err)) < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "%s", err);
 	finit_stream_set_page_cb(r->l.st, on_page, r);
-	/* a file cannot keep what /proc says: only --tee shows it */
-	r->l.p.procfs = r->tee != NULL;
+	/* a file cannot keep what /proc says: only --tee shows it, and a
+	 * policy judges it */
+	r->l.p.procfs = r->tee != NULL || r->l.p.policy != NULL;
 	r->l.p.defer_context = !r->tee;
 	/*
-	 * Nothing to show or count as it happens: read whole sub-buffers when
+	 * Nothing to show, judge or count as it happens: read whole sub-buffers when
 	 * half the buffer is full (and all that is left at the end), rather
 	 * than a sliver of a page per wake-up, which costs a page in the file.
 	 */
-	if (!r->tee && !r->count && finit_session_set_wakeup(&r->l.s, RECORD_WAKEUP_PERCENT) < 0)
+	if (!r->l.p.procfs && !r->count &&
+	    finit_session_set_wakeup(&r->l.s, RECORD_WAKEUP_PERCENT) < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "cannot set buffer_percent on instance %s",
 				       r->l.s.name);
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
@@ -391,7 +394,7 @@ static int finish(struct record *r, int sig)
 		return FINIT_EXIT_FAIL;
 	fprintf(stderr, "finit-ftrace: wrote %s: %llu call(s), %llu bytes of data\n",
 		r->out_path, r->events, r->bytes);
-	return FINIT_EXIT_OK;
+	return finit_pipeline_exit(&r->l.p, r->fail_on_deny, FINIT_EXIT_OK);
 }
 
 /* said_recovered - per CPU what a recovery directory gave, then where it went */
@@ -453,6 +456,7 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 		ret = recover(&r, cfg);
 	} else if (ret < 0) {
 		r.tty = isatty(STDERR_FILENO);
+		r.fail_on_deny = cfg->fail_on_deny;
 		ret = finit_live_open(&r.l, cfg, extra, on_event, &r);
 		if (ret == FINIT_EXIT_OK) {
 			ret = prepare(&r);

@@ -50,7 +50,8 @@ struct report {
 	struct finit_config	*cfg;
 	bool			stats;
 	const char		*file;
-	struct table		by_module, by_comm, by_result;
+	struct table		by_module, by_comm, by_result, by_verdict;
+	bool			fail_on_deny;	/* exit 4 if the policy denied a call */
 	unsigned long long	events, failures;
 	unsigned long long	first_ts, last_ts;
 	unsigned long long	lost[MAX_CPUS];
@@ -84,7 +85,7 @@ static const struct finit_cli_cmd report_cli = {
 		 "(v6, v7, compressed, several buffers) and print its module loads as\n"
 		 "watch would. Fields that need /proc are null (unavailable-offline).\n"
 		 "The filter is evaluated in user space.\n",
-	.shared = "Ffh",
+	.shared = "FfhD",
 	.own = report_opts,
 	.on_own = on_opt,
 	.words = true,
@@ -134,6 +135,8 @@ static int on_event(const struct finit_event *ev, void *arg)
 	count_key(&r->by_comm, ev->comm[0] ? ev->comm : "(unknown)");
 	count_key(&r->by_result, ev->origin_ret != FINIT_ORIGIN_KERNEL ? "(no exit)" :
 		  err ? err : "success");
+	if (ev->rule)
+		count_key(&r->by_verdict, ev->verdict == FINIT_VERDICT_DENY ? "deny" : ev->rule);
 	return 0;
 }
 
@@ -193,6 +196,8 @@ static void print_stats(struct report *r)
 	print_table(&r->by_module);
 	print_table(&r->by_comm);
 	print_table(&r->by_result);
+	if (r->p.policy)
+		print_table(&r->by_verdict);
 	printf("lost events:\n");
 	for (int cpu = 0; cpu <= r->max_cpu; cpu++) {
 		lost += r->lost[cpu] + r->lost_unknown[cpu];
@@ -271,6 +276,8 @@ static int open_pipeline(struct report *r, struct finit_config *cfg)
 				r->tc.info.tgids), on_event, r, "that recorded the file") < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
 	r->p.clock_offset_ns = r->tc.info.has_offset ? r->tc.info.clock_offset_ns : 0;
+	r->p.policy = cfg->policy;
+	r->fail_on_deny = cfg->fail_on_deny;
 	return -1;
 }
 
@@ -291,7 +298,8 @@ static int read_events(struct report *r)
 				       strerror(r->out_errno));
 	if (r->stats)
 		print_stats(r);
-	return FINIT_EXIT_OK;
+	finit_pipeline_verdicts(&r->p);
+	return finit_pipeline_exit(&r->p, r->fail_on_deny, FINIT_EXIT_OK);
 }
 
 /* close_report - everything the report opened */
@@ -330,6 +338,7 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 	r->by_module.title = "successful loads by module";
 	r->by_comm.title = "calls by comm";
 	r->by_result.title = "calls by result";
+	r->by_verdict.title = "allowed by rule, and denied";
 	r->cfg = cfg;
 	ret = parse_args(argc, argv, cfg, r);
 	if (ret < 0 && finit_salvage_is_dir(r->file)) {

@@ -23,7 +23,7 @@ static const struct finit_cli_cmd watch_cli = {
 		 "(or until the reader of the output goes away). SIGHUP reopens the\n"
 		 "outputs (logrotate). Under systemd (Type=notify) it says READY=1 once\n"
 		 "armed, RELOADING=1 and READY=1 around a SIGHUP, STOPPING=1 at the end.\n",
-	.shared = FINIT_CLI_CAPTURE "FoSh",
+	.shared = FINIT_CLI_CAPTURE "FoShD",
 };
 
 /* on_event - the correlator's output: one finished call to every sink */
@@ -75,6 +75,7 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 	if (lost)
 		finit_outputs_lost(o, lost);
 	ret = sig < 0 || finit_outputs_summary(o) ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
+	ret = finit_pipeline_exit(&l.p, cfg->fail_on_deny, ret);
 	if (finit_live_close(&l) < 0)
 		ret = FINIT_EXIT_FAIL;
 out:

@@ -27,6 +27,8 @@
 #define DEFAULT_SPOOL_MB	256UL
 #define MAX_SPOOL_MB		(64UL * 1024)	/* 64 GiB in memory */
 #define MAX_BUFFER_KB		(4UL * 1024 * 1024)	/* 4 GiB per CPU */
+#define DEFAULT_METRICS_S	15UL
+#define MAX_METRICS_S		86400UL
 
 /* finit_config_events_parse - a comma-separated list, or "all" */
 int finit_config_events_parse(const char *s, unsigned int *mask)
@@ -76,6 +78,7 @@ int finit_config_init(struct finit_config *cfg)
 	cfg->compat = 1;
 	cfg->selftest = 1;
 	cfg->spool_mb = DEFAULT_SPOOL_MB;
+	cfg->metrics_interval = DEFAULT_METRICS_S;
 	cfg->syslog_facility = LOG_AUTHPRIV;
 	return cfg->instance_prefix ? 0 : -1;
 }
@@ -86,6 +89,8 @@ void finit_config_free(struct finit_config *cfg)
 	free(cfg->instance_prefix);
 	free(cfg->filter);
 	free(cfg->output);
+	free(cfg->metrics_file);
+	finit_policy_free(cfg->policy);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -217,6 +222,23 @@ static int set_output(struct finit_config *cfg, const char *value, char *err, si
 	return set_string(&cfg->output, value);
 }
 
+/* set_metrics_file - the Prometheus textfile, or empty for none */
+static int set_metrics_file(struct finit_config *cfg, const char *value, char *err,
+			    size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	return set_string(&cfg->metrics_file, value);
+}
+
+/* set_metrics_interval - seconds between two writes of the metrics file */
+static int set_metrics_interval(struct finit_config *cfg, const char *value, char *err,
+				size_t errlen)
+{
+	return set_number(&cfg->metrics_interval, MAX_METRICS_S, "[output] metrics_interval",
+			  value, err, errlen);
+}
+
 /* set_sink - a list of sink names; empty: the default (file if set, else stdout) */
 static int set_sink(struct finit_config *cfg, const char *value, char *err, size_t errlen)
 {
@@ -267,6 +289,9 @@ static const struct {
 	{ "output", "file", set_output, 0 },
 	{ "output", "sink", set_sink, 0 },
 	{ "output", "syslog_facility", set_facility, 0 },
+	{ "output", "metrics_file", set_metrics_file, 0 },
+	{ "output", "metrics_interval", set_metrics_interval, 0 },
+	{ "policy", "fail_on_deny", NULL, offsetof(struct finit_config, fail_on_deny) },
 };
 
 /* finit_config_set - one key through its row of the table */
@@ -286,9 +311,12 @@ int finit_config_set(struct finit_config *cfg, const char *section,
 		return set_bool((int *)((char *)cfg + keys[i].flag), section, key, value,
 				err, errlen);
 	}
+	/* [policy] default and the [allow NAME] rules */
+	if (finit_policy_is_section(section))
+		return finit_policy_set(&cfg->policy, section, key, value, err, errlen);
 	if (!known_section)
-		snprintf(err, errlen, "unknown section [%s] (key '%s'); known: tracefs, capture, output",
-			 section, key);
+		snprintf(err, errlen, "unknown section [%s] (key '%s'); known: tracefs, capture, "
+			 "output, policy, allow NAME", section, key);
 	else
 		snprintf(err, errlen, "[%s] %s: unknown key", section, key);
 	return -1;
@@ -415,8 +443,12 @@ int finit_config_load(struct finit_config *cfg, const char *path,
 	line = check_lines(path, buf, ctx.len, err, errlen) ? -2 :
 	       ini_parse_stream(reader, &ctx, config_handler, &ctx);
 	free(buf);
-	if (line == 0)
+	if (line == 0) {
+		/* a rule on sha256 needs the hash of every module file */
+		if (finit_policy_wants_hash(cfg->policy))
+			cfg->hash = 1;
 		return 0;
+	}
 	if (line == -1)
 		snprintf(err, errlen, "%s: cannot parse config (out of memory)", path);
 	else if (line == -2)

@@ -33,18 +33,19 @@ static FILE *create_tmp(char *tmp)
 }
 
 /* write_tmp - the file under its temporary name, synced; 0 or -1 with @err */
-static int write_tmp(char *tmp, const struct finit_dat_header *h, FILE *const *cpu_files,
-		     char *err, size_t errlen)
+static int write_tmp(char *tmp, finit_dat_save_fn fill, const void *arg, char *err,
+		     size_t errlen)
 {
-	char werr[256];
+	char werr[256] = "";
 	FILE *out = create_tmp(tmp);
 
 	if (!out) {
 		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (finit_dat_write(out, h, cpu_files, werr, sizeof(werr)) < 0 ||
-	    fsync(fileno(out)) < 0) {
+	if (fill(out, arg, werr, sizeof(werr)) < 0 || fflush(out) || fsync(fileno(out)) < 0) {
+		if (!werr[0])
+			snprintf(werr, sizeof(werr), "%s", strerror(errno));
 		snprintf(err, errlen, "cannot write %s: %s", tmp, werr);
 		fclose(out);
 		return -1;
@@ -56,9 +57,9 @@ static int write_tmp(char *tmp, const struct finit_dat_header *h, FILE *const *c
 	return 0;
 }
 
-/* finit_dat_save - temporary file, data, rename */
-int finit_dat_save(const char *path, const struct finit_dat_header *h, FILE *const *cpu_files,
-		   char *err, size_t errlen)
+/* finit_dat_save_with - temporary file, @fill's data, rename */
+int finit_dat_save_with(const char *path, finit_dat_save_fn fill, const void *arg,
+			char *err, size_t errlen)
 {
 	char *tmp = NULL;
 	int ret = -1;
@@ -66,7 +67,7 @@ int finit_dat_save(const char *path, const struct finit_dat_header *h, FILE *con
 	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
 		tmp = NULL;
 		snprintf(err, errlen, "out of memory");
-	} else if (!write_tmp(tmp, h, cpu_files, err, errlen)) {
+	} else if (!write_tmp(tmp, fill, arg, err, errlen)) {
 		if (rename(tmp, path) == 0)
 			ret = 0;
 		else
@@ -77,4 +78,27 @@ int finit_dat_save(const char *path, const struct finit_dat_header *h, FILE *con
 		unlink(tmp);
 	free(tmp);
 	return ret;
+}
+
+/* What finit_dat_save writes. */
+struct dat_parts {
+	const struct finit_dat_header	*h;
+	FILE *const			*cpu_files;
+};
+
+/* write_dat - a trace.dat into the temporary file */
+static int write_dat(FILE *out, const void *arg, char *err, size_t errlen)
+{
+	const struct dat_parts *d = arg;
+
+	return finit_dat_write(out, d->h, d->cpu_files, err, errlen);
+}
+
+/* finit_dat_save - a trace.dat, atomically */
+int finit_dat_save(const char *path, const struct finit_dat_header *h, FILE *const *cpu_files,
+		   char *err, size_t errlen)
+{
+	const struct dat_parts d = { h, cpu_files };
+
+	return finit_dat_save_with(path, write_dat, &d, err, errlen);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "emit.h"
+#include "emit-policy.h"
 #include "origin.h"
 #include "tracee.h"
 
@@ -277,6 +278,7 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 	json_str(b, KEY("exe"), p->exe);
 	json_str(b, KEY("cgroup"), p->cgroup);
 	json_str(b, KEY("container_id"), p->container_id);
+	finit_emit_policy_json(b, ev);
 	finit_buf_putn(b, KEY("origin"));
 	finit_origin_json(b, ev);
 	json_raw(b, ev);
@@ -370,13 +372,14 @@ static void format_text(struct finit_buf *b, const struct finit_event *ev,
 		finit_buf_printf(b, " container=");
 		finit_buf_c_string(b, ev->proc.container_id);
 	}
+	finit_emit_policy_text(b, ev);
 	finit_buf_putc(b, '\n');
 }
 
 static const char csv_header[] =
 	"time,ts_ns,cpu,event,pid,tid,comm,compat,fd,param_values,flags,"
 	"flags_names,uargs_ptr,ret,errno,module,taints,path,sha256,truncated,"
-	"ppid,uid,gid,exe,cgroup,container_id\n";
+	"ppid,uid,gid,exe,cgroup,container_id" FINIT_EMIT_POLICY_CSV "\n";
 
 /* csv_int - N, or an empty field */
 static void csv_int(struct finit_buf *b, long long v, bool known)
@@ -424,6 +427,7 @@ static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 	csv_str(b, p->exe);
 	csv_str(b, p->cgroup);
 	finit_buf_csv_field(b, p->container_id);
+	finit_emit_policy_csv(b, ev);
 	finit_buf_putc(b, '\n');
 }
 

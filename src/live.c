@@ -19,12 +19,15 @@
 #include "live.h"
 #include "loadguard.h"
 #include "log.h"
+#include "metrics.h"
 #include "tiers.h"
 
 /* Spooled bytes past which the decoder counts as behind (skips /proc). */
 #define BACKLOG_BYTES	(8UL << 20)
 /* How often, at most, the protected loads buffer is read while streaming. */
 #define GUARD_POLL_NS	20000000LL
+/* The longest wait for a record, when the metrics file is due now and then. */
+#define METRICS_WAKE_MS	1000
 
 /* block_signals - signals arrive through a signalfd; SIGPIPE becomes EPIPE */
 static int block_signals(const int *extra)
@@ -107,6 +110,45 @@ static void armed_line(const struct finit_live *l, const struct finit_config *cf
 		  "in kernel", s->clock);
 }
 
+/* cpu_lost - what @cpu lost: the sub-buffer headers' count or the overrun, and drops */
+static unsigned long long cpu_lost(struct finit_live *l, int cpu, bool say)
+{
+	unsigned long long overrun = 0, dropped = 0, missed;
+	int unknown;
+
+	missed = finit_stream_missed(l->st, cpu, &unknown);
+	finit_session_cpu_stats(&l->s, cpu, &overrun, &dropped);
+	if (say && (missed || unknown || overrun || dropped))
+		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
+			  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
+			  cpu, missed, unknown ? "+unknown" : "", overrun, dropped);
+	/* overrun counts what the headers report, as far as they know */
+	return (overrun > missed ? overrun : missed) + dropped + unknown;
+}
+
+/* write_metrics - the metrics file now, if there is one; 0, or -1 with @err */
+static int write_metrics(struct finit_live *l, char *err, size_t errlen)
+{
+	unsigned long long lost[l->s.ncpus > 0 ? l->s.ncpus : 1];
+	struct finit_metrics_gauges g = { .ncpus = l->s.ncpus, .lost = lost };
+	struct finit_spool_stats st = { 0 };
+	char why[1024];
+
+	if (!l->p.metrics)
+		return 0;
+	for (int cpu = 0; cpu < l->s.ncpus; cpu++)
+		lost[cpu] = cpu_lost(l, cpu, false);
+	for (int c = 0; l->s.tested && c < FINIT_CHECK_NR; c++)
+		g.selftest_failures += l->s.test.tested[c] && !l->s.test.ok[c];
+	if (l->drain)
+		finit_drain_stats(l->drain, &st);
+	g.spool_peak_bytes = st.peak_bytes;
+	if (!finit_metrics_write(l->p.metrics, &g, why, sizeof(why)))
+		return 0;
+	snprintf(err, errlen, "metrics file: %s", why);
+	return -1;
+}
+
 /* finit_live_open - signals, session, pipeline, stream; armed */
 int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		    const int *extra, finit_emit_cb on_event, void *ctx)
@@ -136,6 +178,12 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 	l->p.live = true;
 	l->p.procfs = true;
 	l->p.clock_offset_ns = l->s.clock_offset_ns;
+	l->p.policy = cfg->policy;
+	if (cfg->metrics_file &&
+	    !(l->p.metrics = finit_metrics_open(cfg->metrics_file, cfg->metrics_interval))) {
+		finit_log(FINIT_LOG_ERROR, "out of memory");
+		goto fail;
+	}
 	finit_selftest_distrust(&l->s.test, &l->p.verify);
 	open_guard(l);
 	l->st = finit_stream_open(l->s.inst, l->s.tep, l->s.ncpus, l->s.subbuf_size,
@@ -143,7 +191,9 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 	if (l->st)
 		l->drain = finit_drain_start(l->st, (size_t)cfg->spool_mb << 20,
 					     (size_t)cfg->spool_mb << 23, err, sizeof(err));
-	if (!l->drain || finit_session_enable(&l->s, err, sizeof(err)) < 0) {
+	/* a metrics file that cannot be written is said before anything is traced */
+	if (!l->drain || write_metrics(l, err, sizeof(err)) < 0 ||
+	    finit_session_enable(&l->s, err, sizeof(err)) < 0) {
 		finit_log(FINIT_LOG_ERROR, "%s", err);
 		goto fail;
 	}
@@ -177,13 +227,17 @@ static int poll_guard(struct finit_live *l)
 	return finit_loadguard_poll(l->guard, 0, on_recovered, l);
 }
 
-/* on_round - a read round or a timeout: the guard, the user's callback */
+/* on_round - a read round or a timeout: the guard, the metrics, the user's callback */
 static int on_round(void *arg)
 {
 	struct round_ctx *r = arg;
+	char err[1100];
 
 	if (poll_guard(r->l) < 0)
 		return 1;
+	/* a failed write is said and tried again at the next interval */
+	if (finit_metrics_due(r->l->p.metrics) && write_metrics(r->l, err, sizeof(err)) < 0)
+		finit_log(FINIT_LOG_WARNING, "%s", err);
 	return r->user ? r->user(r->ctx) : 0;
 }
 
@@ -203,6 +257,8 @@ int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, v
 	/* the kernel's tables now, not on the first event's time (once) */
 	if (!l->p.defer_context)
 		finit_context_preload(l->p.ctx);
+	if (l->p.metrics && (timeout_ms < 0 || timeout_ms > METRICS_WAKE_MS))
+		timeout_ms = METRICS_WAKE_MS;
 	sig = finit_drain_run(l->drain, l->sigfd, timeout_ms, on_round, on_record_round, &r);
 
 	if (sig < 0)
@@ -284,6 +340,7 @@ static void summarize_checks(struct finit_live *l)
 
 unsigned long long finit_live_summary(struct finit_live *l)
 {
+	char err[1100];
 	struct finit_corr_stats cs;
 	unsigned long long lost_total = 0;
 	struct finit_buf b = { 0 };
@@ -300,21 +357,13 @@ unsigned long long finit_live_summary(struct finit_live *l)
 	finit_log(FINIT_LOG_INFO, "%s", b.data ? b.data : "");
 	finit_buf_free(&b);
 	summarize_checks(l);
-	for (int cpu = 0; cpu < l->s.ncpus; cpu++) {
-		unsigned long long overrun = 0, dropped = 0, missed;
-		int unknown;
-
-		missed = finit_stream_missed(l->st, cpu, &unknown);
-		finit_session_cpu_stats(&l->s, cpu, &overrun, &dropped);
-		/* overrun counts what the headers report, as far as they know */
-		lost_total += (overrun > missed ? overrun : missed) + dropped + unknown;
-		if (missed || unknown || overrun || dropped)
-			finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
-				  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
-				  cpu, missed, unknown ? "+unknown" : "", overrun, dropped);
-	}
+	finit_pipeline_verdicts(&l->p);
+	for (int cpu = 0; cpu < l->s.ncpus; cpu++)
+		lost_total += cpu_lost(l, cpu, true);
 	if (!lost_total)
 		finit_log(FINIT_LOG_INFO, "lost events: 0 on all %d CPUs", l->s.ncpus);
+	if (write_metrics(l, err, sizeof(err)) < 0)
+		finit_log(FINIT_LOG_ERROR, "%s", err);
 	return lost_total;
 }
 
@@ -336,6 +385,7 @@ int finit_live_close(struct finit_live *l)
 	l->guard = NULL;
 	if (finit_session_close(&l->s) < 0)
 		ret = -1;
+	finit_metrics_close(l->p.metrics);
 	finit_pipeline_close(&l->p);
 	if (l->sigfd >= 0)
 		close(l->sigfd);

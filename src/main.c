@@ -45,7 +45,8 @@ static void usage(FILE *f)
 		"  -V, --version       print the version\n"
 		"\n"
 		"Exit codes: 0 ok, 1 runtime failure, 2 bad usage, config or filter,\n"
-		"3 the kernel lacks what is needed.\n", FINIT_DEFAULT_CONFIG);
+		"3 the kernel lacks what is needed, 4 --fail-on-deny and the policy\n"
+		"denied an event.\n", FINIT_DEFAULT_CONFIG);
 }
 
 /* load_config - @path, else the installed config if it exists; an exit code */

@@ -77,10 +77,50 @@ const char *finit_names_origin(enum finit_origin origin)
 		return "skipped-backlog";
 	case FINIT_ORIGIN_OFFLINE:
 		return "unavailable-offline";
+	case FINIT_ORIGIN_UNSET:
+		return "unset";
 	case FINIT_ORIGIN_NONE:
 		break;
 	}
 	return "unavailable";
+}
+
+/* finit_names_verdict - the output's word for a verdict */
+const char *finit_names_verdict(enum finit_policy_verdict v)
+{
+	return v == FINIT_VERDICT_ALLOW ? "allow" : v == FINIT_VERDICT_DENY ? "deny" : NULL;
+}
+
+/* include/uapi/linux/capability.h, by bit */
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+/* finit_names_caps - capability bits to their names, lowest bit first */
+int finit_names_caps(unsigned long long caps, const char **names, int max, char (*spare)[16])
+{
+	int n = 0;
+
+	for (unsigned int bit = 0; bit < 64 && n < max; bit++) {
+		if (!(caps & (1ULL << bit)))
+			continue;
+		if (bit < sizeof(cap_names) / sizeof(cap_names[0])) {
+			names[n++] = cap_names[bit];
+			continue;
+		}
+		snprintf(spare[n], sizeof(spare[n]), "CAP_%u", bit);
+		names[n] = spare[n];
+		n++;
+	}
+	return n;
 }
 
 const char *finit_names_errno(long long ret)

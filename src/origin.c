@@ -3,6 +3,7 @@
  * origin.c - the "origin" object: one key per field, the source of its value
  * (kernel, procfs, unavailable, ...; README "Output schema").
  */
+#include "emit-policy.h"
 #include "origin.h"
 
 /* put - "key":"origin", with a comma before all but the first */
@@ -32,5 +33,6 @@ void finit_origin_json(struct finit_buf *b, const struct finit_event *ev)
 	put(b, "sha256", ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ?
 	    ev->origin_path : FINIT_ORIGIN_NONE, false);
 	put(b, "context", p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context, false);
+	finit_emit_policy_origin(b, ev);
 	finit_buf_putc(b, '}');
 }

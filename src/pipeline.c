@@ -11,7 +11,10 @@
 #include "correlate.h"
 #include "decoder.h"
 #include "event.h"
+#include "log.h"
+#include "metrics.h"
 #include "pipeline.h"
+#include "policy.h"
 
 /* procfs_now - /proc may be read for this record: live, wanted, not behind */
 static bool procfs_now(const struct finit_pipeline *p)
@@ -144,6 +147,40 @@ void finit_pipeline_release(struct finit_pipeline *p)
 /* Calls in flight at most, before the oldest is emitted without its exit. */
 #define MAX_PENDING	4096
 
+/*
+ * judged - a finished call: the policy's verdict, counted (and in the
+ * metrics), then to the caller's callback
+ */
+static int judged(const struct finit_event *done, void *arg)
+{
+	struct finit_pipeline *p = arg;
+	struct finit_event ev = *done;	/* the strings stay the correlator's */
+
+	finit_policy_judge(p->policy, &ev);
+	p->verdicts[ev.verdict]++;
+	finit_metrics_count(p->metrics, &ev);
+	return p->cb(&ev, p->cb_arg);
+}
+
+/* finit_pipeline_verdicts - the policy's count on stderr, when there is one */
+void finit_pipeline_verdicts(const struct finit_pipeline *p)
+{
+	const unsigned long long *v = p->verdicts;
+
+	if (!p->policy)
+		return;
+	finit_log(v[FINIT_VERDICT_DENY] ? FINIT_LOG_WARNING : FINIT_LOG_INFO, "policy: %llu "
+		  "event(s) allowed, %llu DENIED", v[FINIT_VERDICT_ALLOW], v[FINIT_VERDICT_DENY]);
+}
+
+/* finit_pipeline_exit - @ret, or FINIT_EXIT_DENIED for --fail-on-deny after a denial */
+int finit_pipeline_exit(const struct finit_pipeline *p, bool fail_on_deny, int ret)
+{
+	if (ret == FINIT_EXIT_OK && fail_on_deny && p->verdicts[FINIT_VERDICT_DENY])
+		return FINIT_EXIT_DENIED;
+	return ret;
+}
+
 /* finit_pipeline_open - take @dec and @ctx, make the correlator */
 int finit_pipeline_open(struct finit_pipeline *p, struct finit_decoder *dec,
 			struct finit_context *ctx, finit_emit_cb cb, void *arg,
@@ -153,7 +190,9 @@ int finit_pipeline_open(struct finit_pipeline *p, struct finit_decoder *dec,
 	p->dec = dec;
 	p->ctx = ctx;
 	finit_verify_init(&p->verify, kernel);
-	p->corr = finit_correlate_alloc(MAX_PENDING, cb, arg);
+	p->cb = cb;
+	p->cb_arg = arg;
+	p->corr = finit_correlate_alloc(MAX_PENDING, judged, p);
 	if (dec && ctx && p->corr)
 		return 0;
 	finit_pipeline_close(p);

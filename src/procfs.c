@@ -2,7 +2,7 @@
 /*
  * procfs.c - what /proc says about a task, read after the fact (TOCTOU):
  * comm, tgid, a string in its memory, the file behind an fd and its hash,
- * ppid/uid/gid, exe, cgroup and container id.
+ * ppid/uid/gid, euid, capabilities, audit ids, exe, cgroup and container id.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -187,9 +187,25 @@ static int last_int(const char *line)
 	return atoi(p);
 }
 
+/* read_id - a number file of /proc/TID (loginuid, sessionid); false if unreadable */
+static bool read_id(int tid, const char *name, unsigned int *v)
+{
+	char path[64];
+	bool ok;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", tid, name);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%u", v) == 1;
+	fclose(f);
+	return ok;
+}
+
 /*
- * read_status - PPid, Uid, Gid (real), Tgid and the innermost namespace's
- * ids of @tid; the number of the first three found
+ * read_status - PPid, Uid (real and effective), Gid (real), CapEff, Tgid
+ * and the innermost namespace's ids of @tid; the number of the first three found
  */
 static int read_status(int tid, struct finit_proc *p, int *tgid)
 {
@@ -203,7 +219,9 @@ static int read_status(int tid, struct finit_proc *p, int *tgid)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
 		found += sscanf(line, "PPid: %d", &p->ppid) == 1;
-		found += sscanf(line, "Uid: %d", &p->uid) == 1;
+		found += sscanf(line, "Uid: %d %d", &p->uid, &p->euid) == 2;
+		if (sscanf(line, "CapEff: %llx", &p->cap_eff) == 1)
+			continue;
 		found += sscanf(line, "Gid: %d", &p->gid) == 1;
 		if (sscanf(line, "Tgid: %d", tgid) == 1)
 			continue;
@@ -295,8 +313,13 @@ void finit_procfs_proc(int tid, struct finit_proc *p)
 	ssize_t n;
 
 	memset(p, 0, sizeof(*p));
-	if (read_status(tid, p, &tgid) != 3)
+	/* the audit ids first: a task gone by then has no status either */
+	p->has_auid = read_id(tid, "loginuid", &p->auid);
+	p->has_sessionid = read_id(tid, "sessionid", &p->sessionid);
+	if (read_status(tid, p, &tgid) != 3) {
+		memset(p, 0, sizeof(*p));
 		return;
+	}
 	p->valid = true;
 	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
 	n = readlink(path, exe, sizeof(exe) - 1);

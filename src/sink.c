@@ -148,11 +148,13 @@ void finit_sink_lost(struct finit_sink *s, unsigned long long n)
 		s->ops->lost(s, n);
 }
 
-/* finit_sink_priority - warning for a failed load, notice for the rest */
+/* finit_sink_priority - warning for a denied event or a failed load, notice for the rest */
 int finit_sink_priority(const struct finit_event *ev)
 {
 	bool load = ev->sys == FINIT_SYS_FINIT_MODULE || ev->sys == FINIT_SYS_INIT_MODULE;
 
+	if (ev->verdict == FINIT_VERDICT_DENY)
+		return LOG_WARNING;
 	return load && ev->origin_ret == FINIT_ORIGIN_KERNEL && ev->ret < 0 ? LOG_WARNING :
 	       LOG_NOTICE;
 }

@@ -7,8 +7,11 @@ PKGS="gcc make pkg-config libc6-dev gcc-multilib
 libtracefs-dev libtraceevent-dev libinih-dev libtracecmd-dev libcunit1-dev libssl-dev
 libsystemd-dev python3-jsonschema
 trace-cmd python3 kmod cpio xz-utils busybox-static qemu-system-x86 qemu-utils
-debian-archive-keyring clang libclang-rt-14-dev
+debian-archive-keyring clang libclang-rt-14-dev prometheus
 libsystemd-dev systemd mandoc groff-base build-essential debhelper dpkg-dev lintian debootstrap"
+# prometheus: only its promtool is used (the live test checks the metrics
+# file with `promtool check metrics`); Debian 12 ships promtool in no
+# smaller package
 
 missing=""
 for p in $PKGS; do

@@ -423,6 +423,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev.path = str[F_PATH];
 	ev.proc.exe = str[F_EXE];
 	ev.proc.cgroup = str[F_CGROUP];
+	/* identity and verdict from the first byte: every capability bit pattern */
+	ev.proc.cap_eff = data[0] * 0x0101010101010101ULL;
+	ev.proc.has_auid = ev.proc.has_sessionid = data[0] & 2;
+	ev.proc.auid = data[0] & 1 ? FINIT_ID_UNSET : data[0];
+	ev.verdict = (enum finit_policy_verdict)(data[0] / 4 % 3);
+	ev.rule = ev.verdict ? "default" : NULL;
 	want[F_PARAMS] = params ? ev.param_values : NULL;
 	want[F_NAME] = del ? ev.module : NULL;
 	want[F_MODULE] = ev.module;

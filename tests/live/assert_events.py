@@ -45,16 +45,31 @@ HEX_RE = re.compile(r"^0x[0-9a-f]+$")
 TOP_KEYS = ["schema_version", "time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat", "args",
             "flags_names", "uargs_ptr", "ret", "errno", "module", "taints", "path",
             "sha256", "truncated", "ppid", "uid", "gid", "exe", "cgroup",
-            "container_id", "origin", "raw_b64"]
+            "container_id", "euid", "auid", "sessionid", "cap_effective", "verdict",
+            "rule", "origin", "raw_b64"]
 ARGS_KEYS = {"finit_module": ["fd", "param_values", "flags"],
              "init_module": ["umod", "len", "param_values"],
              "delete_module": ["name", "flags"]}
 RAW_KEYS = ["comm", "param_values", "name", "module", "path", "exe", "cgroup"]
 ORIGIN_KEYS = ["pid", "tid", "comm", "args", "param_values", "ret", "module", "path",
-               "sha256", "context"]
+               "sha256", "context", "euid", "auid", "sessionid", "cap_effective"]
+IDENTITY_KEYS = ["euid", "auid", "sessionid", "cap_effective"]
+# include/uapi/linux/capability.h, by bit
+CAP_NAMES = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+             "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+             "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+             "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+             "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+             "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+             "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+             "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+             "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+             "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+             "CAP_CHECKPOINT_RESTORE"]
 CSV_HEADER = ("time,ts_ns,cpu,event,pid,tid,comm,compat,fd,param_values,flags,"
               "flags_names,uargs_ptr,ret,errno,module,taints,path,sha256,truncated,"
-              "ppid,uid,gid,exe,cgroup,container_id")
+              "ppid,uid,gid,exe,cgroup,container_id,euid,auid,sessionid,cap_effective,"
+              "verdict,rule")
 TIME_SLACK_NS = 2 * 10**9
 
 
@@ -137,6 +152,30 @@ def container_id(cgroup):
     return ids[-1] if ids else None
 
 
+def audit_id(name):
+    """Our own loginuid or sessionid (our callers inherit them): (value, origin)."""
+    try:
+        v = int(read_text(f"/proc/self/{name}").strip())
+    except OSError:
+        return None, "unavailable"
+    return (None, "unset") if v == 4294967295 else (v, "procfs")
+
+
+def cap_names(mask):
+    return [CAP_NAMES[b] if b < len(CAP_NAMES) else f"CAP_{b}"
+            for b in range(64) if mask >> b & 1]
+
+
+def own_identity():
+    """What the tool must say of our callers' identity (they are our siblings)."""
+    caps = re.search(r"^CapEff:\s*([0-9a-f]+)$", read_text("/proc/self/status"), re.M)
+    auid, auid_o = audit_id("loginuid")
+    sid, sid_o = audit_id("sessionid")
+    return {"euid": (os.geteuid(), "procfs"), "auid": (auid, auid_o),
+            "sessionid": (sid, sid_o), "cap_effective": (cap_names(int(caps.group(1), 16)),
+                                                         "procfs")}
+
+
 def load_expected(path):
     exp = [modcall_record(line) for line in strict_json.lines(path) if line.strip()]
     for e in exp:
@@ -158,6 +197,12 @@ class Want:
                     "exe": os.fsencode(args.exe),
                     "cgroup": args.cgroup.encode() if args.cgroup is not None else None,
                     "container_id": container_id(args.cgroup)}
+        # identity: ours, or what the test set for this caller (x_auid, x_sessionid)
+        self.ident = dict(args.identity)
+        for k in ("auid", "sessionid"):
+            if f"x_{k}" in e:
+                self.ident[k] = (e[f"x_{k}"], "procfs")
+        self.verdict, self.rule = e.get("x_verdict"), e.get("x_rule")
 
     def string(self):
         """param_values, or delete_module's name: what modcall passed."""
@@ -195,10 +240,15 @@ def check_context(m, w, where, ev, o):
             # a zombie's status is still readable, its exe link is not
             if w.held or ev.get(k) is not None:
                 m.eq(f"{where}.{k}", value(ev, k), w.ctx[k])
+        for k, (v, origin) in w.ident.items():
+            m.eq(f"{where}.{k}", ev.get(k), v)
+            m.eq(f"{where}.origin.{k}", o.get(k), origin)
     else:
         m.eq(f"{where}.origin.context", o.get("context"), "unavailable")
-        for k in w.ctx:
+        for k in list(w.ctx) + IDENTITY_KEYS:
             m.eq(f"{where}.{k}", ev.get(k), None)
+            if k in IDENTITY_KEYS:
+                m.eq(f"{where}.origin.{k}", o.get(k), "unavailable")
 
 
 def check_time(m, where, t, ts, args, offsets):
@@ -245,6 +295,8 @@ def check_json_line(m, i, ev, w, args, offsets):
          f"{cpu!r} is not an integer in [0, {args.nproc})")
     check_time(m, wh, g("time"), g("ts_ns"), args, offsets)
     check_context(m, w, wh, ev, o)
+    m.eq(f"{wh}.verdict", g("verdict"), w.verdict)
+    m.eq(f"{wh}.rule", g("rule"), w.rule)
 
     if w.event == "delete_module":
         m.eq(f"{wh}.args.flags", a.get("flags"), e["flags"])
@@ -308,6 +360,7 @@ def ours(m, rows, exp, key, absent):
 
 def common_args(args):
     args.cgroup = own_cgroup()
+    args.identity = own_identity()
 
 
 def cmd_json(args):
@@ -373,6 +426,9 @@ def cmd_csv(args):
         }
         # CSV fields carry the text format's C escapes, then RFC 4180 quoting
         want.update({k: c_escape(csv_or_empty(v)) for k, v in w.ctx.items()})
+        want.update({k: "|".join(v) if isinstance(v, list) else csv_or_empty(v)
+                     for k, (v, _) in w.ident.items()})
+        want.update({"verdict": csv_or_empty(w.verdict), "rule": csv_or_empty(w.rule)})
         for k, v in want.items():
             m.eq(f"{wh}.{k}", r[k], v)
         m.ok(f"{wh}.uargs_ptr", HEX_RE.match(r["uargs_ptr"]) is not None,
@@ -422,6 +478,7 @@ def cmd_text(args):
         tail = f' path="{c_escape(csv_or_empty(w.path))}"' if w.path else ""
         cid = w.ctx["container_id"]
         tail += f" container={cid}" if cid else ""
+        tail += f" verdict={w.verdict} rule={w.rule}" if w.verdict else ""
         want = (f"modcall[{e['pid']}/{e['tid']}] finit_module(fd={e['fd']}, "
                 f'param_values="{c_escape(csv_or_empty(e["param_values"]))}", flags={fl}) '
                 f'= -38 ENOSYS{tail}')

@@ -50,7 +50,9 @@ def datagrams(path):
 
 
 def priority(rec):
-    """notice, or warning for a load that failed."""
+    """notice, or warning for an event the policy denied or a load that failed."""
+    if rec.get("verdict") == "deny":
+        return LOG_WARNING
     load = rec["event"] in ("finit_module", "init_module")
     failed = isinstance(rec["ret"], int) and rec["ret"] < 0 and rec["origin"]["ret"] == "kernel"
     return LOG_WARNING if load and failed else LOG_NOTICE

@@ -197,7 +197,9 @@ held_start() {
 	shift
 	[[ -p $D/hold ]] || mkfifo "$D/hold"
 	[[ -n $HOLD_FD ]] || exec {HOLD_FD}<>"$D/hold"	# read-write: never blocks
-	(closefds && { [[ -z ${GATE:-} ]] || read -r _ <"$GATE"; } && exec "$MODCALL" "$@" --hold) \
+	# with $AUID: the caller's login uid (a new audit session), as a login sets it
+	(closefds && { [[ -z ${GATE:-} ]] || read -r _ <"$GATE"; } &&
+	 { [[ -z ${AUID:-} ]] || echo "$AUID" >/proc/self/loginuid; } && exec "$MODCALL" "$@" --hold) \
 		<"$D/hold" >"$D/$name.json" 2>"$D/$name.err" &
 	BG_PID=$!
 	STARTED+=("$BG_PID")
@@ -361,6 +363,9 @@ at_exit() {
 	((${#TMPDIRS[@]})) && rm -rf "${TMPDIRS[@]}"
 }
 trap at_exit EXIT
+
+# shellcheck source=tests/live/policy.sh
+. "$HERE/policy.sh"
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- cases
@@ -1035,6 +1040,8 @@ main() {
 	run_case sinks/failure-counted t_sink_failure
 	run_case sinks/syslog t_syslog
 	run_case sinks/journal t_journal
+
+	policy_cases
 
 	run_case final/nothing-left t_final
 

@@ -33,16 +33,19 @@ with open(SCHEMA, "rb") as _f:
 _VALIDATOR = jsonschema.Draft202012Validator(json.loads(_SCHEMA_BYTES))
 
 SAMPLE = {
-    "schema_version": 1, "time": "2026-11-28T00:00:00.000000001Z", "ts_ns": 758225049842,
+    "schema_version": 2, "time": "2026-11-28T00:00:00.000000001Z", "ts_ns": 758225049842,
     "cpu": 1, "event": "finit_module", "pid": 8926, "tid": 8927, "comm": "modcall",
     "compat": False, "args": {"fd": 9, "param_values": "a=1", "flags": 4},
     "flags_names": ["MODULE_INIT_COMPRESSED_FILE"], "uargs_ptr": "0x7ffca0fad9c2",
     "ret": -38, "errno": "ENOSYS", "module": None, "taints": None, "path": "/etc/hostname",
     "sha256": None, "truncated": False, "ppid": 1, "uid": 0, "gid": 0, "exe": "/bin/x",
-    "cgroup": "/", "container_id": None,
+    "cgroup": "/", "container_id": None, "euid": 0, "auid": None, "sessionid": None,
+    "cap_effective": ["CAP_CHOWN", "CAP_SYS_MODULE"], "verdict": "deny", "rule": "default",
     "origin": {"pid": "kernel", "tid": "kernel", "comm": "kernel", "args": "kernel",
                "param_values": "procfs", "ret": "kernel", "module": "unavailable",
-               "path": "procfs", "sha256": "unavailable", "context": "procfs"},
+               "path": "procfs", "sha256": "unavailable", "context": "procfs",
+               "euid": "procfs", "auid": "unset", "sessionid": "unset",
+               "cap_effective": "procfs"},
     "raw_b64": {},
 }
 
@@ -86,6 +89,11 @@ def refusals():
         del r[key]
         return r
 
+    def without_origin(key):
+        r = copy.deepcopy(SAMPLE)
+        del r["origin"][key]
+        return r
+
     def changed(path, value):
         r = copy.deepcopy(SAMPLE)
         d = r
@@ -101,6 +109,9 @@ def refusals():
         "delete_module's args on finit_module": changed(["args"], {"name": "x", "flags": 0}),
         "a time without ns": changed(["time"], "2026-11-28T00:00:00Z"),
         "raw_b64 of no string field": changed(["raw_b64"], {"errno": "AA=="}),
+        "a verdict that is no verdict": changed(["verdict"], "maybe"),
+        "auid 4294967295 (unset is null)": changed(["auid"], 4294967295),
+        "no origin of auid": without_origin("auid"),
     }
     problems = []
     try:

@@ -39,6 +39,14 @@ static int load(struct finit_config *cfg, const char *text, char *path, char *er
 	return load_n(cfg, text, strlen(text), path, err);
 }
 
+/* unit_config_load - @text as a config file (other suites' policies) */
+int unit_config_load(struct finit_config *cfg, const char *text, char *err)
+{
+	char path[64];
+
+	return load(cfg, text, path, err);
+}
+
 static void test_defaults_file(void)
 {
 	struct finit_config cfg;

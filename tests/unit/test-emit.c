@@ -296,7 +296,9 @@ static void test_batch(void)
 	free(out);
 }
 
-#define NO_CONTEXT "\"ppid\":null,\"uid\":null,\"gid\":null,\"exe\":null,\"cgroup\":null,\"container_id\":null"
+#define NO_CONTEXT "\"ppid\":null,\"uid\":null,\"gid\":null,\"exe\":null,\"cgroup\":null," \
+	"\"container_id\":null,\"euid\":null,\"auid\":null,\"sessionid\":null," \
+	"\"cap_effective\":null,\"verdict\":null,\"rule\":null"
 
 static void test_json_line(void)
 {
@@ -317,7 +319,12 @@ static void test_json_line(void)
 	ev[1].proc = (struct finit_proc){ .valid = true, .ppid = 1, .uid = 0, .gid = 5,
 					  .exe = (char *)"/sbin/insmod",
 					  .cgroup = (char *)"/system.slice",
-					  .container_id = NULL };
+					  .container_id = NULL, .euid = 0,
+					  .cap_eff = 1ULL << 16 | 1ULL << 21 | 1ULL << 45,
+					  .has_auid = true, .auid = 1000,
+					  .has_sessionid = true, .sessionid = FINIT_ID_UNSET };
+	ev[1].verdict = FINIT_VERDICT_DENY;
+	ev[1].rule = "default";
 	out = emit(FINIT_FMT_JSON, ev, 2);
 	CU_ASSERT_STRING_EQUAL(out,
 		"{\"schema_version\":" FINIT_EMIT_SCHEMA_VERSION ",\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
@@ -329,7 +336,8 @@ static void test_json_line(void)
 		"\"origin\":{\"pid\":\"kernel\",\"tid\":\"kernel\",\"comm\":\"procfs\","
 		"\"args\":\"kernel\",\"param_values\":\"unavailable\",\"ret\":\"kernel\","
 		"\"module\":\"unavailable\",\"path\":\"unavailable\",\"sha256\":\"unavailable\","
-		"\"context\":\"unavailable\"},\"raw_b64\":{}}\n"
+		"\"context\":\"unavailable\",\"euid\":\"unavailable\",\"auid\":\"unavailable\","
+		"\"sessionid\":\"unavailable\",\"cap_effective\":\"unavailable\"},\"raw_b64\":{}}\n"
 		"{\"schema_version\":" FINIT_EMIT_SCHEMA_VERSION ",\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
 		"\"event\":\"finit_module\",\"pid\":null,\"tid\":8927,\"comm\":\"mod,call\","
 		"\"compat\":false,\"args\":{\"fd\":9,\"param_values\":\"a=\\\"1\\\"\",\"flags\":11},"
@@ -337,11 +345,14 @@ static void test_json_line(void)
 		"\"uargs_ptr\":\"0x7ffca0fad9c2\",\"ret\":null,\"errno\":null,\"module\":\"loop\","
 		"\"taints\":\"OE\",\"path\":\"/lib/modules/loop.ko\",\"sha256\":null,\"truncated\":false,"
 		"\"ppid\":1,\"uid\":0,\"gid\":5,\"exe\":\"/sbin/insmod\",\"cgroup\":\"/system.slice\","
-		"\"container_id\":null,"
+		"\"container_id\":null,\"euid\":0,\"auid\":1000,\"sessionid\":null,"
+		"\"cap_effective\":[\"CAP_SYS_MODULE\",\"CAP_SYS_ADMIN\",\"CAP_45\"],"
+		"\"verdict\":\"deny\",\"rule\":\"default\","
 		"\"origin\":{\"pid\":\"unavailable\",\"tid\":\"kernel\",\"comm\":\"procfs\","
 		"\"args\":\"kernel\",\"param_values\":\"kernel\",\"ret\":\"no-exit-before-shutdown\","
 		"\"module\":\"kernel\",\"path\":\"procfs\",\"sha256\":\"unavailable\","
-		"\"context\":\"procfs\"},\"raw_b64\":{}}\n");
+		"\"context\":\"procfs\",\"euid\":\"procfs\",\"auid\":\"procfs\","
+		"\"sessionid\":\"unset\",\"cap_effective\":\"procfs\"},\"raw_b64\":{}}\n");
 	free(out);
 }
 
@@ -367,14 +378,14 @@ static void test_json_raw_line(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"path\":\"/tmp/\\ufffd.ko\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"exe\":\"/bin/\\ufffd\\ufffd\\ufffd\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"cgroup\":\"/\\ufffd\\ufffd\\ufffd\\ufffd\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"context\":\"procfs\"},\"raw_b64\":{"
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"cap_effective\":\"procfs\"},\"raw_b64\":{"
 				      "\"comm\":\"bW9k/w==\",\"param_values\":\"YmFkPf/+IGVuZA==\","
 				      "\"path\":\"L3RtcC/ALmtv\",\"exe\":\"L2Jpbi/toIA=\",\"cgroup\":\"L/SQgIA=\"}}\n"));
 	/* delete_module's name is both args.name and module */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"args\":{\"name\":\"lo\\ufffdp\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"module\":\"lo\\ufffdp\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"event\":\"module_load\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"context\":\"unavailable\"},\"raw_b64\":{}}\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"cap_effective\":\"unavailable\"},\"raw_b64\":{}}\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"raw_b64\":{\"name\":\"bG+AcA==\",\"module\":\"bG+AcA==\"}}\n"));
 	free(out);
 }
@@ -435,6 +446,8 @@ static void test_text_line(void)
 	ev[2].args[1] = 0x800;
 	ev[2].module = (char *)"loop";
 	ev[2].ret = -16;
+	ev[2].verdict = FINIT_VERDICT_DENY;
+	ev[2].rule = "default";
 	out = emit(FINIT_FMT_TEXT, ev, 3);
 	CU_ASSERT_STRING_EQUAL(out,
 		"2026-11-28T00:00:00.000000001Z cpu1 mod,call[8926/8927] finit_module(fd=9, "
@@ -443,7 +456,7 @@ static void test_text_line(void)
 		"2026-11-28T00:00:00.000000001Z cpu1 mod,call[8926/8927] finit_module(fd=9, "
 		"param_values=\"x=1\\n\", flags=0) = 0 module=\"loop\" taints=E path=\"/tmp/loop.ko\"\n"
 		"2026-11-28T00:00:00.000000001Z cpu1 mod,call[8926/8927] delete_module("
-		"name=\"loop\", flags=O_NONBLOCK) = -16 EBUSY\n");
+		"name=\"loop\", flags=O_NONBLOCK) = -16 EBUSY verdict=deny rule=default\n");
 	free(out);
 }
 
@@ -455,17 +468,22 @@ static void test_csv_rows(void)
 	ev[1].origin_ret = FINIT_ORIGIN_DROPPED;
 	ev[1].param_values = (char *)"a, b";
 	ev[1].truncated = true;
+	ev[1].verdict = FINIT_VERDICT_ALLOW;
+	ev[1].rule = "distro-modules";
+	ev[1].proc = (struct finit_proc){ .valid = true, .uid = 1000, .euid = 0, .cap_eff = 1,
+					  .has_auid = true, .auid = FINIT_ID_UNSET,
+					  .has_sessionid = true, .sessionid = 7 };
 	out = emit(FINIT_FMT_CSV, ev, 2);
 	CU_ASSERT_STRING_EQUAL(out,
 		"time,ts_ns,cpu,event,pid,tid,comm,compat,fd,param_values,flags,"
 		"flags_names,uargs_ptr,ret,errno,module,taints,path,sha256,truncated,"
-		"ppid,uid,gid,exe,cgroup,container_id\n"
+		"ppid,uid,gid,exe,cgroup,container_id,euid,auid,sessionid,cap_effective,verdict,rule\n"
 		"2026-11-28T00:00:00.000000001Z,758225049842,1,finit_module,8926,8927,\"mod,call\","
 		"false,9,,11,MODULE_INIT_IGNORE_MODVERSIONS|MODULE_INIT_IGNORE_VERMAGIC|0x8,"
-		"0x7ffca0fad9c2,-38,ENOSYS,,,,,false,,,,,,\n"
+		"0x7ffca0fad9c2,-38,ENOSYS,,,,,false,,,,,,,,,,,,\n"
 		"2026-11-28T00:00:00.000000001Z,758225049842,1,finit_module,8926,8927,\"mod,call\","
 		"false,9,\"a, b\",11,MODULE_INIT_IGNORE_MODVERSIONS|MODULE_INIT_IGNORE_VERMAGIC|0x8,"
-		"0x7ffca0fad9c2,,,,,,,true,,,,,,\n");
+		"0x7ffca0fad9c2,,,,,,,true,0,1000,0,,,,0,,7,CAP_CHOWN,allow,distro-modules\n");
 	free(out);
 }
 

@@ -23,6 +23,11 @@ char *unit_read(const char *path, size_t *len);
  */
 void unit_keep_json(const char *lines);
 
+struct finit_config;
+
+/* unit_config_load - @text written to a temporary file and loaded over a fresh @cfg; 0 or -1 (@err, 512 bytes) */
+int unit_config_load(struct finit_config *cfg, const char *text, char *err);
+
 /* Suite registration, one per file. */
 int unit_add_decode(void);
 int unit_add_stream(void);
@@ -37,5 +42,6 @@ int unit_add_spool(void);
 int unit_add_salvage(void);
 int unit_add_tracecmd(void);
 int unit_add_sinks(void);
+int unit_add_policy(void);
 
 #endif

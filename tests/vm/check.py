@@ -324,15 +324,21 @@ def apply_profile(series):
 ALL_KEYS = ["schema_version", "time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat",
             "args", "flags_names", "uargs_ptr", "ret", "errno", "module",
             "taints", "path", "sha256", "truncated", "ppid", "uid", "gid",
-            "exe", "cgroup", "container_id", "origin", "raw_b64"]
+            "exe", "cgroup", "container_id", "euid", "auid", "sessionid",
+            "cap_effective", "verdict", "rule", "origin", "raw_b64"]
 ORIGIN_KEYS = ["pid", "tid", "comm", "args", "param_values", "ret", "module",
-               "path", "sha256", "context"]
+               "path", "sha256", "context", "euid", "auid", "sessionid",
+               "cap_effective"]
+IDENTITY = ["euid", "auid", "sessionid", "cap_effective"]
 ARGS_KEYS = {"finit_module": ["fd", "param_values", "flags"],
              "init_module": ["umod", "len", "param_values"],
              "delete_module": ["name", "flags"], "module_free": [],
              "module_load": []}
 CONTEXT = ["ppid", "uid", "gid", "exe", "cgroup", "container_id"]
-SCHEMA_VERSION = 1   # docs/event.schema.json, every JSON record
+# every JSON record carries the version of docs/event.schema.json
+SCHEMA_VERSION = json.load(open(os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), "..", "..", "docs", "event.schema.json")))["properties"][
+    "schema_version"]["const"]
 
 errors = []
 notes = []   # printed, not failures: known issues the checks tolerate
@@ -371,15 +377,36 @@ class Pointer:
         return f"a non-zero {self.bits}-bit \"0x...\" pointer"
 
 
+class Caps:
+    """cap_effective: one "CAP_..." name per bit of @mask (None: any root
+    caller's set), CAP_SYS_MODULE among them as bit 16 says."""
+
+    def __init__(self, mask=None):
+        self.mask = mask
+
+    def ok(self, a):
+        if not isinstance(a, list) or len(set(a)) != len(a) or \
+                not all(isinstance(c, str) and c.startswith("CAP_") for c in a):
+            return False
+        if self.mask is None:
+            return "CAP_SYS_MODULE" in a
+        return len(a) == bin(self.mask).count("1") and \
+            ("CAP_SYS_MODULE" in a) == bool(self.mask >> 16 & 1)
+
+    def __str__(self):
+        return "root's capability names" if self.mask is None else \
+            f"the names of CapEff {self.mask:#x}"
+
+
 def match(v, a):
-    if isinstance(v, (OneOf, Pointer)):
+    if isinstance(v, (OneOf, Pointer, Caps)):
         return v.ok(a)
     # JSON equality: true is not 1, 0 is not false
     return a == v and isinstance(a, bool) == isinstance(v, bool)
 
 
 def fmt(v):
-    if isinstance(v, (OneOf, Pointer)):
+    if isinstance(v, (OneOf, Pointer, Caps)):
         return str(v)
     return json.dumps(v) if v is not KeyError else "<missing>"
 
@@ -515,27 +542,43 @@ def proc_snapshot(out, step, pid):
             f"{pid}")
     exe = (read(out, f"proc/{step}.exe") or "").strip() or None
     cg = cgroup_of(read(out, f"proc/{step}.cgroup"))
+    euid = re.search(r"^Uid:\s*\d+\s+(\d+)", status, re.M)
     return {"ppid": int(f.get("PPid", -1)), "uid": int(f.get("Uid", -1)),
             "gid": int(f.get("Gid", -1)), "exe": exe, "cgroup": cg,
-            "container_id": container_id_of(cg)}
+            "container_id": container_id_of(cg),
+            "euid": int(euid.group(1)) if euid else -1,
+            "cap_effective": Caps(int(f.get("CapEff", "0"), 16))}
+
+
+# The audit ids of the VM's callers: init never logs in, so loginuid and
+# sessionid are unset (null, origin "unset"), or the kernel has no audit
+UNSET_ID = {"auid": None, "sessionid": None,
+            "origin.auid": OneOf("unset", "unavailable"),
+            "origin.sessionid": OneOf("unset", "unavailable")}
 
 
 # ---------------------------------------------------------------- expectations
 
 def racy_context(ctx):
     """A caller that may be gone: each context field exact or null."""
-    groups = [[{"ppid": ctx["ppid"], "uid": ctx["uid"], "gid": ctx["gid"],
-                "origin.context": "procfs"},
-               {"ppid": None, "uid": None, "gid": None,
-                "origin.context": "unavailable"}]]
+    groups = [[dict({"ppid": ctx["ppid"], "uid": ctx["uid"], "gid": ctx["gid"],
+                     "origin.context": "procfs", "euid": 0, "origin.euid": "procfs",
+                     "cap_effective": Caps(), "origin.cap_effective": "procfs"},
+                    **UNSET_ID),
+               dict({"ppid": None, "uid": None, "gid": None,
+                     "origin.context": "unavailable"},
+                    **{k: None for k in IDENTITY},
+                    **{f"origin.{k}": "unavailable" for k in IDENTITY})]]
     fields = {k: OneOf(ctx[k], None) for k in ("exe", "cgroup",
                                                 "container_id")}
     return fields, groups
 
 
 def exact_context(ctx):
-    fields = {k: ctx[k] for k in CONTEXT}
+    fields = {k: ctx[k] for k in CONTEXT + ["euid", "cap_effective"]}
     fields["origin.context"] = "procfs"
+    fields.update({"origin.euid": "procfs", "origin.cap_effective": "procfs"},
+                  **UNSET_ID)
     return fields, []
 
 
@@ -546,7 +589,9 @@ def kind_fields(kind, compat):
          "origin.pid": OneOf("kernel", "procfs"),
          # 32-bit callers: the compat kprobe records comm
          "origin.comm": "kernel" if compat else OneOf("kernel", "procfs"),
-         "origin.sha256": "unavailable"}
+         "origin.sha256": "unavailable",
+         # no [policy] in the VM's config: no verdict
+         "verdict": None, "rule": None}
     ptr = Pointer(32 if compat else 64)
     string = "kernel"   # the string tier's probe, or the compat kprobe
     if kind == "finit_module":
@@ -937,6 +982,46 @@ def compare_events(phase, fname, exp, got):
                 for g in got))
 
 
+# guest-init.sh's policy for phase 1's watch (/etc/finit-policy.ini)
+POLICY_RE = re.compile(r"^finit-ftrace: WARNING: policy: (\d+) event\(s\) allowed, "
+                       r"(\d+) DENIED$")
+
+
+def vm_verdict(g):
+    """(verdict, rule) of a record under phase 1's policy: loads of loop
+    and brd and every unload allowed, all else denied."""
+    if g.get("event") in ("finit_module", "init_module", "module_load") and \
+            g.get("module") in ("loop", "brd"):
+        return "allow", "vm-loop"
+    if g.get("event") in ("delete_module", "module_free"):
+        return "allow", "vm-unloads"
+    return "deny", "default"
+
+
+def check_verdicts(out, got):
+    """Every record of phase 1 judged by its policy, each verdict shown,
+    and the summary counting them."""
+    seen = {}
+    for g in got:
+        want = vm_verdict(g)
+        have = (g.get("verdict"), g.get("rule"))
+        if have != want:
+            err(f"{g['_line']}: verdict, rule {have}, expected {want}: "
+                f"{g['_raw']}")
+        seen[have] = seen.get(have, 0) + 1
+    for want in (("allow", "vm-loop"), ("allow", "vm-unloads"),
+                 ("deny", "default")):
+        if not seen.get(want):
+            err(f"watch.jsonl: no record with verdict, rule {want}")
+    allowed = sum(n for (v, _), n in seen.items() if v == "allow")
+    lines = (read(out, "watch.stderr") or "").splitlines()
+    sums = [POLICY_RE.match(ln) for ln in lines if POLICY_RE.match(ln)]
+    if [(int(m[1]), int(m[2])) for m in sums] != [(allowed, len(got) - allowed)]:
+        err(f"watch.stderr: expected one line 'policy: {allowed} event(s) "
+            f"allowed, {len(got) - allowed} DENIED', got: " +
+            "; ".join(m[0] for m in sums))
+
+
 def check_lookalike(out, got):
     """64-bit syscalls 128/129 are no module calls: no record may name them."""
     lines = read_jsonl(out, "lookalike.jsonl")
@@ -1081,6 +1166,8 @@ def offline(w):
          if not k.startswith("_") and k not in ("time", "ts_ns")}
     e["origin"] = dict(w.get("origin") or {})
     e["args"] = dict(w.get("args") or {})
+    # the host reports without watch's policy
+    e["verdict"] = e["rule"] = None
     if w.get("event") == "finit_module":
         e["path"] = None
         e["origin"]["path"] = "unavailable-offline"
@@ -1090,9 +1177,11 @@ def offline(w):
         if (w.get("origin") or {}).get(k) == "procfs":
             e[k] = None
             e["origin"][k] = "unavailable-offline"
-    for k in CONTEXT:
+    for k in CONTEXT + IDENTITY:
         e[k] = None
     e["origin"]["context"] = OFFLINE_CONTEXT
+    for k in IDENTITY:
+        e["origin"][k] = OFFLINE_CONTEXT
     if (w.get("origin") or {}).get("param_values") == "procfs":
         # watch took it from /proc because the probe's record could not
         # tell "" from a failed read (empty_string): offline that record
@@ -1404,8 +1493,10 @@ def fixture_expect(c, load):
                     else "unavailable-offline", "ret": "kernel",
                     "module": "kernel" if load else "unavailable",
                     "path": "unavailable-offline", "sha256": "unavailable-offline",
-                    "context": OFFLINE_CONTEXT}}
-    for k in CONTEXT:
+                    "context": OFFLINE_CONTEXT,
+                    **{k: OFFLINE_CONTEXT for k in IDENTITY}},
+         "verdict": None, "rule": None}
+    for k in CONTEXT + IDENTITY:
         e[k] = None
     e["raw_b64"] = {}   # the scenario's strings are UTF-8
     e["schema_version"] = SCHEMA_VERSION
@@ -1746,7 +1837,8 @@ def check_run_stderr(out, name, what, compat):
             err(f"{where}: armed line {lines[arm[0]]!r}: expected instance "
                 f"finit-ftrace-<its pid>, events {CPATH}, strings {strings}, "
                 f"compat {want_compat}, clock boot")
-    warn = [ln for ln in lines if "WARNING" in ln]
+    # phase 1's policy line (check_verdicts) is no warning about the kernel
+    warn = [ln for ln in lines if "WARNING" in ln and not POLICY_RE.match(ln)]
     if BROKEN:
         if not any(KVER in ln and BROKEN in ln and "broken" in ln
                    for ln in warn):
@@ -2080,6 +2172,11 @@ def main():
         got = read_jsonl(out, phase + ".jsonl")
         check_modsets(out, phase, got)
         if phase == "watch":
+            # judged by check_verdicts: the expectations say no policy
+            for e in exp:
+                e.pop("verdict", None)
+                e.pop("rule", None)
+            check_verdicts(out, got)
             compare_trace_cmd(out, got)
             got = check_lookalike(out, got)
         for r, ph in RECORDS:

@@ -45,10 +45,18 @@ for _w in $(cat /proc/cmdline 2>/dev/null); do
 	vmtest_path=*) VPATH=${_w#vmtest_path=} ;;
 	esac
 done
+: > /etc/finit-path.ini
 if [ "$VPATH" != auto ]; then
 	printf '[capture]\npath = %s\n' "$VPATH" > /etc/finit-path.ini
 	FINIT="$FINIT -c /etc/finit-path.ini"
 fi
+# phase 1's watch also judges every event (check.py: vm_verdict): the same
+# config plus a policy that allows loop and brd loads and every unload
+{ cat /etc/finit-path.ini
+  printf '[policy]\ndefault = deny\n[allow vm-loop]\nevent = finit_module, init_module, module_load\n'
+  printf 'module = loop, brd\n[allow vm-unloads]\nevent = delete_module, module_free\n'
+} > /etc/finit-policy.ini
+FINIT_POLICY="/bin/finit-ftrace -c /etc/finit-policy.ini"
 # the cgroup phase 1's callers run in: a docker-style scope, so cgroup and
 # container_id have real values to check (phase 2 runs in the root cgroup)
 CID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -276,7 +284,7 @@ watch_phase() {
 	_d=$!
 	_rc=0
 	sh -c 'echo $$ > "$0"; exec "$@"' "/tmp/$_n.pid" \
-		$FINIT watch --format json -o "${WATCH_DIR:-/out}/$_n.jsonl" "$@" \
+		${PHASE_FINIT:-$FINIT} watch --format json -o "${WATCH_DIR:-/out}/$_n.jsonl" "$@" \
 		> "/out/$_n.stdout" 2>> "/out/$_n.stderr" || _rc=$?
 	echo $_rc > "/out/$_n.rc"
 	wait $_d || true
@@ -589,7 +597,9 @@ sleep 1 # margin for its per-cpu recorders
 # the host reads rec.dat with `finit-ftrace report` and `trace-cmd report`
 rec_start rec
 PHASE_CG=$CG1
+PHASE_FINIT=$FINIT_POLICY
 watch_phase watch phase1_steps
+PHASE_FINIT=
 PHASE_CG=
 rec_stop
 stop_pid $TPID tc
