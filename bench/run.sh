@@ -172,10 +172,12 @@ quiet_wait() {
 
 # wait_armed ERRFILE - wait for "armed:"; prints the tool's pid (from the instance)
 wait_armed() {
-	local i
+	local i pid
 	for ((i = 0; i < 200; i++)); do
-		if grep -q "armed:" "$1" 2>/dev/null; then
-			sed -n 's/.*armed: instance finit-ftrace-\([0-9]*\),.*/\1/p' "$1"
+		# the whole line: a half-written one names no pid yet
+		pid=$(sed -n 's/.*armed: instance finit-ftrace-\([0-9]*\),.*/\1/p' "$1" 2>/dev/null)
+		if [[ -n $pid ]]; then
+			echo "$pid"
 			return 0
 		fi
 		sleep 0.05
