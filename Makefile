@@ -8,7 +8,7 @@
 
 VERSION   := 0.1.0
 CC        ?= gcc
-PKGS      := libtracefs libtraceevent libtracecmd inih libcrypto
+PKGS      := libtracefs libtraceevent libtracecmd inih libcrypto libzstd
 TEST_PKGS := cunit
 BUILD     ?= build
 BIN       ?= finit-ftrace

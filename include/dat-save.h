@@ -3,11 +3,13 @@
  * dat-save.h - a live session's trace.dat: the header assembled from
  * tracefs (header_page, header_event, the formats of the enabled events,
  * saved_cmdlines and saved_tgids, trace_clock, uname) and the raw per-CPU
- * data, written to a temporary file renamed over the output when complete.
+ * data, written (version 7 with zstd, or 6) to a temporary file renamed
+ * over the output when complete.
  */
 #ifndef FINIT_DAT_SAVE_H
 #define FINIT_DAT_SAVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -25,6 +27,7 @@ struct finit_dat_source {
 	long long			clock_offset_ns;
 	const char			*seen_comms;	/* "tid comm" lines we saw */
 	const char			*seen_tgids;	/* "tid tgid" lines we saw */
+	bool				v6;		/* version 6, not 7 with zstd */
 };
 
 /*

@@ -60,12 +60,19 @@ void finit_buf_printf(struct finit_buf *b, const char *fmt, ...)
 
 void finit_buf_uint(struct finit_buf *b, unsigned long long v)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char tmp[24], *p = tmp + sizeof(tmp);
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	/* two digits per division: timestamps have 13 or more */
+	for (; v >= 100; v /= 100)
+		memcpy(p -= 2, pairs + 2 * (v % 100), 2);
+	if (v >= 10)
+		memcpy(p -= 2, pairs + 2 * v, 2);
+	else
+		*--p = (char)('0' + v);
 	finit_buf_putn(b, p, tmp + sizeof(tmp) - p);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd-record.c - `finit-ftrace record`: capture to trace.dat (v6) for a
+ * cmd-record.c - `finit-ftrace record`: capture to trace.dat (v7) for a
  * duration, a count of calls, the life of a command, or until a signal.
  */
 #define _GNU_SOURCE
@@ -37,6 +37,7 @@ struct record {
 	const char		*out_path;
 	double			duration;	/* seconds, 0: none */
 	unsigned long long	count;		/* calls, 0: none */
+	bool			v6;		/* --v6 */
 	struct finit_emitter	*tee;
 	struct finit_sink	*tee_sink;
 	char			**cmd;
@@ -62,6 +63,7 @@ static const struct finit_cli_opt record_opts[] = {
 	{ 'd', "duration", "SECONDS", NULL, NULL, NULL, "stop after this long (fractions allowed)" },
 	{ 'n', "count", "COUNT", NULL, NULL, NULL, "stop after COUNT calls" },
 	{ 'T', "tee", "FORMAT", NULL, NULL, NULL, "also print the calls live: text, json or csv" },
+	{ '6', "v6", NULL, NULL, NULL, NULL, "write trace.dat version 6, uncompressed (default: 7, zstd)" },
 	{ 0 },
 };
 
@@ -70,7 +72,8 @@ static int on_opt(int c, const char *arg, void *ctx);
 static const struct finit_cli_cmd record_cli = {
 	.name = "record",
 	.synopsis = "[options] [-- CMD ARGS...]",
-	.about = "Capture module loads to a trace.dat file (trace-cmd's version 6 format)\n"
+	.about = "Capture module loads to a trace.dat file (trace-cmd's version 7 format,\n"
+		 "zstd-compressed; --v6 for version 6)\n"
 		 "until the duration is up, COUNT calls are captured, CMD exits, or\n"
 		 "SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n",
 	.shared = FINIT_CLI_CAPTURE "h",
@@ -212,6 +215,7 @@ static int write_dat(struct record *r)
 		.ncpus = s->ncpus, .page_size = s->subbuf_size,
 		.clock_offset_ns = s->clock_offset_ns,
 		.seen_comms = r->seen_comms.data, .seen_tgids = r->seen_tgids.data,
+		.v6 = r->v6,
 	};
 	char err[1024];
 
@@ -243,6 +247,9 @@ static int on_opt(int c, const char *arg, void *ctx)
 		if (*end || !r->count || *arg == '-')
 			return finit_cli_error(FINIT_EXIT_USAGE, "--count: '%s' is not a "
 					       "positive whole number", arg);
+		break;
+	case '6':
+		r->v6 = true;
 		break;
 	case 'T':
 		if (finit_emit_format_parse(arg, &fmt) < 0)

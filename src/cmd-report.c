@@ -331,7 +331,8 @@ static int open_pipeline(struct report *r, struct finit_config *cfg)
 	if (!r->em || finit_pipeline_open(&r->p, dec, finit_context_alloc_offline(tep,
 				r->info.tgids), on_event, r, "that recorded the file") < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
-	r->p.clock_offset_ns = r->info.has_offset ? r->info.clock_offset_ns : 0;
+	/* libtracecmd adds the OFFSET option itself: only our reader needs it */
+	r->p.clock_offset_ns = r->own && r->info.has_offset ? r->info.clock_offset_ns : 0;
 	return -1;
 }
 

@@ -17,6 +17,7 @@
 
 #include "dat-save.h"
 #include "dat.h"
+#include "dat7.h"
 
 /* format_cmp - group the formats by system for the trace.dat header */
 static int format_cmp(const void *a, const void *b)
@@ -107,7 +108,7 @@ static FILE *create_tmp(char *tmp)
 
 /* write_tmp - the file under its temporary name, synced; 0 or -1 with @err */
 static int write_tmp(char *tmp, const struct finit_dat_header *h, FILE *const *cpu_files,
-		     char *err, size_t errlen)
+		     bool v6, char *err, size_t errlen)
 {
 	char werr[256];
 	FILE *out = create_tmp(tmp);
@@ -116,7 +117,8 @@ static int write_tmp(char *tmp, const struct finit_dat_header *h, FILE *const *c
 		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (finit_dat_write(out, h, cpu_files, werr, sizeof(werr)) < 0 ||
+	if ((v6 ? finit_dat_write(out, h, cpu_files, werr, sizeof(werr)) :
+	     finit_dat7_write(out, h, cpu_files, true, werr, sizeof(werr))) < 0 ||
 	    fsync(fileno(out)) < 0) {
 		snprintf(err, errlen, "%s: %s (disk full?)", tmp, werr);
 		fclose(out);
@@ -144,7 +146,7 @@ int finit_dat_save(const char *path, const struct finit_dat_source *src,
 	} else if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
 		tmp = NULL;
 		snprintf(err, errlen, "out of memory");
-	} else if (!write_tmp(tmp, &h, cpu_files, err, errlen)) {
+	} else if (!write_tmp(tmp, &h, cpu_files, src->v6, err, errlen)) {
 		if (rename(tmp, path) == 0)
 			ret = 0;
 		else

@@ -16,6 +16,13 @@
 
 #define EMIT_BATCH	(64 * 1024)
 
+/* An "origin" object as JSON, and the origins it was made of. */
+struct origins {
+	int	key[8];
+	size_t	len;		/* 0: none yet */
+	char	text[400];
+};
+
 struct finit_emitter {
 	enum finit_format	fmt;
 	struct finit_sink	*sink;
@@ -24,6 +31,7 @@ struct finit_emitter {
 	int			header_done;
 	long long		time_sec;	/* the second time_prefix shows */
 	char			time_prefix[32];
+	struct origins		origins;	/* JSON's last "origin" object */
 };
 
 /* time_split - seconds and nanoseconds of @wall_ns, nanoseconds >= 0 */
@@ -81,6 +89,7 @@ struct view {
 	char		taints[16];
 	int		fd_arg;		/* args[] index of fd, -1 none */
 	int		flags_arg;	/* args[] index of flags, -1 none */
+	struct origins	*origins;	/* the emitter's */
 };
 
 /* taint_letters - module_load's taints as the kernel prints them */
@@ -134,6 +143,7 @@ static void make_view(struct finit_emitter *em, const struct finit_event *ev, st
 	int str = finit_names_str_arg(ev->sys);
 
 	view_time(em, ev->wall_ns, v);
+	v->origins = &em->origins;
 	v->fd_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 0 : -1;
 	v->flags_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 2 :
 		       ev->sys == FINIT_SYS_DELETE_MODULE ? 1 : -1;
@@ -153,12 +163,24 @@ static void make_view(struct finit_emitter *em, const struct finit_event *ev, st
 /* KEY - the literal ,"name": (and its length) that precedes a value */
 #define KEY(name)	",\"" name "\":", sizeof(",\"" name "\":") - 1
 
+/* json_name - "name" or null: a name of our tables (plain ASCII, nothing to escape) */
+static void json_name(struct finit_buf *b, const char *name)
+{
+	if (!name) {
+		finit_buf_putn(b, "null", 4);
+		return;
+	}
+	finit_buf_putc(b, '"');
+	finit_buf_puts(b, name);
+	finit_buf_putc(b, '"');
+}
+
 /* json_origin - "key":"origin" (@first: no comma before it) */
 static void json_origin(struct finit_buf *b, const char *key, size_t klen,
 			enum finit_origin o, bool first)
 {
 	finit_buf_putn(b, key + first, klen - first);
-	finit_buf_json_string(b, finit_names_origin(o));
+	json_name(b, finit_names_origin(o));
 }
 
 /* json_int - "key":N, or null when @known is false */
@@ -221,6 +243,40 @@ static void json_args(struct finit_buf *b, const struct finit_event *ev)
 	}
 }
 
+/* json_origins - the "origin" object; most events repeat the last one's */
+static void json_origins(struct finit_buf *b, const struct finit_event *ev, struct origins *c)
+{
+	const int key[8] = { ev->origin_pid, ev->origin_comm,
+		ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE : ev->origin_str,
+		ev->origin_ret, ev->origin_module, ev->origin_path,
+		ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ? ev->origin_path :
+		FINIT_ORIGIN_NONE, ev->proc.valid ? FINIT_ORIGIN_PROCFS : ev->origin_context };
+	size_t start = b->len;
+
+	if (c->len && !memcmp(key, c->key, sizeof(key))) {
+		finit_buf_putn(b, c->text, c->len);
+		return;
+	}
+	finit_buf_putn(b, KEY("origin"));
+	finit_buf_putc(b, '{');
+	json_origin(b, KEY("pid"), key[0], true);
+	json_origin(b, KEY("tid"), FINIT_ORIGIN_KERNEL, false);
+	json_origin(b, KEY("comm"), key[1], false);
+	json_origin(b, KEY("args"), FINIT_ORIGIN_KERNEL, false);
+	json_origin(b, KEY("param_values"), key[2], false);
+	json_origin(b, KEY("ret"), key[3], false);
+	json_origin(b, KEY("module"), key[4], false);
+	json_origin(b, KEY("path"), key[5], false);
+	json_origin(b, KEY("sha256"), key[6], false);
+	json_origin(b, KEY("context"), key[7], false);
+	c->len = 0;
+	if (!b->oom && b->len - start <= sizeof(c->text)) {
+		memcpy(c->text, b->data + start, b->len - start);
+		memcpy(c->key, key, sizeof(key));
+		c->len = b->len - start;
+	}
+}
+
 /* format_json - one JSON Lines record (schema in README) */
 static void format_json(struct finit_buf *b, const struct finit_event *ev,
 			const struct view *v)
@@ -233,7 +289,8 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 	finit_buf_putn(b, KEY("ts_ns"));
 	finit_buf_uint(b, ev->ts);
 	json_int(b, KEY("cpu"), ev->cpu, true);
-	json_str(b, KEY("event"), finit_names_syscall(ev->sys));
+	finit_buf_putn(b, KEY("event"));
+	json_name(b, finit_names_syscall(ev->sys));
 	json_int(b, KEY("pid"), ev->pid, ev->pid >= 0);
 	json_int(b, KEY("tid"), ev->tid, true);
 	json_str(b, KEY("comm"), ev->comm[0] ? ev->comm : NULL);
@@ -245,12 +302,13 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 	for (int i = 0; i < v->nflags; i++) {
 		if (i)
 			finit_buf_putc(b, ',');
-		finit_buf_json_string(b, v->flag_names[i]);
+		json_name(b, v->flag_names[i]);
 	}
 	finit_buf_putc(b, ']');
 	json_str(b, KEY("uargs_ptr"), v->ptr[0] ? v->ptr : NULL);
 	json_int(b, KEY("ret"), ev->ret, v->has_ret);
-	json_str(b, KEY("errno"), v->errname);
+	finit_buf_putn(b, KEY("errno"));
+	json_name(b, v->errname);
 	json_str(b, KEY("module"), ev->module);
 	json_str(b, KEY("taints"), ev->has_taints ? v->taints : NULL);
 	json_str(b, KEY("path"), ev->path);
@@ -262,20 +320,7 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 	json_str(b, KEY("exe"), p->exe);
 	json_str(b, KEY("cgroup"), p->cgroup);
 	json_str(b, KEY("container_id"), p->container_id);
-	finit_buf_putn(b, KEY("origin"));
-	finit_buf_putc(b, '{');
-	json_origin(b, KEY("pid"), ev->origin_pid, true);
-	json_origin(b, KEY("tid"), FINIT_ORIGIN_KERNEL, false);
-	json_origin(b, KEY("comm"), ev->origin_comm, false);
-	json_origin(b, KEY("args"), FINIT_ORIGIN_KERNEL, false);
-	json_origin(b, KEY("param_values"), ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE :
-		    ev->origin_str, false);
-	json_origin(b, KEY("ret"), ev->origin_ret, false);
-	json_origin(b, KEY("module"), ev->origin_module, false);
-	json_origin(b, KEY("path"), ev->origin_path, false);
-	json_origin(b, KEY("sha256"), ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ?
-		    ev->origin_path : FINIT_ORIGIN_NONE, false);
-	json_origin(b, KEY("context"), p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context, false);
+	json_origins(b, ev, v->origins);
 	finit_buf_puts(b, "}}\n");
 }
 
