@@ -6,6 +6,7 @@ export LC_ALL=C
 
 FINIT=${FINIT:-./finit-ftrace}
 MODCALL=${MODCALL:-build/modcall}
+KSHARK=${KSHARK:-build/kshark-count}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CMP=$HERE/compare_report.py
 TRACEFS=/sys/kernel/tracing
@@ -51,11 +52,12 @@ no_instance() { [[ ! -e $TRACEFS/instances/finit-ftrace-$1 ]]; }
 
 # 1+2: record and watch the same calls; report == watch; trace-cmd reads the file
 test_roundtrip() {
-	local wpid rpid calls="$T/calls.jsonl"
+	local wpid rpid t0 t1 calls="$T/calls.jsonl"
 	"$FINIT" watch -F json -o "$T/watch.jsonl" 2>"$T/watch.err" &
 	wpid=$!
 	wait_for "$T/watch.err" "armed:" $((10 * SCALE)) || { fail roundtrip "watch never armed"; kill -INT $wpid; wait $wpid; return; }
 	# every caller is held alive a moment, so both tools resolve its context
+	t0=$(date +%s.%N)
 	"$FINIT" record -o "$T/rt.dat" -- sh -c "
 		(sleep 0.5 | $MODCALL finit /etc/hostname 'max_loop=4 max_part=2' 0 --fd 7 --hold)
 		(sleep 0.3 | $MODCALL finit - 'a b' 4 --fd 9 --hold)
@@ -64,6 +66,7 @@ test_roundtrip() {
 		(sleep 0.3 | $MODCALL delete dummy 0x880 --hold)
 		exit 3" >"$calls" 2>"$T/record.err"
 	RC=$?
+	t1=$(date +%s.%N)
 	kill -INT $wpid
 	wait_pid $wpid $((10 * SCALE))
 	if [[ $RC != 0 ]] || ! grep -q "sh exited with status 3" "$T/record.err" ||
@@ -78,11 +81,21 @@ test_roundtrip() {
 	else
 		fail report-equals-watch "$out $(tr '\n' '|' <"$T/report.err")"
 	fi
+	# the default file is v7 with zstd; trace-cmd prints wall-clock seconds
 	if trace-cmd report "$T/rt.dat" >"$T/tc.txt" 2>"$T/tc.err" &&
-	   out=$(python3 "$CMP" tracecmd "$calls" "$T/tc.txt" 2>&1); then
+	   [[ $(head -c 12 "$T/rt.dat" | tail -c 2 | tr -d '\0') == 7 ]] &&
+	   cat "$T/tc.err" >>"$T/tc.txt" &&
+	   out=$(python3 "$CMP" tracecmd "$calls" "$T/tc.txt" "$t0" "$t1" 2>&1); then
 		pass "trace-cmd-reads-our-file ($out)"
 	else
 		fail trace-cmd-reads-our-file "$out $(head -c 300 "$T/tc.err")"
+	fi
+	# KernelShark's own loader (libkshark) finds every record, at wall times
+	if "$KSHARK" "$T/rt.dat" >"$T/ks.txt" 2>"$T/ks.err" && ! grep -q "unknown option" "$T/ks.err" &&
+	   out=$(python3 "$CMP" kshark "$calls" "$T/ks.txt" "$T/tc.txt" "$t0" "$t1" 2>&1); then
+		pass "kernelshark-reads-our-file ($out)"
+	else
+		fail kernelshark-reads-our-file "$out $(head -c 300 "$T/ks.err")"
 	fi
 	# the same file filtered and summarized offline
 	if "$FINIT" report -F json -f 'flags & 4' "$T/rt.dat" >"$T/f.jsonl" 2>/dev/null &&
@@ -138,6 +151,20 @@ test_duration() {
 		pass record-duration
 	else
 		fail record-duration "rc=$RC $(tr '\n' '|' <"$T/d.err") $(head -c 200 "$T/d.txt")"
+	fi
+}
+
+# 4b: --v6 writes version 6, which report and trace-cmd read like version 7
+test_v6() {
+	local n
+	"$FINIT" record --v6 -o "$T/v6.dat" -- $MODCALL finit - v6 0 --fd 5 >/dev/null 2>"$T/v6.err"
+	RC=$?
+	n=$("$FINIT" report -F json "$T/v6.dat" 2>/dev/null | grep -c '"fd":5')
+	if [[ $RC == 0 && $n == 1 && $(head -c 12 "$T/v6.dat" | tail -c 2 | tr -d '\0') == 6 ]] &&
+	   trace-cmd report "$T/v6.dat" 2>&1 | grep -q "sys_enter: *NR 313 (5, "; then
+		pass record-v6
+	else
+		fail record-v6 "rc=$RC calls=$n $(tr '\n' '|' <"$T/v6.err")"
 	fi
 }
 
@@ -227,6 +254,7 @@ test_roundtrip
 test_raw_filter_kept
 test_count
 test_duration
+test_v6
 test_signal
 test_damaged
 # every run above said where it was armed: none of those instances may remain
