@@ -18,7 +18,7 @@
 
 /* An "origin" object as JSON, and the origins it was made of. */
 struct origins {
-	int	key[8];
+	long	key[8];	/* longs: read back whole, as memcmp does */
 	size_t	len;		/* 0: none yet */
 	char	text[400];
 };
@@ -246,7 +246,7 @@ static void json_args(struct finit_buf *b, const struct finit_event *ev)
 /* json_origins - the "origin" object; most events repeat the last one's */
 static void json_origins(struct finit_buf *b, const struct finit_event *ev, struct origins *c)
 {
-	const int key[8] = { ev->origin_pid, ev->origin_comm,
+	const long key[8] = { ev->origin_pid, ev->origin_comm,
 		ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE : ev->origin_str,
 		ev->origin_ret, ev->origin_module, ev->origin_path,
 		ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ? ev->origin_path :
