@@ -16,11 +16,11 @@
 
 #define EMIT_BATCH	(64 * 1024)
 
-/* An "origin" object as JSON, and the origins it was made of. */
+/* The end of a JSON line (json_tail), and what it was made of. */
 struct origins {
-	long	key[8];	/* longs: read back whole, as memcmp does */
+	long	key[9];		/* longs: read back whole, as memcmp does */
 	size_t	len;		/* 0: none yet */
-	char	text[400];
+	char	text[512];
 };
 
 struct finit_emitter {
@@ -31,7 +31,7 @@ struct finit_emitter {
 	int			header_done;
 	long long		time_sec;	/* the second time_prefix shows */
 	char			time_prefix[32];
-	struct origins		origins;	/* JSON's last "origin" object */
+	struct origins		origins;	/* JSON's last line end */
 };
 
 /* time_split - seconds and nanoseconds of @wall_ns, nanoseconds >= 0 */
@@ -243,20 +243,38 @@ static void json_args(struct finit_buf *b, const struct finit_event *ev)
 	}
 }
 
-/* json_origins - the "origin" object; most events repeat the last one's */
-static void json_origins(struct finit_buf *b, const struct finit_event *ev, struct origins *c)
+/*
+ * json_tail - "module" to the end of "origin"; while a call has no module,
+ * path or context (every call of a flood), it is the last such call's
+ */
+static void json_tail(struct finit_buf *b, const struct finit_event *ev, const struct view *v)
 {
-	const long key[8] = { ev->origin_pid, ev->origin_comm,
+	const struct finit_proc *p = &ev->proc;
+	struct origins *c = v->origins;
+	const long key[9] = { ev->origin_pid, ev->origin_comm,
 		ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE : ev->origin_str,
 		ev->origin_ret, ev->origin_module, ev->origin_path,
 		ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ? ev->origin_path :
-		FINIT_ORIGIN_NONE, ev->proc.valid ? FINIT_ORIGIN_PROCFS : ev->origin_context };
+		FINIT_ORIGIN_NONE, p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context,
+		!ev->module && !ev->has_taints && !ev->path && !ev->sha256 && !ev->truncated &&
+		!p->valid && !p->exe && !p->cgroup && !p->container_id };
 	size_t start = b->len;
 
-	if (c->len && !memcmp(key, c->key, sizeof(key))) {
+	if (key[8] && c->len && !memcmp(key, c->key, sizeof(key))) {
 		finit_buf_putn(b, c->text, c->len);
 		return;
 	}
+	json_str(b, KEY("module"), ev->module);
+	json_str(b, KEY("taints"), ev->has_taints ? v->taints : NULL);
+	json_str(b, KEY("path"), ev->path);
+	json_str(b, KEY("sha256"), ev->sha256);
+	json_bool(b, KEY("truncated"), ev->truncated);
+	json_int(b, KEY("ppid"), p->ppid, p->valid);
+	json_int(b, KEY("uid"), p->uid, p->valid);
+	json_int(b, KEY("gid"), p->gid, p->valid);
+	json_str(b, KEY("exe"), p->exe);
+	json_str(b, KEY("cgroup"), p->cgroup);
+	json_str(b, KEY("container_id"), p->container_id);
 	finit_buf_putn(b, KEY("origin"));
 	finit_buf_putc(b, '{');
 	json_origin(b, KEY("pid"), key[0], true);
@@ -269,8 +287,7 @@ static void json_origins(struct finit_buf *b, const struct finit_event *ev, stru
 	json_origin(b, KEY("path"), key[5], false);
 	json_origin(b, KEY("sha256"), key[6], false);
 	json_origin(b, KEY("context"), key[7], false);
-	c->len = 0;
-	if (!b->oom && b->len - start <= sizeof(c->text)) {
+	if (key[8] && !b->oom && b->len - start <= sizeof(c->text)) {
 		memcpy(c->text, b->data + start, b->len - start);
 		memcpy(c->key, key, sizeof(key));
 		c->len = b->len - start;
@@ -281,8 +298,6 @@ static void json_origins(struct finit_buf *b, const struct finit_event *ev, stru
 static void format_json(struct finit_buf *b, const struct finit_event *ev,
 			const struct view *v)
 {
-	const struct finit_proc *p = &ev->proc;
-
 	finit_buf_puts(b, "{\"time\":\"");
 	finit_buf_puts(b, v->time);
 	finit_buf_putc(b, '"');
@@ -309,18 +324,7 @@ static void format_json(struct finit_buf *b, const struct finit_event *ev,
 	json_int(b, KEY("ret"), ev->ret, v->has_ret);
 	finit_buf_putn(b, KEY("errno"));
 	json_name(b, v->errname);
-	json_str(b, KEY("module"), ev->module);
-	json_str(b, KEY("taints"), ev->has_taints ? v->taints : NULL);
-	json_str(b, KEY("path"), ev->path);
-	json_str(b, KEY("sha256"), ev->sha256);
-	json_bool(b, KEY("truncated"), ev->truncated);
-	json_int(b, KEY("ppid"), p->ppid, p->valid);
-	json_int(b, KEY("uid"), p->uid, p->valid);
-	json_int(b, KEY("gid"), p->gid, p->valid);
-	json_str(b, KEY("exe"), p->exe);
-	json_str(b, KEY("cgroup"), p->cgroup);
-	json_str(b, KEY("container_id"), p->container_id);
-	json_origins(b, ev, v->origins);
+	json_tail(b, ev, v);
 	finit_buf_puts(b, "}}\n");
 }
 
