@@ -24,7 +24,8 @@
 #define OPT_OFFSET	7
 #define OPT_VERSION	9
 #define OPT_BUFFER_TEXT	22
-#define META_MAX	(64 << 20)	/* bytes of one metadata section, at most */
+#define META_MAX	(64 << 20)	/* bytes of saved_tgids, at most */
+#define OPTIONS_MAX	(1 << 20)	/* bytes of one OPTIONS section, at most */
 #define MAX_OPT_SECTIONS 64
 
 struct r7 {
@@ -69,7 +70,7 @@ static int cstr(struct r7 *r, long long *at, char *buf, size_t len, const char *
 	return 0;
 }
 
-/* unzip - a compressed section's body: "zsize, size, data"; NULL with the failure said */
+/* unzip - a compressed body of at most *@out_len bytes: "zsize, size, data"; NULL if bad */
 static char *unzip(struct r7 *r, long long at, uint64_t len, uint32_t *out_len)
 {
 	uint32_t zr[2] = { 0, 0 };
@@ -80,7 +81,7 @@ static char *unzip(struct r7 *r, long long at, uint64_t len, uint32_t *out_len)
 		return fail(r, at, "compressed section in a file of unknown compression"), NULL;
 	if (len < 8 || get(r, at, zr, 8, "truncated compressed section") < 0)
 		return fail(r, at, "truncated compressed section"), NULL;
-	if (zr[0] > len - 8 || zr[1] > META_MAX)
+	if (zr[0] > len - 8 || zr[1] > *out_len)
 		return fail(r, at, "compressed section sizes do not fit it"), NULL;
 	z = malloc(zr[0] ? zr[0] : 1);
 	out = malloc((size_t)zr[1] + 1);
@@ -101,7 +102,10 @@ static char *unzip(struct r7 *r, long long at, uint64_t len, uint32_t *out_len)
 	return out;
 }
 
-/* section - the section at @at: its id, and its body (NUL-terminated) when @body */
+/*
+ * section - the section at @at: its id, and with @body its body
+ * (NUL-terminated) of at most *@len bytes, and *@len its size
+ */
 static int section(struct r7 *r, long long at, uint16_t *id, char **body, uint32_t *len,
 		   long long *next)
 {
@@ -119,8 +123,8 @@ static int section(struct r7 *r, long long at, uint16_t *id, char **body, uint32
 		*body = unzip(r, at + (long long)sizeof(h), h.size, len);
 		return *body ? 0 : -1;
 	}
-	if (h.size > META_MAX)
-		return fail(r, at, "section too large for metadata");
+	if (h.size > *len)
+		return fail(r, at, "section too large for what it holds");
 	*body = calloc(1, h.size + 1);
 	*len = (uint32_t)h.size;
 	if (!*body)
@@ -224,7 +228,7 @@ int finit_dat7_read_option(struct finit_dat_info *info, uint16_t id, const char 
 static long long options(struct r7 *r, long long at)
 {
 	long long next = -1, end;
-	uint32_t len = 0, p = 0, osize;
+	uint32_t len = OPTIONS_MAX, p = 0, osize;
 	uint16_t id, oid;
 	char *b = NULL, what[160];
 
@@ -296,6 +300,7 @@ static int walk(struct r7 *r, long long at)
 		if (section(r, at, &id, NULL, NULL, &next) < 0)
 			return -1;
 		if (id == FINIT_DAT_OPT_TGIDS && !r->info->tgids) {
+			len = META_MAX;
 			if (section(r, at, &id, &body, &len, &next) < 0)
 				return -1;
 			r->info->tgids = body;
