@@ -101,13 +101,23 @@ arch: $(OBJS)
 
 # libFuzzer targets (tests/fuzz/README.md): our sources built again with clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := dat config filter
+FUZZ_TARGETS := dat config filter emit tracecmd
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 
-build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRCS) $(wildcard include/*.h)
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(LIB_SRCS) $(wildcard include/*.h)
 	@mkdir -p build-fuzz
 	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=gnu11 $(XCPPFLAGS) -o $@ $< $(LIB_SRCS) \
 		$(LDLIBS)
+
+# the unguarded library harnesses of docs/upstream-reproducers.md: they
+# crash on purpose, so they are no target (NAME-sa: a plain program on files)
+build-fuzz/upstream/%-sa: tests/fuzz/upstream/%.c
+	@mkdir -p $(dir $@)
+	clang -g -O1 -fsanitize=address,undefined -DSTANDALONE $(XCPPFLAGS) -o $@ $< $(LDLIBS)
+
+build-fuzz/upstream/%: tests/fuzz/upstream/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(XCPPFLAGS) -o $@ $< $(LDLIBS)
 
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz-%)
 	@for t in $(FUZZ_TARGETS); do \
@@ -152,7 +162,7 @@ check: deps
 	$(MAKE) --no-print-directory fixtures
 	$(MAKE) --no-print-directory live
 	$(MAKE) --no-print-directory WERROR=1 asan
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=0
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 	$(MAKE) --no-print-directory vmtest
 
 # Not part of check: timings (bench/run.sh; BENCH_QUICK=1 for a smoke run).

@@ -2,7 +2,8 @@
 # guest-p8.sh - /init of the P8 benchmark guest (bench/vm-p8.sh): a getpid()
 # loop alone, with `finit-ftrace watch` (syscalls events, and raw_syscalls
 # for 32-bit callers), alone, with `watch --no-compat` (syscalls events
-# only), alone, the two syscalls events in a bare instance, in turn,
+# only), alone, the two syscalls events in a bare instance, alone, with
+# `watch --path kprobe` (kprobes on the module syscalls only), in turn,
 # P8_RUNS times; results in /out/p8.txt, then power off.
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -55,6 +56,8 @@ for r in $(seq "$P8_RUNS"); do
 	traced watch_no_compat --no-compat
 	loop "$r" alone
 	event_only
+	loop "$r" alone
+	traced watch_kprobe --path kprobe
 done
 loop 0 alone
 ls /sys/kernel/tracing/instances > /out/instances-after.txt

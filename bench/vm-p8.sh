@@ -43,7 +43,7 @@ for line in open(sys.argv[1]):
     if m:
         seq.append((m[1], float(m[2])))
 # each traced loop against the mean of the loops alone just before and after
-for who in ("watch", "watch_no_compat", "event_only"):
+for who in ("watch", "watch_no_compat", "event_only", "watch_kprobe"):
     pct, ns = [], []
     for i, (w, c) in enumerate(seq):
         if w != who or i == 0 or i + 1 == len(seq):

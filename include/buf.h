@@ -46,11 +46,24 @@ void finit_buf_uint(struct finit_buf *b, unsigned long long v);
 void finit_buf_free(struct finit_buf *b);
 
 /*
- * finit_buf_json_string - a JSON string literal. Control bytes become \u00XX
- * and each byte of invalid UTF-8 becomes \udcXX (Python's surrogateescape),
- * so the original bytes can be recovered exactly. NULL gives null.
+ * finit_buf_json_string - a JSON string literal that every strict parser
+ * takes (RFC 8259 8.1, I-JSON): quotes, backslashes and control bytes
+ * escaped (\n \r \t \u00XX), valid UTF-8 as it is, and each maximal
+ * ill-formed subpart of invalid UTF-8 (overlong forms, surrogates, past
+ * U+10FFFF, cut sequences) one \ufffd, as Python's errors="replace" does.
+ * Exact unless something was replaced: finit_buf_json_raw carries those
+ * bytes. NULL gives null.
  */
 void finit_buf_json_string(struct finit_buf *b, const char *s);
+
+/*
+ * finit_buf_json_raw - the raw_b64 object: {"KEY":"BASE64",...} with the
+ * exact bytes (RFC 4648 base64) of each of the @n strings @strs that is not
+ * valid UTF-8, under its name in @keys; NULL strings and valid ones (whose
+ * JSON string is exact, control bytes too) are left out; {} when none is.
+ */
+void finit_buf_json_raw(struct finit_buf *b, const char *const *keys,
+			const char *const *strs, int n);
 
 /*
  * finit_buf_c_string - the bytes with C escapes (\\ \" \n \t \r \xNN for

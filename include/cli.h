@@ -62,6 +62,6 @@ void finit_cli_usage(const struct finit_cli_cmd *cmd, FILE *f);
 int finit_cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The shared capture options of watch and record. */
-#define FINIT_CLI_CAPTURE	"feHCbtp"
+#define FINIT_CLI_CAPTURE	"feHCPbtp"
 
 #endif

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "emit.h"
+#include "probe.h"
 
 struct finit_config {
 	char		*tracefs_path;		/* NULL: auto-detect and mount */
@@ -18,6 +19,7 @@ struct finit_config {
 	int		hash;			/* sha256 of the module file */
 	int		compat;			/* 32-bit callers (kprobes or raw_syscalls) */
 	int		selftest;		/* prove the tiers before arming */
+	enum finit_path	path;			/* FINIT_PATH_NONE: auto */
 	unsigned long	spool_mb;		/* spool in memory (8x that on disk) */
 	enum finit_format format;
 	char		*output;		/* NULL: stdout */

@@ -48,8 +48,12 @@ void finit_dat_out_formats(struct finit_dat_out *w, const struct finit_dat_heade
 void finit_dat_out_options(struct finit_dat_out *w, const struct finit_dat_header *h,
 			   int tgids_option);
 
-/* finit_dat_out_size - bytes in @f (a per-CPU temporary file; NULL: 0) */
-long long finit_dat_out_size(FILE *f);
+/*
+ * finit_dat_out_size - the whole sub-buffers of @page_size bytes in @f (a
+ * per-CPU file of a recovery directory, which a kill may have cut short in
+ * a sub-buffer; NULL: 0): what the writers copy of it
+ */
+long long finit_dat_out_size(FILE *f, int page_size);
 
 /* finit_dat_out_done - 0, or -1 with "writing trace.dat: why" in @err */
 int finit_dat_out_done(struct finit_dat_out *w, char *err, size_t errlen);

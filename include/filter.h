@@ -11,6 +11,14 @@
 #include <stddef.h>
 
 /*
+ * Bounds of every expression: the kernel takes at most 4095 bytes (less
+ * than a page), and parentheses and ! nest at most 64 deep ("Too deeply
+ * nested"), so the parser's and the evaluator's recursion is bounded.
+ */
+#define FINIT_FILTER_MAX_LEN	4095
+#define FINIT_FILTER_MAX_DEPTH	64
+
+/*
  * finit_filter_check - is @expr a well-formed filter over @fields (a NULL-
  * terminated list)? With @numeric_only every value must be a number.
  * Returns 0, or -1 with a kernel-style message and caret in @err.

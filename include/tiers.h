@@ -22,6 +22,7 @@ enum finit_probe_kind {
 	FINIT_PROBE_KPROBE,	/* "kp_<sys>": kprobe on the 64-bit syscall wrapper */
 	FINIT_PROBE_COMPAT,	/* "kp32_<sys>": kprobe on the 32-bit entry point */
 	FINIT_PROBE_COMPAT_RET,	/* "kr32_<sys>": kretprobe there, for ret */
+	FINIT_PROBE_KRET,	/* "kr_<sys>": kretprobe on the 64-bit wrapper (kprobe path) */
 	FINIT_PROBE_NR,
 };
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * buf.c - a growable output buffer, and the string escapes the formats
- * need (JSON, C-style for text, CSV).
+ * need (strict JSON and the raw_b64 of what it cannot carry, C-style for
+ * text, CSV).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "buf.h"
 
@@ -100,39 +103,58 @@ void finit_buf_free(struct finit_buf *b)
 }
 
 /*
- * utf8_len - length of the valid UTF-8 sequence at @s, 0 if invalid
- * (overlong forms, surrogates and code points past U+10FFFF are invalid).
+ * utf8_len - length of the well-formed UTF-8 sequence at @s, or minus the
+ * length of its maximal ill-formed subpart (Unicode table 3-7: overlong
+ * forms, surrogates D800-DFFF and code points past U+10FFFF are ill-formed)
  */
 static int utf8_len(const unsigned char *s)
 {
-	unsigned int cp;
+	unsigned char lo = 0x80, hi = 0xbf;
 	int n;
 
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
+		n = 2;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
+		n = 3;
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
+		n = 4;
 	else
-		return 0;
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
+		return -1;
+	if (s[0] == 0xe0)
+		lo = 0xa0;		/* overlong below U+0800 */
+	else if (s[0] == 0xed)
+		hi = 0x9f;		/* surrogates */
+	else if (s[0] == 0xf0)
+		lo = 0x90;		/* overlong below U+10000 */
+	else if (s[0] == 0xf4)
+		hi = 0x8f;		/* past U+10FFFF */
+	/* the NUL at the end is out of every range: no read past it */
+	for (int i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
+		if (s[i] < lo || s[i] > hi)
+			return -i;
 	return n;
+}
+
+/* escape_byte - an ASCII byte the printable run stopped at, escaped */
+static void escape_byte(struct finit_buf *b, unsigned char c, bool json)
+{
+	switch (c) {
+	case '"':  finit_buf_puts(b, "\\\""); break;
+	case '\\': finit_buf_puts(b, "\\\\"); break;
+	case '\n': finit_buf_puts(b, "\\n"); break;
+	case '\r': finit_buf_puts(b, "\\r"); break;
+	case '\t': finit_buf_puts(b, "\\t"); break;
+	default: finit_buf_printf(b, json ? "\\u%04x" : "\\x%02x", c);
+	}
 }
 
 /*
  * escape - valid UTF-8 passes; quotes, backslashes and \n \r \t get their
- * usual escapes; other control bytes and DEL become \u00XX (JSON) or \xNN,
- * and each invalid UTF-8 byte \udcXX (JSON) or \xNN.
+ * usual escapes; other control bytes and DEL become \u00XX (JSON) or \xNN;
+ * each maximal ill-formed subpart becomes one \ufffd (JSON: U+FFFD, as
+ * Python's errors="replace" does), each of its bytes \xNN (text)
  */
 static void escape(struct finit_buf *b, const unsigned char *s, bool json)
 {
@@ -148,28 +170,70 @@ static void escape(struct finit_buf *b, const unsigned char *s, bool json)
 		if (!*s)
 			break;
 		n = utf8_len(s);
-
 		if (n > 1) {
-			while (n--)
-				finit_buf_putc(b, (char)*s++);
-			continue;
+			finit_buf_putn(b, (const char *)s, n);
+			s += n;
+		} else if (n == 1) {
+			escape_byte(b, *s++, json);
+		} else if (json) {
+			finit_buf_puts(b, "\\ufffd");
+			s -= n;
+		} else {
+			for (; n < 0; n++)
+				finit_buf_printf(b, "\\x%02x", *s++);
 		}
-		switch (*s) {
-		case '"':  finit_buf_puts(b, "\\\""); break;
-		case '\\': finit_buf_puts(b, "\\\\"); break;
-		case '\n': finit_buf_puts(b, "\\n"); break;
-		case '\r': finit_buf_puts(b, "\\r"); break;
-		case '\t': finit_buf_puts(b, "\\t"); break;
-		default:
-			if (!n)
-				finit_buf_printf(b, json ? "\\udc%02x" : "\\x%02x", *s);
-			else if (*s < 0x20 || *s == 0x7f)
-				finit_buf_printf(b, json ? "\\u%04x" : "\\x%02x", *s);
-			else
-				finit_buf_putc(b, (char)*s);
-		}
-		s++;
 	}
+}
+
+/* utf8_valid - @s is well-formed UTF-8: its JSON string carries it exactly */
+static bool utf8_valid(const unsigned char *s)
+{
+	int n;
+
+	for (; *s; s += n) {
+		n = utf8_len(s);
+		if (n < 0)
+			return false;
+	}
+	return true;
+}
+
+/* base64 - @n bytes of @data, RFC 4648 with padding */
+static void base64(struct finit_buf *b, const unsigned char *data, size_t n)
+{
+	/* whole 3-byte groups per call, so the pieces join into one encoding */
+	const size_t piece = 3 << 20;
+
+	while (n) {
+		size_t take = n < piece ? n : piece;
+
+		/* room for the encoding and the NUL EVP_EncodeBlock ends it with */
+		if (finit_buf_grow(b, (take + 2) / 3 * 4) < 0)
+			return;
+		b->len += EVP_EncodeBlock((unsigned char *)b->data + b->len, data, (int)take);
+		data += take;
+		n -= take;
+	}
+}
+
+/* finit_buf_json_raw - the raw_b64 object of the strings JSON cannot carry */
+void finit_buf_json_raw(struct finit_buf *b, const char *const *keys,
+			const char *const *strs, int n)
+{
+	bool first = true;
+
+	finit_buf_putc(b, '{');
+	for (int i = 0; i < n; i++) {
+		if (!strs[i] || utf8_valid((const unsigned char *)strs[i]))
+			continue;
+		finit_buf_puts(b, first ? "\"" : ",\"");
+		finit_buf_puts(b, keys[i]);
+		finit_buf_puts(b, "\":\"");
+		base64(b, (const unsigned char *)strs[i], strlen(strs[i]));
+		finit_buf_putc(b, '"');
+		first = false;
+	}
+	finit_buf_putc(b, '}');
 }
 
 void finit_buf_json_string(struct finit_buf *b, const char *str)

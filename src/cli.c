@@ -27,6 +27,10 @@ static const struct finit_cli_opt shared[] = {
 	{ 'C', "no-compat", NULL, "capture", "compat", "false",
 	  "leave 32-bit callers out (costs nothing to keep where\n"
 	  "the kernel has kprobe events)" },
+	{ 'P', "path", "PATH", "capture", "path", NULL,
+	  "auto (syscalls, else raw_syscalls), syscalls, kprobe\n"
+	  "(no syscall tracepoint: nothing on other syscalls)\n"
+	  "or raw_syscalls" },
 	{ 'b', "buffer-size", "KB", "tracefs", "buffer_size_kb", NULL,
 	  "per-CPU ring buffer of our instance" },
 	{ 't', "tracefs", "DIR", "tracefs", "path", NULL,

@@ -21,7 +21,7 @@ static const struct finit_cli_cmd check_cli = {
 		 "As root, also run the self-test watch runs before arming (a temporary\n"
 		 "instance and probes, removed again) and print each tier's verdict.\n"
 		 "Exit code 3 when no capture path exists.\n",
-	.shared = "Fth",
+	.shared = "FtPh",
 };
 
 struct item {
@@ -85,6 +85,8 @@ static void check_json(struct finit_buf *b, const struct finit_session *s)
 {
 	const struct finit_probe *p = &s->probe;
 	const struct item items[NITEMS] = CHECK_ITEMS(p);
+	static const char *const raw_keys[] = { "tracefs", "kernel", "machine" };
+	const char *raw[] = { p->tracing_dir, p->kernel, p->machine };
 
 	finit_buf_printf(b, "{\"tracefs\":");
 	finit_buf_json_string(b, p->tracing_dir);
@@ -105,8 +107,11 @@ static void check_json(struct finit_buf *b, const struct finit_session *s)
 			 p->btf ? "true" : "false", finit_probe_path_name(p->path), s->tier,
 			 finit_tiers_name(s->tier));
 	finit_buf_json_string(b, s->exact ? finit_tiers_name(s->exact) : NULL);
-	finit_buf_printf(b, ",\"compat_path\":\"%s\"", compat_name(s));
+	finit_buf_printf(b, ",\"compat_path\":\"%s\",\"kprobe_path\":%s", compat_name(s),
+			 p->kprobe_path ? "true" : "false");
 	json_selftest(b, s);
+	finit_buf_puts(b, ",\"raw_b64\":");
+	finit_buf_json_raw(b, raw_keys, raw, sizeof(raw) / sizeof(raw[0]));
 	finit_buf_puts(b, "}\n");
 }
 
@@ -131,6 +136,9 @@ static void check_text(struct finit_buf *b, const struct finit_session *s)
 	finit_buf_printf(b, "  %-34s %s  (information only: never needed)\n", "BTF",
 			 p->btf ? "yes" : "no");
 	finit_buf_printf(b, "capture path:   %s\n", finit_probe_path_name(p->path));
+	finit_buf_printf(b, "kprobe path:    %s\n", p->kprobe_path ?
+			 "available (--path kprobe: no syscall tracepoint)" :
+			 "not available (no kprobe events, or no syscall ABI known for this machine)");
 	finit_buf_printf(b, "string tier:    %d (%s)\n", s->tier, finit_tiers_name(s->tier));
 	if (s->exact)
 		finit_buf_printf(b, "exact strings:  %s beside it (the native field is cut "

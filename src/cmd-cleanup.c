@@ -26,7 +26,10 @@ static const struct finit_cli_cmd cleanup_cli = {
 	.about = "Remove every tracefs instance named <prefix>-<pid>, and dynamic event group\n"
 		 "<prefix>_<pid>, whose pid no longer runs finit-ftrace, report each one\n"
 		 "removed, and put syscall_user_buf_size back once no run of ours is left.\n"
-		 "Live runs are left alone.\n",
+		 "What a killed record's instance still holds is first saved into its\n"
+		 "recovery directory (per CPU, said), other unread entries are said to be\n"
+		 "discarded, and each dead record's recovery directory is listed with the\n"
+		 "'record --recover' command that makes its trace.dat. Live runs are left alone.\n",
 	.shared = "pth",
 };
 

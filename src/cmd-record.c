@@ -25,7 +25,9 @@
 #include "finit.h"
 #include "live.h"
 #include "context.h"
-#include "dat-save.h"
+#include "reclaim.h"
+#include "recovery.h"
+#include "salvage.h"
 
 #define SEEN_MAX	(4 << 20)	/* bytes of remembered comms and tgids */
 #define UNSAVED_MAX	64		/* callers waited for at the end */
@@ -43,12 +45,11 @@ struct record {
 	char			**cmd;
 	pid_t			child;
 	int			child_status;
-	FILE			**cpu_files;
-	char			**cpu_paths;
-	unsigned long long	*cpu_bytes;
+	struct finit_recovery	rc;		/* where the data goes as it is read */
+	const char		*recover_dir;	/* --recover: no recording */
+	bool			out_given;
 	unsigned long long	events;
 	unsigned long long	bytes;
-	int			write_errno;
 	struct finit_buf	seen_comms;	/* "tid comm" the kernel gave us */
 	struct finit_buf	seen_tgids;	/* "tid tgid" the kernel gave us */
 	int			unsaved[UNSAVED_MAX];	/* tids the tables lacked */
@@ -63,7 +64,11 @@ static const struct finit_cli_opt record_opts[] = {
 	{ 'd', "duration", "SECONDS", NULL, NULL, NULL, "stop after this long (fractions allowed)" },
 	{ 'n', "count", "COUNT", NULL, NULL, NULL, "stop after COUNT calls" },
 	{ 'T', "tee", "FORMAT", NULL, NULL, NULL, "also print the calls live: text, json or csv" },
-	{ '6', "v6", NULL, NULL, NULL, NULL, "write trace.dat version 6, uncompressed (default: 7, zstd)" },
+	{ '6', "v6", NULL, NULL, NULL, NULL, "write trace.dat version 6, uncompressed\n"
+	  "(default: 7, zstd; --recover writes the\nversion the recording chose)" },
+	{ 'R', "recover", "DIR", NULL, NULL, NULL, "no recording: make the trace.dat of the\n"
+	  "recovery directory DIR that a killed or failed\nrecord left (to -o FILE, default the "
+	  "output it\nwas for), then remove DIR" },
 	{ 0 },
 };
 
@@ -75,7 +80,9 @@ static const struct finit_cli_cmd record_cli = {
 	.about = "Capture module loads to a trace.dat file (trace-cmd's version 7 format,\n"
 		 "zstd-compressed; --v6 for version 6)\n"
 		 "until the duration is up, COUNT calls are captured, CMD exits, or\n"
-		 "SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n",
+		 "SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n"
+		 "The data is kept in OUTPUT.finit-ftrace-<pid>.d as it is read; if record\n"
+		 "is killed or the disk fills up, 'record --recover' makes the file from it.\n",
 	.shared = FINIT_CLI_CAPTURE "h",
 	.own = record_opts,
 	.on_own = on_opt,
@@ -91,17 +98,14 @@ static double elapsed(const struct record *r)
 	return (now.tv_sec - r->start.tv_sec) + (now.tv_nsec - r->start.tv_nsec) / 1e9;
 }
 
-/* on_page - each raw sub-buffer goes to its CPU's temporary file */
+/* on_page - each raw sub-buffer goes to its CPU's file in the recovery directory */
 static int on_page(int cpu, const void *page, size_t len, void *arg)
 {
 	struct record *r = arg;
 
-	if (fwrite(page, 1, len, r->cpu_files[cpu]) != len) {
-		r->write_errno = errno ? errno : EIO;
-		return -1;
-	}
-	r->cpu_bytes[cpu] += len;
-	r->bytes += len;
+	/* after a failed write nothing more is kept: the next round stops the run */
+	if (!finit_recovery_append(&r->rc, cpu, page, len))
+		r->bytes += len;
 	return 0;
 }
 
@@ -142,6 +146,8 @@ static int on_round(void *arg)
 	struct record *r = arg;
 	struct timespec now;
 
+	if (r->rc.failed_errno)
+		return 1;
 	if (!r->tty)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -154,75 +160,33 @@ static int on_round(void *arg)
 	return 0;
 }
 
-/* open_cpu_files - one temporary file per CPU beside the output */
-static int open_cpu_files(struct record *r, int ncpus)
-{
-	char *dir_copy = strdup(r->out_path), *dir = dirname(dir_copy);
-
-	r->cpu_files = calloc(ncpus, sizeof(*r->cpu_files));
-	r->cpu_paths = calloc(ncpus, sizeof(*r->cpu_paths));
-	r->cpu_bytes = calloc(ncpus, sizeof(*r->cpu_bytes));
-	if (!dir_copy || !r->cpu_files || !r->cpu_paths || !r->cpu_bytes)
-		goto fail;
-	for (int cpu = 0; cpu < ncpus; cpu++) {
-		int fd;
-
-		if (asprintf(&r->cpu_paths[cpu], "%s/.finit-ftrace-%d.cpu%d.XXXXXX", dir,
-			     (int)getpid(), cpu) < 0) {
-			r->cpu_paths[cpu] = NULL;
-			goto fail;
-		}
-		fd = mkostemp(r->cpu_paths[cpu], O_CLOEXEC);
-		if (fd < 0 || !(r->cpu_files[cpu] = fdopen(fd, "w+"))) {
-			finit_cli_error(FINIT_EXIT_FAIL, "cannot create %s: %s", r->cpu_paths[cpu],
-					strerror(errno));
-			free(dir_copy);
-			return -1;
-		}
-	}
-	free(dir_copy);
-	return 0;
-fail:
-	free(dir_copy);
-	finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
-	return -1;
-}
-
-/* close_cpu_files - close, and remove them when @remove (else keep and say where) */
-static void close_cpu_files(struct record *r, int ncpus, bool remove)
-{
-	for (int cpu = 0; r->cpu_paths && cpu < ncpus; cpu++) {
-		if (r->cpu_files[cpu])
-			fclose(r->cpu_files[cpu]);
-		if (r->cpu_paths[cpu] && remove)
-			unlink(r->cpu_paths[cpu]);
-		else if (r->cpu_paths[cpu])
-			fprintf(stderr, "finit-ftrace: cpu%d raw data kept in %s\n", cpu,
-				r->cpu_paths[cpu]);
-		free(r->cpu_paths[cpu]);
-	}
-	free(r->cpu_files);
-	free(r->cpu_paths);
-	free(r->cpu_bytes);
-}
-
-/* write_dat - the trace.dat from the session and the CPU files; 0 or -1 (said) */
+/* write_dat - the tables, then the trace.dat assembled from the directory; 0 or -1 (said) */
 static int write_dat(struct record *r)
 {
-	const struct finit_session *s = &r->l.s;
-	const struct finit_dat_source src = {
-		.inst = s->inst, .events = s->events, .nevents = s->nevents,
-		.ncpus = s->ncpus, .page_size = s->subbuf_size,
-		.clock_offset_ns = s->clock_offset_ns,
-		.seen_comms = r->seen_comms.data, .seen_tgids = r->seen_tgids.data,
-		.v6 = r->v6,
-	};
-	char err[1024];
+	struct finit_salvage_info info = { 0 };
+	char err[2 * PATH_MAX + 256];
+	int ret = finit_recovery_tables(r->rc.dir, r->seen_comms.data, r->seen_tgids.data, err,
+					sizeof(err));
 
-	if (finit_dat_save(r->out_path, &src, r->cpu_files, err, sizeof(err)) == 0)
-		return 0;
-	finit_cli_error(FINIT_EXIT_FAIL, "%s", err);
-	return -1;
+	if (!ret)
+		ret = finit_salvage_assemble(r->rc.dir, r->out_path, &info, err, sizeof(err));
+	finit_salvage_info_free(&info);
+	if (ret)
+		finit_cli_error(FINIT_EXIT_FAIL, "%s", err);
+	return ret;
+}
+
+/* keep - a failed run's data stays, with the tables and how to make the file */
+static void keep(struct record *r)
+{
+	char err[2 * PATH_MAX + 256];
+
+	if (finit_recovery_tables(r->rc.dir, r->seen_comms.data, r->seen_tgids.data, err,
+				  sizeof(err)) < 0)
+		finit_cli_error(FINIT_EXIT_FAIL, "%s (comm and pid will be unknown)", err);
+	fprintf(stderr, "finit-ftrace: captured data kept in %s (%llu bytes of sub-buffers); "
+		"make the trace.dat with 'finit-ftrace record --recover %s -o FILE', FILE on a "
+		"disk with room if this one is full\n", r->rc.dir, r->bytes, r->rc.dir);
 }
 
 /* on_opt - record's own options */
@@ -235,6 +199,10 @@ static int on_opt(int c, const char *arg, void *ctx)
 	switch (c) {
 	case 'o':
 		r->out_path = arg;
+		r->out_given = true;
+		break;
+	case 'R':
+		r->recover_dir = arg;
 		break;
 	case 'd':
 		r->duration = strtod(arg, &end);
@@ -294,7 +262,12 @@ static int parse_args(int argc, char **argv, struct finit_config *cfg, struct re
 	ret = finit_cli_parse(&record_cli, argc, argv, cfg, r);
 	if (ret < 0 && optind < argc)
 		r->cmd = argv + optind;
-	if (ret < 0 && check_output(r->out_path))
+	if (ret < 0 && r->cmd && r->recover_dir)
+		return finit_cli_error(FINIT_EXIT_USAGE, "--recover runs no command");
+	if (ret < 0 && r->v6 && r->recover_dir)
+		return finit_cli_error(FINIT_EXIT_USAGE, "--recover writes the trace.dat version "
+				       "the recording chose (record --v6 for version 6): drop --v6");
+	if (ret < 0 && (!r->recover_dir || r->out_given) && check_output(r->out_path))
 		return FINIT_EXIT_FAIL;
 	return ret;
 }
@@ -369,8 +342,16 @@ static void arm_timer(const struct record *r)
  */
 static int prepare(struct record *r)
 {
-	if (open_cpu_files(r, r->l.s.ncpus) < 0)
-		return FINIT_EXIT_FAIL;
+	const struct finit_session *s = &r->l.s;
+	const struct finit_recovery_source src = {
+		.inst = s->inst, .events = s->events, .nevents = s->nevents,
+		.ncpus = s->ncpus, .page_size = s->subbuf_size,
+		.clock_offset_ns = s->clock_offset_ns, .v6 = r->v6,
+	};
+	char err[2 * PATH_MAX];
+
+	if (finit_recovery_create(&r->rc, r->out_path, &src, err, sizeof(err)) < 0)
+		return finit_cli_error(FINIT_EXIT_FAIL, "%s", err);
 	finit_stream_set_page_cb(r->l.st, on_page, r);
 	/* a file cannot keep what /proc says: only --tee shows it */
 	r->l.p.procfs = r->tee != NULL;
@@ -399,7 +380,7 @@ static int finish(struct record *r, int sig)
 	finit_live_summary(&r->l);
 	for (int cpu = 0; cpu < r->l.s.ncpus; cpu++)
 		fprintf(stderr, "finit-ftrace: cpu%d: %llu bytes of sub-buffers\n", cpu,
-			r->cpu_bytes[cpu]);
+			r->rc.bytes[cpu]);
 	if (r->child > 0) {
 		kill(r->child, SIGTERM);
 		waitpid(r->child, &r->child_status, 0);
@@ -409,14 +390,66 @@ static int finish(struct record *r, int sig)
 	 * a moment to save their comm before the file takes the tables */
 	if (r->nunsaved)
 		finit_context_settle(r->l.p.ctx, r->unsaved, r->nunsaved, SETTLE_MS);
-	if (r->write_errno)
-		return finit_cli_error(FINIT_EXIT_FAIL, "writing raw data: %s (disk full?)",
-				       strerror(r->write_errno));
+	if (r->rc.failed_errno) {
+		char path[PATH_MAX + 32];
+
+		finit_salvage_cpu_path(r->rc.dir, r->rc.failed_cpu, path, sizeof(path));
+		return finit_cli_error(FINIT_EXIT_FAIL, "cannot write %s: %s; recording stopped",
+				       path, strerror(r->rc.failed_errno));
+	}
 	if (sig < 0 || write_dat(r) < 0)
 		return FINIT_EXIT_FAIL;
 	fprintf(stderr, "finit-ftrace: wrote %s: %llu call(s), %llu bytes of data\n",
 		r->out_path, r->events, r->bytes);
 	return FINIT_EXIT_OK;
+}
+
+/* said_recovered - per CPU what a recovery directory gave, then where it went */
+static void said_recovered(const struct finit_salvage_info *info, const char *out,
+			   const char *dir)
+{
+	unsigned long long total = 0;
+
+	for (int cpu = 0; cpu < info->ncpus; cpu++) {
+		fprintf(stderr, "finit-ftrace: cpu%d: %llu bytes (%llu sub-buffers) recovered\n",
+			cpu, info->cpu_bytes[cpu], info->cpu_bytes[cpu] / info->page_size);
+		total += info->cpu_bytes[cpu];
+	}
+	fprintf(stderr, "finit-ftrace: wrote %s: %llu bytes of data from %s (trace.dat version "
+		"%d)\n", out, total, dir, info->dat_version);
+	if (finit_recovery_remove(dir) < 0)
+		fprintf(stderr, "finit-ftrace: cannot remove %s: %s\n", dir, strerror(errno));
+	else
+		fprintf(stderr, "finit-ftrace: removed %s\n", dir);
+}
+
+/*
+ * recover - `record --recover DIR`: what a dead recorder's instance still
+ * holds into DIR first (as cleanup does), then the trace.dat made of DIR
+ */
+static int recover(struct record *r, const struct finit_config *cfg)
+{
+	struct finit_salvage_info info = { 0 };
+	struct finit_salvage_meta m;
+	char err[2 * PATH_MAX + 256];
+	const char *dir = r->recover_dir;
+	int ret;
+
+	if (finit_salvage_meta(dir, &m, err, sizeof(err)) < 0)
+		return finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
+	if (finit_reclaim_owner_alive(m.pid))
+		return finit_cli_error(FINIT_EXIT_FAIL, "%s is being written by record (pid %d): "
+				       "stop that one first", dir, m.pid);
+	if (!geteuid())
+		finit_reclaim_instance(cfg->instance_prefix, m.pid, true);
+	ret = finit_salvage_assemble(dir, r->out_given ? r->out_path : NULL, &info, err,
+				     sizeof(err));
+	if (ret < 0)
+		finit_cli_error(FINIT_EXIT_FAIL, "%s; %s is kept", err, dir);
+	else
+		said_recovered(&info, r->out_given ? r->out_path : info.output, dir);
+	finit_salvage_info_free(&info);
+	return ret < 0 ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
 }
 
 /* finit_cmd_record - arm, record until a stop condition, write the file */
@@ -427,14 +460,18 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 	int ret;
 
 	ret = parse_args(argc, argv, cfg, &r);
-	if (ret < 0) {
+	if (ret < 0 && r.recover_dir) {
+		ret = recover(&r, cfg);
+	} else if (ret < 0) {
 		r.tty = isatty(STDERR_FILENO);
 		ret = finit_live_open(&r.l, cfg, extra, on_event, &r);
 		if (ret == FINIT_EXIT_OK) {
 			ret = prepare(&r);
 			if (ret < 0)
 				ret = finish(&r, run(&r));
-			close_cpu_files(&r, r.l.s.ncpus, ret == FINIT_EXIT_OK || !r.bytes);
+			if (ret != FINIT_EXIT_OK && r.bytes)
+				keep(&r);
+			finit_recovery_close(&r.rc, ret == FINIT_EXIT_OK || !r.bytes);
 			if (finit_live_close(&r.l) < 0)
 				ret = FINIT_EXIT_FAIL;
 		}

@@ -6,14 +6,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 
-#include <trace-cmd/trace-cmd.h>
+#include <traceevent/event-parse.h>
 
 #include "cli.h"
 #include "context.h"
@@ -23,8 +22,9 @@
 #include "finit.h"
 #include "log.h"
 #include "pipeline.h"
+#include "salvage.h"
 #include "tiers.h"
-#include "dat.h"
+#include "tracecmd.h"
 
 #define MAX_CPUS	1024
 #define MAX_KEYS	256
@@ -46,12 +46,8 @@ struct report {
 	struct finit_pipeline	p;
 	struct finit_emitter	*em;
 	struct finit_sink	*sink;
-	struct finit_dat_info	info;
-	struct tracecmd_input	*top;
-	struct tracecmd_input	**bufs;		/* top, then each -B buffer */
-	int			nbufs;
-	bool			own;		/* one of our files: we read its data */
-	unsigned long long	records;	/* what libtracecmd gave us */
+	struct finit_tracecmd	tc;
+	struct finit_config	*cfg;
 	bool			stats;
 	const char		*file;
 	struct table		by_module, by_comm, by_result;
@@ -141,25 +137,16 @@ static int on_event(const struct finit_event *ev, void *arg)
 	return 0;
 }
 
-/* on_own_record - every record of our own reader down the pipeline */
-static int on_own_record(struct tep_record *rec, void *arg)
+/* on_record - every record down the pipeline */
+static int on_record(struct tep_record *rec, void *arg)
 {
 	struct report *r = arg;
 
 	return finit_pipeline_record(&r->p, rec) < 0 ? -1 : 0;
 }
 
-/* on_record - libtracecmd's callback: every record down the pipeline */
-static int on_record(struct tracecmd_input *h, struct tep_record *rec, int cpu, void *arg)
-{
-	(void)h;
-	(void)cpu;
-	((struct report *)arg)->records++;
-	return on_own_record(rec, arg);
-}
-
-/* on_own_missed - a sub-buffer says events were lost (-1: how many is unknown) */
-static void on_own_missed(int cpu, long long missed, void *arg)
+/* on_missed - a sub-buffer says events were lost (-1: how many is unknown) */
+static void on_missed(int cpu, long long missed, void *arg)
 {
 	struct report *r = arg;
 
@@ -171,16 +158,6 @@ static void on_own_missed(int cpu, long long missed, void *arg)
 		r->lost_unknown[cpu] = true;
 	if (cpu > r->max_cpu)
 		r->max_cpu = cpu;
-}
-
-/* on_missed - libtracecmd saw a sub-buffer that says events were lost */
-static int on_missed(struct tracecmd_input *h, struct tep_event *ev, struct tep_record *rec,
-		     int cpu, void *arg)
-{
-	(void)h;
-	(void)ev;
-	on_own_missed(cpu, rec->missed_events, arg);
-	return 0;
 }
 
 /* count_cmp - most first, then by name */
@@ -262,44 +239,6 @@ static int parse_args(int argc, char **argv, struct finit_config *cfg, struct re
 	return -1;
 }
 
-/* open_buffers - the top buffer and every instance buffer (trace-cmd -B) */
-static int open_buffers(struct tracecmd_input *top, struct tracecmd_input ***out)
-{
-	int n = tracecmd_buffer_instances(top);
-	struct tracecmd_input **h = calloc(n + 1, sizeof(*h));
-
-	if (!h)
-		return -1;
-	h[0] = top;
-	for (int i = 0; i < n; i++)
-		h[i + 1] = tracecmd_buffer_instance_handle(top, i);
-	*out = h;
-	return n + 1;
-}
-
-/*
- * open_file - the trace.dat's headers (libtracecmd; our own files' data is
- * read by us) and its buffers; -1 to go on, else an exit code
- */
-static int open_file(struct report *r)
-{
-	char err[1024];
-
-	if (finit_dat_read_info(r->file, &r->info, err, sizeof(err)) < 0)
-		return finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
-	tracecmd_set_loglevel(TEP_LOG_CRITICAL);
-	r->own = finit_dat_own(&r->info);
-	r->top = (r->own ? tracecmd_open_head : tracecmd_open)(r->file,
-			TRACECMD_FL_LOAD_NO_PLUGINS | TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
-	if (!r->top)
-		return finit_cli_error(FINIT_EXIT_USAGE, "%s: libtracecmd cannot read it (corrupt or "
-				       "unsupported trace.dat)", r->file);
-	r->nbufs = r->own ? 0 : open_buffers(r->top, &r->bufs);
-	if (r->nbufs < 0)
-		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
-	return -1;
-}
-
 /*
  * open_pipeline - the decoder of the file's events (its raw_syscalls ids
  * by the architecture its uname says, else ours), the filter, the
@@ -307,8 +246,8 @@ static int open_file(struct report *r)
  */
 static int open_pipeline(struct report *r, struct finit_config *cfg)
 {
-	struct tep_handle *tep = tracecmd_get_tep(r->top);
-	const struct finit_sysnr *sysnr = finit_decoder_sysnr(r->info.machine);
+	struct tep_handle *tep = finit_tracecmd_tep(&r->tc);
+	const struct finit_sysnr *sysnr = finit_decoder_sysnr(r->tc.info.machine);
 	struct finit_decoder *dec;
 	struct utsname u;
 	char err[1024];
@@ -329,39 +268,20 @@ static int open_pipeline(struct report *r, struct finit_config *cfg)
 	r->sink = finit_sink_stream(stdout, "stdout");
 	r->em = r->sink ? finit_emit_open(cfg->format, r->sink, true) : NULL;
 	if (!r->em || finit_pipeline_open(&r->p, dec, finit_context_alloc_offline(tep,
-				r->info.tgids), on_event, r, "that recorded the file") < 0)
+				r->tc.info.tgids), on_event, r, "that recorded the file") < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
 	/* libtracecmd adds the OFFSET option itself: only our reader needs it */
-	r->p.clock_offset_ns = r->own && r->info.has_offset ? r->info.clock_offset_ns : 0;
+	r->p.clock_offset_ns = r->tc.own && r->tc.info.has_offset ? r->tc.info.clock_offset_ns : 0;
 	return -1;
-}
-
-/* cpu_data - bytes of CPU data the (v6) flyrecord table claims */
-static unsigned long long cpu_data(const struct finit_dat_info *info)
-{
-	unsigned long long n = 0;
-
-	for (int i = 0; info->cpu_size && i < info->ncpus; i++)
-		n += info->cpu_size[i];
-	return n;
 }
 
 /* read_events - every record down the pipeline; -1 to go on, else an exit code */
 static int read_events(struct report *r)
 {
+	const struct finit_tracecmd_ops ops = { on_record, on_missed, r };
 	char err[1024];
 
-	for (int i = 0; i < r->nbufs; i++)
-		if (r->bufs[i])
-			tracecmd_follow_missed_events(r->bufs[i], on_missed, r);
-	if (!r->own) {
-		tracecmd_iterate_events_multi(r->bufs, r->nbufs, on_record, r);
-		if (!r->records && cpu_data(&r->info))
-			return finit_cli_error(FINIT_EXIT_USAGE, "%s: libtracecmd read no record "
-					       "from %llu bytes of CPU data: damaged file", r->file,
-					       cpu_data(&r->info));
-	} else if (finit_dat_iterate(r->file, &r->info, tracecmd_get_tep(r->top), on_own_record,
-				   on_own_missed, r, err, sizeof(err)) < 0 && !r->out_errno)
+	if (finit_tracecmd_iterate(&r->tc, &ops, err, sizeof(err)) < 0 && !r->out_errno)
 		return finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
 	if (!r->out_errno)
 		finit_correlate_flush(r->p.corr);
@@ -378,55 +298,32 @@ static int read_events(struct report *r)
 /* close_report - everything the report opened */
 static void close_report(struct report *r)
 {
-	for (int i = 1; i < r->nbufs; i++)
-		if (r->bufs[i])
-			tracecmd_close(r->bufs[i]);
-	free(r->bufs);
-	if (r->top)
-		tracecmd_close(r->top);
+	finit_tracecmd_close(&r->tc);
 	finit_pipeline_close(&r->p);
 	finit_emit_close(r->em);
 	finit_sink_close(r->sink);
-	finit_dat_info_free(&r->info);
 	free(r);
 }
 
-/*
- * guarded - open, read and print in a child process: libtracecmd and
- * libtraceevent crash on some damaged files, and a file to report on may
- * come from a compromised machine. A crash is an error naming the file.
- */
-static int guarded(struct report *r, struct finit_config *cfg)
+/* read_report - the child's side: open, read and print */
+static int read_report(void *arg)
 {
-	int status = 0, ret;
-	pid_t pid;
+	struct report *r = arg;
+	char err[1024];
+	int ret;
 
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return finit_cli_error(FINIT_EXIT_FAIL, "cannot fork: %s", strerror(errno));
-	if (!pid) {
-		ret = open_file(r);
-		if (ret < 0)
-			ret = open_pipeline(r, cfg);
-		if (ret < 0)
-			ret = read_events(r);
-		fflush(NULL);
-		_exit(ret);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFSIGNALED(status))
-		return finit_cli_error(FINIT_EXIT_USAGE, "%s: reading it crashed the trace.dat "
-				       "parser (signal %d): a damaged or hostile file", r->file,
-				       WTERMSIG(status));
-	return WIFEXITED(status) ? WEXITSTATUS(status) : FINIT_EXIT_FAIL;
+	ret = finit_tracecmd_open(&r->tc, r->file, err, sizeof(err));
+	if (ret < 0)
+		return finit_cli_error(ret == -2 ? FINIT_EXIT_FAIL : FINIT_EXIT_USAGE, "%s", err);
+	ret = open_pipeline(r, r->cfg);
+	return ret < 0 ? read_events(r) : ret;
 }
 
 /* finit_cmd_report - options, then the guarded reading */
 int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 {
 	struct report *r = calloc(1, sizeof(*r));
+	char err[1024];
 	int ret;
 
 	if (!r)
@@ -434,9 +331,17 @@ int finit_cmd_report(int argc, char **argv, struct finit_config *cfg)
 	r->by_module.title = "successful loads by module";
 	r->by_comm.title = "calls by comm";
 	r->by_result.title = "calls by result";
+	r->cfg = cfg;
 	ret = parse_args(argc, argv, cfg, r);
-	if (ret < 0)
-		ret = guarded(r, cfg);
+	if (ret < 0 && finit_salvage_is_dir(r->file)) {
+		ret = finit_cli_error(FINIT_EXIT_USAGE, "%s is a recovery directory that record left: "
+				      "make its trace.dat with 'finit-ftrace record --recover %s -o "
+				      "FILE', then report FILE", r->file, r->file);
+	} else if (ret < 0) {
+		ret = finit_tracecmd_guarded(read_report, r, r->file, 0, err, sizeof(err));
+		if (ret == -1)
+			ret = finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
+	}
 	close_report(r);
 	return ret;
 }

@@ -182,6 +182,17 @@ static int set_events(struct finit_config *cfg, const char *value, char *err, si
 	return -1;
 }
 
+/* set_capture_path - auto, syscalls, kprobe or raw_syscalls */
+static int set_capture_path(struct finit_config *cfg, const char *value, char *err,
+			    size_t errlen)
+{
+	if (finit_probe_path_parse(value, &cfg->path) == 0)
+		return 0;
+	snprintf(err, errlen, "[capture] path: '%s' is not one of auto, syscalls, kprobe, "
+		 "raw_syscalls", value);
+	return -1;
+}
+
 /* set_format - a name from the emitters' format table */
 static int set_format(struct finit_config *cfg, const char *value, char *err, size_t errlen)
 {
@@ -218,6 +229,7 @@ static const struct {
 	{ "capture", "compat", NULL, offsetof(struct finit_config, compat) },
 	{ "capture", "selftest", NULL, offsetof(struct finit_config, selftest) },
 	{ "capture", "spool_mb", set_spool, 0 },
+	{ "capture", "path", set_capture_path, 0 },
 	{ "output", "format", set_format, 0 },
 	{ "output", "file", set_output, 0 },
 };

@@ -107,14 +107,14 @@ void finit_dat_out_options(struct finit_dat_out *w, const struct finit_dat_heade
 		finit_dat_out_option(w, FINIT_DAT_OPT_TGIDS, h->tgids, strlen(h->tgids) + 1);
 }
 
-/* finit_dat_out_size - flushed first, so the size is what was written */
-long long finit_dat_out_size(FILE *f)
+/* finit_dat_out_size - flushed first, so the size is what was written; whole pages */
+long long finit_dat_out_size(FILE *f, int page_size)
 {
 	struct stat st;
 
 	if (!f || fflush(f) || fstat(fileno(f), &st) < 0)
 		return 0;
-	return st.st_size;
+	return st.st_size - st.st_size % page_size;
 }
 
 /* finit_dat_out_done - flush, then say whether anything failed */

@@ -32,16 +32,20 @@
 
 static const char magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
 
-/* copy_cpu - append one CPU's sub-buffers */
-static void copy_cpu(struct finit_dat_out *w, FILE *in)
+/* copy_cpu - append @size bytes of one CPU's sub-buffers */
+static void copy_cpu(struct finit_dat_out *w, FILE *in, long long size)
 {
 	char buf[65536];
 	size_t n;
 
 	rewind(in);
-	while (!w->failed && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+	while (!w->failed && size > 0 &&
+	       (n = fread(buf, 1, size < (long long)sizeof(buf) ? (size_t)size : sizeof(buf),
+			  in)) > 0) {
 		finit_dat_out_bytes(w, buf, n);
-	if (ferror(in))
+		size -= (long long)n;
+	}
+	if (ferror(in) || (!w->failed && size > 0))
 		w->failed = EIO;
 }
 
@@ -76,14 +80,14 @@ static void w_flyrecord(struct finit_dat_out *w, const struct finit_dat_header *
 	pos = ftell(w->f) + 16LL * h->ncpus;
 	off = (pos + h->page_size - 1) / h->page_size * h->page_size;
 	for (int cpu = 0; cpu < h->ncpus; cpu++) {
-		long long size = finit_dat_out_size(cpu_files[cpu]);
+		long long size = finit_dat_out_size(cpu_files[cpu], h->page_size);
 
 		finit_dat_out_u64(w, size ? off : 0);
 		finit_dat_out_u64(w, size);
 		off += (size + h->page_size - 1) / h->page_size * h->page_size;
 	}
 	for (int cpu = 0; cpu < h->ncpus && !w->failed; cpu++) {
-		long long size = finit_dat_out_size(cpu_files[cpu]);
+		long long size = finit_dat_out_size(cpu_files[cpu], h->page_size);
 		long long at = ftell(w->f);
 		long long to = (at + h->page_size - 1) / h->page_size * h->page_size;
 
@@ -91,7 +95,7 @@ static void w_flyrecord(struct finit_dat_out *w, const struct finit_dat_header *
 			continue;
 		while (at++ < to)
 			finit_dat_out_bytes(w, "", 1);
-		copy_cpu(w, cpu_files[cpu]);
+		copy_cpu(w, cpu_files[cpu], size);
 	}
 }
 

@@ -230,8 +230,8 @@ static size_t fill(FILE *in, char *buf, size_t len)
 	return got;
 }
 
-/* w_data - one CPU's data: in zstd chunks, counted first, or as it is */
-static void w_data(struct w7 *w, FILE *in)
+/* w_data - @size bytes of one CPU's data: in zstd chunks, counted first, or as they are */
+static void w_data(struct w7 *w, FILE *in, long long size)
 {
 	size_t cap = (size_t)FINIT_DAT_CHUNK_PAGES * w->h->page_size, n;
 	long long count_at = tell(w);
@@ -245,14 +245,16 @@ static void w_data(struct w7 *w, FILE *in)
 	rewind(in);
 	if (w->z)
 		finit_dat_out_u32(&w->o, 0);
-	while (!w->o.failed && (n = fill(in, buf, cap)) > 0) {
+	while (!w->o.failed && size > 0 &&
+	       (n = fill(in, buf, size < (long long)cap ? (size_t)size : cap)) > 0) {
 		if (w->z)
 			zblock(w, buf, n);
 		else
 			finit_dat_out_bytes(&w->o, buf, n);
+		size -= (long long)n;
 		chunks++;
 	}
-	if (ferror(in) && !w->o.failed)
+	if ((ferror(in) || size > 0) && !w->o.failed)
 		w->o.failed = EIO;
 	if (w->z)
 		patch(w, count_at, &chunks, 4);
@@ -272,13 +274,14 @@ static void w_flyrecord(struct w7 *w, FILE *const *cpu_files)
 	for (int cpu = 0; cpu < w->h->ncpus && !w->o.failed; cpu++) {
 		long long at = tell(w), ps = w->h->page_size;
 		long long to = (at + ps - 1) / ps * ps;
+		long long size = finit_dat_out_size(cpu_files[cpu], (int)ps);
 
 		for (long long pad = to - at; pad > 0; pad -= sizeof(zeros))
 			finit_dat_out_bytes(&w->o, zeros, pad < (long long)sizeof(zeros) ?
 					    (size_t)pad : sizeof(zeros));
 		w->cpu_off[cpu] = to;
-		if (finit_dat_out_size(cpu_files[cpu]) > 0)
-			w_data(w, cpu_files[cpu]);
+		if (size > 0)
+			w_data(w, cpu_files[cpu], size);
 		w->cpu_size[cpu] = tell(w) - to;
 	}
 	if (w->fly_off >= 0)

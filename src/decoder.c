@@ -155,8 +155,9 @@ static struct src *add_enter(struct finit_decoder *dec, struct tep_event *ev, in
 
 /*
  * add_probe - one of our dynamic events: the 64-bit eprobe or kprobe (an
- * enter until string_sources sees the syscall event beside it), the ia32
- * kprobe (the enter of a 32-bit caller) or its kretprobe (the exit). A
+ * enter until string_sources sees the syscall event beside it: on the
+ * kprobe path there is none), the 64-bit kretprobe (the kprobe path's
+ * exit), the ia32 kprobe (the enter of a 32-bit caller) or its kretprobe. A
  * kprobe has __probe_ip: files of older versions named both kinds alike.
  */
 static void add_probe(struct finit_decoder *dec, struct tep_event *ev)
@@ -168,11 +169,11 @@ static void add_probe(struct finit_decoder *dec, struct tep_event *ev)
 
 	if (!finit_tiers_parse_name(ev->name, &kind, &sys))
 		return;
-	if (kind == FINIT_PROBE_COMPAT_RET) {
+	if (kind == FINIT_PROBE_COMPAT_RET || kind == FINIT_PROBE_KRET) {
 		f = tep_find_field(ev, "ret");
 		if (f && (s = add_src(dec, ev, SRC_EXIT, sys))) {
 			s->num = f;
-			s->compat = true;
+			s->compat = kind == FINIT_PROBE_COMPAT_RET;
 		}
 		return;
 	}

@@ -21,6 +21,7 @@
 #define BATCH_PAGES	256	/* taken from the spool per delivery */
 #define DRAIN_NICE	(-10)	/* without SCHED_FIFO: ahead of the CPU hogs */
 #define FLOOD_PAUSE_US	500	/* after a pass that found a flood: let pages fill */
+#define BUSY_POLL_MS	10	/* while data flows: read even without a wake-up */
 
 struct finit_drain {
 	struct finit_stream	*st;
@@ -107,22 +108,25 @@ static void *drain_thread(void *arg)
 	struct finit_drain *d = arg;
 	struct pollfd *pfd = calloc(d->ncpus + 1, sizeof(*pfd));
 	unsigned char *page = malloc(d->subbuf);
+	int timeout = -1;
 
 	raise_priority();
 	for (int i = 0; pfd && i < d->ncpus; i++)
 		pfd[i] = (struct pollfd){ .fd = finit_stream_fd(d->st, i), .events = POLLIN };
 	while (pfd && page) {
 		size_t bytes = 0;
-		int full;
+		int full, n;
 
 		pfd[d->ncpus] = (struct pollfd){ .fd = d->stopfd, .events = POLLIN };
-		if (poll(pfd, d->ncpus + 1, -1) < 0 && errno != EINTR)
+		n = poll(pfd, d->ncpus + 1, timeout);
+		if (n < 0 && errno != EINTR)
 			break;
-		if (pfd[d->ncpus].revents & POLLIN) {
+		if (n > 0 && (pfd[d->ncpus].revents & POLLIN)) {
 			read_all(d, NULL, page, &bytes);
 			break;
 		}
-		full = read_all(d, pfd, page, &bytes);
+		/* a late or lost wake-up must not cost the buffer: every CPU then */
+		full = read_all(d, n == 0 ? NULL : pfd, page, &bytes);
 		if (full < 0)
 			break;
 		/*
@@ -135,6 +139,8 @@ static void *drain_thread(void *arg)
 			usleep(1000);
 		else if (bytes > d->subbuf / 2)
 			usleep(FLOOD_PAUSE_US);
+		/* idle: no wake-up of our own (P5); data flowing: not only theirs */
+		timeout = bytes ? BUSY_POLL_MS : -1;
 	}
 	free(page);
 	free(pfd);

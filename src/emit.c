@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * emit.c - the text, JSON Lines and CSV emitters and their string escaping.
+ * emit.c - the text, JSON Lines (emit-json.c) and CSV emitters.
  * Each event is built in memory and written at once: flushed at every
  * event, so a pipe consumer sees it immediately, or in batches of
  * EMIT_BATCH bytes for an offline reader.
@@ -13,15 +13,9 @@
 #include <time.h>
 
 #include "emit.h"
+#include "emit-json.h"
 
 #define EMIT_BATCH	(64 * 1024)
-
-/* The end of a JSON line (json_tail), and what it was made of. */
-struct origins {
-	long	key[9];		/* longs: read back whole, as memcmp does */
-	size_t	len;		/* 0: none yet */
-	char	text[512];
-};
 
 struct finit_emitter {
 	enum finit_format	fmt;
@@ -31,7 +25,7 @@ struct finit_emitter {
 	int			header_done;
 	long long		time_sec;	/* the second time_prefix shows */
 	char			time_prefix[32];
-	struct origins		origins;	/* JSON's last line end */
+	struct finit_emit_json_cache	json;	/* JSON's last line end */
 };
 
 /* time_split - seconds and nanoseconds of @wall_ns, nanoseconds >= 0 */
@@ -77,21 +71,6 @@ void finit_emit_time(long long wall_ns, char *buf, size_t len)
 	snprintf(buf + strlen(buf), len - strlen(buf), "%s", nanos);
 }
 
-/* Fields every format shares. */
-struct view {
-	char		time[48];
-	const char	*flag_names[8];
-	int		nflags;
-	char		unknown_flags[24];
-	char		ptr[24];	/* the string argument's address */
-	int		has_ret;
-	const char	*errname;
-	char		taints[16];
-	int		fd_arg;		/* args[] index of fd, -1 none */
-	int		flags_arg;	/* args[] index of flags, -1 none */
-	struct origins	*origins;	/* the emitter's */
-};
-
 /* taint_letters - module_load's taints as the kernel prints them */
 static void taint_letters(unsigned int t, char *buf)
 {
@@ -123,7 +102,7 @@ static void hex(unsigned long long v, char *buf)
 }
 
 /* view_time - the event's time, the date part formatted once a second */
-static void view_time(struct finit_emitter *em, long long wall_ns, struct view *v)
+static void view_time(struct finit_emitter *em, long long wall_ns, struct finit_emit_view *v)
 {
 	long long ns, sec = time_split(wall_ns, &ns);
 	size_t n;
@@ -138,12 +117,13 @@ static void view_time(struct finit_emitter *em, long long wall_ns, struct view *
 }
 
 /* make_view - the derived values of @ev, computed once for any format */
-static void make_view(struct finit_emitter *em, const struct finit_event *ev, struct view *v)
+static void make_view(struct finit_emitter *em, const struct finit_event *ev,
+		      struct finit_emit_view *v)
 {
 	int str = finit_names_str_arg(ev->sys);
 
 	view_time(em, ev->wall_ns, v);
-	v->origins = &em->origins;
+	v->json = &em->json;
 	v->fd_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 0 : -1;
 	v->flags_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 2 :
 		       ev->sys == FINIT_SYS_DELETE_MODULE ? 1 : -1;
@@ -153,179 +133,13 @@ static void make_view(struct finit_emitter *em, const struct finit_event *ev, st
 	v->ptr[0] = '\0';
 	if (str >= 0)
 		hex(ev->args[str], v->ptr);
+	if (ev->sys == FINIT_SYS_INIT_MODULE)
+		hex(ev->args[0], v->umod);
 	v->has_ret = ev->origin_ret == FINIT_ORIGIN_KERNEL;
 	v->errname = v->has_ret ? finit_names_errno(ev->ret) : NULL;
 	v->taints[0] = '\0';
 	if (ev->has_taints)
 		taint_letters(ev->taints, v->taints);
-}
-
-/* KEY - the literal ,"name": (and its length) that precedes a value */
-#define KEY(name)	",\"" name "\":", sizeof(",\"" name "\":") - 1
-
-/* json_name - "name" or null: a name of our tables (plain ASCII, nothing to escape) */
-static void json_name(struct finit_buf *b, const char *name)
-{
-	if (!name) {
-		finit_buf_putn(b, "null", 4);
-		return;
-	}
-	finit_buf_putc(b, '"');
-	finit_buf_puts(b, name);
-	finit_buf_putc(b, '"');
-}
-
-/* json_origin - "key":"origin" (@first: no comma before it) */
-static void json_origin(struct finit_buf *b, const char *key, size_t klen,
-			enum finit_origin o, bool first)
-{
-	finit_buf_putn(b, key + first, klen - first);
-	json_name(b, finit_names_origin(o));
-}
-
-/* json_int - "key":N, or null when @known is false */
-static void json_int(struct finit_buf *b, const char *key, size_t klen, long long v,
-		     bool known)
-{
-	finit_buf_putn(b, key, klen);
-	if (known)
-		finit_buf_int(b, v);
-	else
-		finit_buf_puts(b, "null");
-}
-
-/* json_str - "key":"string" or null */
-static void json_str(struct finit_buf *b, const char *key, size_t klen, const char *v)
-{
-	finit_buf_putn(b, key, klen);
-	finit_buf_json_string(b, v);
-}
-
-/* json_bool - "key":true or false */
-static void json_bool(struct finit_buf *b, const char *key, size_t klen, bool v)
-{
-	finit_buf_putn(b, key, klen);
-	finit_buf_puts(b, v ? "true" : "false");
-}
-
-/* json_args - the "args" object: each syscall's own arguments */
-static void json_args(struct finit_buf *b, const struct finit_event *ev)
-{
-	char ptr[24];
-
-	switch (ev->sys) {
-	case FINIT_SYS_FINIT_MODULE:
-		finit_buf_puts(b, "{\"fd\":");
-		finit_buf_int(b, (long long)ev->args[0]);
-		json_str(b, KEY("param_values"), ev->param_values);
-		finit_buf_putn(b, KEY("flags"));
-		finit_buf_uint(b, ev->args[2]);
-		finit_buf_putc(b, '}');
-		break;
-	case FINIT_SYS_INIT_MODULE:
-		hex(ev->args[0], ptr);
-		finit_buf_puts(b, "{\"umod\":\"");
-		finit_buf_puts(b, ptr);
-		finit_buf_puts(b, "\",\"len\":");
-		finit_buf_uint(b, ev->args[1]);
-		json_str(b, KEY("param_values"), ev->param_values);
-		finit_buf_putc(b, '}');
-		break;
-	case FINIT_SYS_DELETE_MODULE:
-		finit_buf_puts(b, "{\"name\":");
-		finit_buf_json_string(b, ev->module);
-		finit_buf_putn(b, KEY("flags"));
-		finit_buf_uint(b, ev->args[1]);
-		finit_buf_putc(b, '}');
-		break;
-	default:
-		finit_buf_puts(b, "{}");
-	}
-}
-
-/*
- * json_tail - "module" to the end of "origin"; while a call has no module,
- * path or context (every call of a flood), it is the last such call's
- */
-static void json_tail(struct finit_buf *b, const struct finit_event *ev, const struct view *v)
-{
-	const struct finit_proc *p = &ev->proc;
-	struct origins *c = v->origins;
-	const long key[9] = { ev->origin_pid, ev->origin_comm,
-		ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE : ev->origin_str,
-		ev->origin_ret, ev->origin_module, ev->origin_path,
-		ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ? ev->origin_path :
-		FINIT_ORIGIN_NONE, p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context,
-		!ev->module && !ev->has_taints && !ev->path && !ev->sha256 && !ev->truncated &&
-		!p->valid && !p->exe && !p->cgroup && !p->container_id };
-	size_t start = b->len;
-
-	if (key[8] && c->len && !memcmp(key, c->key, sizeof(key))) {
-		finit_buf_putn(b, c->text, c->len);
-		return;
-	}
-	json_str(b, KEY("module"), ev->module);
-	json_str(b, KEY("taints"), ev->has_taints ? v->taints : NULL);
-	json_str(b, KEY("path"), ev->path);
-	json_str(b, KEY("sha256"), ev->sha256);
-	json_bool(b, KEY("truncated"), ev->truncated);
-	json_int(b, KEY("ppid"), p->ppid, p->valid);
-	json_int(b, KEY("uid"), p->uid, p->valid);
-	json_int(b, KEY("gid"), p->gid, p->valid);
-	json_str(b, KEY("exe"), p->exe);
-	json_str(b, KEY("cgroup"), p->cgroup);
-	json_str(b, KEY("container_id"), p->container_id);
-	finit_buf_putn(b, KEY("origin"));
-	finit_buf_putc(b, '{');
-	json_origin(b, KEY("pid"), key[0], true);
-	json_origin(b, KEY("tid"), FINIT_ORIGIN_KERNEL, false);
-	json_origin(b, KEY("comm"), key[1], false);
-	json_origin(b, KEY("args"), FINIT_ORIGIN_KERNEL, false);
-	json_origin(b, KEY("param_values"), key[2], false);
-	json_origin(b, KEY("ret"), key[3], false);
-	json_origin(b, KEY("module"), key[4], false);
-	json_origin(b, KEY("path"), key[5], false);
-	json_origin(b, KEY("sha256"), key[6], false);
-	json_origin(b, KEY("context"), key[7], false);
-	if (key[8] && !b->oom && b->len - start <= sizeof(c->text)) {
-		memcpy(c->text, b->data + start, b->len - start);
-		memcpy(c->key, key, sizeof(key));
-		c->len = b->len - start;
-	}
-}
-
-/* format_json - one JSON Lines record (schema in README) */
-static void format_json(struct finit_buf *b, const struct finit_event *ev,
-			const struct view *v)
-{
-	finit_buf_puts(b, "{\"time\":\"");
-	finit_buf_puts(b, v->time);
-	finit_buf_putc(b, '"');
-	finit_buf_putn(b, KEY("ts_ns"));
-	finit_buf_uint(b, ev->ts);
-	json_int(b, KEY("cpu"), ev->cpu, true);
-	finit_buf_putn(b, KEY("event"));
-	json_name(b, finit_names_syscall(ev->sys));
-	json_int(b, KEY("pid"), ev->pid, ev->pid >= 0);
-	json_int(b, KEY("tid"), ev->tid, true);
-	json_str(b, KEY("comm"), ev->comm[0] ? ev->comm : NULL);
-	json_bool(b, KEY("compat"), ev->compat);
-	finit_buf_putn(b, KEY("args"));
-	json_args(b, ev);
-	finit_buf_putn(b, KEY("flags_names"));
-	finit_buf_putc(b, '[');
-	for (int i = 0; i < v->nflags; i++) {
-		if (i)
-			finit_buf_putc(b, ',');
-		json_name(b, v->flag_names[i]);
-	}
-	finit_buf_putc(b, ']');
-	json_str(b, KEY("uargs_ptr"), v->ptr[0] ? v->ptr : NULL);
-	json_int(b, KEY("ret"), ev->ret, v->has_ret);
-	finit_buf_putn(b, KEY("errno"));
-	json_name(b, v->errname);
-	json_tail(b, ev, v);
-	finit_buf_puts(b, "}}\n");
 }
 
 /* text_quoted - "string" with C escapes, or ? when unknown */
@@ -341,7 +155,7 @@ static void text_quoted(struct finit_buf *b, const char *s)
 }
 
 /* text_flags - NAME|NAME or 0 */
-static void text_flags(struct finit_buf *b, const struct view *v)
+static void text_flags(struct finit_buf *b, const struct finit_emit_view *v)
 {
 	for (int i = 0; i < v->nflags; i++)
 		finit_buf_printf(b, "%s%s", i ? "|" : "", v->flag_names[i]);
@@ -350,7 +164,8 @@ static void text_flags(struct finit_buf *b, const struct view *v)
 }
 
 /* text_args - the call's arguments inside the parentheses */
-static void text_args(struct finit_buf *b, const struct finit_event *ev, const struct view *v)
+static void text_args(struct finit_buf *b, const struct finit_event *ev,
+		      const struct finit_emit_view *v)
 {
 	switch (ev->sys) {
 	case FINIT_SYS_FINIT_MODULE:
@@ -378,7 +193,7 @@ static void text_args(struct finit_buf *b, const struct finit_event *ev, const s
 
 /* format_text - one readable line, strace-like */
 static void format_text(struct finit_buf *b, const struct finit_event *ev,
-			const struct view *v)
+			const struct finit_emit_view *v)
 {
 	finit_buf_printf(b, "%s cpu%d ", v->time, ev->cpu);
 	finit_buf_c_string(b, ev->comm[0] ? ev->comm : "?");
@@ -440,7 +255,7 @@ static void csv_str(struct finit_buf *b, const char *s)
 
 /* format_csv - one CSV row, columns as csv_header */
 static void format_csv(struct finit_buf *b, const struct finit_event *ev,
-		       const struct view *v)
+		       const struct finit_emit_view *v)
 {
 	const struct finit_proc *p = &ev->proc;
 
@@ -473,7 +288,7 @@ static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 }
 
 typedef void (*finit_line_fn)(struct finit_buf *b, const struct finit_event *ev,
-			      const struct view *v);
+			      const struct finit_emit_view *v);
 
 /* The formats: one row each (a new format is one line function and one row). */
 static const struct {
@@ -483,7 +298,7 @@ static const struct {
 	finit_line_fn	line;
 } formats[FINIT_FMT_NR] = {
 	[FINIT_FMT_TEXT] = { "text", "one line per call", NULL, format_text },
-	[FINIT_FMT_JSON] = { "json", "JSON Lines", NULL, format_json },
+	[FINIT_FMT_JSON] = { "json", "JSON Lines", NULL, finit_emit_json_line },
 	[FINIT_FMT_CSV] = { "csv", "RFC 4180, a header row first", csv_header, format_csv },
 };
 
@@ -575,7 +390,7 @@ int finit_emit_flush(struct finit_emitter *em)
 /* finit_emit_event - the format's header once, then its line for @ev */
 int finit_emit_event(struct finit_emitter *em, const struct finit_event *ev)
 {
-	struct view v;
+	struct finit_emit_view v;
 
 	make_view(em, ev, &v);
 	if (formats[em->fmt].header && !em->header_done) {

@@ -216,7 +216,7 @@ static int parse_term(struct parser *ps, int depth, int *node)
 	int sub = -1;
 
 	skip_ws(ps);
-	if (depth > 64)
+	if (depth > FINIT_FILTER_MAX_DEPTH)
 		return fail(ps, "Too deeply nested", ps->p);
 	if (*ps->p == '!' && ps->p[1] != '=') {
 		ps->p++;
@@ -286,6 +286,16 @@ static int parse(struct parser *ps, int *root, char *err, size_t errlen)
 	return -1;
 }
 
+/* too_long - longer than the kernel takes: -1 with the message in @err */
+static int too_long(const char *expr, char *err, size_t errlen)
+{
+	if (strnlen(expr, FINIT_FILTER_MAX_LEN + 1) <= FINIT_FILTER_MAX_LEN)
+		return 0;
+	snprintf(err, errlen, "parse error: Filter longer than %d bytes (the kernel's limit): "
+		 "shorten it", FINIT_FILTER_MAX_LEN);
+	return -1;
+}
+
 /* finit_filter_check - parse only */
 int finit_filter_check(const char *expr, const char *const *fields, bool numeric_only,
 		       char *err, size_t errlen)
@@ -294,6 +304,8 @@ int finit_filter_check(const char *expr, const char *const *fields, bool numeric
 			     .numeric_only = numeric_only };
 	int root;
 
+	if (too_long(expr, err, errlen))
+		return -1;
 	return parse(&ps, &root, err, errlen);
 }
 
@@ -302,10 +314,13 @@ struct finit_filter *finit_filter_compile(const char *expr,
 					  const struct finit_filter_field *fields,
 					  char *err, size_t errlen)
 {
-	struct finit_filter *f = calloc(1, sizeof(*f) + (strlen(expr) + 1) * sizeof(struct node));
-	struct parser ps = { .expr = expr, .p = expr, .typed = fields, .numeric_only = true,
-			     .out = f };
+	struct finit_filter *f;
+	struct parser ps = { .expr = expr, .p = expr, .typed = fields, .numeric_only = true };
 
+	if (too_long(expr, err, errlen))
+		return NULL;
+	f = calloc(1, sizeof(*f) + (strlen(expr) + 1) * sizeof(struct node));
+	ps.out = f;
 	if (!f) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;

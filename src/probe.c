@@ -16,6 +16,7 @@
 
 #include "decoder.h"
 #include "probe.h"
+#include "tiers.h"
 
 #define TRACEFS_DEFAULT	"/sys/kernel/tracing"
 #define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
@@ -27,10 +28,54 @@ const char *finit_probe_path_name(enum finit_path path)
 		return "syscalls";
 	case FINIT_PATH_RAW:
 		return "raw_syscalls";
+	case FINIT_PATH_KPROBE:
+		return "kprobe";
 	case FINIT_PATH_NONE:
 		break;
 	}
 	return "none";
+}
+
+/* finit_probe_want - @path, asked for ([capture] path, --path), if this kernel has it */
+int finit_probe_want(struct finit_probe *p, enum finit_path path, char *err, size_t errlen)
+{
+	const char *missing = NULL;
+
+	if (path == FINIT_PATH_SYSCALLS && !(p->sys_enter_finit && p->sys_exit_finit))
+		missing = "syscalls:sys_enter/exit_finit_module (CONFIG_FTRACE_SYSCALLS, "
+			  "CONFIG_MODULES)";
+	else if (path == FINIT_PATH_RAW && !(p->raw_enter && p->raw_exit &&
+					     finit_decoder_sysnr(p->machine)))
+		missing = "raw_syscalls:sys_enter/exit for this architecture";
+	else if (path == FINIT_PATH_KPROBE && !p->kprobe_path)
+		missing = "kprobe events (CONFIG_KPROBE_EVENTS) with a known syscall ABI";
+	if (missing) {
+		snprintf(err, errlen, "the %s capture path needs %s, which kernel %s %s lacks; "
+			 "use --path auto", finit_probe_path_name(path), missing, p->kernel,
+			 p->machine);
+		return -1;
+	}
+	p->path = path;
+	return 0;
+}
+
+/* finit_probe_path_parse - the names finit_probe_path_name gives, and "auto" */
+int finit_probe_path_parse(const char *name, enum finit_path *path)
+{
+	static const enum finit_path paths[] = {
+		FINIT_PATH_SYSCALLS, FINIT_PATH_RAW, FINIT_PATH_KPROBE,
+	};
+
+	*path = FINIT_PATH_NONE;
+	if (!strcmp(name, "auto"))
+		return 0;
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		if (!strcmp(name, finit_probe_path_name(paths[i]))) {
+			*path = paths[i];
+			return 0;
+		}
+	}
+	return -1;
 }
 
 /* is_tracefs - @dir looks like a mounted tracefs (or debugfs/tracing) */
@@ -127,6 +172,7 @@ void finit_probe_kernel(struct finit_probe *p)
 	p->dynamic_events = tracefs_file_exists(NULL, "dynamic_events");
 	p->eprobe = p->dynamic_events && readme_has("e[:[<group>/][<event>]]");
 	p->kprobe = tracefs_file_exists(NULL, "kprobe_events");
+	p->kprobe_path = finit_tiers_available(FINIT_PROBE_KPROBE, p->machine, false, p->kprobe);
 	if (p->sys_enter_finit) {
 		fmt = tracefs_event_file_read(NULL, "syscalls", "sys_enter_finit_module",
 					      "format", NULL);

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * reclaim.c - what dead runs left behind: instances <prefix>-<pid>,
- * dynamic event groups <prefix>_<pid>, and a raised syscall_user_buf_size.
+ * reclaim.c - what dead runs left behind: instances <prefix>-<pid> (a dead
+ * recorder's unread data saved into its recovery directory first, else
+ * said to be discarded), dynamic event groups <prefix>_<pid>, a raised
+ * syscall_user_buf_size, and dead recorders' recovery directories (listed).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -15,9 +18,12 @@
 #include <tracefs.h>
 
 #include "context.h"
+#include "dat.h"
 #include "finit.h"
 #include "log.h"
 #include "reclaim.h"
+#include "recovery.h"
+#include "salvage.h"
 #include "tiers.h"
 
 /* finit_reclaim_owner_alive - @pid still runs finit-ftrace (not a recycled pid) */
@@ -143,6 +149,104 @@ static int reclaim_dynevents(const char *prefix, bool report)
 	return failed ? -1 : removed;
 }
 
+/*
+ * save_unread - before a dead run's instance goes: a recorder's unread data
+ * into its recovery directory, else what is discarded per CPU is said
+ */
+static void save_unread(struct tracefs_instance *inst, int pid, bool guard, bool report)
+{
+	char dir[PATH_MAX];
+
+	/* the protected loads buffer's loads are the main buffer's twins */
+	if (!guard && !finit_recovery_registered(pid, dir, sizeof(dir)) &&
+	    finit_salvage_is_dir(dir)) {
+		finit_recovery_save_instance(dir, inst);
+		return;
+	}
+	for (int cpu = 0; report && cpu < FINIT_DAT_MAX_CPUS; cpu++) {
+		long long n = finit_recovery_unread(inst, cpu);
+
+		if (n < 0)
+			break;
+		if (n)
+			finit_log(FINIT_LOG_WARNING, "instance %s: discarding %lld unread entries "
+				  "of cpu%d (%s)", tracefs_instance_get_name(inst), n, cpu,
+				  guard ? "the protected loads buffer: module_load records" :
+				  "no recovery directory: not a record run");
+	}
+}
+
+/*
+ * list_recordings - dead recorders' recovery directories, each with the
+ * command that makes its trace.dat; a registration whose directory is gone
+ * goes too
+ */
+static void list_recordings(bool report)
+{
+	DIR *d = opendir(FINIT_RECOVERY_RUN_DIR);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char dir[PATH_MAX], *end;
+		long pid;
+
+		if (strncmp(e->d_name, "record-", 7))
+			continue;
+		pid = strtol(e->d_name + 7, &end, 10);
+		if (*end || pid <= 0 || pid > 0x7fffffff || finit_reclaim_owner_alive((int)pid) ||
+		    finit_recovery_registered((int)pid, dir, sizeof(dir)) < 0)
+			continue;
+		if (!finit_salvage_is_dir(dir))
+			finit_recovery_forget((int)pid);
+		else if (report)
+			finit_log(FINIT_LOG_INFO, "%s holds what record (pid %ld, gone) captured: "
+				  "make its trace.dat with 'finit-ftrace record --recover %s'",
+				  dir, pid, dir);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* reclaim_one - a dead run's instance (@guard: its protected loads buffer) */
+static int reclaim_one(const char *prefix, int pid, bool guard, bool report)
+{
+	struct tracefs_instance *inst;
+	char name[128];
+	int ret = 0;
+
+	snprintf(name, sizeof(name), "%s-%d%s", prefix, pid, guard ? "-loads" : "");
+	if (!tracefs_instance_exists(name))
+		return 0;
+	inst = tracefs_instance_alloc(NULL, name);
+	if (inst)
+		save_unread(inst, pid, guard, report);
+	if (inst && !tracefs_instance_destroy(inst)) {
+		ret = 1;
+		if (report)
+			finit_log(FINIT_LOG_INFO, "removed stale instance %s (pid %d is gone)", name,
+				  pid);
+	} else {
+		ret = -1;
+		if (report)
+			finit_log(FINIT_LOG_ERROR, "cannot remove stale instance %s: %s (is a reader "
+				  "still holding its trace_pipe_raw?)", name, strerror(errno));
+	}
+	tracefs_instance_free(inst);
+	return ret;
+}
+
+/* finit_reclaim_instance - @pid's instance and its -loads one, if the run is gone */
+int finit_reclaim_instance(const char *prefix, int pid, bool report)
+{
+	int a, b;
+
+	if (finit_reclaim_owner_alive(pid))
+		return 0;
+	a = reclaim_one(prefix, pid, false, report);
+	b = reclaim_one(prefix, pid, true, report);
+	return a < 0 || b < 0 ? -1 : a + b;
+}
+
 /* finit_reclaim_stale - dead runs' instances, dynamic events and user_buf */
 int finit_reclaim_stale(const char *prefix, bool report)
 {
@@ -150,25 +254,11 @@ int finit_reclaim_stale(const char *prefix, bool report)
 	int removed = 0, failed = 0, n;
 
 	for (int i = 0; names && names[i]; i++) {
-		struct tracefs_instance *inst;
 		int pid = instance_pid(names[i], prefix);
 
-		if (pid < 0 || finit_reclaim_owner_alive(pid))
-			continue;
-		inst = tracefs_instance_alloc(NULL, names[i]);
-		if (inst && !tracefs_instance_destroy(inst)) {
-			removed++;
-			if (report)
-				finit_log(FINIT_LOG_INFO, "removed stale instance %s (pid %d is gone)",
-					names[i], pid);
-		} else {
-			failed++;
-			if (report)
-				finit_log(FINIT_LOG_ERROR, "cannot remove stale instance %s: %s "
-					"(is a reader still holding its trace_pipe_raw?)",
-					names[i], strerror(errno));
-		}
-		tracefs_instance_free(inst);
+		n = pid < 0 ? 0 : finit_reclaim_instance(prefix, pid, report);
+		failed += n < 0;
+		removed += n > 0 ? n : 0;
 	}
 	tracefs_list_free(names);
 	/* after the instances: a stale instance may still have them enabled */
@@ -178,6 +268,6 @@ int finit_reclaim_stale(const char *prefix, bool report)
 	else
 		removed += n;
 	finit_reclaim_restore_user_buf(prefix, -1, report);
+	list_recordings(report);
 	return failed ? -1 : removed;
 }
-

@@ -102,7 +102,7 @@ static int select_events(const struct finit_selftest_setup *su, struct finit_evs
 			finit_evsel_add(ev, &n, "syscalls", name, NULL);
 			snprintf(name, sizeof(name), "sys_exit_%s", finit_names_syscall(sys));
 			finit_evsel_add(ev, &n, "syscalls", name, NULL);
-		} else if (t) {
+		} else if (t && su->probe->path == FINIT_PATH_RAW) {
 			snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%sid == %d",
 				 ids[0] ? " || " : "", t->nr[sys]);
 		}
@@ -142,7 +142,9 @@ static bool complete(const struct collect *c, const struct finit_selftest_setup 
 			continue;
 		if (!c->call[sys].exit)
 			return false;
-		for (int k = FINIT_PROBE_EPROBE; k <= FINIT_PROBE_KPROBE; k++)
+		/* on the kprobe path our kprobe is the enter itself */
+		for (int k = FINIT_PROBE_EPROBE; k <= FINIT_PROBE_KPROBE &&
+		     su->probe->path != FINIT_PATH_KPROBE; k++)
 			if (su->dyn[k][sys] && !c->probe[FINIT_TIER_EPROBE + k][sys].enter)
 				return false;
 		if (su->dyn[FINIT_PROBE_COMPAT_RET][sys] && c->calls->did32 && !c->compat[sys].exit)
@@ -318,8 +320,10 @@ static void judge(struct finit_selftest *t, const struct finit_selftest_setup *s
 		verdict(t, FINIT_CHECK_EPROBE, judge_probe(c->probe[FINIT_TIER_EPROBE], c, k,
 							   su->events, false, buf, sizeof(buf)));
 	if (created[FINIT_PROBE_KPROBE])
-		verdict(t, FINIT_CHECK_KPROBE, judge_probe(c->probe[FINIT_TIER_KPROBE], c, k,
-							   su->events, false, buf, sizeof(buf)));
+		verdict(t, FINIT_CHECK_KPROBE, su->probe->path == FINIT_PATH_KPROBE ?
+			judge_probe(c->call, c, k, su->events, true, buf, sizeof(buf)) :
+			judge_probe(c->probe[FINIT_TIER_KPROBE], c, k, su->events, false,
+				    buf, sizeof(buf)));
 	t->no_ia32 = created[FINIT_PROBE_COMPAT] && !k->did32;
 	if (created[FINIT_PROBE_COMPAT])
 		verdict(t, FINIT_CHECK_COMPAT, k->did32 ?
@@ -382,6 +386,7 @@ void finit_selftest_trust(struct finit_selftest *t, const struct finit_selftest_
 {
 	static const enum finit_check of_kind[FINIT_PROBE_NR] = {
 		FINIT_CHECK_EPROBE, FINIT_CHECK_KPROBE, FINIT_CHECK_COMPAT, FINIT_CHECK_COMPAT,
+		FINIT_CHECK_PATH,
 	};
 
 	memset(t, 0, sizeof(*t));

@@ -77,19 +77,14 @@ static void raw_ids(const struct finit_sysnr *t, unsigned int events, bool nativ
 }
 
 /*
- * choose_events - what to enable: per syscall the syscall event's enter,
- * our probe that reads its string (eprobe or kprobe, or the exact one
- * beside the native field) and the exit; the ia32 kprobes and kretprobes
- * for 32-bit callers; module_load/free where the kernel has them; and
- * raw_syscalls for what nothing else shows (everything on the fallback
- * path; 32-bit finit_module where there are no kprobe events).
+ * choose_syscalls - the syscalls path: per syscall the syscall event's
+ * enter, our probe that reads its string, the exit, and the ia32 probes
  */
-static void choose_events(struct finit_session *s, unsigned int events)
+static void choose_syscalls(struct finit_session *s, unsigned int events)
 {
-	const struct finit_sysnr *t = finit_decoder_sysnr(s->probe.machine);
 	int str = probe_kind_of(s->exact ? s->exact : s->tier);
 
-	for (int sys = 0; sys < FINIT_SYS_NR && s->path == FINIT_PATH_SYSCALLS; sys++) {
+	for (int sys = 0; sys < FINIT_SYS_NR; sys++) {
 		char enter[64], exit_[64];
 
 		if (!(events & (1u << sys)))
@@ -107,14 +102,46 @@ static void choose_events(struct finit_session *s, unsigned int events)
 			add_probe_event(s, FINIT_PROBE_COMPAT_RET, sys);
 		}
 	}
+}
+
+/* choose_module_events - module_load/free where the kernel has them */
+static void choose_module_events(struct finit_session *s, unsigned int events)
+{
 	if (s->probe.module_load &&
 	    (events & ((1u << FINIT_SYS_FINIT_MODULE) | (1u << FINIT_SYS_INIT_MODULE))))
 		add_event(s, "module", "module_load", NULL);
 	if ((events & (1u << FINIT_EV_MODULE_FREE)) &&
 	    tracefs_event_file_exists(NULL, "module", "module_free", "format"))
 		add_event(s, "module", "module_free", NULL);
+}
+
+/*
+ * choose_events - what to enable: the syscalls path's events, or the
+ * kprobe path's kprobe and kretprobe per call (no syscall tracepoint at
+ * all); the ia32 kprobes and kretprobes for 32-bit callers; module_load/free
+ * where the kernel has them; and raw_syscalls for what nothing else shows
+ * (everything on the fallback path; 32-bit finit_module where there are no
+ * kprobe events).
+ */
+static void choose_events(struct finit_session *s, unsigned int events)
+{
+	const struct finit_sysnr *t = finit_decoder_sysnr(s->probe.machine);
+
+	if (s->path == FINIT_PATH_SYSCALLS)
+		choose_syscalls(s, events);
+	for (int sys = 0; sys < FINIT_SYS_NR && s->path == FINIT_PATH_KPROBE; sys++) {
+		if (!(events & (1u << sys)))
+			continue;
+		add_probe_event(s, FINIT_PROBE_KPROBE, sys);
+		add_probe_event(s, FINIT_PROBE_KRET, sys);
+		if (s->compat == FINIT_COMPAT_KPROBE) {
+			add_probe_event(s, FINIT_PROBE_COMPAT, sys);
+			add_probe_event(s, FINIT_PROBE_COMPAT_RET, sys);
+		}
+	}
+	choose_module_events(s, events);
 	if (!t || !s->probe.raw_enter || !s->probe.raw_exit ||
-	    (s->path == FINIT_PATH_SYSCALLS && s->compat != FINIT_COMPAT_RAW))
+	    (s->path != FINIT_PATH_RAW && s->compat != FINIT_COMPAT_RAW))
 		return;
 	raw_ids(t, events, s->path == FINIT_PATH_RAW, s->raw_ids, sizeof(s->raw_ids));
 	raw_ids(t, events & (1u << FINIT_SYS_FINIT_MODULE), s->path == FINIT_PATH_RAW,
@@ -203,9 +230,17 @@ static void raise_user_buf(struct finit_session *s, struct finit_decoder *dec)
 		finit_decoder_set_user_buf_size(dec, (int)v);
 }
 
+/* path_kind - @kind belongs to @path's candidates */
+static bool path_kind(enum finit_path path, int kind)
+{
+	if (path == FINIT_PATH_KPROBE)
+		return kind != FINIT_PROBE_EPROBE;
+	return kind != FINIT_PROBE_KRET;	/* the syscall event has the exit */
+}
+
 /*
  * create_candidates - every dynamic event the kernel can have for us, so
- * the self-test can prove each (the syscalls path only: raw_syscalls
+ * the self-test can prove each (the syscalls and kprobe paths: raw_syscalls
  * kernels read strings from /proc). A kind that cannot be made is left out.
  */
 static void create_candidates(struct finit_session *s, unsigned int sys_mask, bool compat)
@@ -215,7 +250,8 @@ static void create_candidates(struct finit_session *s, unsigned int sys_mask, bo
 	for (int k = 0; k < FINIT_PROBE_NR; k++) {
 		bool c = k == FINIT_PROBE_COMPAT || k == FINIT_PROBE_COMPAT_RET;
 
-		if ((c && !compat) || !finit_tiers_available((enum finit_probe_kind)k,
+		if ((c && !compat) || !path_kind(s->path, k) ||
+		    !finit_tiers_available((enum finit_probe_kind)k,
 				s->probe.machine, s->probe.eprobe, s->probe.kprobe))
 			continue;
 		if (finit_tiers_create((enum finit_probe_kind)k, s->group, s->probe.machine,
@@ -229,6 +265,22 @@ static void create_candidates(struct finit_session *s, unsigned int sys_mask, bo
 			finit_tiers_destroy_kind(s->dyn, FINIT_PROBE_COMPAT_RET);
 			break;
 		}
+}
+
+/* kprobe_path_made - the kprobe path's enter and exit probes of every call exist */
+static bool kprobe_path_made(const struct finit_session *s, unsigned int sys_mask,
+			     char *err, size_t errlen)
+{
+	for (int sys = 0; sys < FINIT_SYS_NR; sys++) {
+		if (!(sys_mask & (1u << sys)) ||
+		    (s->dyn[FINIT_PROBE_KPROBE][sys] && s->dyn[FINIT_PROBE_KRET][sys]))
+			continue;
+		snprintf(err, errlen, "kernel %s: the kprobe path could not create its kprobe "
+			 "and kretprobe on the %s entry point (see the warning above); use "
+			 "--path auto", s->probe.kernel, finit_names_syscall(sys));
+		return false;
+	}
+	return true;
 }
 
 /* warn_failed - one warning per tier the self-test found broken */
@@ -248,6 +300,8 @@ static void drop_unchosen(struct finit_session *s)
 
 	for (int k = 0; k < FINIT_PROBE_NR; k++) {
 		bool keep = k == str ||
+			    (s->path == FINIT_PATH_KPROBE &&
+			     (k == FINIT_PROBE_KPROBE || k == FINIT_PROBE_KRET)) ||
 			    (s->compat == FINIT_COMPAT_KPROBE &&
 			     (k == FINIT_PROBE_COMPAT || k == FINIT_PROBE_COMPAT_RET));
 
@@ -273,8 +327,10 @@ static int setup_probes(struct finit_session *s, const struct finit_config *cfg,
 	struct finit_choice c;
 	char summary[2048];
 
-	if (s->path == FINIT_PATH_SYSCALLS)
+	if (s->path == FINIT_PATH_SYSCALLS || s->path == FINIT_PATH_KPROBE)
 		create_candidates(s, sys_mask, cfg->compat);
+	if (s->path == FINIT_PATH_KPROBE && !kprobe_path_made(s, sys_mask, err, errlen))
+		return FINIT_EXIT_UNSUPPORTED;
 	if (!cfg->selftest || !sys_mask) {
 		finit_selftest_trust(&s->test, &su);
 	} else {
@@ -347,6 +403,12 @@ static int locate(struct finit_session *s, const struct finit_config *cfg,
 	if (finit_probe_locate(cfg->tracefs_path, true, &s->probe, err, errlen) < 0)
 		return s->probe.root ? FINIT_EXIT_UNSUPPORTED : FINIT_EXIT_FAIL;
 	finit_probe_kernel(&s->probe);
+	if (cfg->path != FINIT_PATH_NONE) {
+		if (finit_probe_want(&s->probe, cfg->path, err, errlen) < 0)
+			return FINIT_EXIT_UNSUPPORTED;
+		s->path = cfg->path;
+		return FINIT_EXIT_OK;
+	}
 	s->path = s->probe.path;
 	if (s->path != FINIT_PATH_NONE)
 		return FINIT_EXIT_OK;

@@ -40,6 +40,7 @@ static const char *const kind_names[FINIT_PROBE_NR] = {
 	[FINIT_PROBE_KPROBE] = "kprobe",
 	[FINIT_PROBE_COMPAT] = "compat-kprobe",
 	[FINIT_PROBE_COMPAT_RET] = "compat-kretprobe",
+	[FINIT_PROBE_KRET] = "kretprobe",
 };
 
 /* Event name prefixes by kind: eprobes keep the bare name of older files. */
@@ -48,6 +49,7 @@ static const char *const kind_prefix[FINIT_PROBE_NR] = {
 	[FINIT_PROBE_KPROBE] = "kp_",
 	[FINIT_PROBE_COMPAT] = "kp32_",
 	[FINIT_PROBE_COMPAT_RET] = "kr32_",
+	[FINIT_PROBE_KRET] = "kr_",
 };
 
 /* finit_tiers_kind_name - for messages and check's self-test report */
@@ -122,6 +124,7 @@ bool finit_tiers_available(enum finit_probe_kind kind, const char *machine,
 	case FINIT_PROBE_EPROBE:
 		return eprobe;
 	case FINIT_PROBE_KPROBE:
+	case FINIT_PROBE_KRET:
 		return kprobe && abi >= 0;
 	case FINIT_PROBE_COMPAT:
 	case FINIT_PROBE_COMPAT_RET:
@@ -185,7 +188,7 @@ static char *kprobe_format(int sys, const char *const a[3])
 static struct tracefs_dynevent *kprobe_alloc(enum finit_probe_kind kind, int abi,
 					     const char *group, const char *event, int sys)
 {
-	bool compat = kind != FINIT_PROBE_KPROBE;
+	bool compat = kind == FINIT_PROBE_COMPAT || kind == FINIT_PROBE_COMPAT_RET;
 	const char *prefix = compat ? kprobe_abi[abi].compat_prefix : kprobe_abi[abi].prefix;
 	struct tracefs_dynevent *d = NULL;
 	char addr[64], *fmt;
@@ -193,7 +196,7 @@ static struct tracefs_dynevent *kprobe_alloc(enum finit_probe_kind kind, int abi
 	if (!prefix)
 		return NULL;
 	snprintf(addr, sizeof(addr), "%s%s", prefix, finit_names_syscall(sys));
-	if (kind == FINIT_PROBE_COMPAT_RET)
+	if (kind == FINIT_PROBE_COMPAT_RET || kind == FINIT_PROBE_KRET)
 		return tracefs_kretprobe_alloc(group, event, addr, "ret=$retval:s64", 0);
 	fmt = kprobe_format(sys, compat ? kprobe_abi[abi].compat_arg : kprobe_abi[abi].arg);
 	if (fmt)

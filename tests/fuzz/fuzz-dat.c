@@ -19,6 +19,7 @@
 #include "dat.h"
 #include "decoder.h"
 #include "pipeline.h"
+#include "fuzz.h"
 
 static struct tep_handle *tep;
 
@@ -52,20 +53,6 @@ static void setup(void)
 	load(tep, "debian-6.1.0-amd64/module.module_load.format", "module");
 }
 
-/* drop - the pipeline's output goes nowhere */
-static int drop(const struct finit_event *ev, void *arg)
-{
-	(void)ev;
-	(void)arg;
-	return 0;
-}
-
-/* on_rec - every record down the pipeline */
-static int on_rec(struct tep_record *rec, void *arg)
-{
-	return finit_pipeline_record(arg, rec) < 0 ? -1 : 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct finit_dat_info info;
@@ -80,9 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (finit_dat_read_info(path, &info, err, sizeof(err)) == 0 && finit_dat_own(&info) &&
 	    finit_pipeline_open(&p, finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL),
-				finit_context_alloc_offline(tep, info.tgids), drop, NULL,
+				finit_context_alloc_offline(tep, info.tgids), fuzz_drop, NULL,
 				"fuzz") == 0) {
-		finit_dat_iterate(path, &info, tep, on_rec, NULL, &p, err, sizeof(err));
+		finit_dat_iterate(path, &info, tep, fuzz_record, NULL, &p, err, sizeof(err));
 		finit_correlate_flush(p.corr);
 		finit_pipeline_close(&p);
 	}

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz-filter.c - libFuzzer target: any string as a filter expression,
- * through our grammar check and, when it passes, libtraceevent's filter
- * engine (which crashes on some malformed strings: the check must stop
- * every one of those).
+ * through our own parser and compiler (userfilter.c, filter.c: length and
+ * depth limits included) and, when it compiles, our evaluator on one
+ * finit_module record. libtraceevent's filter engine is not used.
  */
 #define _GNU_SOURCE
 #include <stdint.h>

@@ -16,13 +16,21 @@ line with the mismatches (actual vs expected) and exit 1.
 Held callers must match exactly, /proc fields included. For callers that exited
 at once, the fields the tool reads from /proc may be null with origin
 "unavailable" (the README's known limit), but are never wrong.
+
+Strings are compared as bytes: the tool's exact bytes come from raw_b64 where
+it has an entry (strict_json.exact), and every JSON line, other processes'
+included, must be strict JSON (strict_json.loads). modcall's own records carry
+the bytes it passed as they are, so they are read as latin-1 (one char a byte).
 """
 import argparse
 import calendar
 import csv
 import json
+import os
 import re
 import sys
+
+import strict_json
 
 KERNEL_OR_PROCFS = ("kernel", "procfs")
 FLAG_TABLES = {
@@ -37,10 +45,11 @@ HEX_RE = re.compile(r"^0x[0-9a-f]+$")
 TOP_KEYS = ["time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat", "args",
             "flags_names", "uargs_ptr", "ret", "errno", "module", "taints", "path",
             "sha256", "truncated", "ppid", "uid", "gid", "exe", "cgroup",
-            "container_id", "origin"]
+            "container_id", "origin", "raw_b64"]
 ARGS_KEYS = {"finit_module": ["fd", "param_values", "flags"],
              "init_module": ["umod", "len", "param_values"],
              "delete_module": ["name", "flags"]}
+RAW_KEYS = ["comm", "param_values", "name", "module", "path", "exe", "cgroup"]
 ORIGIN_KEYS = ["pid", "tid", "comm", "args", "param_values", "ret", "module", "path",
                "sha256", "context"]
 CSV_HEADER = ("time,ts_ns,cpu,event,pid,tid,comm,compat,fd,param_values,flags,"
@@ -91,8 +100,23 @@ def wall_ns(s):
 
 
 def read_text(path):
-    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+    """A text file: the tool's text and CSV are valid UTF-8 (C escapes)."""
+    with open(path, encoding="utf-8") as f:
         return f.read()
+
+
+def modcall_record(line):
+    """modcall's JSON line; its strings (and x_path) as the exact bytes."""
+    e = json.loads(line.decode("latin-1"))
+    for k in ("comm", "param_values", "x_path"):
+        if isinstance(e.get(k), str):
+            e[k] = e[k].encode("latin-1")
+    return e
+
+
+def value(ev, key):
+    """A field of the tool's record: strings as their exact bytes."""
+    return strict_json.exact(ev, key) if key in RAW_KEYS else ev.get(key)
 
 
 def own_cgroup():
@@ -114,7 +138,7 @@ def container_id(cgroup):
 
 
 def load_expected(path):
-    exp = [json.loads(line) for line in read_text(path).splitlines() if line.strip()]
+    exp = [modcall_record(line) for line in strict_json.lines(path) if line.strip()]
     for e in exp:
         if e.get("ret") != -38 or e.get("errno") != "ENOSYS":
             sys.exit(f"modcall itself did not get ENOSYS: {e}")
@@ -130,8 +154,10 @@ class Want:
         self.held = e.get("x_held", False)
         self.path = e.get("x_path")
         self.sha256 = e.get("x_sha256")
-        self.ctx = {"ppid": args.ppid, "uid": args.uid, "gid": args.gid, "exe": args.exe,
-                    "cgroup": args.cgroup, "container_id": container_id(args.cgroup)}
+        self.ctx = {"ppid": args.ppid, "uid": args.uid, "gid": args.gid,
+                    "exe": os.fsencode(args.exe),
+                    "cgroup": args.cgroup.encode() if args.cgroup is not None else None,
+                    "container_id": container_id(args.cgroup)}
 
     def string(self):
         """param_values, or delete_module's name: what modcall passed."""
@@ -168,7 +194,7 @@ def check_context(m, w, where, ev, o):
         for k in ("exe", "cgroup", "container_id"):
             # a zombie's status is still readable, its exe link is not
             if w.held or ev.get(k) is not None:
-                m.eq(f"{where}.{k}", ev.get(k), w.ctx[k])
+                m.eq(f"{where}.{k}", value(ev, k), w.ctx[k])
     else:
         m.eq(f"{where}.origin.context", o.get("context"), "unavailable")
         for k in w.ctx:
@@ -201,7 +227,7 @@ def check_json_line(m, i, ev, w, args, offsets):
     m.eq(f"{wh}.event", g("event"), w.event)
     m.eq(f"{wh}.tid", g("tid"), e["tid"])
     check_id(m, w, f"{wh}.pid", g("pid"), o.get("pid"), e["pid"])
-    check_id(m, w, f"{wh}.comm", g("comm"), o.get("comm"), e["comm"])
+    check_id(m, w, f"{wh}.comm", value(ev, "comm"), o.get("comm"), e["comm"])
     m.eq(f"{wh}.compat", g("compat"), False)
     m.eq(f"{wh}.ret", g("ret"), e["ret"])
     m.eq(f"{wh}.errno", g("errno"), e["errno"])
@@ -224,18 +250,20 @@ def check_json_line(m, i, ev, w, args, offsets):
         m.eq(f"{wh}.args.flags", a.get("flags"), e["flags"])
         m.eq(f"{wh}.flags_names", g("flags_names"), flags_names(w.event, e["flags"]))
         m.eq(f"{wh}.origin.param_values", o.get("param_values"), "unavailable")
-        check_procfs(m, w, f"{wh}.module", g("module"), o.get("module"), w.string())
-        m.eq(f"{wh}.args.name", a.get("name"), g("module"))
+        check_procfs(m, w, f"{wh}.module", value(ev, "module"), o.get("module"), w.string())
+        m.eq(f"{wh}.args.name", value(ev, "name"), value(ev, "module"))
+        check_raw(m, wh, ev, ("name", "module"), w.string())
     else:
-        check_procfs(m, w, f"{wh}.args.param_values", a.get("param_values"),
+        check_procfs(m, w, f"{wh}.args.param_values", value(ev, "param_values"),
                      o.get("param_values"), w.string())
+        check_raw(m, wh, ev, ("param_values",), w.string())
         m.eq(f"{wh}.module", g("module"), None)
         m.eq(f"{wh}.origin.module", o.get("module"), "unavailable")
     if w.event == "finit_module":
         m.eq(f"{wh}.args.fd", a.get("fd"), e["fd"])
         m.eq(f"{wh}.args.flags", a.get("flags"), e["flags"])
         m.eq(f"{wh}.flags_names", g("flags_names"), flags_names(w.event, e["flags"]))
-        check_procfs(m, w, f"{wh}.path", g("path"), o.get("path"), w.path)
+        check_procfs(m, w, f"{wh}.path", value(ev, "path"), o.get("path"), w.path)
         check_procfs(m, w, f"{wh}.sha256", g("sha256"), o.get("sha256"), w.sha256)
     else:
         for k in ("path", "sha256"):
@@ -247,6 +275,23 @@ def check_json_line(m, i, ev, w, args, offsets):
              f"{umod!r} is not a non-null 0x hex string")
         m.eq(f"{wh}.args.len", a.get("len"), e["x_len"])
         m.eq(f"{wh}.flags_names", g("flags_names"), [])
+
+
+def valid_utf8(b):
+    try:
+        b.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def check_raw(m, wh, ev, keys, want):
+    """raw_b64 has the string's keys exactly when its bytes are not valid UTF-8,
+    and no entry for the other fields (all valid here)."""
+    raw = ev.get("raw_b64") if isinstance(ev.get("raw_b64"), dict) else {}
+    shown = want is not None and value(ev, keys[0]) is not None
+    need = sorted(keys) if shown and not valid_utf8(want) else []
+    m.eq(f"{wh} raw_b64 keys", sorted(raw), need)
 
 
 def ours(m, rows, exp, key, absent):
@@ -269,11 +314,11 @@ def cmd_json(args):
     m = Mismatch()
     exp = load_expected(args.expected)
     evs = []
-    for i, line in enumerate(read_text(args.out).splitlines()):
+    for i, line in enumerate(strict_json.lines(args.out)):
         try:
-            evs.append(json.loads(line))
+            evs.append(strict_json.loads(line))
         except ValueError as e:
-            m.ok(f"output line {i + 1}", False, f"not JSON ({e}): {line[:160]!r}")
+            m.ok(f"output line {i + 1}", False, f"not strict JSON ({e}): {line[:160]!r}")
             return m.finish()
     mine, note = ours(m, evs, exp, lambda ev: ev.get("tid"), args.absent)
     if m.errors:
@@ -290,6 +335,9 @@ def cmd_json(args):
 
 
 def csv_or_empty(v):
+    """A value as the CSV and text fields hold it (bytes: valid UTF-8 here)."""
+    if isinstance(v, bytes):
+        return v.decode("utf-8")
     return "" if v is None else str(v)
 
 
@@ -298,7 +346,7 @@ def cmd_csv(args):
     exp = load_expected(args.expected)
     lines = read_text(args.out).splitlines()
     m.eq("header", lines[0] if lines else None, CSV_HEADER)
-    with open(args.out, newline="", encoding="utf-8", errors="surrogateescape") as f:
+    with open(args.out, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))[1:]
     cols = CSV_HEADER.split(",")
     bad = [r for r in rows if len(r) != len(cols)]
@@ -318,7 +366,7 @@ def cmd_csv(args):
         want = {
             "event": "finit_module", "pid": str(e["pid"]), "tid": str(e["tid"]),
             "comm": "modcall", "compat": "false", "fd": str(e["fd"]),
-            "param_values": c_escape(e["param_values"]), "flags": str(e["flags"]),
+            "param_values": c_escape(csv_or_empty(e["param_values"])), "flags": str(e["flags"]),
             "flags_names": "|".join(flags_names(w.event, e["flags"])),
             "ret": "-38", "errno": "ENOSYS", "module": "", "taints": "",
             "path": c_escape(csv_or_empty(w.path)), "sha256": "", "truncated": "false",
@@ -371,11 +419,12 @@ def cmd_text(args):
         if not w.held or w.event != "finit_module":
             sys.exit("text: only held finit_module callers are supported")
         fl = "|".join(flags_names(w.event, e["flags"])) or "0"
-        tail = f' path="{c_escape(w.path)}"' if w.path else ""
+        tail = f' path="{c_escape(csv_or_empty(w.path))}"' if w.path else ""
         cid = w.ctx["container_id"]
         tail += f" container={cid}" if cid else ""
         want = (f"modcall[{e['pid']}/{e['tid']}] finit_module(fd={e['fd']}, "
-                f'param_values="{c_escape(e["param_values"])}", flags={fl}) = -38 ENOSYS{tail}')
+                f'param_values="{c_escape(csv_or_empty(e["param_values"]))}", flags={fl}) '
+                f'= -38 ENOSYS{tail}')
         mt = re.match(rf"^({TIME_PAT}) cpu(\d+) (.*)$", line)
         m.ok(f"line {i + 1}", mt is not None, f"{line!r} does not start with 'TIME cpuN '")
         if not mt:
@@ -390,9 +439,10 @@ def cmd_text(args):
 def cmd_check_json(args):
     m = Mismatch()
     try:
-        c = json.loads(read_text(args.file))
+        [line] = strict_json.lines(args.file)
+        c = strict_json.loads(line)
     except ValueError as e:
-        print(f"check --format json is not JSON: {e}")
+        print(f"check --format json is not one line of strict JSON: {e}")
         return 1
     ev = c.get("events", {})
     m.eq("capture_path", c.get("capture_path"), "raw_syscalls")
@@ -412,6 +462,7 @@ def cmd_check_json(args):
     m.eq('events."module:module_load"', ev.get("module:module_load"), False)
     m.eq("compat_path", c.get("compat_path"), "raw_syscalls")
     m.eq("selftest", c.get("selftest"), {"capture-path": "ok", "procfs": "ok"})
+    m.eq("raw_b64", c.get("raw_b64"), {})
     return m.finish()
 
 

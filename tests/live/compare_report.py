@@ -14,18 +14,33 @@
                              as many records as trace-cmd report printed in
                              TEXT, each call's enter and exit among them, at
                              wall times (ns) in [FROM-1, TO+1] seconds
+
+The tool's JSON must be strict on every line (strict_json.loads).
 """
-import json
 import re
 import sys
+
+import strict_json
+from assert_events import modcall_record
 
 # The fields that must be identical live and offline.
 SAME = ["event", "tid", "compat", "flags_names", "uargs_ptr", "ret", "errno"]
 
 
 def load(path):
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+    """The tool's JSON lines; a line that is not strict JSON fails."""
+    out = []
+    for n, line in enumerate(strict_json.lines(path), 1):
+        try:
+            out.append(strict_json.loads(line))
+        except ValueError as e:
+            fail("%s:%d: not strict JSON (%s): %r" % (path, n, e, line[:160]))
+    return out
+
+
+def load_calls(path):
+    """modcall's records (strings as bytes)."""
+    return [modcall_record(line) for line in strict_json.lines(path) if line.strip()]
 
 
 def ours(records, calls):
@@ -39,7 +54,7 @@ def fail(msg):
 
 
 def report(calls, watch, rep):
-    calls, watch, rep = load(calls), load(watch), load(rep)
+    calls, watch, rep = load_calls(calls), load(watch), load(rep)
     w, r = ours(watch, calls), ours(rep, calls)
     if len(calls) != 5 or len(w) != len(calls) or len(r) != len(calls):
         fail("counts: calls %d, watch %d, report %d" % (len(calls), len(w), len(r)))
@@ -69,14 +84,14 @@ def report(calls, watch, rep):
         if b["origin"]["context"] != "unavailable-offline":
             fail("tid %d: context origin %r" % (c["tid"], b["origin"]["context"]))
     # the held call had its string in watch, from /proc
-    if w[0]["args"]["param_values"] != calls[0]["param_values"] or \
+    if strict_json.exact(w[0], "param_values") != calls[0]["param_values"] or \
        w[0]["origin"]["param_values"] != "procfs":
         fail("watch did not read the held string: %r" % w[0]["args"])
     print("%d calls equal" % len(r))
 
 
 def tracecmd(calls, text, start=None, end=None):
-    calls = load(calls)
+    calls = load_calls(calls)
     lines = open(text).read().splitlines()
     if any("unknown option" in l for l in lines):
         fail("trace-cmd report says: %r" % [l for l in lines if "unknown option" in l][0])
@@ -101,7 +116,7 @@ def tracecmd(calls, text, start=None, end=None):
 
 
 def filt(calls, rep):
-    calls, rep = load(calls), load(rep)
+    calls, rep = load_calls(calls), load(rep)
     want = [c["tid"] for c in calls if c["event"] == "finit_module" and c["flags"] & 4]
     got = [r["tid"] for r in ours(rep, calls) if r["event"] == "finit_module"]
     if want != got:
@@ -110,7 +125,7 @@ def filt(calls, rep):
 
 
 def kshark(calls, entries, text, start, end):
-    calls = load(calls)
+    calls = load_calls(calls)
     ents = [l.split() for l in open(entries).read().splitlines()]
     tc = [l for l in open(text).read().splitlines() if re.search(r"\] +[0-9.]+: +\S+:", l)]
     if len(ents) != len(tc):

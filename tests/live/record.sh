@@ -1,6 +1,7 @@
 #!/bin/bash
 # Live tests of `record` and `report` as root on this host: round trip
-# against watch, trace-cmd report on our files, stop conditions, damaged files.
+# against watch, trace-cmd report on our files, stop conditions, damaged
+# files, and faults: record killed with SIGKILL, and a full disk.
 set -u
 export LC_ALL=C
 
@@ -15,7 +16,24 @@ case $FINIT in *asan*) SCALE=3 ;; esac
 PASSED=0
 FAILED=0
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+PIDS=()		# background records: killed, their instances and registrations gone
+MOUNTS=()	# small tmpfs mounts: unmounted
+on_exit() {
+	local p m
+	for p in "${PIDS[@]}"; do
+		if [[ $(ps -o ppid= -p "$p" 2>/dev/null) -eq $$ ]]; then
+			kill -KILL "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+		fi
+	done
+	for p in "${PIDS[@]}"; do
+		[[ -e $TRACEFS/instances/finit-ftrace-$p ]] && "$FINIT" cleanup >/dev/null 2>&1
+		rm -f "/run/finit-ftrace/record-$p"
+	done
+	for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap on_exit EXIT
 
 pass() { echo "PASS $1"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL $1: $2"; FAILED=$((FAILED + 1)); }
@@ -83,7 +101,7 @@ test_roundtrip() {
 	fi
 	# the default file is v7 with zstd; trace-cmd prints wall-clock seconds
 	if trace-cmd report "$T/rt.dat" >"$T/tc.txt" 2>"$T/tc.err" &&
-	   [[ $(head -c 12 "$T/rt.dat" | tail -c 2 | tr -d '\0') == 7 ]] &&
+	   [[ $(dat_version "$T/rt.dat") == 7 ]] &&
 	   cat "$T/tc.err" >>"$T/tc.txt" &&
 	   out=$(python3 "$CMP" tracecmd "$calls" "$T/tc.txt" "$t0" "$t1" 2>&1); then
 		pass "trace-cmd-reads-our-file ($out)"
@@ -160,7 +178,7 @@ test_v6() {
 	"$FINIT" record --v6 -o "$T/v6.dat" -- $MODCALL finit - v6 0 --fd 5 >/dev/null 2>"$T/v6.err"
 	RC=$?
 	n=$("$FINIT" report -F json "$T/v6.dat" 2>/dev/null | grep -c '"fd":5')
-	if [[ $RC == 0 && $n == 1 && $(head -c 12 "$T/v6.dat" | tail -c 2 | tr -d '\0') == 6 ]] &&
+	if [[ $RC == 0 && $n == 1 && $(dat_version "$T/v6.dat") == 6 ]] &&
 	   trace-cmd report "$T/v6.dat" 2>&1 | grep -q "sys_enter: *NR 313 (5, "; then
 		pass record-v6
 	else
@@ -180,7 +198,8 @@ test_signal() {
 		kill -$sig $pid
 		wait_pid $pid $((10 * SCALE))
 		if [[ $RC == 0 ]] && "$FINIT" report -F json "$T/s.dat" 2>/dev/null | grep -q '"fd":4' &&
-		   no_instance $pid && ! ls "$T"/.finit-ftrace-* >/dev/null 2>&1; then
+		   no_instance $pid && ! ls -d "$T"/*.finit-ftrace-*.d >/dev/null 2>&1 &&
+		   [[ ! -e /run/finit-ftrace/record-$pid ]]; then
 			pass "record-$sig"
 		else
 			fail "record-$sig" "rc=$RC $(tr '\n' '|' <"$T/s.err")"
@@ -219,13 +238,15 @@ for n in range(8):
         e[p] ^= 1 << random.randrange(8)
     open('%s/flip%d.dat' % (sys.argv[2], n), 'wb').write(e)
 PY
+	# what a damaged file still yields is strict JSON (its strings may be junk)
 	for f in "$T"/flip*.dat; do
-		timeout $((20 * SCALE)) "$FINIT" report -F json "$f" >/dev/null 2>"$T/err.txt"
+		timeout $((20 * SCALE)) "$FINIT" report -F json "$f" >"$T/flip.jsonl" 2>"$T/err.txt"
 		rc=$?
-		if [[ $rc == 0 || $rc == 2 ]] && ! grep -q "Sanitizer" "$T/err.txt"; then
+		if [[ $rc == 0 || $rc == 2 ]] && ! grep -q "Sanitizer" "$T/err.txt" &&
+		   python3 "$HERE/strict_json.py" "$T/flip.jsonl" >"$T/strict.txt"; then
 			pass "bitflip-$(basename "$f")"
 		else
-			fail "bitflip-$(basename "$f")" "rc=$rc $(head -c 300 "$T/err.txt")"
+			fail "bitflip-$(basename "$f")" "rc=$rc $(cat "$T/strict.txt") $(head -c 300 "$T/err.txt")"
 		fi
 	done
 }
@@ -250,6 +271,140 @@ test_raw_filter_kept() {
 	wait_pid $pid $((10 * SCALE))
 }
 
+# dat_version FILE - the trace.dat version in FILE's magic ("7", "6")
+dat_version() { head -c 12 "$1" | tail -c 2 | tr -d '\0'; }
+
+# count_fd FILE FD - calls with that fd in a report of FILE (other helpers'
+# module calls on this machine may be in it too: ours have a rare fd)
+count_fd() { "$FINIT" report -F json "$1" 2>/dev/null | grep -c "\"fd\":$2,"; }
+
+# kill_record NAME FD [RECORD OPTIONS] - record in the background, 3 calls
+# with fd FD, SIGKILL once the calls are where the options put them (-T:
+# written to its files, as the tee printed them; else in the kernel's buffer)
+kill_record() {
+	local name=$1 fd=$2 i
+	shift 2
+	"$FINIT" record -o "$T/$name.dat" "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	KPID=$!
+	PIDS+=("$KPID")
+	KDIR=$T/$name.dat.finit-ftrace-$KPID.d
+	wait_for "$T/$name.err" "armed:" $((10 * SCALE)) || return 1
+	for i in 1 2 3; do $MODCALL finit - "kill=$i" 0 --fd "$fd" >/dev/null; done
+	if [[ $* == *-T* ]]; then
+		for ((i = 0; i < 100 * SCALE; i++)); do
+			(($(grep -c "\"fd\":$fd," "$T/$name.out") == 3)) && break
+			sleep 0.05
+		done
+	fi
+	kill -KILL "$KPID"
+	wait "$KPID" 2>/dev/null
+	[[ -d $KDIR && -e /run/finit-ftrace/record-$KPID ]]
+}
+
+# 8: record --v6 killed with SIGKILL after its data reached its files:
+# cleanup saves what the instance held, says so per CPU with the recover
+# command, leaves no instance; report refuses the directory; --recover
+# refuses --v6 (the recording chose) and makes a version 6 file, as meta says
+test_kill_cleanup() {
+	local out n
+	if ! kill_record k9 61 -T json --v6; then
+		fail kill-cleanup "no recovery directory $KDIR $(tr '\n' '|' <"$T/k9.err")"
+		return
+	fi
+	out=$("$FINIT" cleanup 2>&1)
+	if [[ $? == 0 ]] && grep -Eq "cpu[0-9]+: [1-9][0-9]* bytes were saved by record \(pid $KPID\)" <<<"$out" &&
+	   grep -q "left in instance finit-ftrace-$KPID are saved to $KDIR/cpu0" <<<"$out" &&
+	   grep -qF "'finit-ftrace record --recover $KDIR'" <<<"$out" && no_instance "$KPID"; then
+		pass kill-cleanup-reports
+	else
+		fail kill-cleanup-reports "$(tr '\n' '|' <<<"$out")"
+	fi
+	"$FINIT" report "$KDIR" >/dev/null 2>"$T/k9r.err"
+	[[ $? == 2 ]] && grep -q "record --recover $KDIR" "$T/k9r.err" && pass report-recovery-dir ||
+		fail report-recovery-dir "$(cat "$T/k9r.err")"
+	"$FINIT" record --recover "$KDIR" --v6 -o "$T/k9r.dat" 2>"$T/k9v6.err"
+	[[ $? == 2 && -d $KDIR && ! -e $T/k9r.dat ]] && grep -q "drop --v6" "$T/k9v6.err" &&
+		pass recover-refuses-v6 || fail recover-refuses-v6 "$(cat "$T/k9v6.err")"
+	"$FINIT" record --recover "$KDIR" -o "$T/k9r.dat" 2>"$T/k9rec.err"
+	n=$(count_fd "$T/k9r.dat" 61)
+	if [[ $n == 3 && ! -e $KDIR && ! -e /run/finit-ftrace/record-$KPID ]] &&
+	   [[ $(dat_version "$T/k9r.dat") == 6 ]] && grep -q "(trace.dat version 6)" "$T/k9rec.err" &&
+	   grep -q "cpu0: [0-9]* bytes ([0-9]* sub-buffers) recovered" "$T/k9rec.err" &&
+	   trace-cmd report "$T/k9r.dat" >/dev/null 2>&1; then
+		pass "kill-cleanup-recover ($n calls)"
+	else
+		fail kill-cleanup-recover "$n calls $(tr '\n' '|' <"$T/k9rec.err")"
+	fi
+}
+
+# 9: record killed while its data was still in the kernel's buffer
+# (buffer_percent 50): --recover, without cleanup, saves the instance's
+# data into the directory first, removes it, and the file has every call,
+# in version 7 (record's default, which meta keeps)
+test_kill_recover() {
+	local n
+	if ! kill_record k9b 62; then
+		fail kill-recover "no recovery directory $KDIR $(tr '\n' '|' <"$T/k9b.err")"
+		return
+	fi
+	"$FINIT" record --recover "$KDIR" 2>"$T/k9brec.err"
+	RC=$?
+	n=$(count_fd "$T/k9b.dat" 62)
+	if [[ $RC == 0 && $n == 3 ]] && no_instance "$KPID" && [[ ! -e $KDIR ]] &&
+	   [[ $(dat_version "$T/k9b.dat") == 7 ]] && grep -q "(trace.dat version 7)" "$T/k9brec.err" &&
+	   grep -Eq "[1-9][0-9]* more \([1-9][0-9]* entries\) left in instance finit-ftrace-$KPID" \
+		"$T/k9brec.err"; then
+		pass "kill-recover-drains-instance ($n calls)"
+	else
+		fail kill-recover-drains-instance "rc=$RC $n calls $(tr '\n' '|' <"$T/k9brec.err")"
+	fi
+}
+
+# 10: the disk fills up: exit 1 naming the file and ENOSPC, tracing
+# stopped, the data kept; recovering onto the full disk fails and keeps it,
+# onto another one gives a file with the calls that fit
+test_disk_full() {
+	local m=$T/small pid dir bytes n
+	mkdir -p "$m"
+	if ! mount -t tmpfs -o size=256k none "$m"; then
+		fail disk-full "cannot mount a tmpfs on $m"
+		return
+	fi
+	MOUNTS+=("$m")
+	"$FINIT" record -o "$m/full.dat" 2>"$T/full.err" &
+	pid=$!
+	PIDS+=("$pid")
+	dir=$m/full.dat.finit-ftrace-$pid.d
+	wait_for "$T/full.err" "armed:" $((10 * SCALE)) || { fail disk-full "never armed"; return; }
+	$MODCALL finit - full 0 --fd 63 --repeat 8000 >/dev/null
+	sleep 0.5
+	kill -INT "$pid" 2>/dev/null	# it may have stopped already
+	wait_pid "$pid" $((10 * SCALE))
+	bytes=$(sed -n 's/.*captured data kept in .* (\([0-9]*\) bytes of sub-buffers).*/\1/p' "$T/full.err")
+	if [[ $RC == 1 && -d $dir && ! -e $m/full.dat ]] && no_instance "$pid" &&
+	   grep -Eq "cannot write $dir/cpu[0-9]+: No space left on device; recording stopped" "$T/full.err" &&
+	   grep -qF "record --recover $dir -o FILE" "$T/full.err" && ((bytes > 0)); then
+		pass "disk-full-kept ($bytes bytes)"
+	else
+		fail disk-full-kept "rc=$RC $(tr '\n' '|' <"$T/full.err")"
+		return
+	fi
+	"$FINIT" record --recover "$dir" 2>"$T/full-rec1.err"
+	RC=$?
+	[[ $RC == 1 && -d $dir ]] && grep -q "No space left on device; $dir is kept" "$T/full-rec1.err" &&
+		pass disk-full-recover-in-place-refused ||
+		fail disk-full-recover-in-place-refused "rc=$RC $(tr '\n' '|' <"$T/full-rec1.err")"
+	"$FINIT" record --recover "$dir" -o "$T/full-r.dat" 2>"$T/full-rec2.err"
+	RC=$?
+	n=$(count_fd "$T/full-r.dat" 63)
+	if [[ $RC == 0 && ! -e $dir ]] && grep -q "wrote $T/full-r.dat: $bytes bytes of data" "$T/full-rec2.err" &&
+	   ((n > 0 && n < 8000 && n >= bytes / 4096 * 20)) && trace-cmd report "$T/full-r.dat" >/dev/null 2>&1; then
+		pass "disk-full-recovered ($n of 8000 calls fit)"
+	else
+		fail disk-full-recovered "rc=$RC n=$n $(tr '\n' '|' <"$T/full-rec2.err")"
+	fi
+}
+
 test_roundtrip
 test_raw_filter_kept
 test_count
@@ -257,6 +412,9 @@ test_duration
 test_v6
 test_signal
 test_damaged
+test_kill_cleanup
+test_kill_recover
+test_disk_full
 # every run above said where it was armed: none of those instances may remain
 left=$(grep -ho 'instance finit-ftrace-[0-9]*' "$T"/*.err | cut -d' ' -f2 | sort -u |
        while read -r i; do [[ -e $TRACEFS/instances/$i ]] && echo "$i"; done)

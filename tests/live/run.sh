@@ -402,13 +402,28 @@ t_json_init_delete() {
 	assert_out json "$D/out" i1 d1
 }
 
-# strings are escaped so the exact bytes come back (JSON, surrogateescape)
+# strings are escaped so the exact bytes come back (JSON: U+FFFD, and raw_b64)
 t_json_escaping() {
 	watch_start watch --format json -o "$D/out" || return 1
 	call c1 finit - $'q"b\\s\tn\nl\x01 \xff\xc3\xa9' 0 --fd 7 || return 1
 	await_calls json "$D/out" c1 || return 1
 	clean_stop INT || return 1
 	assert_out json "$D/out" c1
+}
+
+# invalid UTF-8: strict JSON (\ufffd), the exact bytes in raw_b64 (assert_out
+# checks both on every line); delete_module's name under name and module
+t_json_invalid_utf8() {
+	watch_start watch --format json -o "$D/out" || return 1
+	call c1 finit - $'bad=\xff\xfe end' 0 --fd 7 || return 1
+	call d1 delete $'bad\xff' 0 || return 1
+	await_calls json "$D/out" c1 d1 || return 1
+	clean_stop INT || return 1
+	expect_grep "$D/out" '"param_values":"bad=\\ufffd\\ufffd end".*"raw_b64":\{"param_values":"YmFkPf/\+IGVuZA=="\}\}$' \
+		"finit_module's line" || return 1
+	expect_grep "$D/out" '"raw_b64":\{"name":"YmFk/w==","module":"YmFk/w=="\}\}$' \
+		"delete_module's line" || return 1
+	assert_out json "$D/out" c1 d1
 }
 
 # --hash: sha256 of the file behind fd, read through /proc
@@ -821,6 +836,7 @@ main() {
 	run_case no-compat-raw-path t_no_compat_raw
 	run_case json-init-delete t_json_init_delete
 	run_case json-escaping t_json_escaping
+	run_case json-invalid-utf8 t_json_invalid_utf8
 	run_case json-hash t_json_hash
 	run_case short-lived-callers t_short_lived
 

@@ -165,6 +165,17 @@ static void test_override(void)
 	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "format", "yaml", err, sizeof(err)), -1);
 	CU_ASSERT_STRING_EQUAL(err, "[output] format: 'yaml' is not one of text, json or csv");
 	CU_ASSERT_EQUAL(finit_emit_format_parse("csv", &f), 0);
+	CU_ASSERT_EQUAL(cfg.path, FINIT_PATH_NONE);	/* auto */
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "capture", "path", "kprobe", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg.path, FINIT_PATH_KPROBE);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "capture", "path", "raw_syscalls", err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg.path, FINIT_PATH_RAW);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "capture", "path", "auto", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg.path, FINIT_PATH_NONE);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "capture", "path", "ebpf", err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "[capture] path: 'ebpf' is not one of auto, syscalls, "
+			       "kprobe, raw_syscalls");
 	finit_config_free(&cfg);
 }
 

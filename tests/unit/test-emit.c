@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "emit.h"
 #include "finit.h"
 #include "unit.h"
@@ -87,12 +89,90 @@ static void test_json_escaping(void)
 	CHECK(json, "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
 	/* valid UTF-8 passes: e-acute, euro sign, an emoji */
 	CHECK(json, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"");
-	/* invalid: lone continuation, truncated sequence, overlong, surrogate */
-	CHECK(json, "a\x80z", "\"a\\udc80z\"");
-	CHECK(json, "\xc3", "\"\\udcc3\"");
-	CHECK(json, "\xc0\xaf", "\"\\udcc0\\udcaf\"");
-	CHECK(json, "\xed\xa0\x80", "\"\\udced\\udca0\\udc80\"");
-	CHECK(json, "\xff", "\"\\udcff\"");
+	/* the edges of the valid ranges pass: U+D7FF, U+E000, U+10FFFF, U+FFFD */
+	CHECK(json, "\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf\xef\xbf\xbd",
+	      "\"\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf\xef\xbf\xbd\"");
+	/*
+	 * invalid: one \ufffd per maximal ill-formed subpart, as Python's
+	 * errors="replace" gives (checked there): lone continuation, cut
+	 * sequences, overlong forms, surrogates, past U+10FFFF, bytes no
+	 * UTF-8 has; never a \udcXX that strict parsers refuse
+	 */
+	CHECK(json, "a\x80z", "\"a\\ufffdz\"");
+	CHECK(json, "\xc3", "\"\\ufffd\"");
+	CHECK(json, "\xe2\x82z", "\"\\ufffdz\"");
+	CHECK(json, "\xf0\x9f\x98", "\"\\ufffd\"");
+	CHECK(json, "\xc0\xaf", "\"\\ufffd\\ufffd\"");
+	CHECK(json, "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"");
+	CHECK(json, "\xf0\x80\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	CHECK(json, "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
+	CHECK(json, "\xed\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\"");
+	CHECK(json, "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	CHECK(json, "\xf5\x80", "\"\\ufffd\\ufffd\"");
+	CHECK(json, "\xff", "\"\\ufffd\"");
+	CHECK(json, "bad=\xff\xfe end", "\"bad=\\ufffd\\ufffd end\"");
+}
+
+/* raw - the raw_b64 object of the strings @s (keys k0, k1, ...) */
+static char *raw(const char *const *s, int n)
+{
+	static const char *const keys[] = { "k0", "k1", "k2", "k3" };
+	struct finit_buf b = { 0 };
+
+	finit_buf_json_raw(&b, keys, s, n);
+	return b.data;
+}
+
+/* decoded - the base64 value of "@key":"..." in @obj, decoded; NULL when absent */
+static char *decoded(const char *obj, const char *key, int *len)
+{
+	char pat[16], *out;
+	const char *v, *end;
+	int n;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	v = strstr(obj, pat);
+	if (!v)
+		return NULL;
+	v += strlen(pat);
+	end = strchr(v, '"');
+	out = calloc(1, end - v + 1);
+	n = EVP_DecodeBlock((unsigned char *)out, (const unsigned char *)v, (int)(end - v));
+	/* EVP_DecodeBlock counts the padding's bytes too */
+	*len = n - (end[-1] == '=') - (end[-2] == '=');
+	return out;
+}
+
+/* raw_b64: the exact bytes of the invalid strings only, and they decode back */
+static void test_json_raw(void)
+{
+	const char *const valid[] = { "plain", "\xc3\xa9", "\n\x01\"\\", NULL };
+	const char *const mixed[] = { "ok", "bad=\xff\xfe end", NULL, "a\x80" };
+	const char *const shapes[] = { "\xff", "\xff\xfe", "\xff\xfe\xfd" };
+	char *got, *d;
+	int len;
+
+	/* valid UTF-8, control bytes and quotes included, is exact as JSON */
+	got = raw(valid, 4);
+	CU_ASSERT_STRING_EQUAL(got, "{}");
+	free(got);
+	got = raw(mixed, 4);
+	CU_ASSERT_STRING_EQUAL(got, "{\"k1\":\"YmFkPf/+IGVuZA==\",\"k3\":\"YYA=\"}");
+	d = decoded(got, "k1", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_EQUAL(len, 10);
+	CU_ASSERT_EQUAL(memcmp(d, mixed[1], 10), 0);
+	free(d);
+	d = decoded(got, "k3", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_EQUAL(len, 2);
+	CU_ASSERT_EQUAL(memcmp(d, mixed[3], 2), 0);
+	free(d);
+	free(got);
+	/* each padding length */
+	got = raw(shapes, 3);
+	CU_ASSERT_STRING_EQUAL(got, "{\"k0\":\"/w==\",\"k1\":\"//4=\",\"k2\":\"//79\"}");
+	free(got);
 }
 
 static void test_text_and_csv_escaping(void)
@@ -101,6 +181,8 @@ static void test_text_and_csv_escaping(void)
 	CHECK(cstr, "a\"b\\c\n", "a\\\"b\\\\c\\n");
 	CHECK(cstr, "\x01\x7f\xff", "\\x01\\x7f\\xff");
 	CHECK(cstr, "\xc3\xa9", "\xc3\xa9");
+	/* text keeps one \xNN per byte of invalid UTF-8 */
+	CHECK(cstr, "\xe2\x82z\xed\xa0\x80", "\\xe2\\x82z\\xed\\xa0\\x80");
 	CHECK(csv, "plain", "plain");
 	CHECK(csv, "a,b", "\"a,b\"");
 	CHECK(csv, "say \"hi\"", "\"say \\\"\"hi\\\"\"\"");
@@ -251,7 +333,7 @@ static void test_json_line(void)
 		"\"origin\":{\"pid\":\"kernel\",\"tid\":\"kernel\",\"comm\":\"procfs\","
 		"\"args\":\"kernel\",\"param_values\":\"unavailable\",\"ret\":\"kernel\","
 		"\"module\":\"unavailable\",\"path\":\"unavailable\",\"sha256\":\"unavailable\","
-		"\"context\":\"unavailable\"}}\n"
+		"\"context\":\"unavailable\"},\"raw_b64\":{}}\n"
 		"{\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
 		"\"event\":\"finit_module\",\"pid\":null,\"tid\":8927,\"comm\":\"mod,call\","
 		"\"compat\":false,\"args\":{\"fd\":9,\"param_values\":\"a=\\\"1\\\"\",\"flags\":11},"
@@ -263,7 +345,41 @@ static void test_json_line(void)
 		"\"origin\":{\"pid\":\"unavailable\",\"tid\":\"kernel\",\"comm\":\"procfs\","
 		"\"args\":\"kernel\",\"param_values\":\"kernel\",\"ret\":\"no-exit-before-shutdown\","
 		"\"module\":\"kernel\",\"path\":\"procfs\",\"sha256\":\"unavailable\","
-		"\"context\":\"procfs\"}}\n");
+		"\"context\":\"procfs\"},\"raw_b64\":{}}\n");
+	free(out);
+}
+
+/* every string from the caller or the kernel: \ufffd, and its bytes in raw_b64 */
+static void test_json_raw_line(void)
+{
+	struct finit_event ev[3] = { sample(), sample(), sample() };
+	char *out;
+
+	memcpy(ev[0].comm, "mod\xff", 5);
+	ev[0].param_values = (char *)"bad=\xff\xfe end";
+	ev[0].path = (char *)"/tmp/\xc0.ko";
+	ev[0].proc = (struct finit_proc){ .valid = true, .exe = (char *)"/bin/\xed\xa0\x80",
+					  .cgroup = (char *)"/\xf4\x90\x80\x80" };
+	ev[1].sys = FINIT_SYS_DELETE_MODULE;
+	ev[1].module = (char *)"lo\x80p";
+	/* a string the record does not print has no raw_b64 entry either */
+	ev[2].sys = FINIT_EV_MODULE_LOAD;
+	ev[2].param_values = (char *)"\xff";
+	out = emit(FINIT_FMT_JSON, ev, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"comm\":\"mod\\ufffd\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"param_values\":\"bad=\\ufffd\\ufffd end\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"path\":\"/tmp/\\ufffd.ko\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"exe\":\"/bin/\\ufffd\\ufffd\\ufffd\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"cgroup\":\"/\\ufffd\\ufffd\\ufffd\\ufffd\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"context\":\"procfs\"},\"raw_b64\":{"
+				      "\"comm\":\"bW9k/w==\",\"param_values\":\"YmFkPf/+IGVuZA==\","
+				      "\"path\":\"L3RtcC/ALmtv\",\"exe\":\"L2Jpbi/toIA=\",\"cgroup\":\"L/SQgIA=\"}}\n"));
+	/* delete_module's name is both args.name and module */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"args\":{\"name\":\"lo\\ufffdp\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"module\":\"lo\\ufffdp\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"event\":\"module_load\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"context\":\"unavailable\"},\"raw_b64\":{}}\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"raw_b64\":{\"name\":\"bG+AcA==\",\"module\":\"bG+AcA==\"}}\n"));
 	free(out);
 }
 
@@ -430,12 +546,14 @@ int unit_add_emit(void)
 	       !CU_add_test(s, "finit_module flag names", test_flag_names) ||
 	       !CU_add_test(s, "errno names", test_errno_names) ||
 	       !CU_add_test(s, "JSON string escaping", test_json_escaping) ||
+	       !CU_add_test(s, "raw_b64: the exact bytes of invalid UTF-8", test_json_raw) ||
 	       !CU_add_test(s, "text and CSV escaping", test_text_and_csv_escaping) ||
 	       !CU_add_test(s, "RFC 3339 time", test_time) ||
 	       !CU_add_test(s, "RFC 3339 time, date part cached", test_time_cache) ||
 	       !CU_add_test(s, "integers without printf", test_buf_numbers) ||
 	       !CU_add_test(s, "batched output", test_batch) ||
 	       !CU_add_test(s, "JSON lines", test_json_line) ||
+	       !CU_add_test(s, "JSON lines with invalid UTF-8: raw_b64", test_json_raw_line) ||
 	       !CU_add_test(s, "JSON of init_module, delete_module, module_free",
 			    test_json_other_events) ||
 	       !CU_add_test(s, "text lines", test_text_line) ||

@@ -132,6 +132,81 @@ static void test_user_space_errors(void)
 	tep_free(tep);
 }
 
+/* offline - set @expr on a decoder as report's -f does; 0, or -1 with @err */
+static int offline(struct finit_decoder *dec, const char *expr, char *err, size_t errlen)
+{
+	return finit_decoder_set_filter(dec, expr, false, err, errlen);
+}
+
+/*
+ * The strings libtraceevent 1.7.1's filter parser crashes on
+ * (docs/upstream-reproducers.md): rejected with the kernel's message, or
+ * evaluated as the kernel would
+ */
+static void test_libtraceevent_crashers(void)
+{
+	struct tep_handle *tep = unit_tep(NULL, deb61);
+	struct finit_decoder *dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
+	struct finit_record r = { .kind = FINIT_REC_ENTER, .sys = FINIT_SYS_FINIT_MODULE,
+				  .raw = true, .args = { 3, 0x7ffc0000, 0 } };
+	char err[256];
+
+	CU_ASSERT_EQUAL(offline(dec, "fd >", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "Missing value"));
+	CU_ASSERT_EQUAL(offline(dec, "fd ==", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "Missing value"));
+	CU_ASSERT_EQUAL(offline(dec, "fd > 1 && fd > -1", err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "the field is unsigned"));
+	CU_ASSERT_EQUAL_FATAL(offline(dec, "!!(!!fd>0)", err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(finit_decoder_match(dec, &r));
+	r.args[0] = 0;
+	CU_ASSERT_FALSE(finit_decoder_match(dec, &r));
+	finit_decoder_free(dec);
+	tep_free(tep);
+}
+
+/* nest - @n opening strings @open, "fd == 1", then @n @close */
+static char *nest(int n, const char *open, const char *close)
+{
+	char *s = calloc(1, n * 2 + 16);
+
+	for (int i = 0; s && i < n; i++)
+		strcat(s, open);
+	if (s)
+		strcat(s, "fd == 1");
+	for (int i = 0; s && i < n; i++)
+		strcat(s, close);
+	return s;
+}
+
+/* nesting depth and length are bounded, with a clear message past them */
+static void test_limits(void)
+{
+	char err[256], *s;
+
+	for (int i = 0; i < 2; i++) {
+		s = nest(FINIT_FILTER_MAX_DEPTH, i ? "!" : "(", i ? "" : ")");
+		CU_ASSERT_EQUAL(finit_filter_check(s, fields, false, err, sizeof(err)), 0);
+		free(s);
+		s = nest(FINIT_FILTER_MAX_DEPTH + 1, i ? "!" : "(", i ? "" : ")");
+		CU_ASSERT_EQUAL(finit_filter_check(s, fields, false, err, sizeof(err)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "Too deeply nested"));
+		free(s);
+	}
+	s = calloc(1, FINIT_FILTER_MAX_LEN + 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	memset(s, ' ', FINIT_FILTER_MAX_LEN + 1);
+	memcpy(s, "fd == 1", 7);
+	CU_ASSERT_EQUAL(finit_filter_check(s, fields, false, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "longer than 4095 bytes"));
+	CU_ASSERT_PTR_NULL(finit_filter_compile(s, (const struct finit_filter_field[]){
+		{ "fd", false }, { NULL, false } }, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "longer than 4095 bytes"));
+	s[FINIT_FILTER_MAX_LEN] = '\0';
+	CU_ASSERT_EQUAL(finit_filter_check(s, fields, false, err, sizeof(err)), 0);
+	free(s);
+}
+
 int unit_add_filter(void)
 {
 	CU_pSuite s = CU_add_suite("filter", NULL, NULL);
@@ -141,5 +216,7 @@ int unit_add_filter(void)
 	       !CU_add_test(s, "malformed expressions: message and caret", test_syntax_errors) ||
 	       !CU_add_test(s, "user-space evaluation", test_user_space_eval) ||
 	       !CU_add_test(s, "user-space filter scope", test_user_space_scope) ||
-	       !CU_add_test(s, "user-space filter errors", test_user_space_errors);
+	       !CU_add_test(s, "user-space filter errors", test_user_space_errors) ||
+	       !CU_add_test(s, "libtraceevent's crashers", test_libtraceevent_crashers) ||
+	       !CU_add_test(s, "depth and length limits", test_limits);
 }

@@ -346,6 +346,55 @@ static void test_compat_kprobes(void)
 	rig_close(&r);
 }
 
+static const char *const kprobe_path[] = {
+	"handwritten/finit_ftrace_3.kp_finit_module.format",
+	"handwritten/finit_ftrace_3.kr_finit_module.format",
+	"debian-6.1.0-amd64/module.module_load.format", NULL,
+};
+
+/*
+ * The kprobe path (--path kprobe): no syscall event, so our kprobe is the
+ * enter (arguments, string, caller) and the kretprobe the exit; every
+ * field from the kernel, the call 64-bit.
+ */
+static void test_kprobe_path(void)
+{
+	unsigned char d[256] = { 0 };
+	struct rig r;
+	int size;
+
+	rig_open(&r, kprobe_path, "finit_ftrace_3");
+	put(d, 2005, 2);
+	put(d + 4, 50, 4);
+	put(d + 16, 3, 8);
+	put(d + 24, 0x7ffd0000, 8);
+	size = dloc(d, 32, 52, "a=1 b", -1);
+	put(d + 36, 4, 8);
+	size = dloc(d, 44, size, "modcall", -1);
+	feed(&r, d, size, 0);
+	put(d, 362, 2);
+	put(d + 4, 50, 4);
+	feed(&r, d, dloc(d, 12, 16, "loop", -1), 0);
+	put(d, 2006, 2);
+	put(d + 4, 50, 4);
+	put(d + 24, 0, 8);
+	feed(&r, d, 32, 0);
+	CU_ASSERT_EQUAL_FATAL(r.got.n, 1);
+	CU_ASSERT_EQUAL(r.got.sys[0], FINIT_SYS_FINIT_MODULE);
+	CU_ASSERT(!r.got.compat[0]);
+	CU_ASSERT_EQUAL(r.got.args[0][0], 3);
+	CU_ASSERT_EQUAL(r.got.args[0][1], 0x7ffd0000);
+	CU_ASSERT_EQUAL(r.got.args[0][2], 4);
+	CU_ASSERT_STRING_EQUAL(r.got.str[0], "a=1 b");
+	CU_ASSERT_EQUAL(r.got.origin_str[0], FINIT_ORIGIN_KERNEL);
+	CU_ASSERT_STRING_EQUAL(r.got.module[0], "loop");
+	CU_ASSERT_EQUAL(r.got.ret[0], 0);
+	CU_ASSERT_EQUAL(r.got.origin_ret[0], FINIT_ORIGIN_KERNEL);
+	CU_ASSERT_STRING_EQUAL(r.got.comm[0], "modcall");
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.got.json[0], "\"flags_names\":[\"MODULE_INIT_COMPRESSED_FILE\"]"));
+	rig_close(&r);
+}
+
 /* A load that joins no call is reported on its own, never dropped. */
 static void test_lone_module_load(void)
 {
@@ -471,6 +520,8 @@ int unit_add_verify(void)
 	       !CU_add_test(s, "a string record whose call was filtered out", test_orphan_string) ||
 	       !CU_add_test(s, "32-bit callers: ia32 kprobe and kretprobe", test_compat_kprobes) ||
 	       !CU_add_test(s, "a module_load that joins no call", test_lone_module_load) ||
+	       !CU_add_test(s, "the kprobe path: kprobe enter, kretprobe exit",
+			    test_kprobe_path) ||
 	       !CU_add_test(s, "the tiers chosen from the self-test", test_choice) ||
 	       !CU_add_test(s, "behind: /proc skipped, loads caught up", test_backlog);
 }

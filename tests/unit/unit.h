@@ -28,5 +28,7 @@ int unit_add_strings(void);
 int unit_add_verify(void);
 int unit_add_loadguard(void);
 int unit_add_spool(void);
+int unit_add_salvage(void);
+int unit_add_tracecmd(void);
 
 #endif

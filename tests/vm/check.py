@@ -16,6 +16,7 @@ The scenario tables below mirror phase1_steps/filter_steps/commfilter_steps
 in guest-init.sh; the step names the guest wrote to steps.log must equal
 them.
 """
+import base64
 import json
 import os
 import re
@@ -273,6 +274,24 @@ KVER = ""         # uname -r of the guest
 STRING_EVENTS = ("finit_module", "init_module", "delete_module")
 
 
+CPATH = "syscalls"   # the capture path of this boot (VMTEST_PATH: auto, kprobe)
+
+
+def apply_path(path):
+    """The kprobe path (--path kprobe, in every command of the boot): no
+    syscall event; our kprobe is the enter, with the string (tier 3 on every
+    kernel), a kretprobe the exit; nothing is tested beside it."""
+    global CPATH, TIER, DYN_KIND, EXACT, BROKEN
+    CHECK_EXPECT["kprobe_path"] = True
+    if path != "kprobe":
+        return
+    CPATH = "kprobe"
+    # EMPTY_KERNEL stays the profile's: 7.2's probes store "" whole too
+    TIER, EXACT, BROKEN, DYN_KIND = "kprobe", None, None, "p:"
+    CHECK_EXPECT.update({"capture_path": "kprobe", "string_tier": 3,
+                         "string_tier_name": "kprobe", "exact_strings": None})
+
+
 def apply_profile(series):
     """Adjust the 6.1 expectations above to the kernel @series."""
     global TIER, DYN_KIND, EXACT, BROKEN, EMPTY_KERNEL
@@ -305,7 +324,7 @@ def apply_profile(series):
 ALL_KEYS = ["time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat",
             "args", "flags_names", "uargs_ptr", "ret", "errno", "module",
             "taints", "path", "sha256", "truncated", "ppid", "uid", "gid",
-            "exe", "cgroup", "container_id", "origin"]
+            "exe", "cgroup", "container_id", "origin", "raw_b64"]
 ORIGIN_KEYS = ["pid", "tid", "comm", "args", "param_values", "ret", "module",
                "path", "sha256", "context"]
 ARGS_KEYS = {"finit_module": ["fd", "param_values", "flags"],
@@ -366,10 +385,9 @@ def fmt(v):
 
 # ---------------------------------------------------------------- files
 
-def read(out, name, quiet=False):
+def read_bytes(out, name, quiet=False):
     try:
-        with open(os.path.join(out, name), encoding="utf-8",
-                  errors="surrogateescape") as f:
+        with open(os.path.join(out, name), "rb") as f:
             return f.read()
     except OSError as e:
         if not quiet:
@@ -377,19 +395,40 @@ def read(out, name, quiet=False):
         return None
 
 
+def read(out, name, quiet=False):
+    """A file as text (logs, /proc copies; JSON goes through strict_json)."""
+    data = read_bytes(out, name, quiet)
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+def strict_json(where, line):
+    """One JSON line (bytes) as strict parsers take it: valid UTF-8, no lone
+    surrogate (RFC 8259 8.1, I-JSON); ValueError if not. The scenario passes
+    only valid UTF-8, whose JSON strings are exact, so a raw_b64 entry (the
+    exact bytes of a string that was not) is an error naming those bytes."""
+    obj = json.loads(line.decode("utf-8"))
+    json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    raw = obj.get("raw_b64") if isinstance(obj, dict) else None
+    for k, v in (raw.items() if isinstance(raw, dict) else ()):
+        err(f"{where}: {k} was not valid UTF-8, its exact bytes (raw_b64): "
+            f"{base64.b64decode(v)!r}")
+    return obj
+
+
 def read_jsonl(out, name, quiet=False):
-    text = read(out, name, quiet)
-    if text is None:
+    data = read_bytes(out, name, quiet)
+    if data is None:
         return []
     objs = []
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(data.splitlines(), 1):
+        line = raw.decode("utf-8", "replace")
         if not line.strip():
             err(f"{name}:{n}: empty line")
             continue
         try:
-            obj = json.loads(line)
+            obj = strict_json(f"{name}:{n}", raw)
         except ValueError as e:
-            err(f"{name}:{n}: not JSON ({e}): {line!r}")
+            err(f"{name}:{n}: not strict JSON ({e}): {raw!r}")
             continue
         if not isinstance(obj, dict):
             err(f"{name}:{n}: not a JSON object: {line!r}")
@@ -397,7 +436,7 @@ def read_jsonl(out, name, quiet=False):
         obj["_line"] = f"{name}:{n}"
         obj["_raw"] = line
         objs.append(obj)
-    if text and not text.endswith("\n"):
+    if data and not data.endswith(b"\n"):
         err(f"{name}: last line has no newline")
     return objs
 
@@ -1201,7 +1240,8 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
     as "finit_module:", "init_module:", "delete_module:", kprobes as
     "kp_finit_module:" ...; the native tier's sys_enter_finit_module beside
     its eprobe), the 32-bit calls' ia32 kprobes "kp32_*:" and kretprobes
-    "kr32_*:" (ret), sys_exit_*, module_load, module_free. trace-cmd does not
+    "kr32_*:" (ret), sys_exit_* (the kprobe path: kretprobes "kr_*:"),
+    module_load, module_free. trace-cmd does not
     count clock "boot" among its ns clocks, so it prints the raw timestamp:
     the same number as report's ts_ns."""
     rc = (read(out, name + "-tc.rc") or "").strip()
@@ -1263,7 +1303,7 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
                      uargs=int(a[2], 16), params=None,
                      flags=s32(int(a[3], 16)))
         elif ev in ("sys_exit_finit_module", "sys_exit",
-                    "kr32_finit_module") and tid in open_:
+                    "kr32_finit_module", "kr_finit_module") and tid in open_:
             r = re.fullmatch(r"(0x[0-9a-f]+)|NR 350 = (-?\d+)|"
                              r"\(\S+ <- \S+\) ret=(-?\d+)", rest.strip())
             if r:
@@ -1283,7 +1323,8 @@ def compare_rec_trace_cmd(out, rep, name="rec"):
                 err(f"trace-cmd report {name}.dat: {counts.get(lines, 0)} "
                     f"'{lines}:' lines, report has {n} "
                     f"{'32' if compat else '64'}-bit {ev} records")
-            exits = "kr32_" + ev if compat else "sys_exit_" + ev
+            exits = "kr32_" + ev if compat else \
+                ("kr_" if CPATH == "kprobe" else "sys_exit_") + ev
             if counts.get(exits, 0) != n:
                 err(f"trace-cmd report {name}.dat: {counts.get(exits, 0)} "
                     f"'{exits}:' lines, report has {n} "
@@ -1365,6 +1406,7 @@ def fixture_expect(c, load):
                     "context": OFFLINE_CONTEXT}}
     for k in CONTEXT:
         e[k] = None
+    e["raw_b64"] = {}   # the scenario's strings are UTF-8
     return e
 
 
@@ -1452,13 +1494,13 @@ def check_rc(out, name, what):
 
 def check_capabilities(out):
     check_rc(out, "check", "finit-ftrace check --format json")
-    text = read(out, "check.json")
-    if text is None:
+    data = read_bytes(out, "check.json")
+    if data is None:
         return
     try:
-        obj = json.loads(text)
+        obj = strict_json("check.json", data)
     except ValueError as e:
-        err(f"check.json: not JSON ({e}): {text!r}")
+        err(f"check.json: not strict JSON ({e}): {data!r}")
         return
     for k, v in CHECK_EXPECT.items():
         parts = k.split(".", 1)
@@ -1507,6 +1549,8 @@ def probe_names(events, compat):
     if DYN_KIND:
         pre = "kp_" if DYN_KIND == "p:" else ""
         want.update({pre + k: DYN_KIND for k in calls})
+    if CPATH == "kprobe":
+        want.update({"kr_" + k: "r:" for k in calls})
     if compat:
         want.update({"kp32_" + k: "p:" for k in calls})
         want.update({"kr32_" + k: "r:" for k in calls})
@@ -1595,6 +1639,12 @@ def check_raw_enabled(out):
         if got != want:
             err(f"{phase}: raw_syscalls:sys_enter enable was {got!r} while "
                 f"armed, expected {want!r}")
+        # the kprobe path's point: no syscall tracepoint at all
+        got = (read(out, phase + ".syscalls-enable.txt") or "").strip()
+        want = "0" if CPATH == "kprobe" else "X"
+        if got != want:
+            err(f"{phase}: the syscalls system's enable was {got!r} while "
+                f"armed ({CPATH} path), expected {want!r}")
 
 
 def check_user_buf(out):
@@ -1688,12 +1738,12 @@ def check_run_stderr(out, name, what, compat):
         if not m:
             err(f"{where}: armed line not as the contract says: "
                 f"{lines[arm[0]]}")
-        elif (m[1], m[3], m[4], m[6]) != \
+        elif (m[1], m[2], m[3], m[4], m[6]) != \
                 ((read(out, name + ".pid", quiet=True) or "").strip(),
-                 strings, want_compat, "boot"):
+                 CPATH, strings, want_compat, "boot"):
             err(f"{where}: armed line {lines[arm[0]]!r}: expected instance "
-                f"finit-ftrace-<its pid>, strings {strings}, compat "
-                f"{want_compat}, clock boot")
+                f"finit-ftrace-<its pid>, events {CPATH}, strings {strings}, "
+                f"compat {want_compat}, clock boot")
     warn = [ln for ln in lines if "WARNING" in ln]
     if BROKEN:
         if not any(KVER in ln and BROKEN in ln and "broken" in ln
@@ -1866,16 +1916,16 @@ def check_flood(out):
     captured, bad, others, ts = 0, [], [], []
     path = os.path.join(out, "flood.jsonl")
     try:
-        f = open(path, encoding="utf-8", errors="surrogateescape")
+        f = open(path, "rb")
     except OSError as e:
         err(f"flood.jsonl: cannot read ({e.strerror})")
         return None
     with f:
         for n, line in enumerate(f, 1):
             try:
-                g = json.loads(line)
+                g = strict_json(f"flood.jsonl:{n}", line)
             except ValueError as e:
-                err(f"flood.jsonl:{n}: not JSON ({e}): {line[:200]!r}")
+                err(f"flood.jsonl:{n}: not strict JSON ({e}): {line[:200]!r}")
                 continue
             if g.get("pid") == bpid:
                 captured += 1
@@ -1967,7 +2017,7 @@ def report(out, counts):
         for e in errors:
             print("  - " + e, file=sys.stderr)
         return 1
-    print(f"check.py: OK: {counts['watch']} records in watch.jsonl match "
+    print(f"check.py: OK ({CPATH} path): {counts['watch']} records in watch.jsonl match "
           "modcall, busybox, /proc and trace-cmd, and `report` on record's "
           f"rec.dat; {counts['fixtures']} records of `report` on trace-cmd "
           "files match the calls; the filters kept exactly "
@@ -1988,6 +2038,7 @@ def main():
     global KVER
     out = sys.argv[1]
     apply_profile(sys.argv[2] if len(sys.argv) == 3 else "6.1")
+    apply_path(os.environ.get("VMTEST_PATH", "auto"))
     kver = KVER = (read(out, "uname") or "").strip()
 
     check_capabilities(out)
@@ -2008,7 +2059,8 @@ def main():
     # than once per missing record.
     ran = {p for p, _, _, _ in PHASES if armed(out, p)}
     check_steps_log(out, ran)
-    fixture_records = check_fixtures(out)
+    # trace-cmd's fixtures are made on the auto boot only
+    fixture_records = check_fixtures(out) if CPATH != "kprobe" else 0
 
     calls = tag_calls(out, ran)
     bbs = read_jsonl(out, "busybox.jsonl")

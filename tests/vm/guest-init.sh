@@ -36,9 +36,19 @@ MODCALL32=/bin/modcall32
 # the flood phase's junk calls (run.sh passes VMTEST_FLOOD_N on the kernel
 # command line)
 FLOOD_N=200000
+# the capture path every run of the tool uses (run.sh: vmtest_path=auto or
+# kprobe): kprobe through a config file, so that every command takes it
+VPATH=auto
 for _w in $(cat /proc/cmdline 2>/dev/null); do
-	case "$_w" in vmtest_flood_n=*) FLOOD_N=${_w#vmtest_flood_n=} ;; esac
+	case "$_w" in
+	vmtest_flood_n=*) FLOOD_N=${_w#vmtest_flood_n=} ;;
+	vmtest_path=*) VPATH=${_w#vmtest_path=} ;;
+	esac
 done
+if [ "$VPATH" != auto ]; then
+	printf '[capture]\npath = %s\n' "$VPATH" > /etc/finit-path.ini
+	FINIT="$FINIT -c /etc/finit-path.ini"
+fi
 # the cgroup phase 1's callers run in: a docker-style scope, so cgroup and
 # container_id have real values to check (phase 2 runs in the root cgroup)
 CID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -239,6 +249,8 @@ drive() {
 	ls $T/instances > "/out/$1.instances-armed.txt"
 	cat "$T/instances/finit-ftrace-$_w/events/raw_syscalls/sys_enter/enable" \
 		> "/out/$1.raw-enable.txt" 2>/dev/null || true
+	cat "$T/instances/finit-ftrace-$_w/events/syscalls/enable" \
+		> "/out/$1.syscalls-enable.txt" 2>/dev/null || true
 	cat $T/dynamic_events > "/out/$1.dynamic_events-armed.txt"
 	MODSNAP=/out/$1.modsnap
 	: > "$MODSNAP"
@@ -603,12 +615,15 @@ watch_phase events events_steps -e init_module
 rec_stop
 
 # guard: "loads are protected". The tool is stopped (SIGSTOP), so nothing
-# drains its main buffer (-b 64: 64 KiB per CPU); on CPU 0, a load and
-# then 20,000 junk calls that overwrite that buffer many times over. Only
-# the protected loads buffer still holds the load when the tool resumes:
-# it must be reported once, from there, and the summary must say so.
+# drains its main buffer (-b 64: 64 KiB per CPU); on CPU 0, 5,000 junk
+# calls (so that the page the reader holds is full of them: the kernel
+# never overwrites that one), a load, then 20,000 junk calls that overwrite
+# the rest many times over. Only the protected loads buffer still holds the
+# load when the tool resumes: it must be reported once, from there, and the
+# summary must say so.
 guard_steps() {
 	kill -STOP "$_w"
+	taskset -c 0 /bin/burst -q 5000
 	taskset -c 0 insmod "$M"/drivers/net/ifb.ko numifbs=0 &
 	_p=$!
 	_rc=0
@@ -644,8 +659,11 @@ cat $T/syscall_user_buf_size > /out/user_buf_size-after 2>/dev/null || true
 cat /proc/modules > /out/modules.txt
 lsmod > /out/lsmod.txt
 
-say "trace-cmd fixtures"
-make_fixtures
+# trace-cmd's files do not depend on our capture path: once, on auto
+if [ "$VPATH" = auto ]; then
+	say "trace-cmd fixtures"
+	make_fixtures
+fi
 
 dmesg > /out/dmesg.txt
 echo "done" > /out/status

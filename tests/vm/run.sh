@@ -14,6 +14,9 @@
 #                    it is not yet reliable on 7.2 under TCG; make vmtest-flood
 #                    runs it on all of KERNELS; about 25 s of guest time each)
 #   VMTEST_FLOOD_TIMEOUT  seconds added to VMTEST_TIMEOUT on those (default 120)
+#   VMTEST_PATHS     the capture paths to run each kernel with, one boot
+#                    each (default "auto kprobe"; results of kprobe in
+#                    OUT/SERIES-kprobe)
 #   KERNELS          the Debian kernel series to run, in order (default
 #                    "5.10 6.1.0-50 6.1 6.12 7.2"; e.g. KERNELS=5.10 for one)
 #   VMTEST_TIMEOUT   seconds each guest may run (default 240)
@@ -43,6 +46,7 @@ CACHE=${VMTEST_CACHE:-$HERE/cache}
 OUTBASE=${VMTEST_OUT:-$HERE/out}
 KERNELS=${KERNELS:-5.10 6.1.0-50 6.1 6.12 7.2}
 FLOOD_KERNELS=${VMTEST_FLOOD_KERNELS-}
+PATHS=${VMTEST_PATHS:-auto kprobe}
 
 START=$(date +%s)
 fail() { echo "vmtest: ${SERIES:+$SERIES: }FAIL: $*" >&2; exit 1; }
@@ -92,22 +96,32 @@ run_kernel() {
 		fail "building the initramfs failed"
 	log "initramfs $(du -k "$INITRD" | cut -f1) KiB"
 
-	# the flood phase on $FLOOD_KERNELS only (0: the guest skips it)
+	for VPATH in $PATHS; do
+		OUT=$OUTBASE/$SERIES
+		[ "$VPATH" = auto ] || OUT=$OUTBASE/$SERIES-$VPATH
+		run_path
+	done
+}
+
+# run_path - one boot of $SERIES with the capture path $VPATH, results in $OUT
+run_path() {
+	# the flood phase on $FLOOD_KERNELS only (0: the guest skips it), on auto
 	flood_n=0 timeout=$TIMEOUT
 	for k in $FLOOD_KERNELS; do
-		[ "$k" != "$SERIES" ] || flood_n=$FLOOD_N timeout=$((TIMEOUT + FLOOD_TIMEOUT))
+		[ "$k" != "$SERIES" ] || [ "$VPATH" != auto ] ||
+			flood_n=$FLOOD_N timeout=$((TIMEOUT + FLOOD_TIMEOUT))
 	done
 
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
-	log "booting (qemu -accel $ACCEL, timeout ${timeout}s, flood $flood_n)"
+	log "booting (qemu -accel $ACCEL, timeout ${timeout}s, path $VPATH, flood $flood_n)"
 	rc=0
 	timeout -k 10 "$timeout" qemu-system-x86_64 \
 		-accel "$ACCEL" -m 1024 -smp 2 \
 		-nodefaults -no-user-config -display none -monitor none \
 		-serial "file:$OUT/console.log" \
 		-kernel "$VMLINUZ" -initrd "$INITRD" \
-		-append "console=ttyS0 quiet panic=-1 vmtest_flood_n=$flood_n" \
+		-append "console=ttyS0 quiet panic=-1 vmtest_flood_n=$flood_n vmtest_path=$VPATH" \
 		-no-reboot \
 		-virtfs "local,path=$OUT,mount_tag=out,security_model=none,id=out" \
 		</dev/null >"$OUT/qemu.log" 2>&1 || rc=$?
@@ -150,7 +164,7 @@ run_kernel() {
 		read_back "$dat" "$n.report.jsonl" "$n.report" "$n.tc-report.txt" "$n.tc-report"
 	done
 
-	if ! FLOOD_N=$flood_n python3 "$HERE/check.py" "$OUT" "$SERIES"; then
+	if ! FLOOD_N=$flood_n VMTEST_PATH=$VPATH python3 "$HERE/check.py" "$OUT" "$SERIES"; then
 		show_console
 		fail "assertions failed (results in $OUT)"
 	fi
@@ -158,7 +172,7 @@ run_kernel() {
 	# Opt-in only: store the guest's trace-cmd files as the committed fixtures
 	# of tests/fixtures/tracecmd/ and regenerate their expected outputs (review
 	# them before committing; see that directory's README.md).
-	if [ "${VMTEST_MAKE_FIXTURES:-0}" = 1 ] && [ "$SERIES" = 6.1 ]; then
+	if [ "${VMTEST_MAKE_FIXTURES:-0}" = 1 ] && [ "$SERIES" = 6.1 ] && [ "$VPATH" = auto ]; then
 		FXDIR=$(cd "$HERE/../fixtures" && pwd)/tracecmd
 		mkdir -p "$FXDIR"
 		for dat in "$OUT"/fixtures/*.dat; do
@@ -170,12 +184,11 @@ run_kernel() {
 		FINIT="$FINIT" "$FXDIR/check.sh" --write || fail "writing the fixtures' expected outputs failed"
 		log "fixtures written to $FXDIR (kernel $(cat "$OUT/fixtures/uname"), $(cat "$OUT/fixtures/trace-cmd.version")); review them and update its README.md"
 	fi
-	log "PASS"
+	log "PASS ($VPATH)"
 }
 
 failed=
 for SERIES in $KERNELS; do
-	OUT=$OUTBASE/$SERIES
 	( run_kernel ) || failed="$failed $SERIES"
 done
 SERIES=

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * emit-json.c - the JSON Lines record of an event: strict JSON (names of
+ * our tables as they are, every other string escaped by buf.c), the end of
+ * the line kept for the calls of a flood, and raw_b64 for the bytes of the
+ * strings that are not valid UTF-8.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "emit-json.h"
+
+/* KEY - the literal ,"name": (and its length) that precedes a value */
+#define KEY(name)	",\"" name "\":", sizeof(",\"" name "\":") - 1
+
+/* json_name - "name" or null: a name of our tables (plain ASCII, nothing to escape) */
+static void json_name(struct finit_buf *b, const char *name)
+{
+	if (!name) {
+		finit_buf_putn(b, "null", 4);
+		return;
+	}
+	finit_buf_putc(b, '"');
+	finit_buf_puts(b, name);
+	finit_buf_putc(b, '"');
+}
+
+/* json_origin - "key":"origin" (@first: no comma before it) */
+static void json_origin(struct finit_buf *b, const char *key, size_t klen,
+			enum finit_origin o, bool first)
+{
+	finit_buf_putn(b, key + first, klen - first);
+	json_name(b, finit_names_origin(o));
+}
+
+/* json_int - "key":N, or null when @known is false */
+static void json_int(struct finit_buf *b, const char *key, size_t klen, long long v,
+		     bool known)
+{
+	finit_buf_putn(b, key, klen);
+	if (known)
+		finit_buf_int(b, v);
+	else
+		finit_buf_puts(b, "null");
+}
+
+/* json_str - "key":"string" or null */
+static void json_str(struct finit_buf *b, const char *key, size_t klen, const char *v)
+{
+	finit_buf_putn(b, key, klen);
+	finit_buf_json_string(b, v);
+}
+
+/* json_bool - "key":true or false */
+static void json_bool(struct finit_buf *b, const char *key, size_t klen, bool v)
+{
+	finit_buf_putn(b, key, klen);
+	finit_buf_puts(b, v ? "true" : "false");
+}
+
+/* json_args - the "args" object: each syscall's own arguments */
+static void json_args(struct finit_buf *b, const struct finit_event *ev,
+		      const struct finit_emit_view *v)
+{
+	switch (ev->sys) {
+	case FINIT_SYS_FINIT_MODULE:
+		finit_buf_puts(b, "{\"fd\":");
+		finit_buf_int(b, (long long)ev->args[0]);
+		json_str(b, KEY("param_values"), ev->param_values);
+		finit_buf_putn(b, KEY("flags"));
+		finit_buf_uint(b, ev->args[2]);
+		finit_buf_putc(b, '}');
+		break;
+	case FINIT_SYS_INIT_MODULE:
+		finit_buf_puts(b, "{\"umod\":\"");
+		finit_buf_puts(b, v->umod);
+		finit_buf_puts(b, "\",\"len\":");
+		finit_buf_uint(b, ev->args[1]);
+		json_str(b, KEY("param_values"), ev->param_values);
+		finit_buf_putc(b, '}');
+		break;
+	case FINIT_SYS_DELETE_MODULE:
+		finit_buf_puts(b, "{\"name\":");
+		finit_buf_json_string(b, ev->module);
+		finit_buf_putn(b, KEY("flags"));
+		finit_buf_uint(b, ev->args[1]);
+		finit_buf_putc(b, '}');
+		break;
+	default:
+		finit_buf_puts(b, "{}");
+	}
+}
+
+/*
+ * json_raw - "raw_b64": the exact bytes of each string from the caller or
+ * the kernel that JSON could not carry (invalid UTF-8), by its key's name
+ */
+static void json_raw(struct finit_buf *b, const struct finit_event *ev)
+{
+	static const char *const keys[] = {
+		"comm", "param_values", "name", "module", "path", "exe", "cgroup",
+	};
+	bool del = ev->sys == FINIT_SYS_DELETE_MODULE;
+	bool params = ev->sys == FINIT_SYS_FINIT_MODULE || ev->sys == FINIT_SYS_INIT_MODULE;
+	/* the strings json_args and format_json print, no other */
+	const char *strs[] = {
+		ev->comm, params ? ev->param_values : NULL, del ? ev->module : NULL,
+		ev->module, ev->path, ev->proc.exe, ev->proc.cgroup,
+	};
+
+	finit_buf_putn(b, KEY("raw_b64"));
+	finit_buf_json_raw(b, keys, strs, sizeof(keys) / sizeof(keys[0]));
+}
+
+/*
+ * json_tail - "module" to the end of "origin"; while a call has no module,
+ * path or context (every call of a flood), it is the last such call's
+ */
+static void json_tail(struct finit_buf *b, const struct finit_event *ev,
+		      const struct finit_emit_view *v)
+{
+	const struct finit_proc *p = &ev->proc;
+	struct finit_emit_json_cache *c = v->json;
+	const long key[9] = { ev->origin_pid, ev->origin_comm,
+		ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE : ev->origin_str,
+		ev->origin_ret, ev->origin_module, ev->origin_path,
+		ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ? ev->origin_path :
+		FINIT_ORIGIN_NONE, p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context,
+		!ev->module && !ev->has_taints && !ev->path && !ev->sha256 && !ev->truncated &&
+		!p->valid && !p->exe && !p->cgroup && !p->container_id };
+	size_t start = b->len;
+
+	if (key[8] && c->len && !memcmp(key, c->key, sizeof(key))) {
+		finit_buf_putn(b, c->text, c->len);
+		return;
+	}
+	json_str(b, KEY("module"), ev->module);
+	json_str(b, KEY("taints"), ev->has_taints ? v->taints : NULL);
+	json_str(b, KEY("path"), ev->path);
+	json_str(b, KEY("sha256"), ev->sha256);
+	json_bool(b, KEY("truncated"), ev->truncated);
+	json_int(b, KEY("ppid"), p->ppid, p->valid);
+	json_int(b, KEY("uid"), p->uid, p->valid);
+	json_int(b, KEY("gid"), p->gid, p->valid);
+	json_str(b, KEY("exe"), p->exe);
+	json_str(b, KEY("cgroup"), p->cgroup);
+	json_str(b, KEY("container_id"), p->container_id);
+	finit_buf_putn(b, KEY("origin"));
+	finit_buf_putc(b, '{');
+	json_origin(b, KEY("pid"), key[0], true);
+	json_origin(b, KEY("tid"), FINIT_ORIGIN_KERNEL, false);
+	json_origin(b, KEY("comm"), key[1], false);
+	json_origin(b, KEY("args"), FINIT_ORIGIN_KERNEL, false);
+	json_origin(b, KEY("param_values"), key[2], false);
+	json_origin(b, KEY("ret"), key[3], false);
+	json_origin(b, KEY("module"), key[4], false);
+	json_origin(b, KEY("path"), key[5], false);
+	json_origin(b, KEY("sha256"), key[6], false);
+	json_origin(b, KEY("context"), key[7], false);
+	if (key[8] && !b->oom && b->len - start <= sizeof(c->text)) {
+		memcpy(c->text, b->data + start, b->len - start);
+		memcpy(c->key, key, sizeof(key));
+		c->len = b->len - start;
+	}
+}
+
+/* finit_emit_json_line - one JSON Lines record (schema in README) */
+void finit_emit_json_line(struct finit_buf *b, const struct finit_event *ev,
+			  const struct finit_emit_view *v)
+{
+	finit_buf_puts(b, "{\"time\":\"");
+	finit_buf_puts(b, v->time);
+	finit_buf_putc(b, '"');
+	finit_buf_putn(b, KEY("ts_ns"));
+	finit_buf_uint(b, ev->ts);
+	json_int(b, KEY("cpu"), ev->cpu, true);
+	finit_buf_putn(b, KEY("event"));
+	json_name(b, finit_names_syscall(ev->sys));
+	json_int(b, KEY("pid"), ev->pid, ev->pid >= 0);
+	json_int(b, KEY("tid"), ev->tid, true);
+	json_str(b, KEY("comm"), ev->comm[0] ? ev->comm : NULL);
+	json_bool(b, KEY("compat"), ev->compat);
+	finit_buf_putn(b, KEY("args"));
+	json_args(b, ev, v);
+	finit_buf_putn(b, KEY("flags_names"));
+	finit_buf_putc(b, '[');
+	for (int i = 0; i < v->nflags; i++) {
+		if (i)
+			finit_buf_putc(b, ',');
+		json_name(b, v->flag_names[i]);
+	}
+	finit_buf_putc(b, ']');
+	json_str(b, KEY("uargs_ptr"), v->ptr[0] ? v->ptr : NULL);
+	json_int(b, KEY("ret"), ev->ret, v->has_ret);
+	finit_buf_putn(b, KEY("errno"));
+	json_name(b, v->errname);
+	json_tail(b, ev, v);
+	finit_buf_putc(b, '}');
+	json_raw(b, ev);
+	finit_buf_puts(b, "}\n");
+}
