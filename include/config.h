@@ -23,6 +23,8 @@ struct finit_config {
 	unsigned long	spool_mb;		/* spool in memory (8x that on disk) */
 	enum finit_format format;
 	char		*output;		/* NULL: stdout */
+	unsigned int	sinks;			/* 1 << enum finit_outputs_kind; 0: default */
+	int		syslog_facility;	/* LOG_AUTHPRIV etc. */
 };
 
 /* finit_config_init - fill @cfg with the built-in defaults */

@@ -11,14 +11,15 @@
 
 #include "buf.h"
 #include "finit.h"
+#include "origin.h"
 
 /*
- * The end of a JSON line from "module" to the end of "origin", and what it
- * was made of: while calls carry no module, path or context (every call of
- * a flood), the next line takes it as it is.
+ * The end of a JSON line from "module" to the end of "origin" (origin.c),
+ * and what it was made of: while calls carry no module, path or context
+ * (every call of a flood), the next line takes it as it is.
  */
 struct finit_emit_json_cache {
-	long	key[9];		/* longs: read back whole, as memcmp does */
+	long	key[FINIT_ORIGIN_FIELDS + 1];	/* the origins, and "a flood's call" */
 	size_t	len;		/* 0: none yet */
 	char	text[512];
 };

@@ -13,11 +13,18 @@
 #include "finit.h"
 #include "sink.h"
 
+/*
+ * The version of the JSON record (docs/event.schema.json): every record
+ * carries it as "schema_version". Bump it with any change to the schema.
+ */
+#define FINIT_EMIT_SCHEMA_VERSION	"1"
+
 /* The output formats; their names, help and line functions are one table. */
 enum finit_format {
 	FINIT_FMT_TEXT,
 	FINIT_FMT_JSON,
 	FINIT_FMT_CSV,
+	FINIT_FMT_TRACEE,
 	FINIT_FMT_NR,
 };
 
@@ -51,6 +58,9 @@ struct finit_emitter *finit_emit_open(enum finit_format fmt, struct finit_sink *
 
 /* finit_emit_event - format one event and write it (or batch it); -1 with errno */
 int finit_emit_event(struct finit_emitter *em, const struct finit_event *ev);
+
+/* finit_emit_line - one line of @fmt (no header) appended to @b; -1 out of memory */
+int finit_emit_line(enum finit_format fmt, const struct finit_event *ev, struct finit_buf *b);
 
 /* finit_emit_flush - write and flush what is batched; -1 with errno */
 int finit_emit_flush(struct finit_emitter *em);

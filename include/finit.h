@@ -113,6 +113,18 @@ struct finit_proc {
 	char			*exe;
 	char			*cgroup;
 	char			*container_id;
+	/* for the Tracee format: the ids in the task's own pid namespace (the
+	 * last entries of NStgid and NSpid), namespace and cgroup inodes, and
+	 * start times in epoch ns (0: unknown) */
+	int			ns_tgid;
+	int			ns_tid;
+	int			ns_ppid;
+	unsigned long long	mnt_ns;
+	unsigned long long	pid_ns;
+	unsigned long long	cgroup_id;
+	long long		start_ns;	/* the thread */
+	long long		leader_start_ns;	/* its thread group leader */
+	long long		parent_start_ns;	/* its parent process */
 };
 
 /*
@@ -148,6 +160,13 @@ struct finit_event {
 	enum finit_origin	origin_path;
 	enum finit_origin	origin_context;	/* when proc is not valid */
 };
+
+/*
+ * finit_names_join - append item @i of @n, @name, to the list in @buf
+ * ("a, b or c"); returns the new length
+ */
+size_t finit_names_join(char *buf, size_t len, size_t used, size_t i, size_t n,
+			const char *name);
 
 /* finit_names_syscall - "finit_module" etc. */
 const char *finit_names_syscall(enum finit_syscall sys);

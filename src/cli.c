@@ -40,6 +40,9 @@ static const struct finit_cli_opt shared[] = {
 	{ 'F', "format", "FMT", "output", "format", NULL, NULL /* from the format table */ },
 	{ 'o', "output", "FILE", "output", "file", NULL,
 	  "write events to FILE instead of stdout" },
+	{ 'S', "sink", "LIST", "output", "sink", NULL,
+	  "stdout (default), file (-o FILE), journal, syslog,\n"
+	  "or several: e.g. file,journal" },
 	{ 'h', "help", NULL, NULL, NULL, NULL, "this help" },
 	{ 0 },
 };

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,61 +12,65 @@
 #include "emit.h"
 #include "finit.h"
 #include "live.h"
+#include "log.h"
+#include "outputs.h"
 
 static const struct finit_cli_cmd watch_cli = {
 	.name = "watch",
 	.synopsis = "[options]",
 	.about = "Stream every module load as it happens, until SIGINT or SIGTERM\n"
-		 "(or until the reader of the output goes away).\n",
-	.shared = FINIT_CLI_CAPTURE "Foh",
+		 "(or until the reader of the output goes away). SIGHUP reopens the\n"
+		 "output file (logrotate).\n",
+	.shared = FINIT_CLI_CAPTURE "FoSh",
 };
 
-struct watch {
-	struct finit_emitter	*em;
-	int			out_errno;	/* first output error */
-};
-
-/* on_event - the correlator's output: one finished call to the emitter */
+/* on_event - the correlator's output: one finished call to every sink */
 static int on_event(const struct finit_event *ev, void *arg)
 {
-	struct watch *w = arg;
+	return finit_outputs_event(arg, ev);
+}
 
-	if (finit_emit_event(w->em, ev) < 0) {
-		w->out_errno = errno ? errno : EIO;
-		return -1;
+/* run - stream until a signal other than SIGHUP, which reopens the outputs */
+static int run(struct finit_live *l, struct finit_outputs *o)
+{
+	int sig;
+
+	while ((sig = finit_live_run(l, -1, NULL, NULL)) == SIGHUP) {
+		finit_outputs_reopen(o);
+		finit_log(FINIT_LOG_INFO, "SIGHUP: outputs reopened");
 	}
-	return 0;
+	return sig;
 }
 
 int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 {
+	struct finit_outputs_spec spec;
+	struct finit_outputs *o;
+	unsigned long long lost;
 	struct finit_live l;
-	struct watch w = { 0 };
-	struct finit_sink *out;
 	char err[512];
 	int ret, sig;
 
 	ret = finit_cli_parse(&watch_cli, argc, argv, cfg, NULL);
 	if (ret >= 0)
 		return ret;
-	out = finit_sink_file_open(cfg->output, err, sizeof(err));
-	if (!out)
+	spec = (struct finit_outputs_spec){ cfg->sinks, cfg->output, cfg->format,
+					    cfg->syslog_facility };
+	o = finit_outputs_open(&spec, err, sizeof(err));
+	if (!o)
 		return finit_cli_error(FINIT_EXIT_FAIL, "%s", err);
-	w.em = finit_emit_open(cfg->format, out, false);
-	ret = w.em ? finit_live_open(&l, cfg, NULL, on_event, &w) : FINIT_EXIT_FAIL;
+	ret = finit_live_open(&l, cfg, NULL, on_event, o);
 	if (ret != FINIT_EXIT_OK)
 		goto out;
-	sig = finit_live_run(&l, -1, NULL, NULL);
+	sig = run(&l, o);
 	finit_live_finish(&l);
-	finit_live_summary(&l);
-	if (w.out_errno && w.out_errno != EPIPE)
-		finit_cli_error(FINIT_EXIT_FAIL, "writing events to %s: %s", out->name,
-				strerror(w.out_errno));
-	ret = sig < 0 || (w.out_errno && w.out_errno != EPIPE) ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
+	lost = finit_live_summary(&l);
+	if (lost)
+		finit_outputs_lost(o, lost);
+	ret = sig < 0 || finit_outputs_summary(o) ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
 	if (finit_live_close(&l) < 0)
 		ret = FINIT_EXIT_FAIL;
 out:
-	finit_emit_close(w.em);
-	finit_sink_close(out);
+	finit_outputs_close(o);
 	return ret;
 }

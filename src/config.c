@@ -12,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <ini.h>
 
 #include "config.h"
 #include "finit.h"
+#include "outputs.h"
+#include "sink-syslog.h"
 
 #define DEFAULT_PREFIX		"finit-ftrace"
 #define DEFAULT_BUFFER_KB	1024UL
@@ -73,6 +76,7 @@ int finit_config_init(struct finit_config *cfg)
 	cfg->compat = 1;
 	cfg->selftest = 1;
 	cfg->spool_mb = DEFAULT_SPOOL_MB;
+	cfg->syslog_facility = LOG_AUTHPRIV;
 	return cfg->instance_prefix ? 0 : -1;
 }
 
@@ -213,6 +217,35 @@ static int set_output(struct finit_config *cfg, const char *value, char *err, si
 	return set_string(&cfg->output, value);
 }
 
+/* set_sink - a list of sink names; empty: the default (file if set, else stdout) */
+static int set_sink(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	char names[96];
+
+	if (!*value)
+		cfg->sinks = 0;
+	if (!*value || finit_outputs_parse(value, &cfg->sinks) == 0)
+		return 0;
+	finit_outputs_names(names, sizeof(names));
+	snprintf(err, errlen, "[output] sink: '%s' is not a list of %s", value, names);
+	return -1;
+}
+
+/* set_facility - a syslog facility by name */
+static int set_facility(struct finit_config *cfg, const char *value, char *err, size_t errlen)
+{
+	char names[192];
+	int f = finit_sink_syslog_facility(value);
+
+	if (f >= 0) {
+		cfg->syslog_facility = f;
+		return 0;
+	}
+	finit_sink_syslog_facilities(names, sizeof(names));
+	snprintf(err, errlen, "[output] syslog_facility: '%s' is not one of %s", value, names);
+	return -1;
+}
+
 /* Every key: a setter, or the offset of a boolean. */
 static const struct {
 	const char	*section, *key;
@@ -232,6 +265,8 @@ static const struct {
 	{ "capture", "path", set_capture_path, 0 },
 	{ "output", "format", set_format, 0 },
 	{ "output", "file", set_output, 0 },
+	{ "output", "sink", set_sink, 0 },
+	{ "output", "syslog_facility", set_facility, 0 },
 };
 
 /* finit_config_set - one key through its row of the table */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "emit.h"
 #include "emit-json.h"
 
 /* KEY - the literal ,"name": (and its length) that precedes a value */
@@ -23,14 +24,6 @@ static void json_name(struct finit_buf *b, const char *name)
 	finit_buf_putc(b, '"');
 	finit_buf_puts(b, name);
 	finit_buf_putc(b, '"');
-}
-
-/* json_origin - "key":"origin" (@first: no comma before it) */
-static void json_origin(struct finit_buf *b, const char *key, size_t klen,
-			enum finit_origin o, bool first)
-{
-	finit_buf_putn(b, key + first, klen - first);
-	json_name(b, finit_names_origin(o));
 }
 
 /* json_int - "key":N, or null when @known is false */
@@ -121,16 +114,16 @@ static void json_tail(struct finit_buf *b, const struct finit_event *ev,
 {
 	const struct finit_proc *p = &ev->proc;
 	struct finit_emit_json_cache *c = v->json;
-	const long key[9] = { ev->origin_pid, ev->origin_comm,
-		ev->sys == FINIT_SYS_DELETE_MODULE ? FINIT_ORIGIN_NONE : ev->origin_str,
-		ev->origin_ret, ev->origin_module, ev->origin_path,
-		ev->sha256 || ev->origin_path == FINIT_ORIGIN_OFFLINE ? ev->origin_path :
-		FINIT_ORIGIN_NONE, p->valid ? FINIT_ORIGIN_PROCFS : ev->origin_context,
-		!ev->module && !ev->has_taints && !ev->path && !ev->sha256 && !ev->truncated &&
-		!p->valid && !p->exe && !p->cgroup && !p->container_id };
+	enum finit_origin o[FINIT_ORIGIN_FIELDS];
+	long key[FINIT_ORIGIN_FIELDS + 1];
 	size_t start = b->len;
 
-	if (key[8] && c->len && !memcmp(key, c->key, sizeof(key))) {
+	finit_origin_of(ev, o);
+	for (int i = 0; i < FINIT_ORIGIN_FIELDS; i++)
+		key[i] = o[i];
+	key[FINIT_ORIGIN_FIELDS] = !ev->module && !ev->has_taints && !ev->path && !ev->sha256 &&
+		!ev->truncated && !p->valid && !p->exe && !p->cgroup && !p->container_id;
+	if (key[FINIT_ORIGIN_FIELDS] && c->len && !memcmp(key, c->key, sizeof(key))) {
 		finit_buf_putn(b, c->text, c->len);
 		return;
 	}
@@ -146,18 +139,8 @@ static void json_tail(struct finit_buf *b, const struct finit_event *ev,
 	json_str(b, KEY("cgroup"), p->cgroup);
 	json_str(b, KEY("container_id"), p->container_id);
 	finit_buf_putn(b, KEY("origin"));
-	finit_buf_putc(b, '{');
-	json_origin(b, KEY("pid"), key[0], true);
-	json_origin(b, KEY("tid"), FINIT_ORIGIN_KERNEL, false);
-	json_origin(b, KEY("comm"), key[1], false);
-	json_origin(b, KEY("args"), FINIT_ORIGIN_KERNEL, false);
-	json_origin(b, KEY("param_values"), key[2], false);
-	json_origin(b, KEY("ret"), key[3], false);
-	json_origin(b, KEY("module"), key[4], false);
-	json_origin(b, KEY("path"), key[5], false);
-	json_origin(b, KEY("sha256"), key[6], false);
-	json_origin(b, KEY("context"), key[7], false);
-	if (key[8] && !b->oom && b->len - start <= sizeof(c->text)) {
+	finit_origin_json(b, ev);
+	if (key[FINIT_ORIGIN_FIELDS] && !b->oom && b->len - start <= sizeof(c->text)) {
 		memcpy(c->text, b->data + start, b->len - start);
 		memcpy(c->key, key, sizeof(key));
 		c->len = b->len - start;
@@ -168,7 +151,7 @@ static void json_tail(struct finit_buf *b, const struct finit_event *ev,
 void finit_emit_json_line(struct finit_buf *b, const struct finit_event *ev,
 			  const struct finit_emit_view *v)
 {
-	finit_buf_puts(b, "{\"time\":\"");
+	finit_buf_puts(b, "{\"schema_version\":" FINIT_EMIT_SCHEMA_VERSION ",\"time\":\"");
 	finit_buf_puts(b, v->time);
 	finit_buf_putc(b, '"');
 	finit_buf_putn(b, KEY("ts_ns"));
@@ -195,7 +178,6 @@ void finit_emit_json_line(struct finit_buf *b, const struct finit_event *ev,
 	finit_buf_putn(b, KEY("errno"));
 	json_name(b, v->errname);
 	json_tail(b, ev, v);
-	finit_buf_putc(b, '}');
 	json_raw(b, ev);
 	finit_buf_puts(b, "}\n");
 }

@@ -14,6 +14,7 @@
 
 #include "emit.h"
 #include "emit-json.h"
+#include "tracee.h"
 
 #define EMIT_BATCH	(64 * 1024)
 
@@ -290,16 +291,26 @@ static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 typedef void (*finit_line_fn)(struct finit_buf *b, const struct finit_event *ev,
 			      const struct finit_emit_view *v);
 
+/* format_tracee - Tracee's trace.Event (tracee.c) */
+static void format_tracee(struct finit_buf *b, const struct finit_event *ev,
+			  const struct finit_emit_view *v)
+{
+	(void)v;
+	finit_tracee_line(b, ev);
+}
+
 /* The formats: one row each (a new format is one line function and one row). */
 static const struct {
 	const char	*name;
 	const char	*help;
 	const char	*header;	/* written once before the first line */
+	bool		check;		/* `check` prints its report in it */
 	finit_line_fn	line;
 } formats[FINIT_FMT_NR] = {
-	[FINIT_FMT_TEXT] = { "text", "one line per call", NULL, format_text },
-	[FINIT_FMT_JSON] = { "json", "JSON Lines", NULL, finit_emit_json_line },
-	[FINIT_FMT_CSV] = { "csv", "RFC 4180, a header row first", csv_header, format_csv },
+	[FINIT_FMT_TEXT] = { "text", "one line per call", NULL, true, format_text },
+	[FINIT_FMT_JSON] = { "json", "JSON Lines", NULL, true, finit_emit_json_line },
+	[FINIT_FMT_CSV] = { "csv", "RFC 4180, a header row first", csv_header, false, format_csv },
+	[FINIT_FMT_TRACEE] = { "tracee", "Tracee's trace.Event JSON", NULL, false, format_tracee },
 };
 
 /* finit_emit_format_parse - by name */
@@ -320,10 +331,10 @@ const char *finit_emit_format_name(enum finit_format fmt)
 	return fmt < FINIT_FMT_NR ? formats[fmt].name : "?";
 }
 
-/* finit_emit_format_for_check - a one-object report fits formats without a header */
+/* finit_emit_format_for_check - by the table */
 bool finit_emit_format_for_check(enum finit_format fmt)
 {
-	return fmt < FINIT_FMT_NR && !formats[fmt].header;
+	return fmt < FINIT_FMT_NR && formats[fmt].check;
 }
 
 /* list - the names (with @help, their help), "a, b or c" */
@@ -333,11 +344,11 @@ static void list(char *buf, size_t len, bool check_only, bool help)
 	int last = -1, k = 0;
 
 	for (int i = 0; i < FINIT_FMT_NR; i++)
-		if (!check_only || !formats[i].header)
+		if (!check_only || formats[i].check)
 			last = i;
 	buf[0] = '\0';
 	for (int i = 0; i < FINIT_FMT_NR && n < len; i++) {
-		if (check_only && formats[i].header)
+		if (check_only && !formats[i].check)
 			continue;
 		n += snprintf(buf + n, len - n, "%s%s%s%s%s%s", k ? i == last ? " or" : "," : "",
 			      k ? help ? "\n" : " " : "", formats[i].name, help ? " (" : "",
@@ -385,6 +396,17 @@ int finit_emit_flush(struct finit_emitter *em)
 	if (len && finit_sink_write(em->sink, em->buf.data, len) < 0)
 		return -1;
 	return finit_sink_flush(em->sink);
+}
+
+/* finit_emit_line - one line of @fmt, without its header, into @b */
+int finit_emit_line(enum finit_format fmt, const struct finit_event *ev, struct finit_buf *b)
+{
+	struct finit_emitter em = { .fmt = fmt < FINIT_FMT_NR ? fmt : FINIT_FMT_TEXT };
+	struct finit_emit_view v;
+
+	make_view(&em, ev, &v);
+	formats[em.fmt].line(b, ev, &v);
+	return b->oom ? -1 : 0;
 }
 
 /* finit_emit_event - the format's header once, then its line for @ev */

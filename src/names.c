@@ -17,6 +17,17 @@ static const char *const syscall_names[] = {
 	[FINIT_EV_MODULE_LOAD] = "module_load",
 };
 
+size_t finit_names_join(char *buf, size_t len, size_t used, size_t i, size_t n,
+			const char *name)
+{
+	if (used >= len)
+		return used;
+	if (!i)
+		buf[0] = '\0';
+	return used + snprintf(buf + used, len - used, "%s%s",
+			       !i ? "" : i + 1 == n ? " or " : ", ", name);
+}
+
 const char *finit_names_syscall(enum finit_syscall sys)
 {
 	if ((unsigned int)sys < sizeof(syscall_names) / sizeof(syscall_names[0]))

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -173,25 +175,127 @@ static char *read_cgroup(int tid)
 	return first;
 }
 
-void finit_procfs_proc(int tid, struct finit_proc *p)
+/* last_int - the last number of a "Key:\tN\tN..." line */
+static int last_int(const char *line)
 {
-	char path[64], line[256], exe[PATH_MAX];
+	const char *p = line + strlen(line);
+
+	while (p > line && (p[-1] == '\n' || p[-1] == ' ' || p[-1] == '\t'))
+		p--;
+	while (p > line && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return atoi(p);
+}
+
+/*
+ * read_status - PPid, Uid, Gid (real), Tgid and the innermost namespace's
+ * ids of @tid; the number of the first three found
+ */
+static int read_status(int tid, struct finit_proc *p, int *tgid)
+{
+	char path[64], line[256];
 	int found = 0;
-	ssize_t n;
 	FILE *f;
 
-	memset(p, 0, sizeof(*p));
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	f = fopen(path, "r");
 	if (!f)
-		return;
+		return 0;
 	while (fgets(line, sizeof(line), f)) {
 		found += sscanf(line, "PPid: %d", &p->ppid) == 1;
 		found += sscanf(line, "Uid: %d", &p->uid) == 1;
 		found += sscanf(line, "Gid: %d", &p->gid) == 1;
+		if (sscanf(line, "Tgid: %d", tgid) == 1)
+			continue;
+		if (!strncmp(line, "NStgid:", 7))
+			p->ns_tgid = last_int(line);
+		else if (!strncmp(line, "NSpid:", 6))
+			p->ns_tid = last_int(line);
 	}
 	fclose(f);
-	if (found != 3)
+	return found;
+}
+
+/* ns_tgid - the last NStgid entry of @pid, 0 if gone */
+static int ns_tgid(int pid)
+{
+	struct finit_proc q = { 0 };
+	int tgid;
+
+	read_status(pid, &q, &tgid);
+	return q.ns_tgid;
+}
+
+/* boot_offset_ns - CLOCK_REALTIME minus CLOCK_BOOTTIME: boot time in epoch ns */
+static long long boot_offset_ns(void)
+{
+	struct timespec rt, bt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (rt.tv_sec - bt.tv_sec) * 1000000000LL + (rt.tv_nsec - bt.tv_nsec);
+}
+
+/* start_ns - field 22 of /proc/PID/stat (clock ticks since boot) in epoch ns; 0 if gone */
+static long long start_ns(int pid, long long boot_ns)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* comm may hold spaces and parentheses */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || hz <= 0 || sscanf(p, " %llu", &ticks) != 1)
+		return 0;
+	return boot_ns + (long long)(ticks * (1000000000ULL / (unsigned long long)hz));
+}
+
+/* inode - st_ino of @path, 0 if it cannot be read */
+static unsigned long long inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? 0 : (unsigned long long)st.st_ino;
+}
+
+/* ids - what the Tracee format adds: namespaces, the cgroup's id, start times */
+static void ids(int tid, int tgid, struct finit_proc *p)
+{
+	long long boot = boot_offset_ns();
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", tid);
+	p->mnt_ns = inode(path);
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", tid);
+	p->pid_ns = inode(path);
+	if (p->cgroup && strlen(p->cgroup) < sizeof(path) - 16) {
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s", p->cgroup);
+		p->cgroup_id = inode(path);
+	}
+	p->start_ns = start_ns(tid, boot);
+	p->leader_start_ns = tgid == tid ? p->start_ns : start_ns(tgid, boot);
+	p->parent_start_ns = start_ns(p->ppid, boot);
+	p->ns_ppid = p->ppid > 0 ? ns_tgid(p->ppid) : 0;
+}
+
+void finit_procfs_proc(int tid, struct finit_proc *p)
+{
+	char path[64], exe[PATH_MAX];
+	int tgid = tid;
+	ssize_t n;
+
+	memset(p, 0, sizeof(*p));
+	if (read_status(tid, p, &tgid) != 3)
 		return;
 	p->valid = true;
 	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
@@ -202,4 +306,5 @@ void finit_procfs_proc(int tid, struct finit_proc *p)
 	}
 	p->cgroup = read_cgroup(tid);
 	p->container_id = finit_procfs_container_id(p->cgroup);
+	ids(tid, tgid, p);
 }

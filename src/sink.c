@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * sink.c - the sink interface, and its first implementation: a file or
- * standard output.
+ * standard output. A file is opened with O_APPEND (fopen's "a") and opened
+ * again by reopen, after logrotate renamed it (SIGHUP).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "sink.h"
 
@@ -131,6 +133,59 @@ int finit_sink_flush(struct finit_sink *s)
 int finit_sink_reopen(struct finit_sink *s)
 {
 	return s->ops->reopen(s);
+}
+
+/* finit_sink_event - through the sink's operation */
+int finit_sink_event(struct finit_sink *s, const struct finit_event *ev)
+{
+	return s->ops->event(s, ev);
+}
+
+/* finit_sink_lost - through the sink's operation, if it has one */
+void finit_sink_lost(struct finit_sink *s, unsigned long long n)
+{
+	if (s->ops->lost)
+		s->ops->lost(s, n);
+}
+
+/* finit_sink_priority - warning for a failed load, notice for the rest */
+int finit_sink_priority(const struct finit_event *ev)
+{
+	bool load = ev->sys == FINIT_SYS_FINIT_MODULE || ev->sys == FINIT_SYS_INIT_MODULE;
+
+	return load && ev->origin_ret == FINIT_ORIGIN_KERNEL && ev->ret < 0 ? LOG_WARNING :
+	       LOG_NOTICE;
+}
+
+/* finit_sink_alloc - the common part of every sink */
+struct finit_sink *finit_sink_alloc(size_t size, const struct finit_sink_ops *ops,
+				    const char *name)
+{
+	struct finit_sink *s = calloc(1, size);
+
+	if (!s)
+		return NULL;
+	s->ops = ops;
+	s->name = strdup(name);
+	if (!s->name) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* finit_sink_free - its name, then itself */
+void finit_sink_free(struct finit_sink *s)
+{
+	free(s->name);
+	free(s);
+}
+
+/* finit_sink_noop - nothing to do */
+int finit_sink_noop(struct finit_sink *s)
+{
+	(void)s;
+	return 0;
 }
 
 /* finit_sink_close - through the sink's operation */

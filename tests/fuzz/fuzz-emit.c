@@ -7,13 +7,16 @@
  * escape: RFC 8259 8.1, I-JSON) and every string's exact bytes come back:
  * from its JSON string when raw_b64 has no entry for it, else from that
  * entry (and then the string had invalid UTF-8, shown as U+FFFD); text and
- * CSV must be valid UTF-8 lines without control bytes.
+ * CSV must be valid UTF-8 lines without control bytes. The same event's
+ * journal fields must carry each string as the JSON line decodes it, and
+ * the Tracee line must be one valid UTF-8 line.
  *
  * Input: byte 0 picks the event (finit_module, init_module, delete_module,
  * module_load); the rest, split at NUL bytes, are the strings in the order
  * of the field table below (comm cut to 15 bytes, as the kernel's).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include <openssl/evp.h>
 
 #include "emit.h"
+#include "sink-journal.h"
 
 /* The string fields: their JSON key, and whether they live in "args". */
 enum { F_PARAMS, F_COMM, F_PATH, F_MODULE, F_EXE, F_CGROUP, F_NAME, F_NR };
@@ -314,8 +318,37 @@ static void check_field(const struct seen *s, int f, const char *want, const cha
 	finit_buf_free(&raw);
 }
 
-/* check_json - one strict JSON line; each field exactly @want[f] */
-static void check_json(const char *line, size_t len, const char *const *want)
+/*
+ * check_journal - the journal's fields of the same event: FINIT_<KEY> holds
+ * exactly the string the JSON line decodes to, and is absent for a null
+ */
+static void check_journal(const struct seen *s, const struct finit_event *ev, const char *line)
+{
+	struct finit_buf j = { 0 };
+	int n = finit_sink_journal_fields(ev, &j);
+
+	if (n < 5)
+		bad("no journal fields", line);
+	for (int f = 0; f < F_NR; f++) {
+		char name[64];
+		const char *p = j.data, *hit = NULL;
+		size_t k = (size_t)snprintf(name, sizeof(name), "FINIT_%s=", fields[f].key);
+
+		for (size_t i = 6; i < k; i++)
+			name[i] = (char)toupper((unsigned char)name[i]);
+		for (int i = 0; i < n; i++, p += strlen(p) + 1)
+			if (!strncmp(p, name, k))
+				hit = p + k;
+		if (!s->has_val[f] ? hit != NULL : !hit || strlen(hit) != s->val[f].len ||
+		    memcmp(hit, s->val[f].data ? s->val[f].data : "", s->val[f].len))
+			bad("a journal field is not the JSON string", line);
+	}
+	finit_buf_free(&j);
+}
+
+/* check_json - one strict JSON line; each field exactly @want[f], the journal's too */
+static void check_json(const char *line, size_t len, const char *const *want,
+		       const struct finit_event *ev)
 {
 	struct seen s = { 0 };
 	struct parser ps = { (const unsigned char *)line, (const unsigned char *)line + len - 1,
@@ -325,6 +358,7 @@ static void check_json(const char *line, size_t len, const char *const *want)
 		bad("not one line", line);
 	if (!parse_value(&ps, NULL, "", 0) || ps.p != ps.end)
 		bad("not strict JSON", line);
+	check_journal(&s, ev, line);
 	for (int f = 0; f < F_NR; f++) {
 		check_field(&s, f, want[f], line);
 		finit_buf_free(&s.val[f]);
@@ -398,7 +432,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	want[F_CGROUP] = ev.proc.cgroup;
 
 	out = emit(FINIT_FMT_JSON, &ev, &len);
-	check_json(out, len, want);
+	check_json(out, len, want, &ev);
+	free(out);
+	out = emit(FINIT_FMT_TRACEE, &ev, &len);
+	check_lines(out, len, 1);
 	free(out);
 	out = emit(FINIT_FMT_TEXT, &ev, &len);
 	check_lines(out, len, 1);

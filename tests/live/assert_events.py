@@ -42,7 +42,7 @@ FLAG_TABLES = {
 TIME_RE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{9})Z$")
 TIME_PAT = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z"
 HEX_RE = re.compile(r"^0x[0-9a-f]+$")
-TOP_KEYS = ["time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat", "args",
+TOP_KEYS = ["schema_version", "time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat", "args",
             "flags_names", "uargs_ptr", "ret", "errno", "module", "taints", "path",
             "sha256", "truncated", "ppid", "uid", "gid", "exe", "cgroup",
             "container_id", "origin", "raw_b64"]

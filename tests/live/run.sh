@@ -143,6 +143,7 @@ has_calls() {
 		json) grep -q "\"tid\":$t," "$file" ;;
 		text) grep -Eq "\[[0-9?]+/$t\] " "$file" ;;
 		csv)  grep -Eq ",(finit|init|delete)_module,[0-9]*,$t," "$file" ;;
+		tracee) grep -q "\"hostThreadId\":$t," "$file" ;;
 		esac || return 1
 	done
 }
@@ -807,6 +808,131 @@ t_no_false_compat() {
 	assert_out json "$D/out" c1
 }
 
+# 13. sinks and formats for the pipelines people run (issue 16)
+
+# --format tracee: Tracee's trace.Event, against its documented finit_module
+# event and, while the caller is held, against /proc
+t_tracee() {
+	watch_start watch --format tracee -o "$D/out" || return 1
+	call c1 finit - "p=1 q" 4 --fd 7 || return 1
+	await_calls tracee "$D/out" c1 || return 1
+	clean_stop INT || return 1
+	REASON=$(python3 "$ROOT/tests/tracee/check.py" "$D/out" \
+		--fixture "$ROOT/tests/tracee/finit_module.json" --tid "$(tid_of c1)" --fd 7 \
+		--params "p=1 q" --flags 4 --ret "$(sed -n 's/.*"ret":\(-*[0-9]*\).*/\1/p' "$D/c1.json")" \
+		--exe "$(readlink -f "$MODCALL")" 2>&1)
+}
+
+# the file sink under logrotate: calls go on while the file is renamed and
+# SIGHUP reopens it; no line lost or written twice, the old file has the
+# lines before the reopen, the new one the rest
+total_lines() { (($(cat "$D"/out.log* 2>/dev/null | wc -l) >= $1)); }
+t_sighup_rotation() {
+	local i n=30 tids=
+	watch_start watch --format json -e finit_module -f 'fd == 4243' -o "$D/out.log" || return 1
+	(for i in $(seq 1 $n); do quick r$i finit - "" 0 --fd 4243 || exit 1; sleep 0.02; done) &
+	STARTED+=("$!")
+	local loop=$!
+	poll "$LINE_TIMEOUT" has_lines "$D/out.log" 8 ||
+		{ REASON="no 8 lines before the rotation: $(nlines "$D/out.log")"; return 1; }
+	mv "$D/out.log" "$D/out.log.1"
+	kill -HUP "$W_PID"
+	reap "$loop" 60 && [[ $RC == 0 ]] || { REASON="the callers' loop failed ($RC)"; return 1; }
+	poll "$LINE_TIMEOUT" total_lines $n ||
+		{ REASON="$(cat "$D"/out.log* | wc -l) of $n lines after the rotation"; return 1; }
+	clean_stop INT || return 1
+	expect_grep "$D/stderr" '^finit-ftrace: SIGHUP: outputs reopened$' "stderr" || return 1
+	for i in $(seq 1 $n); do tids+="$(tid_of r$i),"; done
+	REASON=$(python3 "$HERE/assert_sinks.py" rotation "$D/out.log.1" "$D/out.log" \
+		--tids "${tids%,}" 2>&1)
+}
+
+# a sink that fails (a full disk) is said once; stdout goes on; the summary
+# counts the lines the file did not get; exit 1
+t_sink_failure() {
+	watch_start watch --format json --sink stdout,file -o /dev/full -e finit_module \
+		-f 'fd == 4244' || return 1
+	call c1 finit - "" 0 --fd 4244 || return 1
+	call c2 finit - "x" 0 --fd 4244 || return 1
+	await_calls json "$D/stdout" c1 c2 || return 1
+	watch_stop INT || return 1
+	expect_eq "exit code (stderr: $(oneline "$D/stderr"))" "$RC" 1 || return 1
+	expect_eq "messages about /dev/full" "$(grep -c 'writing events to /dev/full' "$D/stderr")" 1 ||
+		return 1
+	expect_grep "$D/stderr" '^finit-ftrace: writing events to /dev/full: No space left on device; the other outputs go on without it$' "stderr" || return 1
+	expect_grep "$D/stderr" '^finit-ftrace: 2 line\(s\) not written to /dev/full \(No space left on device\)$' \
+		"summary" || return 1
+	expect_no_instance "$W_PID" || return 1
+	assert_out json "$D/stdout" c1 c2
+}
+
+# sock_start PATH - our datagram socket at PATH (sockrecv.py into $D/dgrams)
+sock_start() {
+	start_bg "$D/sock.out" "$D/sock.err" python3 "$HERE/sockrecv.py" "$1" "$D/dgrams"
+	SOCK_PID=$BG_PID
+	poll 5 grep -q ready "$D/sock.out" ||
+		{ REASON="sockrecv.py did not start: $(oneline "$D/sock.err")"; return 1; }
+}
+sock_stop() { kill "$SOCK_PID" 2>/dev/null; reap "$SOCK_PID"; }
+
+# ns_watch_start SETUP ARGS... - "$FINIT ARGS" in a private mount namespace
+# (no mount leaks out) after the mount commands SETUP; wait for armed
+ns_watch_start() {
+	local setup=$1
+	shift
+	start_bg "$D/stdout" "$D/stderr" unshare -m --propagation private \
+		sh -c "$setup && exec \"\$0\" \"\$@\"" "$FINIT" "$@"
+	W_PID=$BG_PID
+	RUNS+=("$W_PID")
+	poll "$ARM_TIMEOUT" has_armed "$D/stderr" ||
+		{ REASON="not armed within ${ARM_TIMEOUT}s: $(oneline "$D/stderr")"; return 1; }
+}
+
+# syslog(3) writes to /dev/log: ours, bind-mounted in the run's namespace;
+# each message is the JSON line, at the configured facility (local3 = 19)
+t_syslog() {
+	mkdir -p "$D/dev" && touch "$D/dev/null"
+	printf '[output]\nsink = syslog,file\nsyslog_facility = local3\n' >"$D/cfg.ini"
+	sock_start "$D/dev/log" || return 1
+	ns_watch_start "mount --bind /dev/null $D/dev/null && mount --rbind $D/dev /dev" \
+		-c "$D/cfg.ini" watch --format json -o "$D/out" -e finit_module -f 'fd == 4245' ||
+		return 1
+	call c1 finit - "p=1" 0 --fd 4245 || return 1
+	call c2 finit - "" 4 --fd 4245 || return 1
+	await_calls json "$D/out" c1 c2 || return 1
+	poll "$LINE_TIMEOUT" has_lines "$D/dgrams" 2 ||
+		{ REASON="$(nlines "$D/dgrams") syslog message(s) of 2"; return 1; }
+	clean_stop INT || return 1
+	sock_stop
+	REASON=$(python3 "$HERE/assert_sinks.py" syslog "$D/out" "$D/dgrams" --facility 19 \
+		--tids "$(tid_of c1),$(tid_of c2)" 2>&1)
+}
+
+# journald's native socket, ours in the run's namespace: every field of the
+# entry against the JSON line; then journald goes away (the socket refuses):
+# said once, the file goes on, the summary counts what the journal missed
+t_journal() {
+	mkdir -p "$D/run/systemd/journal"
+	sock_start "$D/run/systemd/journal/socket" || return 1
+	ns_watch_start "mount --bind $D/run /run" watch --format json --sink journal,file \
+		-o "$D/out" -e finit_module -f 'fd == 4246' || return 1
+	call c1 finit - 'a=1 b="x y"' 4 --fd 4246 || return 1
+	await_calls json "$D/out" c1 || return 1
+	poll "$LINE_TIMEOUT" has_lines "$D/dgrams" 1 || { REASON="no journal entry"; return 1; }
+	sock_stop
+	call c2 finit - "" 0 --fd 4246 || return 1
+	call c3 finit - "z" 0 --fd 4246 || return 1
+	await_calls json "$D/out" c1 c2 c3 || return 1
+	watch_stop INT || return 1
+	expect_eq "exit code (stderr: $(oneline "$D/stderr"))" "$RC" 1 || return 1
+	expect_eq "messages about the journal" "$(grep -c 'writing events to journal' "$D/stderr")" 1 ||
+		return 1
+	expect_grep "$D/stderr" '^finit-ftrace: 2 line\(s\) not written to journal \(Connection refused\)$' \
+		"summary" || return 1
+	REASON=$(python3 "$HERE/assert_sinks.py" journal "$D/out" "$D/dgrams" \
+		--tids "$(tid_of c1),$(tid_of c2),$(tid_of c3)" --journal-tids "$(tid_of c1)" 2>&1)
+}
+
 # 11. nothing of ours is left in tracefs, and the top level is as it was at the start
 t_final() {
 	expect_no_leftovers || return 1
@@ -903,6 +1029,12 @@ main() {
 	run_case faults/not-root t_not_root
 
 	run_case raw/no-false-compat t_no_false_compat
+
+	run_case format/tracee t_tracee
+	run_case sinks/sighup-rotation t_sighup_rotation
+	run_case sinks/failure-counted t_sink_failure
+	run_case sinks/syslog t_syslog
+	run_case sinks/journal t_journal
 
 	run_case final/nothing-left t_final
 

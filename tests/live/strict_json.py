@@ -13,7 +13,8 @@ loads(line)     one line (bytes) to its object. ValueError unless the line is
                 (a "event" key) always has one; each entry names a string
                 field, decodes (base64) to bytes that are not valid UTF-8,
                 and the field is those bytes with U+FFFD for each maximal
-                ill-formed subpart (Python's errors="replace").
+                ill-formed subpart (Python's errors="replace"); and a record
+                must be valid against docs/event.schema.json.
 exact(obj, key) a string field's exact bytes: raw_b64's entry decoded when
                 there is one, else the string's UTF-8; None for null.
                 param_values and name are in args, the others at the top.
@@ -21,7 +22,11 @@ exact(obj, key) a string field's exact bytes: raw_b64's entry decoded when
 import base64
 import binascii
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schema"))
+import check as schema  # noqa: E402  (tests/schema/check.py)
 
 ARGS_KEYS = ("param_values", "name")
 
@@ -62,6 +67,8 @@ def loads(line):
     json.dumps(obj, ensure_ascii=False).encode("utf-8")
     if isinstance(obj, dict):
         check_raw(obj)
+        if "event" in obj:
+            schema.validate(obj)
     return obj
 
 

@@ -32,6 +32,20 @@ char *unit_read(const char *path, size_t *len)
 	return buf;
 }
 
+void unit_keep_json(const char *lines)
+{
+	const char *path = getenv("FINIT_UNIT_JSON");
+	FILE *f;
+
+	if (!path || !lines)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fputs(lines, f);
+	fclose(f);
+}
+
 struct tep_handle *unit_tep(const char *header_page, const char *const *formats)
 {
 	struct tep_handle *tep = tep_alloc();
@@ -78,7 +92,8 @@ int main(void)
 	if (unit_add_decode() || unit_add_stream() || unit_add_emit() ||
 	    unit_add_config() || unit_add_filter() || unit_add_correlate() ||
 	    unit_add_strings() || unit_add_verify() || unit_add_spool() ||
-	    unit_add_loadguard() || unit_add_salvage() || unit_add_tracecmd()) {
+	    unit_add_loadguard() || unit_add_salvage() || unit_add_tracecmd() ||
+	    unit_add_sinks()) {
 		fprintf(stderr, "unit: cannot register suites: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();
 		return 1;

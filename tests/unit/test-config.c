@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <getopt.h>
 
 #include "cli.h"
 #include "config.h"
+#include "outputs.h"
 #include "finit.h"
 #include "unit.h"
 
@@ -163,7 +165,22 @@ static void test_override(void)
 	CU_ASSERT_EQUAL(finit_config_set(&cfg, "capture", "filter", "", err, sizeof(err)), 0);
 	CU_ASSERT_PTR_NULL(cfg.filter);
 	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "format", "yaml", err, sizeof(err)), -1);
-	CU_ASSERT_STRING_EQUAL(err, "[output] format: 'yaml' is not one of text, json or csv");
+	CU_ASSERT_STRING_EQUAL(err, "[output] format: 'yaml' is not one of text, json, csv or tracee");
+	CU_ASSERT_EQUAL(cfg.sinks, 0);		/* default: stdout, or file with [output] file */
+	CU_ASSERT_EQUAL(cfg.syslog_facility, LOG_AUTHPRIV);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "sink", "journal,file", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg.sinks, 1u << FINIT_OUT_FILE | 1u << FINIT_OUT_JOURNAL);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "sink", "", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg.sinks, 0);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "sink", "kafka", err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "[output] sink: 'kafka' is not a list of stdout, file, journal "
+			       "or syslog");
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "syslog_facility", "local0", err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(cfg.syslog_facility, LOG_LOCAL0);
+	CU_ASSERT_EQUAL(finit_config_set(&cfg, "output", "syslog_facility", "mail", err,
+					 sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "[output] syslog_facility: 'mail' is not one of auth, "));
 	CU_ASSERT_EQUAL(finit_emit_format_parse("csv", &f), 0);
 	CU_ASSERT_EQUAL(cfg.path, FINIT_PATH_NONE);	/* auto */
 	CU_ASSERT_EQUAL(finit_config_set(&cfg, "capture", "path", "kprobe", err, sizeof(err)), 0);

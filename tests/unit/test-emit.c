@@ -249,6 +249,8 @@ static char *emit(enum finit_format fmt, const struct finit_event *evs, int n)
 	finit_emit_close(em);
 	finit_sink_close(sink);
 	fclose(f);
+	if (fmt == FINIT_FMT_JSON)
+		unit_keep_json(out);
 	return out;
 }
 
@@ -324,7 +326,7 @@ static void test_json_line(void)
 					  .container_id = NULL };
 	out = emit(FINIT_FMT_JSON, ev, 2);
 	CU_ASSERT_STRING_EQUAL(out,
-		"{\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
+		"{\"schema_version\":" FINIT_EMIT_SCHEMA_VERSION ",\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
 		"\"event\":\"finit_module\",\"pid\":8926,\"tid\":8927,\"comm\":\"mod,call\","
 		"\"compat\":false,\"args\":{\"fd\":9,\"param_values\":null,\"flags\":11},"
 		"\"flags_names\":[\"MODULE_INIT_IGNORE_MODVERSIONS\",\"MODULE_INIT_IGNORE_VERMAGIC\",\"0x8\"],"
@@ -334,7 +336,7 @@ static void test_json_line(void)
 		"\"args\":\"kernel\",\"param_values\":\"unavailable\",\"ret\":\"kernel\","
 		"\"module\":\"unavailable\",\"path\":\"unavailable\",\"sha256\":\"unavailable\","
 		"\"context\":\"unavailable\"},\"raw_b64\":{}}\n"
-		"{\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
+		"{\"schema_version\":" FINIT_EMIT_SCHEMA_VERSION ",\"time\":\"2026-11-28T00:00:00.000000001Z\",\"ts_ns\":758225049842,\"cpu\":1,"
 		"\"event\":\"finit_module\",\"pid\":null,\"tid\":8927,\"comm\":\"mod,call\","
 		"\"compat\":false,\"args\":{\"fd\":9,\"param_values\":\"a=\\\"1\\\"\",\"flags\":11},"
 		"\"flags_names\":[\"MODULE_INIT_IGNORE_MODVERSIONS\",\"MODULE_INIT_IGNORE_VERMAGIC\",\"0x8\"],"
@@ -531,7 +533,7 @@ static void test_format_table(void)
 	CU_ASSERT_EQUAL(finit_emit_format_parse("yaml", &f), -1);
 	CU_ASSERT_STRING_EQUAL(finit_emit_format_name(FINIT_FMT_JSON), "json");
 	finit_emit_format_list(list, sizeof(list), false);
-	CU_ASSERT_STRING_EQUAL(list, "text, json or csv");
+	CU_ASSERT_STRING_EQUAL(list, "text, json, csv or tracee");
 	finit_emit_format_list(list, sizeof(list), true);
 	CU_ASSERT_STRING_EQUAL(list, "text or json");
 	CU_ASSERT(finit_emit_format_for_check(FINIT_FMT_JSON));

@@ -17,6 +17,12 @@ struct tep_handle *unit_tep(const char *header_page, const char *const *formats)
 /* unit_read - a whole fixture file, NUL-terminated; size in *len */
 char *unit_read(const char *path, size_t *len);
 
+/*
+ * unit_keep_json - append JSON lines the tests made to $FINIT_UNIT_JSON (when
+ * set): `make unit` validates them against docs/event.schema.json
+ */
+void unit_keep_json(const char *lines);
+
 /* Suite registration, one per file. */
 int unit_add_decode(void);
 int unit_add_stream(void);
@@ -30,5 +36,6 @@ int unit_add_loadguard(void);
 int unit_add_spool(void);
 int unit_add_salvage(void);
 int unit_add_tracecmd(void);
+int unit_add_sinks(void);
 
 #endif

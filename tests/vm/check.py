@@ -321,7 +321,7 @@ def apply_profile(series):
                                          "taints": None})]
 
 
-ALL_KEYS = ["time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat",
+ALL_KEYS = ["schema_version", "time", "ts_ns", "cpu", "event", "pid", "tid", "comm", "compat",
             "args", "flags_names", "uargs_ptr", "ret", "errno", "module",
             "taints", "path", "sha256", "truncated", "ppid", "uid", "gid",
             "exe", "cgroup", "container_id", "origin", "raw_b64"]
@@ -332,6 +332,7 @@ ARGS_KEYS = {"finit_module": ["fd", "param_values", "flags"],
              "delete_module": ["name", "flags"], "module_free": [],
              "module_load": []}
 CONTEXT = ["ppid", "uid", "gid", "exe", "cgroup", "container_id"]
+SCHEMA_VERSION = 1   # docs/event.schema.json, every JSON record
 
 errors = []
 notes = []   # printed, not failures: known issues the checks tolerate
@@ -1407,6 +1408,7 @@ def fixture_expect(c, load):
     for k in CONTEXT:
         e[k] = None
     e["raw_b64"] = {}   # the scenario's strings are UTF-8
+    e["schema_version"] = SCHEMA_VERSION
     return e
 
 
