@@ -5,6 +5,8 @@
 #   make run      build and run `finit-ftrace watch` with configs/finit-ftrace.ini
 #   make asan     unit and live tests under AddressSanitizer + UBSan
 #   make vmtest   the stock-kernel VM test (tests/vm/)
+#   make test     unit, fixture, live, man-page and install tests: no apt, no VM
+#   make install  PREFIX (/usr/local), DESTDIR, sbindir, mandir, sysconfdir, unitdir
 
 VERSION   := 0.1.0
 CC        ?= gcc
@@ -21,7 +23,7 @@ WERROR   ?=
 # pkg-config must find every library, or the build stops naming it (not
 # for the goals that install them first: deps, check, run; nor clean)
 PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
-ifneq ($(filter-out deps check run clean,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(filter-out deps check run clean uninstall,$(or $(MAKECMDGOALS),all)),)
 ifneq ($(PKG_MISSING),)
 $(error pkg-config cannot find: $(PKG_MISSING); run 'make deps' as root (tests/install-deps.sh) or install their -dev packages)
 endif
@@ -40,7 +42,8 @@ UNIT_BIN  := $(BUILD)/unit-tests
 HELPERS   := $(BUILD)/modcall $(BUILD)/modcall32
 BENCH_BINS := $(BUILD)/bench/burst $(BUILD)/bench/stamp $(BUILD)/bench/getpid-loop
 
-.PHONY: all check run asan vmtest deps unit live fixtures arch fuzz clean bench bench-vm
+.PHONY: all check run asan vmtest deps unit live fixtures arch fuzz clean bench bench-vm \
+	test test-man test-install install uninstall vmtest-systemd deb FORCE
 
 all: $(BIN)
 
@@ -83,6 +86,73 @@ $(BUILD)/bench/%: bench/%.c
 
 deps:
 	@tests/install-deps.sh
+
+# ---- install (README "Install") -------------------------------------------
+PREFIX     ?= /usr/local
+sbindir    ?= $(PREFIX)/sbin
+mandir     ?= $(PREFIX)/share/man
+# the FHS puts /usr's configuration in /etc; any other prefix keeps its own
+sysconfdir ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+# /usr: systemd's own unit directory; else PREFIX/lib/systemd/system (which
+# systemd also reads for /usr/local)
+unitdir    ?= $(if $(filter /usr,$(PREFIX)),$(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system),$(PREFIX)/lib/systemd/system)
+CONFIG_FILE := $(sysconfdir)/finit-ftrace/finit-ftrace.ini
+MAN8     := $(wildcard man/*.8)
+MAN5     := $(wildcard man/*.5)
+UNIT     := $(BUILD)/finit-ftrace.service
+
+# the binary reads $(CONFIG_FILE) when run without -c: main.o and the unit
+# are rebuilt when the paths change
+$(BUILD)/paths: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(sbindir) $(CONFIG_FILE)' | cmp -s - $@ || echo '$(sbindir) $(CONFIG_FILE)' >$@
+$(BUILD)/src/main.o: $(BUILD)/paths
+$(BUILD)/src/main.o: XCFLAGS += -DFINIT_DEFAULT_CONFIG='"$(CONFIG_FILE)"'
+
+$(UNIT): systemd/finit-ftrace.service.in $(BUILD)/paths
+	sed -e 's|@sbindir@|$(sbindir)|g' -e 's|@CONFIG_FILE@|$(CONFIG_FILE)|g' $< >$@
+
+# an edited config is never overwritten (nor removed by uninstall)
+install: $(BIN) $(UNIT)
+	install -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mandir)/man8 $(DESTDIR)$(mandir)/man5 \
+		$(DESTDIR)$(sysconfdir)/finit-ftrace $(DESTDIR)$(unitdir)
+	install -m 755 $(BIN) $(DESTDIR)$(sbindir)/finit-ftrace
+	install -m 644 $(MAN8) $(DESTDIR)$(mandir)/man8/
+	install -m 644 $(MAN5) $(DESTDIR)$(mandir)/man5/
+	install -m 644 $(UNIT) $(DESTDIR)$(unitdir)/finit-ftrace.service
+	@if [ -e $(DESTDIR)$(CONFIG_FILE) ]; then \
+		echo "install: keeping the existing $(DESTDIR)$(CONFIG_FILE)"; \
+	else install -m 644 configs/finit-ftrace.ini $(DESTDIR)$(CONFIG_FILE); fi
+
+uninstall:
+	rm -f $(DESTDIR)$(sbindir)/finit-ftrace $(DESTDIR)$(unitdir)/finit-ftrace.service \
+		$(MAN8:man/%=$(DESTDIR)$(mandir)/man8/%) $(MAN5:man/%=$(DESTDIR)$(mandir)/man5/%)
+	@if cmp -s configs/finit-ftrace.ini $(DESTDIR)$(CONFIG_FILE); then \
+		rm -f $(DESTDIR)$(CONFIG_FILE); rmdir $(DESTDIR)$(sysconfdir)/finit-ftrace; \
+	elif [ -e $(DESTDIR)$(CONFIG_FILE) ]; then \
+		echo "uninstall: keeping $(DESTDIR)$(CONFIG_FILE): it differs from configs/finit-ftrace.ini"; fi
+
+# the man pages are lint-clean and list the options --help lists
+test-man: $(BIN)
+	FINIT=./$(BIN) python3 tests/install/check-man.py man
+
+# make install DESTDIR=... PREFIX=/usr gives the documented tree; uninstall empties it
+test-install:
+	tests/install/check-install.sh
+
+# for packagers and quick runs: no apt, no VM (dh_auto_test runs this);
+# LIVE=0 leaves out the live tests, which need root and tracefs (and says so)
+LIVE ?= 1
+test: all
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory fixtures
+	$(if $(filter 0,$(LIVE)),@echo "test: the live tests are left out (LIVE=0)",$(MAKE) --no-print-directory live)
+	$(MAKE) --no-print-directory test-man
+	$(MAKE) --no-print-directory test-install
+
+# the .deb (debian/): ../finit-ftrace_*.deb
+deb:
+	dpkg-buildpackage -us -uc -b
 
 # the JSON lines the unit tests make are validated against docs/event.schema.json
 unit: $(UNIT_BIN)
@@ -164,7 +234,14 @@ check: deps
 	$(MAKE) --no-print-directory live
 	$(MAKE) --no-print-directory WERROR=1 asan
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
+	$(MAKE) --no-print-directory test-man
+	$(MAKE) --no-print-directory test-install
 	$(MAKE) --no-print-directory vmtest
+	$(MAKE) --no-print-directory vmtest-systemd
+
+# A booted Debian 12 (systemd) with the .deb installed (tests/vm/systemd/)
+vmtest-systemd:
+	tests/vm/systemd/run.sh
 
 # Not part of check: timings (bench/run.sh; BENCH_QUICK=1 for a smoke run).
 bench: $(BIN) $(BENCH_BINS)
@@ -180,4 +257,4 @@ run: deps
 	./$(BIN) -c configs/finit-ftrace.ini watch
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz $(BIN)
+	rm -rf $(BUILD) build-asan build-fuzz build-install $(BIN)

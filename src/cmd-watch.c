@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 
 #include "cli.h"
 #include "emit.h"
@@ -20,7 +21,8 @@ static const struct finit_cli_cmd watch_cli = {
 	.synopsis = "[options]",
 	.about = "Stream every module load as it happens, until SIGINT or SIGTERM\n"
 		 "(or until the reader of the output goes away). SIGHUP reopens the\n"
-		 "output file (logrotate).\n",
+		 "outputs (logrotate). Under systemd (Type=notify) it says READY=1 once\n"
+		 "armed, RELOADING=1 and READY=1 around a SIGHUP, STOPPING=1 at the end.\n",
 	.shared = FINIT_CLI_CAPTURE "FoSh",
 };
 
@@ -35,10 +37,15 @@ static int run(struct finit_live *l, struct finit_outputs *o)
 {
 	int sig;
 
+	/* no-ops unless systemd runs us (NOTIFY_SOCKET) */
+	sd_notifyf(0, "READY=1\nSTATUS=armed: instance %s", l->s.name);
 	while ((sig = finit_live_run(l, -1, NULL, NULL)) == SIGHUP) {
+		sd_notify(0, "RELOADING=1");
 		finit_outputs_reopen(o);
 		finit_log(FINIT_LOG_INFO, "SIGHUP: outputs reopened");
+		sd_notify(0, "READY=1");
 	}
+	sd_notify(0, "STOPPING=1");
 	return sig;
 }
 

@@ -6,10 +6,16 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
 #include "finit.h"
+
+/* The installed config (make install): read when it exists and no -c is given. */
+#ifndef FINIT_DEFAULT_CONFIG
+#define FINIT_DEFAULT_CONFIG "/usr/local/etc/finit-ftrace/finit-ftrace.ini"
+#endif
 
 static const struct finit_cmd commands[] = {
 	{ "watch",   finit_cmd_watch,   "stream every module load live (text, json, csv)" },
@@ -33,12 +39,25 @@ static void usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"Options:\n"
-		"  -c, --config FILE   read settings from an INI file (see configs/finit-ftrace.ini)\n"
+		"  -c, --config FILE   read settings from an INI file; default:\n"
+		"                      %s, if it exists\n"
 		"  -h, --help          this help; 'finit-ftrace <command> --help' for a command\n"
 		"  -V, --version       print the version\n"
 		"\n"
 		"Exit codes: 0 ok, 1 runtime failure, 2 bad usage, config or filter,\n"
-		"3 the kernel lacks what is needed.\n");
+		"3 the kernel lacks what is needed.\n", FINIT_DEFAULT_CONFIG);
+}
+
+/* load_config - @path, else the installed config if it exists; an exit code */
+static int load_config(struct finit_config *cfg, const char *path)
+{
+	char err[768];
+
+	if (!path && access(FINIT_DEFAULT_CONFIG, F_OK) == 0)
+		path = FINIT_DEFAULT_CONFIG;
+	if (path && finit_config_load(cfg, path, err, sizeof(err)) < 0)
+		return finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
+	return FINIT_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -51,7 +70,6 @@ int main(int argc, char **argv)
 	};
 	struct finit_config cfg;
 	const char *config = NULL;
-	char err[768];
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
@@ -76,9 +94,10 @@ int main(int argc, char **argv)
 	}
 	if (finit_config_init(&cfg) < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
-	if (config && finit_config_load(&cfg, config, err, sizeof(err)) < 0) {
+	ret = load_config(&cfg, config);
+	if (ret != FINIT_EXIT_OK) {
 		finit_config_free(&cfg);
-		return finit_cli_error(FINIT_EXIT_USAGE, "%s", err);
+		return ret;
 	}
 	ret = -1;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -227,6 +227,7 @@ int finit_tiers_create(enum finit_probe_kind kind, const char *group, const char
 	for (int sys = 0; sys < FINIT_SYS_NR; sys++) {
 		struct tracefs_dynevent *d;
 		char *log;
+		int e;
 
 		set[kind][sys] = NULL;
 		if (!(events & (1u << sys)))
@@ -237,10 +238,11 @@ int finit_tiers_create(enum finit_probe_kind kind, const char *group, const char
 			set[kind][sys] = d;
 			continue;
 		}
+		e = errno;	/* before tracefs_error_all() sets it again */
 		log = tracefs_error_all(NULL);
 		snprintf(err, errlen, "cannot create the %s event %s/%s: %s%s%s",
 			 finit_tiers_kind_name(kind), group, finit_names_syscall(sys),
-			 strerror(errno), log && *log ? "\n" : "", log ? log : "");
+			 e ? strerror(e) : "unknown error", log && *log ? "\n" : "", log ? log : "");
 		free(log);
 		tracefs_dynevent_free(d);
 		finit_tiers_destroy_kind(set, kind);

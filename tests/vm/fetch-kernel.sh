@@ -37,6 +37,9 @@
 # Each series keeps one tree (older ones and their initramfs-KVER.cpio.gz
 # are removed; the pinned 6.1.0-50 tree is never another series' old one).
 # A series that cannot be had fails loudly, naming it.
+#
+# fetch-kernel.sh CACHE_DIR mirror prints "URI KEYRING" of the host's main
+# Debian source instead (tests/vm/systemd/mkroot.sh debootstraps from it).
 set -eu
 
 CACHE=${1:?usage: fetch-kernel.sh CACHE_DIR [5.10|6.1.0-50|6.1|6.12|7.2]}
@@ -89,6 +92,7 @@ case $SERIES in
 	TREE_GLOB='linux-modules-7.2.*-amd64'
 	INITRD_GLOB='initramfs-7.2.*-amd64.cpio.gz'
 	;;
+mirror) ;;
 *)
 	echo "fetch-kernel: FAIL: unknown series '$SERIES' (known: 5.10 6.1.0-50 6.1 6.12 7.2)" >&2
 	exit 2
@@ -143,22 +147,37 @@ host_sources() {
 		}'
 }
 
-# setup_private_apt STATE - write STATE's apt.conf and sources (no network)
-setup_private_apt() {
-	APTDIR=$CACHE/apt-$1
+# main_source - "URI<TAB>SUITES<TAB>SIGNED-BY" of the host's main archive:
+# the source carrying the host's own release (else the first one that is
+# not a -security suite); empty if none
+main_source() {
 	# shellcheck disable=SC1091
 	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 	srcs=$(host_sources)
-	# the main archive: the source carrying the host's own release (else
-	# the first one that is not a -security suite); security: its
-	# "<codename>-security" source (else any -security one)
 	main=$(printf '%s\n' "$srcs" | awk -F '\t' -v c="$codename" '
 		c != "" && (" " $2 " ") ~ (" " c " ") { print; exit }')
 	[ -n "$main" ] || main=$(printf '%s\n' "$srcs" | awk -F '\t' '
 		$1 != "" && $2 !~ /-security/ { print; exit }')
+	printf '%s\n' "$main"
+}
+
+# security_source - the same for its "<codename>-security" source (else any
+# -security one)
+security_source() {
+	# shellcheck disable=SC1091
+	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	srcs=$(host_sources)
 	sec=$(printf '%s\n' "$srcs" | awk -F '\t' -v c="$codename-security" '
 		(" " $2 " ") ~ (" " c " ") { print; exit }')
 	[ -n "$sec" ] || sec=$(printf '%s\n' "$srcs" | awk -F '\t' '$2 ~ /-security/ { print; exit }')
+	printf '%s\n' "$sec"
+}
+
+# setup_private_apt STATE - write STATE's apt.conf and sources (no network)
+setup_private_apt() {
+	APTDIR=$CACHE/apt-$1
+	main=$(main_source)
+	sec=$(security_source)
 	[ -n "$main" ] || die "no deb source in /etc/apt/sources.list{,.d} to take the mirror from"
 	main_uri=$(printf '%s\n' "$main" | cut -f1)
 	sec_uri=$(printf '%s\n' "$sec" | cut -f1)
@@ -370,6 +389,15 @@ prune() {
 }
 
 # ---- choose the tree -----------------------------------------------------
+
+if [ "$SERIES" = mirror ]; then
+	main=$(main_source)
+	[ -n "$main" ] || die "no deb source in /etc/apt/sources.list{,.d} to take the mirror from"
+	key=$(printf '%s\n' "$main" | cut -f3)
+	case $key in /*) ;; *) key=/usr/share/keyrings/debian-archive-keyring.gpg ;; esac
+	echo "$(printf '%s\n' "$main" | cut -f1) $key"
+	exit 0
+fi
 
 cached=$(newest_cached)
 if [ -n "$PIN_PKG" ]; then

@@ -116,15 +116,10 @@ run_path() {
 	mkdir -p "$OUT"
 	log "booting (qemu -accel $ACCEL, timeout ${timeout}s, path $VPATH, flood $flood_n)"
 	rc=0
-	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-accel "$ACCEL" -m 1024 -smp 2 \
-		-nodefaults -no-user-config -display none -monitor none \
-		-serial "file:$OUT/console.log" \
-		-kernel "$VMLINUZ" -initrd "$INITRD" \
-		-append "console=ttyS0 quiet panic=-1 vmtest_flood_n=$flood_n vmtest_path=$VPATH" \
-		-no-reboot \
-		-virtfs "local,path=$OUT,mount_tag=out,security_model=none,id=out" \
-		</dev/null >"$OUT/qemu.log" 2>&1 || rc=$?
+	"$HERE/boot.sh" "$timeout" "$ACCEL" "$VMLINUZ" "$INITRD" \
+		"console=ttyS0 quiet panic=-1 vmtest_flood_n=$flood_n vmtest_path=$VPATH" \
+		"local,path=$OUT,mount_tag=out,security_model=none,id=out" \
+		"$OUT/console.log" "$OUT/qemu.log" || rc=$?
 	log "guest stopped (qemu exit $rc)"
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		show_console
