@@ -10,7 +10,7 @@
 
 VERSION   := 0.1.0
 CC        ?= gcc
-PKGS      := libtracefs libtraceevent libtracecmd inih libcrypto libsystemd
+PKGS      := libtracefs libtraceevent libtracecmd inih libcrypto libzstd libsystemd
 TEST_PKGS := cunit
 BUILD     ?= build
 BIN       ?= finit-ftrace
@@ -70,6 +70,14 @@ $(BUILD)/modcall: tests/helpers/modcall.c
 $(BUILD)/modcall32: tests/helpers/modcall.c
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static -O2 -Wall -Wextra $(if $(WERROR),-Werror) -o $@ $<
+
+# KernelShark's loader (libkshark) on our files, for the live tests; its
+# headers are not -Wextra clean, hence -isystem
+$(BUILD)/kshark-count: tests/helpers/kshark-count.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Wextra $(if $(WERROR),-Werror) \
+		$(patsubst -I%,-isystem %,$(shell pkg-config --cflags libkshark)) -o $@ $< \
+		$(shell pkg-config --libs libkshark)
 
 # Benchmark programs (bench/): built by `make check`, run by `make bench`.
 $(BUILD)/bench/%: bench/%.c
@@ -153,10 +161,11 @@ unit: $(UNIT_BIN)
 	python3 tests/schema/check.py $(BUILD)/unit-records.json
 
 # Both suites run; either failing fails the target.
-live: $(BIN) $(HELPERS)
+live: $(BIN) $(HELPERS) $(BUILD)/kshark-count
 	@env FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 \
 		tests/live/run.sh; a=$$?; \
-	env FINIT=./$(BIN) MODCALL=$(BUILD)/modcall tests/live/record.sh; b=$$?; \
+	env FINIT=./$(BIN) MODCALL=$(BUILD)/modcall KSHARK=$(BUILD)/kshark-count \
+		tests/live/record.sh; b=$$?; \
 	test $$a = 0 && test $$b = 0
 
 # the code's shape: file and function sizes, names, no module cycles

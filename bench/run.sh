@@ -377,8 +377,16 @@ m1_burst=$("$FINIT" report --stats "$D4/m1.dat" 2>/dev/null | awk '/^calls by co
 res P1big who=tool buffer_kb=$P4_BUF issued=$(kv "$D4/burst.out" issued) captured=${m1_burst:-0} \
 	calls_in_file=${m1_calls:-0} lost=$(tool_lost "$D4/err") bytes=$(stat -c %s "$D4/m1.dat") \
 	cpu=$(cpu_minus "$D4/t" "$D4/burst.out") wall=$(tfield "$D4/t" 1)
-log "P4: ${m1_calls:-?} calls in the file; x$P4_REPEAT copy for the RSS check"
-python3 "$HERE/dat-repeat.py" "$D4/m1.dat" $P4_REPEAT "$D4/m5.dat" || die "dat-repeat failed"
+# dat-repeat.py reads version 6 only (v7's data is in zstd chunks): the x5
+# file is made from a second recording with --v6
+log "P4: ${m1_calls:-?} calls in the file; a --v6 one, x$P4_REPEAT, for the RSS check"
+quiet_wait
+"$FINIT" record --v6 -b "$P4_BUF" -o "$D4/m1v6.dat" -- "$B/burst" "$N4" >/dev/null 2>&1 &
+tp=$!
+MYPIDS+=($tp)
+wait $tp
+python3 "$HERE/dat-repeat.py" "$D4/m1v6.dat" $P4_REPEAT "$D4/m5.dat" || die "dat-repeat failed"
+rm -f "$D4/m1v6.dat"
 
 # measured NAME FILE CMD... - time CMD (stdout to /dev/null), peak RSS and RssAnon
 measured() {

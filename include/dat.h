@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dat.h - write trace.dat version 6 (man 5 trace-cmd.dat.v6), and read
- * back the few header facts libtracecmd does not expose.
+ * dat.h - write trace.dat version 6 (man 5 trace-cmd.dat.v6; dat7.h
+ * writes version 7), read back the few header facts libtracecmd does not
+ * expose, and read the data of our own files of either version.
  */
 #ifndef FINIT_DAT_H
 #define FINIT_DAT_H
@@ -28,19 +29,31 @@ struct finit_dat_header {
 	const struct finit_dat_format	*formats;	/* grouped by system */
 	int				nformats;
 	const char			*cmdlines;	/* saved_cmdlines */
-	const char			*tgids;		/* saved_tgids (our option) */
+	const char			*tgids;		/* saved_tgids (ours: see below) */
 	const char			*trace_clock;	/* the trace_clock file */
 	const char			*uname;		/* "sysname release version machine" */
-	long long			clock_offset_ns;	/* our option */
+	long long			clock_offset_ns;	/* to CLOCK_REALTIME: OFFSET */
 	int				ncpus;
 };
 
 /*
- * Our own options, after trace-cmd's (which a reader skips if unknown):
- * the offset from the trace clock to CLOCK_REALTIME, and saved_tgids.
+ * saved_tgids has no place in trace-cmd's format: version 6 keeps it in an
+ * option of ours (libtracecmd warns "unknown option 17922" and skips it),
+ * version 7 in a section of ours with the same id, which libtracecmd steps
+ * over without a word. Files before the OFFSET option kept the offset from
+ * the trace clock to CLOCK_REALTIME in option 0x4601: still read.
  */
 #define FINIT_DAT_OPT_CLOCK_OFFSET	0x4601
 #define FINIT_DAT_OPT_TGIDS		0x4602
+
+/* The VERSION option of our files: this, then ours. */
+#define FINIT_DAT_VERSION_PREFIX	"finit-ftrace "
+
+/*
+ * Sub-buffers per compressed chunk of CPU data (version 7), at most: the
+ * reader loads a whole chunk at once (stream.c takes 32 per CPU).
+ */
+#define FINIT_DAT_CHUNK_PAGES		32
 
 /* More CPUs, or larger sub-buffers (the kernel's are at most 1 MiB), than
  * this in a file's header means a damaged file. */
@@ -55,23 +68,26 @@ struct finit_dat_header {
 int finit_dat_write(FILE *out, const struct finit_dat_header *h, FILE *const *cpu_files,
 		    char *err, size_t errlen);
 
-/* What finit_dat_read_info finds in a v6 file. */
+/* What finit_dat_read_info finds in a v6 or v7 file. */
 struct finit_dat_info {
 	int		version;
-	bool		has_offset;	/* our clock offset option: a file of ours */
+	bool		ours;		/* its VERSION option says finit-ftrace */
+	bool		has_offset;	/* an OFFSET option, or our old one */
 	long long	clock_offset_ns;
+	bool		zstd;		/* v7: CPU data in zstd chunks */
 	char		machine[65];	/* from the uname option, "" if none */
 	char		*tgids;		/* our saved_tgids, or NULL */
 	bool		buffers;	/* holds instance buffers (trace-cmd -B) */
+	bool		latency;	/* v7: holds latency (text) data */
 	int		page_size;
-	int		ncpus;		/* entries of the flyrecord table */
+	int		ncpus;		/* entries of the flyrecord table (v7: BUFFER) */
 	unsigned long long *cpu_off;	/* each CPU's data: where, */
 	unsigned long long *cpu_size;	/* and how long */
 };
 
 /*
- * finit_dat_read_info - walk a trace.dat header: check the magic and, for
- * version 6, that every section fits in the file, and read the options.
+ * finit_dat_read_info - walk a trace.dat header: check the magic, that
+ * every section fits in the file, and read the options.
  * Returns 0, or -1 with "file: what, at offset N" in @err.
  */
 int finit_dat_read_info(const char *path, struct finit_dat_info *info,
@@ -83,14 +99,15 @@ struct tep_handle;
 struct tep_record;
 
 /*
- * finit_dat_own - true for a v6 file that finit_dat_iterate reads: one of
- * ours (our options, one buffer, flyrecord data). Others go to libtracecmd.
+ * finit_dat_own - true for a file that finit_dat_iterate reads: one of
+ * ours (v6 or v7, one buffer, flyrecord data). Others go to libtracecmd.
  */
 bool finit_dat_own(const struct finit_dat_info *info);
 
 /*
  * finit_dat_iterate - every record of @info's CPU data, read a few
- * sub-buffers at a time (memory stays flat) and merged across CPUs by
+ * sub-buffers (or one compressed chunk) at a time (memory stays flat) and
+ * merged across CPUs by
  * timestamp, to @cb; @missed gets the lost-event count of each sub-buffer
  * that has one (-1: lost, count unknown). Returns 0, 1 when @cb stopped, or
  * -1 with "file: what, at offset N" in @err.

@@ -31,6 +31,7 @@ struct finit_recovery_source {
 	int				ncpus;
 	int				page_size;	/* bytes per sub-buffer */
 	long long			clock_offset_ns;
+	bool				v6;		/* the trace.dat: version 6, not 7 */
 };
 
 /* A recording's directory, open for the data. */

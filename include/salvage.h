@@ -22,6 +22,7 @@ struct finit_salvage_meta {
 	int			page_size;	/* bytes per sub-buffer */
 	int			nevents;
 	long long		clock_offset_ns;
+	int			dat_version;	/* of the trace.dat: 7, or 6 (record --v6) */
 	char			output[PATH_MAX];	/* the trace.dat it was for */
 	char			uname[512];
 	struct finit_evsel	events[FINIT_MAX_EVENTS];	/* format.N is events[N]'s */
@@ -45,12 +46,14 @@ struct finit_salvage_info {
 	char			output[PATH_MAX];
 	int			ncpus;
 	int			page_size;
+	int			dat_version;	/* the trace.dat written: 7 or 6 */
 	unsigned long long	*cpu_bytes;	/* whole sub-buffers, per CPU */
 };
 
 /*
  * finit_salvage_assemble - the trace.dat of @dir, written to @out (NULL:
- * the output it was for) under a temporary name and renamed; a partial
+ * the output it was for) under a temporary name and renamed, in the
+ * version its meta names (7 with zstd, or 6 after record --v6); a partial
  * sub-buffer at the end of a CPU's data is left out. 0, or -1 with what
  * failed in @err. @info is filled as far as the directory was read.
  */

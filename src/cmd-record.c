@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd-record.c - `finit-ftrace record`: capture to trace.dat (v6) for a
+ * cmd-record.c - `finit-ftrace record`: capture to trace.dat (v7) for a
  * duration, a count of calls, the life of a command, or until a signal.
  */
 #define _GNU_SOURCE
@@ -39,6 +39,7 @@ struct record {
 	const char		*out_path;
 	double			duration;	/* seconds, 0: none */
 	unsigned long long	count;		/* calls, 0: none */
+	bool			v6;		/* --v6 */
 	struct finit_emitter	*tee;
 	struct finit_sink	*tee_sink;
 	char			**cmd;
@@ -64,6 +65,8 @@ static const struct finit_cli_opt record_opts[] = {
 	{ 'd', "duration", "SECONDS", NULL, NULL, NULL, "stop after this long (fractions allowed)" },
 	{ 'n', "count", "COUNT", NULL, NULL, NULL, "stop after COUNT calls" },
 	{ 'T', "tee", "FORMAT", NULL, NULL, NULL, "also print the calls live: text, json or csv" },
+	{ '6', "v6", NULL, NULL, NULL, NULL, "write trace.dat version 6, uncompressed\n"
+	  "(default: 7, zstd; --recover writes the\nversion the recording chose)" },
 	{ 'R', "recover", "DIR", NULL, NULL, NULL, "no recording: make the trace.dat of the\n"
 	  "recovery directory DIR that a killed or failed\nrecord left (to -o FILE, default the "
 	  "output it\nwas for), then remove DIR" },
@@ -75,7 +78,8 @@ static int on_opt(int c, const char *arg, void *ctx);
 static const struct finit_cli_cmd record_cli = {
 	.name = "record",
 	.synopsis = "[options] [-- CMD ARGS...]",
-	.about = "Capture module loads to a trace.dat file (trace-cmd's version 6 format)\n"
+	.about = "Capture module loads to a trace.dat file (trace-cmd's version 7 format,\n"
+		 "zstd-compressed; --v6 for version 6)\n"
 		 "until the duration is up, COUNT calls are captured, CMD exits, or\n"
 		 "SIGINT/SIGTERM. Read it with 'finit-ftrace report' or 'trace-cmd report'.\n"
 		 "The data is kept in OUTPUT.finit-ftrace-<pid>.d as it is read; if record\n"
@@ -213,6 +217,9 @@ static int on_opt(int c, const char *arg, void *ctx)
 			return finit_cli_error(FINIT_EXIT_USAGE, "--count: '%s' is not a "
 					       "positive whole number", arg);
 		break;
+	case '6':
+		r->v6 = true;
+		break;
 	case 'T':
 		if (finit_emit_format_parse(arg, &fmt) < 0)
 			return finit_cli_error(FINIT_EXIT_USAGE, "--tee: '%s' is not a format", arg);
@@ -258,6 +265,9 @@ static int parse_args(int argc, char **argv, struct finit_config *cfg, struct re
 		r->cmd = argv + optind;
 	if (ret < 0 && r->cmd && r->recover_dir)
 		return finit_cli_error(FINIT_EXIT_USAGE, "--recover runs no command");
+	if (ret < 0 && r->v6 && r->recover_dir)
+		return finit_cli_error(FINIT_EXIT_USAGE, "--recover writes the trace.dat version "
+				       "the recording chose (record --v6 for version 6): drop --v6");
 	if (ret < 0 && (!r->recover_dir || r->out_given) && check_output(r->out_path))
 		return FINIT_EXIT_FAIL;
 	return ret;
@@ -337,7 +347,7 @@ static int prepare(struct record *r)
 	const struct finit_recovery_source src = {
 		.inst = s->inst, .events = s->events, .nevents = s->nevents,
 		.ncpus = s->ncpus, .page_size = s->subbuf_size,
-		.clock_offset_ns = s->clock_offset_ns,
+		.clock_offset_ns = s->clock_offset_ns, .v6 = r->v6,
 	};
 	char err[2 * PATH_MAX];
 
@@ -408,7 +418,8 @@ static void said_recovered(const struct finit_salvage_info *info, const char *ou
 			cpu, info->cpu_bytes[cpu], info->cpu_bytes[cpu] / info->page_size);
 		total += info->cpu_bytes[cpu];
 	}
-	fprintf(stderr, "finit-ftrace: wrote %s: %llu bytes of data from %s\n", out, total, dir);
+	fprintf(stderr, "finit-ftrace: wrote %s: %llu bytes of data from %s (trace.dat version "
+		"%d)\n", out, total, dir, info->dat_version);
 	if (finit_recovery_remove(dir) < 0)
 		fprintf(stderr, "finit-ftrace: cannot remove %s: %s\n", dir, strerror(errno));
 	else

@@ -275,7 +275,8 @@ static int open_pipeline(struct report *r, struct finit_config *cfg)
 	if (!r->em || finit_pipeline_open(&r->p, dec, finit_context_alloc_offline(tep,
 				r->tc.info.tgids), on_event, r, "that recorded the file") < 0)
 		return finit_cli_error(FINIT_EXIT_FAIL, "out of memory");
-	r->p.clock_offset_ns = r->tc.info.has_offset ? r->tc.info.clock_offset_ns : 0;
+	/* libtracecmd adds the OFFSET option itself: only our reader needs it */
+	r->p.clock_offset_ns = r->tc.own && r->tc.info.has_offset ? r->tc.info.clock_offset_ns : 0;
 	r->p.policy = cfg->policy;
 	r->fail_on_deny = cfg->fail_on_deny;
 	return -1;

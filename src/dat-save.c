@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * dat-save.c - write a trace.dat atomically: under a temporary name, synced,
+ * dat-save.c - write a trace.dat (version 7 with zstd, or 6), or any file,
+ * atomically: under a temporary name, synced,
  * then renamed over the output.
  */
 #define _GNU_SOURCE
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "dat-save.h"
+#include "dat7.h"
 
 /* create_tmp - PATH.XXXXXX with the mode any new file gets (not mkstemp's 0600) */
 static FILE *create_tmp(char *tmp)
@@ -84,21 +86,24 @@ int finit_dat_save_with(const char *path, finit_dat_save_fn fill, const void *ar
 struct dat_parts {
 	const struct finit_dat_header	*h;
 	FILE *const			*cpu_files;
+	bool				v6;
 };
 
-/* write_dat - a trace.dat into the temporary file */
+/* write_dat - a trace.dat into the temporary file: v7 with zstd, or v6 */
 static int write_dat(FILE *out, const void *arg, char *err, size_t errlen)
 {
 	const struct dat_parts *d = arg;
 
-	return finit_dat_write(out, d->h, d->cpu_files, err, errlen);
+	if (d->v6)
+		return finit_dat_write(out, d->h, d->cpu_files, err, errlen);
+	return finit_dat7_write(out, d->h, d->cpu_files, true, err, errlen);
 }
 
 /* finit_dat_save - a trace.dat, atomically */
 int finit_dat_save(const char *path, const struct finit_dat_header *h, FILE *const *cpu_files,
-		   char *err, size_t errlen)
+		   bool v6, char *err, size_t errlen)
 {
-	const struct dat_parts d = { h, cpu_files };
+	const struct dat_parts d = { h, cpu_files, v6 };
 
 	return finit_dat_save_with(path, write_dat, &d, err, errlen);
 }

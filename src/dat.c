@@ -3,9 +3,10 @@
  * dat.c - trace.dat v6, as documented in trace-cmd.dat.v6(5): the
  * initial format, header_page and header_event, no ftrace formats, the
  * event formats by system, empty kallsyms and printk, saved_cmdlines, the
- * CPU count, options (trace clock, uname, version, and ours), then the
- * flyrecord table and each CPU's raw sub-buffers at page-aligned offsets.
- * All numbers are little-endian on little-endian hosts (the file says so).
+ * CPU count, options (dat-out.c: those both versions carry, and our
+ * saved_tgids), then the flyrecord table and each CPU's raw sub-buffers at
+ * page-aligned offsets. Reading: the header of either version (dat7-read.c
+ * reads version 7's), and the CPU data of our files, raw or in zstd chunks.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,84 +18,22 @@
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
+#include <zstd.h>
 
+#include "dat-out.h"
+#include "dat7-read.h"
 #include "stream.h"
 #include "dat.h"
 
 #define DAT_CHUNK_PAGES	16			/* sub-buffers per read */
 #define COMMIT_MASK	((1ULL << 27) - 1)	/* the rest are flags */
 
-/* trace-cmd's option ids (trace-cmd.dat.v7(5) lists them) */
 #define OPT_DONE	0
-#define OPT_BUFFER	3
-#define OPT_TRACECLOCK	4
-#define OPT_UNAME	5
-#define OPT_VERSION	9
 
 static const char magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
 
-struct writer {
-	FILE	*f;
-	int	failed;
-};
-
-static void w_bytes(struct writer *w, const void *p, size_t n)
-{
-	if (!w->failed && n && fwrite(p, 1, n, w->f) != n)
-		w->failed = errno ? errno : EIO;
-}
-
-static void w_u16(struct writer *w, uint16_t v) { w_bytes(w, &v, 2); }
-static void w_u32(struct writer *w, uint32_t v) { w_bytes(w, &v, 4); }
-static void w_u64(struct writer *w, uint64_t v) { w_bytes(w, &v, 8); }
-
-static void w_str(struct writer *w, const char *s)
-{
-	w_bytes(w, s, strlen(s) + 1);
-}
-
-/* w_option - one option: id, size, data */
-static void w_option(struct writer *w, uint16_t id, const void *data, uint32_t size)
-{
-	w_u16(w, id);
-	w_u32(w, size);
-	w_bytes(w, data, size);
-}
-
-/* w_formats - the event systems and their formats (grouped by system) */
-static void w_formats(struct writer *w, const struct finit_dat_header *h)
-{
-	int nsys = 0;
-
-	for (int i = 0; i < h->nformats; i++)
-		nsys += !i || strcmp(h->formats[i].sys, h->formats[i - 1].sys);
-	w_u32(w, nsys);
-	for (int i = 0; i < h->nformats;) {
-		int j = i;
-
-		while (j < h->nformats && !strcmp(h->formats[j].sys, h->formats[i].sys))
-			j++;
-		w_str(w, h->formats[i].sys);
-		w_u32(w, j - i);
-		for (; i < j; i++) {
-			w_u64(w, h->formats[i].len);
-			w_bytes(w, h->formats[i].text, h->formats[i].len);
-		}
-	}
-}
-
-/* file_size - whole sub-buffers in @f (a per-CPU file a kill may have cut short) */
-static long long file_size(FILE *f, int page_size)
-{
-	struct stat st;
-
-	if (!f || fflush(f) || fstat(fileno(f), &st) < 0)
-		return 0;
-	return st.st_size - st.st_size % page_size;
-}
-
 /* copy_cpu - append @size bytes of one CPU's sub-buffers */
-static void copy_cpu(struct writer *w, FILE *in, long long size)
+static void copy_cpu(struct finit_dat_out *w, FILE *in, long long size)
 {
 	char buf[65536];
 	size_t n;
@@ -103,7 +42,7 @@ static void copy_cpu(struct writer *w, FILE *in, long long size)
 	while (!w->failed && size > 0 &&
 	       (n = fread(buf, 1, size < (long long)sizeof(buf) ? (size_t)size : sizeof(buf),
 			  in)) > 0) {
-		w_bytes(w, buf, n);
+		finit_dat_out_bytes(w, buf, n);
 		size -= (long long)n;
 	}
 	if (ferror(in) || (!w->failed && size > 0))
@@ -111,73 +50,51 @@ static void copy_cpu(struct writer *w, FILE *in, long long size)
 }
 
 /* w_head - everything before the options: headers, formats, cmdlines, CPUs */
-static void w_head(struct writer *w, const struct finit_dat_header *h)
+static void w_head(struct finit_dat_out *w, const struct finit_dat_header *h)
 {
 	const char *cmdlines = h->cmdlines ? h->cmdlines : "";
 
-	w_bytes(w, magic, sizeof(magic));
-	w_str(w, "6");
-	w_bytes(w, &(char){ __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ }, 1);
-	w_bytes(w, &(char){ (char)sizeof(long) }, 1);
-	w_u32(w, h->page_size);
-	w_str(w, "header_page");
-	w_u64(w, h->header_page_len);
-	w_bytes(w, h->header_page, h->header_page_len);
-	w_str(w, "header_event");
-	w_u64(w, h->header_event_len);
-	w_bytes(w, h->header_event, h->header_event_len);
-	w_u32(w, 0);			/* ftrace event formats */
-	w_formats(w, h);
-	w_u32(w, 0);			/* kallsyms: not needed by our events */
-	w_u32(w, 0);			/* printk formats */
-	w_u64(w, strlen(cmdlines));
-	w_bytes(w, cmdlines, strlen(cmdlines));
-	w_u32(w, h->ncpus);
-}
-
-/* w_options - trace-cmd's options we have, then ours */
-static void w_options(struct writer *w, const struct finit_dat_header *h)
-{
-	char version[64];
-
-	w_bytes(w, "options  ", 10);
-	if (h->trace_clock)
-		w_option(w, OPT_TRACECLOCK, h->trace_clock, strlen(h->trace_clock) + 1);
-	if (h->uname)
-		w_option(w, OPT_UNAME, h->uname, strlen(h->uname) + 1);
-	snprintf(version, sizeof(version), "finit-ftrace %s", FINIT_VERSION);
-	w_option(w, OPT_VERSION, version, strlen(version) + 1);
-	w_option(w, FINIT_DAT_OPT_CLOCK_OFFSET, &h->clock_offset_ns, 8);
-	if (h->tgids)
-		w_option(w, FINIT_DAT_OPT_TGIDS, h->tgids, strlen(h->tgids) + 1);
-	w_u16(w, OPT_DONE);
+	finit_dat_out_magic(w, "6", h->page_size);
+	finit_dat_out_str(w, "header_page");
+	finit_dat_out_u64(w, h->header_page_len);
+	finit_dat_out_bytes(w, h->header_page, h->header_page_len);
+	finit_dat_out_str(w, "header_event");
+	finit_dat_out_u64(w, h->header_event_len);
+	finit_dat_out_bytes(w, h->header_event, h->header_event_len);
+	finit_dat_out_u32(w, 0);		/* ftrace event formats */
+	finit_dat_out_formats(w, h);
+	finit_dat_out_u32(w, 0);		/* kallsyms: not needed by our events */
+	finit_dat_out_u32(w, 0);		/* printk formats */
+	finit_dat_out_u64(w, strlen(cmdlines));
+	finit_dat_out_bytes(w, cmdlines, strlen(cmdlines));
+	finit_dat_out_u32(w, h->ncpus);
 }
 
 /* w_flyrecord - the table, then the data of each CPU at a page boundary */
-static void w_flyrecord(struct writer *w, const struct finit_dat_header *h,
+static void w_flyrecord(struct finit_dat_out *w, const struct finit_dat_header *h,
 			FILE *const *cpu_files)
 {
 	long long off, pos;
 
-	w_bytes(w, "flyrecord", 10);
+	finit_dat_out_bytes(w, "flyrecord", 10);
 	pos = ftell(w->f) + 16LL * h->ncpus;
 	off = (pos + h->page_size - 1) / h->page_size * h->page_size;
 	for (int cpu = 0; cpu < h->ncpus; cpu++) {
-		long long size = file_size(cpu_files[cpu], h->page_size);
+		long long size = finit_dat_out_size(cpu_files[cpu], h->page_size);
 
-		w_u64(w, size ? off : 0);
-		w_u64(w, size);
+		finit_dat_out_u64(w, size ? off : 0);
+		finit_dat_out_u64(w, size);
 		off += (size + h->page_size - 1) / h->page_size * h->page_size;
 	}
 	for (int cpu = 0; cpu < h->ncpus && !w->failed; cpu++) {
-		long long size = file_size(cpu_files[cpu], h->page_size);
+		long long size = finit_dat_out_size(cpu_files[cpu], h->page_size);
 		long long at = ftell(w->f);
 		long long to = (at + h->page_size - 1) / h->page_size * h->page_size;
 
 		if (!size)
 			continue;
 		while (at++ < to)
-			w_bytes(w, "", 1);
+			finit_dat_out_bytes(w, "", 1);
 		copy_cpu(w, cpu_files[cpu], size);
 	}
 }
@@ -186,18 +103,14 @@ static void w_flyrecord(struct writer *w, const struct finit_dat_header *h,
 int finit_dat_write(FILE *out, const struct finit_dat_header *h, FILE *const *cpu_files,
 		    char *err, size_t errlen)
 {
-	struct writer w = { .f = out };
+	struct finit_dat_out w = { .f = out };
 
 	w_head(&w, h);
-	w_options(&w, h);
+	finit_dat_out_bytes(&w, "options  ", 10);
+	finit_dat_out_options(&w, h, 1);
+	finit_dat_out_u16(&w, OPT_DONE);
 	w_flyrecord(&w, h, cpu_files);
-	if (!w.failed && fflush(out))
-		w.failed = errno ? errno : EIO;
-	if (w.failed) {
-		snprintf(err, errlen, "writing trace.dat: %s", strerror(w.failed));
-		return -1;
-	}
-	return 0;
+	return finit_dat_out_done(&w, err, errlen);
 }
 
 /* Reading: a bounds-checked cursor over the whole file. */
@@ -265,9 +178,11 @@ static void r_cstr(struct reader *r, char *buf, size_t len, const char *what)
 	buf[i] = '\0';
 }
 
-/* r_options - the v6 options; ours and uname are kept */
+/* r_options - the v6 options, read as version 7's are */
 static void r_options(struct reader *r, struct finit_dat_info *info)
 {
+	char what[160];
+
 	for (;;) {
 		uint16_t id = (uint16_t)r_num(r, 2, "truncated option");
 		uint32_t size;
@@ -285,19 +200,8 @@ static void r_options(struct reader *r, struct finit_dat_info *info)
 			free(data);
 			return;
 		}
-		if (id == FINIT_DAT_OPT_CLOCK_OFFSET && size == 8) {
-			memcpy(&info->clock_offset_ns, data, 8);
-			info->has_offset = true;
-		} else if (id == FINIT_DAT_OPT_TGIDS && !info->tgids) {
-			info->tgids = data;
-			data = NULL;
-		} else if (id == OPT_BUFFER) {
-			info->buffers = true;
-		} else if (id == OPT_UNAME) {
-			char *m = strrchr(data, ' ');
-
-			snprintf(info->machine, sizeof(info->machine), "%s", m ? m + 1 : "");
-		}
+		if (finit_dat7_read_option(info, id, data, size, what, sizeof(what)) < 0)
+			r_fail(r, what);
 		free(data);
 	}
 }
@@ -420,6 +324,9 @@ int finit_dat_read_info(const char *path, struct finit_dat_info *info,
 			r_fail(&r, "unsupported trace.dat version");
 		else if (info->version == 6)
 			r_v6(&r, info);
+		else if (!r.failed && finit_dat7_read_info(fileno(r.f), r.size, ftell(r.f), path,
+							   info, err, errlen) < 0)
+			r.failed = 1;
 	}
 	fclose(r.f);
 	if (!r.size || r.failed) {
@@ -440,7 +347,8 @@ void finit_dat_info_free(struct finit_dat_info *info)
 
 bool finit_dat_own(const struct finit_dat_info *info)
 {
-	return info->version == 6 && info->has_offset && !info->buffers && info->cpu_off;
+	return (info->version == 6 || info->version == 7) && info->ours && !info->buffers &&
+	       !info->latency && info->cpu_off;
 }
 
 /* A file being read: where each CPU is, and the callbacks. */
@@ -449,7 +357,11 @@ struct dat_iter {
 	int			fd;
 	const struct finit_dat_info *info;
 	unsigned long long	*pos;		/* bytes of each CPU read so far */
-	char			*chunk;
+	uint32_t		*chunks;	/* zstd: chunks of each CPU left */
+	char			*chunk;		/* FINIT_DAT_CHUNK_PAGES sub-buffers */
+	char			*zchunk;	/* a compressed chunk */
+	size_t			zcap;
+	ZSTD_DCtx		*z;
 	int			hdr;		/* sub-buffer header: u64 time, long commit */
 	int			(*cb)(struct tep_record *, void *);
 	void			(*missed)(int, long long, void *);
@@ -458,7 +370,40 @@ struct dat_iter {
 	size_t			errlen;
 };
 
-/* dat_refill - the next few sub-buffers of @cpu, each checked before use */
+/* damaged - "file: CPU n data: what, at offset N: damaged file"; -1 */
+static int damaged(struct dat_iter *it, int cpu, const char *what, unsigned long long off)
+{
+	snprintf(it->err, it->errlen, "%s: CPU %d data: %s, at offset %llu: damaged file",
+		 it->path, cpu, what, off);
+	return -1;
+}
+
+/* load - @len bytes of sub-buffers in it->chunk (from @off), each checked before use */
+static int load(struct dat_iter *it, struct finit_stream *st, int cpu, size_t len,
+		unsigned long long off)
+{
+	size_t ps = (size_t)it->info->page_size;
+
+	for (size_t done = 0; done < len; done += ps) {
+		size_t n = len - done < ps ? len - done : ps;
+		unsigned long long commit = 0;
+
+		/* kbuffer trusts the header's commit size: check it against the page */
+		if (n >= (size_t)it->hdr)
+			memcpy(&commit, it->chunk + done + 8, (size_t)it->hdr - 8);
+		commit &= COMMIT_MASK;
+		if (n < (size_t)it->hdr || commit > n - it->hdr) {
+			snprintf(it->err, it->errlen, "%s: CPU %d sub-buffer claims %llu bytes of "
+				 "events in %zu, at offset %llu: damaged file", it->path, cpu,
+				 commit, n, off + done);
+			return -1;
+		}
+		finit_stream_load_page(st, cpu, it->chunk + done, n);
+	}
+	return 1;
+}
+
+/* dat_refill - the next few raw sub-buffers of @cpu */
 static int dat_refill(struct finit_stream *st, int cpu, void *arg)
 {
 	struct dat_iter *it = arg;
@@ -476,24 +421,39 @@ static int dat_refill(struct finit_stream *st, int cpu, void *arg)
 			 it->path, cpu, off, n < 0 ? strerror(errno) : "file shorter than its table");
 		return -1;
 	}
-	for (size_t done = 0; done < want; done += ps) {
-		size_t len = want - done < ps ? want - done : ps;
-		unsigned long long commit = 0;
-
-		/* kbuffer trusts the header's commit size: check it against the page */
-		if (len >= (size_t)it->hdr)
-			memcpy(&commit, it->chunk + done + 8, (size_t)it->hdr - 8);
-		commit &= COMMIT_MASK;
-		if (len < (size_t)it->hdr || commit > len - it->hdr) {
-			snprintf(it->err, it->errlen, "%s: CPU %d sub-buffer claims %llu bytes of "
-				 "events in %zu, at offset %llu: damaged file", it->path, cpu,
-				 commit, len, off + done);
-			return -1;
-		}
-		finit_stream_load_page(st, cpu, it->chunk + done, len);
-	}
 	it->pos[cpu] += want;
-	return 1;
+	return load(it, st, cpu, want, off);
+}
+
+/* zrefill - the next zstd chunk of @cpu ("zsize, size, data"), decompressed */
+static int zrefill(struct finit_stream *st, int cpu, void *arg)
+{
+	struct dat_iter *it = arg;
+	unsigned long long size = it->info->cpu_size[cpu], base = it->info->cpu_off[cpu];
+	unsigned long long off = base + it->pos[cpu];
+	size_t cap = (size_t)FINIT_DAT_CHUNK_PAGES * it->info->page_size, n;
+	uint32_t zr[2] = { 0, 0 };
+
+	if (!it->pos[cpu] && size) {
+		if (size < 4 || pread(it->fd, &it->chunks[cpu], 4, (off_t)base) != 4)
+			return damaged(it, cpu, "no chunk count", base);
+		it->pos[cpu] = 4;
+		off += 4;
+	}
+	if (!it->chunks[cpu])
+		return 0;
+	if (size - it->pos[cpu] < 8 || pread(it->fd, zr, 8, (off_t)off) != 8)
+		return damaged(it, cpu, "truncated chunk", off);
+	if (zr[0] > size - it->pos[cpu] - 8 || zr[0] > it->zcap || !zr[1] || zr[1] > cap)
+		return damaged(it, cpu, "chunk sizes do not fit", off);
+	if (pread(it->fd, it->zchunk, zr[0], (off_t)off + 8) != (ssize_t)zr[0])
+		return damaged(it, cpu, "truncated chunk", off);
+	n = ZSTD_decompressDCtx(it->z, it->chunk, zr[1], it->zchunk, zr[0]);
+	if (ZSTD_isError(n) || n != zr[1])
+		return damaged(it, cpu, "chunk does not decompress to its stated size", off);
+	it->pos[cpu] += 8 + zr[0];
+	it->chunks[cpu]--;
+	return load(it, st, cpu, zr[1], off);
 }
 
 /* dat_record - lost-event counts first, then the caller's callback */
@@ -504,6 +464,34 @@ static int dat_record(struct tep_record *rec, void *arg)
 	if (rec->missed_events && it->missed)
 		it->missed(rec->cpu, rec->missed_events, it->ctx);
 	return it->cb(rec, it->ctx);
+}
+
+/* iter_alloc - the iterator's buffers for @info; -1 if out of memory */
+static int iter_alloc(struct dat_iter *it, const struct finit_dat_info *info)
+{
+	size_t ps = (size_t)info->page_size, n = info->ncpus ? info->ncpus : 1;
+
+	it->pos = calloc(n, sizeof(*it->pos));
+	it->chunk = malloc(FINIT_DAT_CHUNK_PAGES * ps);
+	if (info->zstd) {
+		it->chunks = calloc(n, sizeof(*it->chunks));
+		it->zcap = ZSTD_compressBound(FINIT_DAT_CHUNK_PAGES * ps);
+		it->zchunk = malloc(it->zcap);
+		it->z = ZSTD_createDCtx();
+		if (!it->chunks || !it->zchunk || !it->z)
+			return -1;
+	}
+	return it->pos && it->chunk ? 0 : -1;
+}
+
+/* iter_free - what iter_alloc took */
+static void iter_free(struct dat_iter *it)
+{
+	ZSTD_freeDCtx(it->z);
+	free(it->zchunk);
+	free(it->chunks);
+	free(it->chunk);
+	free(it->pos);
 }
 
 int finit_dat_iterate(const char *path, const struct finit_dat_info *info,
@@ -529,16 +517,13 @@ int finit_dat_iterate(const char *path, const struct finit_dat_info *info,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	it.pos = calloc(info->ncpus ? info->ncpus : 1, sizeof(*it.pos));
-	it.chunk = malloc(DAT_CHUNK_PAGES * (size_t)info->page_size);
 	st = finit_stream_alloc(tep, info->ncpus, info->page_size);
-	if (it.pos && it.chunk && st) {
-		finit_stream_set_refill(st, dat_refill, &it);
+	if (iter_alloc(&it, info) == 0 && st) {
+		finit_stream_set_refill(st, info->zstd ? zrefill : dat_refill, &it);
 		ret = finit_stream_deliver(st, dat_record, &it);
 	}
 	finit_stream_close(st);
-	free(it.chunk);
-	free(it.pos);
+	iter_free(&it);
 	close(it.fd);
 	return ret;
 }

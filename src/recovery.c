@@ -119,8 +119,9 @@ static int put_meta(const char *dir, const char *out, const struct finit_recover
 	int ret = -1;
 
 	finit_buf_printf(&b, "version=%d\npid=%d\noutput=%s\npage_size=%d\nncpus=%d\n"
-			 "clock_offset_ns=%lld\n", FINIT_SALVAGE_VERSION, (int)getpid(), out,
-			 src->page_size, src->ncpus, src->clock_offset_ns);
+			 "clock_offset_ns=%lld\ndat_version=%d\n", FINIT_SALVAGE_VERSION,
+			 (int)getpid(), out, src->page_size, src->ncpus, src->clock_offset_ns,
+			 src->v6 ? 6 : 7);
 	if (!uname(&u))
 		finit_buf_printf(&b, "uname=%s %s %s %s\n", u.sysname, u.release, u.version,
 				 u.machine);

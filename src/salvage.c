@@ -71,6 +71,8 @@ static int meta_line(struct finit_salvage_meta *m, const char *key, const char *
 		m->page_size = (int)strtol(v, &end, 10);
 	else if (!strcmp(key, "clock_offset_ns"))
 		m->clock_offset_ns = strtoll(v, &end, 10);
+	else if (!strcmp(key, "dat_version"))
+		m->dat_version = (int)strtol(v, &end, 10);
 	else if (!strcmp(key, "output"))
 		return snprintf(m->output, sizeof(m->output), "%s", v) < (int)sizeof(m->output) ?
 		       0 : -1;
@@ -113,6 +115,7 @@ int finit_salvage_meta(const char *dir, struct finit_salvage_meta *m, char *err,
 	int bad = 0;
 
 	memset(m, 0, sizeof(*m));
+	m->dat_version = 6;	/* a meta without the line: a recorder that wrote only 6 */
 	if (!trusted(dir, err, errlen))
 		return -1;
 	text = finit_salvage_file(dir, "meta", NULL);
@@ -133,7 +136,8 @@ int finit_salvage_meta(const char *dir, struct finit_salvage_meta *m, char *err,
 	free(text);
 	if (bad || m->version != FINIT_SALVAGE_VERSION || m->pid <= 0 || !m->output[0] ||
 	    m->ncpus < 1 || m->ncpus > FINIT_DAT_MAX_CPUS || m->page_size < 64 ||
-	    m->page_size > FINIT_DAT_MAX_PAGE || !m->nevents) {
+	    m->page_size > FINIT_DAT_MAX_PAGE || !m->nevents ||
+	    (m->dat_version != 6 && m->dat_version != 7)) {
 		snprintf(err, errlen, "%s/meta: damaged (a line it does not know, or a value out "
 			 "of range)", dir);
 		return -1;
@@ -230,6 +234,7 @@ static int describe(const struct loaded *ld, struct finit_salvage_info *info)
 	snprintf(info->output, sizeof(info->output), "%s", ld->m.output);
 	info->ncpus = ld->m.ncpus;
 	info->page_size = ld->m.page_size;
+	info->dat_version = ld->m.dat_version;
 	info->cpu_bytes = calloc((size_t)info->ncpus, sizeof(*info->cpu_bytes));
 	if (!info->cpu_bytes)
 		return -1;
@@ -259,7 +264,8 @@ int finit_salvage_assemble(const char *dir, const char *out, struct finit_salvag
 		if (describe(ld, info) < 0)
 			snprintf(err, errlen, "out of memory");
 		else
-			ret = finit_dat_save(out ? out : ld->m.output, &ld->h, ld->cpu, err, errlen);
+			ret = finit_dat_save(out ? out : ld->m.output, &ld->h, ld->cpu,
+					     ld->m.dat_version == 6, err, errlen);
 	}
 	unload(ld);
 	return ret;

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc make pkg-config libc6-dev gcc-multilib
 libtracefs-dev libtraceevent-dev libinih-dev libtracecmd-dev libcunit1-dev libssl-dev
-libsystemd-dev python3-jsonschema
+libzstd-dev libkshark-dev libjson-c-dev libsystemd-dev python3-jsonschema
 trace-cmd python3 kmod cpio xz-utils busybox-static qemu-system-x86 qemu-utils
 debian-archive-keyring clang libclang-rt-14-dev prometheus
 libsystemd-dev systemd mandoc groff-base build-essential debhelper dpkg-dev lintian debootstrap"

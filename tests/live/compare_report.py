@@ -3,8 +3,17 @@
 
   report CALLS WATCH REPORT  report's records equal watch's, field by field,
                              for every call modcall made (offline fields aside)
-  tracecmd CALLS TEXT        trace-cmd report shows each call's enter and exit
+  tracecmd CALLS TEXT [FROM TO]
+                             trace-cmd report shows each call's enter and exit,
+                             and no "unknown option"; with FROM and TO (seconds
+                             since the epoch), at a wall time in [FROM-1, TO+1]
+                             printed as seconds.fraction
   filter CALLS REPORT        exactly the calls with flags & 4
+  kshark CALLS ENTRIES TEXT FROM TO
+                             libkshark (tests/helpers/kshark-count.c) loaded
+                             as many records as trace-cmd report printed in
+                             TEXT, each call's enter and exit among them, at
+                             wall times (ns) in [FROM-1, TO+1] seconds
 
 The tool's JSON must be strict on every line (strict_json.loads).
 """
@@ -81,9 +90,11 @@ def report(calls, watch, rep):
     print("%d calls equal" % len(r))
 
 
-def tracecmd(calls, text):
+def tracecmd(calls, text, start=None, end=None):
     calls = load_calls(calls)
     lines = open(text).read().splitlines()
+    if any("unknown option" in l for l in lines):
+        fail("trace-cmd report says: %r" % [l for l in lines if "unknown option" in l][0])
     nr = {"finit_module": 313, "init_module": 175, "delete_module": 176}
     for c in calls:
         ent = [l for l in lines if re.search(r"-%d +\[" % c["tid"], l) and
@@ -96,7 +107,12 @@ def tracecmd(calls, text):
         if c["event"] == "finit_module" and \
            not re.search(r"NR 313 \(%x, [0-9a-f]+, %x," % (c["fd"], c["flags"]), ent[0]):
             fail("tid %d: trace-cmd shows %r" % (c["tid"], ent[0]))
-    print("%d calls in trace-cmd report" % len(calls))
+        for l in (ent[0], ext[0]) if start else ():
+            ts = re.search(r"\] +([0-9]+\.[0-9]{6,9}): ", l)
+            if not ts or not float(start) - 1 <= float(ts.group(1)) <= float(end) + 1:
+                fail("tid %d: not a wall time in [%s, %s] in seconds: %r" %
+                     (c["tid"], start, end, l))
+    print("%d calls in trace-cmd report%s" % (len(calls), ", at wall times" if start else ""))
 
 
 def filt(calls, rep):
@@ -108,5 +124,22 @@ def filt(calls, rep):
     print("kept %d of %d" % (len(got), len(calls)))
 
 
+def kshark(calls, entries, text, start, end):
+    calls = load_calls(calls)
+    ents = [l.split() for l in open(entries).read().splitlines()]
+    tc = [l for l in open(text).read().splitlines() if re.search(r"\] +[0-9.]+: +\S+:", l)]
+    if len(ents) != len(tc):
+        fail("libkshark loaded %d records, trace-cmd report printed %d" % (len(ents), len(tc)))
+    for c in calls:
+        for ev in ("raw_syscalls/sys_enter", "raw_syscalls/sys_exit"):
+            mine = [e for e in ents if int(e[2]) == c["tid"] and e[3] == ev]
+            if len(mine) != 1:
+                fail("tid %d: %d %s entries in libkshark" % (c["tid"], len(mine), ev))
+            if not float(start) - 1 <= int(mine[0][0]) / 1e9 <= float(end) + 1:
+                fail("tid %d: libkshark time %s is not the wall time" % (c["tid"], mine[0][0]))
+    print("%d records, %d calls, at wall times" % (len(ents), len(calls)))
+
+
 if __name__ == "__main__":
-    {"report": report, "tracecmd": tracecmd, "filter": filt}[sys.argv[1]](*sys.argv[2:])
+    {"report": report, "tracecmd": tracecmd, "filter": filt,
+     "kshark": kshark}[sys.argv[1]](*sys.argv[2:])

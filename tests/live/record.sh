@@ -7,6 +7,7 @@ export LC_ALL=C
 
 FINIT=${FINIT:-./finit-ftrace}
 MODCALL=${MODCALL:-build/modcall}
+KSHARK=${KSHARK:-build/kshark-count}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CMP=$HERE/compare_report.py
 TRACEFS=/sys/kernel/tracing
@@ -69,11 +70,12 @@ no_instance() { [[ ! -e $TRACEFS/instances/finit-ftrace-$1 ]]; }
 
 # 1+2: record and watch the same calls; report == watch; trace-cmd reads the file
 test_roundtrip() {
-	local wpid rpid calls="$T/calls.jsonl"
+	local wpid rpid t0 t1 calls="$T/calls.jsonl"
 	"$FINIT" watch -F json -o "$T/watch.jsonl" 2>"$T/watch.err" &
 	wpid=$!
 	wait_for "$T/watch.err" "armed:" $((10 * SCALE)) || { fail roundtrip "watch never armed"; kill -INT $wpid; wait $wpid; return; }
 	# every caller is held alive a moment, so both tools resolve its context
+	t0=$(date +%s.%N)
 	"$FINIT" record -o "$T/rt.dat" -- sh -c "
 		(sleep 0.5 | $MODCALL finit /etc/hostname 'max_loop=4 max_part=2' 0 --fd 7 --hold)
 		(sleep 0.3 | $MODCALL finit - 'a b' 4 --fd 9 --hold)
@@ -82,6 +84,7 @@ test_roundtrip() {
 		(sleep 0.3 | $MODCALL delete dummy 0x880 --hold)
 		exit 3" >"$calls" 2>"$T/record.err"
 	RC=$?
+	t1=$(date +%s.%N)
 	kill -INT $wpid
 	wait_pid $wpid $((10 * SCALE))
 	if [[ $RC != 0 ]] || ! grep -q "sh exited with status 3" "$T/record.err" ||
@@ -96,11 +99,21 @@ test_roundtrip() {
 	else
 		fail report-equals-watch "$out $(tr '\n' '|' <"$T/report.err")"
 	fi
+	# the default file is v7 with zstd; trace-cmd prints wall-clock seconds
 	if trace-cmd report "$T/rt.dat" >"$T/tc.txt" 2>"$T/tc.err" &&
-	   out=$(python3 "$CMP" tracecmd "$calls" "$T/tc.txt" 2>&1); then
+	   [[ $(dat_version "$T/rt.dat") == 7 ]] &&
+	   cat "$T/tc.err" >>"$T/tc.txt" &&
+	   out=$(python3 "$CMP" tracecmd "$calls" "$T/tc.txt" "$t0" "$t1" 2>&1); then
 		pass "trace-cmd-reads-our-file ($out)"
 	else
 		fail trace-cmd-reads-our-file "$out $(head -c 300 "$T/tc.err")"
+	fi
+	# KernelShark's own loader (libkshark) finds every record, at wall times
+	if "$KSHARK" "$T/rt.dat" >"$T/ks.txt" 2>"$T/ks.err" && ! grep -q "unknown option" "$T/ks.err" &&
+	   out=$(python3 "$CMP" kshark "$calls" "$T/ks.txt" "$T/tc.txt" "$t0" "$t1" 2>&1); then
+		pass "kernelshark-reads-our-file ($out)"
+	else
+		fail kernelshark-reads-our-file "$out $(head -c 300 "$T/ks.err")"
 	fi
 	# the same file filtered and summarized offline
 	if "$FINIT" report -F json -f 'flags & 4' "$T/rt.dat" >"$T/f.jsonl" 2>/dev/null &&
@@ -156,6 +169,20 @@ test_duration() {
 		pass record-duration
 	else
 		fail record-duration "rc=$RC $(tr '\n' '|' <"$T/d.err") $(head -c 200 "$T/d.txt")"
+	fi
+}
+
+# 4b: --v6 writes version 6, which report and trace-cmd read like version 7
+test_v6() {
+	local n
+	"$FINIT" record --v6 -o "$T/v6.dat" -- $MODCALL finit - v6 0 --fd 5 >/dev/null 2>"$T/v6.err"
+	RC=$?
+	n=$("$FINIT" report -F json "$T/v6.dat" 2>/dev/null | grep -c '"fd":5')
+	if [[ $RC == 0 && $n == 1 && $(dat_version "$T/v6.dat") == 6 ]] &&
+	   trace-cmd report "$T/v6.dat" 2>&1 | grep -q "sys_enter: *NR 313 (5, "; then
+		pass record-v6
+	else
+		fail record-v6 "rc=$RC calls=$n $(tr '\n' '|' <"$T/v6.err")"
 	fi
 }
 
@@ -244,6 +271,9 @@ test_raw_filter_kept() {
 	wait_pid $pid $((10 * SCALE))
 }
 
+# dat_version FILE - the trace.dat version in FILE's magic ("7", "6")
+dat_version() { head -c 12 "$1" | tail -c 2 | tr -d '\0'; }
+
 # count_fd FILE FD - calls with that fd in a report of FILE (other helpers'
 # module calls on this machine may be in it too: ours have a rare fd)
 count_fd() { "$FINIT" report -F json "$1" 2>/dev/null | grep -c "\"fd\":$2,"; }
@@ -271,12 +301,13 @@ kill_record() {
 	[[ -d $KDIR && -e /run/finit-ftrace/record-$KPID ]]
 }
 
-# 8: record killed with SIGKILL after its data reached its files: cleanup
-# saves what the instance held, says so per CPU with the recover command,
-# leaves no instance; report refuses the directory; --recover makes the file
+# 8: record --v6 killed with SIGKILL after its data reached its files:
+# cleanup saves what the instance held, says so per CPU with the recover
+# command, leaves no instance; report refuses the directory; --recover
+# refuses --v6 (the recording chose) and makes a version 6 file, as meta says
 test_kill_cleanup() {
 	local out n
-	if ! kill_record k9 61 -T json; then
+	if ! kill_record k9 61 -T json --v6; then
 		fail kill-cleanup "no recovery directory $KDIR $(tr '\n' '|' <"$T/k9.err")"
 		return
 	fi
@@ -291,9 +322,13 @@ test_kill_cleanup() {
 	"$FINIT" report "$KDIR" >/dev/null 2>"$T/k9r.err"
 	[[ $? == 2 ]] && grep -q "record --recover $KDIR" "$T/k9r.err" && pass report-recovery-dir ||
 		fail report-recovery-dir "$(cat "$T/k9r.err")"
+	"$FINIT" record --recover "$KDIR" --v6 -o "$T/k9r.dat" 2>"$T/k9v6.err"
+	[[ $? == 2 && -d $KDIR && ! -e $T/k9r.dat ]] && grep -q "drop --v6" "$T/k9v6.err" &&
+		pass recover-refuses-v6 || fail recover-refuses-v6 "$(cat "$T/k9v6.err")"
 	"$FINIT" record --recover "$KDIR" -o "$T/k9r.dat" 2>"$T/k9rec.err"
 	n=$(count_fd "$T/k9r.dat" 61)
 	if [[ $n == 3 && ! -e $KDIR && ! -e /run/finit-ftrace/record-$KPID ]] &&
+	   [[ $(dat_version "$T/k9r.dat") == 6 ]] && grep -q "(trace.dat version 6)" "$T/k9rec.err" &&
 	   grep -q "cpu0: [0-9]* bytes ([0-9]* sub-buffers) recovered" "$T/k9rec.err" &&
 	   trace-cmd report "$T/k9r.dat" >/dev/null 2>&1; then
 		pass "kill-cleanup-recover ($n calls)"
@@ -304,7 +339,8 @@ test_kill_cleanup() {
 
 # 9: record killed while its data was still in the kernel's buffer
 # (buffer_percent 50): --recover, without cleanup, saves the instance's
-# data into the directory first, removes it, and the file has every call
+# data into the directory first, removes it, and the file has every call,
+# in version 7 (record's default, which meta keeps)
 test_kill_recover() {
 	local n
 	if ! kill_record k9b 62; then
@@ -315,6 +351,7 @@ test_kill_recover() {
 	RC=$?
 	n=$(count_fd "$T/k9b.dat" 62)
 	if [[ $RC == 0 && $n == 3 ]] && no_instance "$KPID" && [[ ! -e $KDIR ]] &&
+	   [[ $(dat_version "$T/k9b.dat") == 7 ]] && grep -q "(trace.dat version 7)" "$T/k9brec.err" &&
 	   grep -Eq "[1-9][0-9]* more \([1-9][0-9]* entries\) left in instance finit-ftrace-$KPID" \
 		"$T/k9brec.err"; then
 		pass "kill-recover-drains-instance ($n calls)"
@@ -372,6 +409,7 @@ test_roundtrip
 test_raw_filter_kept
 test_count
 test_duration
+test_v6
 test_signal
 test_damaged
 test_kill_cleanup

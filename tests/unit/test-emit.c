@@ -212,7 +212,13 @@ static void test_buf_numbers(void)
 	finit_buf_int(&b, -9223372036854775807LL - 1);
 	finit_buf_putc(&b, ' ');
 	finit_buf_uint(&b, 18446744073709551615ULL);
-	CU_ASSERT_STRING_EQUAL(b.data, "0 -38 -9223372036854775808 18446744073709551615");
+	/* one digit, two, three, an odd and an even count past them */
+	for (unsigned long long v = 7; v <= 10000000; v = v * 10 + 3) {
+		finit_buf_putc(&b, ' ');
+		finit_buf_uint(&b, v);
+	}
+	CU_ASSERT_STRING_EQUAL(b.data, "0 -38 -9223372036854775808 18446744073709551615"
+			       " 7 73 733 7333 73333 733333 7333333");
 	finit_buf_free(&b);
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * test-salvage.c - a recovery directory built by hand, as record leaves it
- * after a kill: assembled into a trace.dat (a partial sub-buffer at the end
- * of a CPU's data left out), and damaged ones refused with the file named.
+ * after a kill: assembled into a trace.dat of the version its meta names (7
+ * with zstd, or 6; a partial sub-buffer at the end of a CPU's data left
+ * out), and damaged ones refused with the file named.
  */
 #define _GNU_SOURCE
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,16 +69,34 @@ static char *make_dir(const char *meta_extra)
 	return dir;
 }
 
-static void test_assemble(void)
+/* v7_cpu0 - cpu0's data in @path (v7, zstd): chunks and the bytes they decompress to */
+static void v7_cpu0(const char *path, const struct finit_dat_info *di, uint32_t *chunks,
+		    uint32_t *size)
+{
+	uint32_t zr[2] = { 0, 0 };
+	FILE *f = fopen(path, "r");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fseek(f, (long)di->cpu_off[0], SEEK_SET), 0);
+	CU_ASSERT_EQUAL(fread(chunks, 4, 1, f), 1);
+	CU_ASSERT_EQUAL(fread(zr, 4, 2, f), 2);
+	*size = zr[1];
+	fclose(f);
+}
+
+/* assemble - a directory whose meta ends with @extra gives a file of @version */
+static void assemble(const char *extra, int version)
 {
 	struct finit_salvage_info info;
 	struct finit_dat_info di;
-	char *dir = make_dir(""), out[600], err[1024];
+	char *dir = make_dir(extra), out[600], err[1024];
+	uint32_t chunks = 0, size = 0;
 
 	CU_ASSERT(finit_salvage_is_dir(dir));
 	CU_ASSERT_EQUAL_FATAL(finit_salvage_assemble(dir, NULL, &info, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(info.pid, 999999);
 	CU_ASSERT_EQUAL(info.ncpus, 2);
+	CU_ASSERT_EQUAL(info.dat_version, version);
 	CU_ASSERT_EQUAL(info.cpu_bytes[0], 2 * PAGE);
 	CU_ASSERT_EQUAL(info.cpu_bytes[1], 0);
 	snprintf(out, sizeof(out), "%s/out.dat", dir);
@@ -84,10 +104,19 @@ static void test_assemble(void)
 	finit_salvage_info_free(&info);
 	CU_ASSERT_EQUAL_FATAL(finit_dat_read_info(out, &di, err, sizeof(err)), 0);
 	CU_ASSERT(finit_dat_own(&di));
+	CU_ASSERT_EQUAL(di.version, version);
+	CU_ASSERT_EQUAL(di.zstd, version == 7);
 	CU_ASSERT_EQUAL(di.ncpus, 2);
 	CU_ASSERT_EQUAL(di.page_size, PAGE);
-	CU_ASSERT_EQUAL(di.cpu_size[0], 2 * PAGE);
 	CU_ASSERT_EQUAL(di.cpu_size[1], 0);
+	if (version == 6) {
+		CU_ASSERT_EQUAL(di.cpu_size[0], 2 * PAGE);
+	} else {
+		/* the two whole sub-buffers, in one chunk: not the cut third */
+		v7_cpu0(out, &di, &chunks, &size);
+		CU_ASSERT_EQUAL(chunks, 1);
+		CU_ASSERT_EQUAL(size, 2 * PAGE);
+	}
 	CU_ASSERT_EQUAL(di.clock_offset_ns, 42);
 	CU_ASSERT_STRING_EQUAL(di.machine, "x86_64");
 	finit_dat_info_free(&di);
@@ -98,6 +127,14 @@ static void test_assemble(void)
 	snprintf(out, sizeof(out), "%s/notes.txt", dir);
 	CU_ASSERT_EQUAL(unlink(out), 0);
 	CU_ASSERT_EQUAL(rmdir(dir), 0);
+}
+
+/* the version meta names (record's choice); none: a directory from before v7 */
+static void test_assemble(void)
+{
+	assemble("dat_version=7\n", 7);
+	assemble("dat_version=6\n", 6);
+	assemble("", 6);
 }
 
 static void test_damaged(void)
@@ -111,6 +148,10 @@ static void test_damaged(void)
 	CU_ASSERT_EQUAL(finit_salvage_assemble(dir, NULL, &info, err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/meta: damaged"));
 	finit_salvage_info_free(&info);
+	CU_ASSERT_EQUAL(finit_recovery_remove(dir), 0);
+	/* a trace.dat version we do not write */
+	dir = make_dir("dat_version=5\n");
+	CU_ASSERT_FALSE(finit_salvage_is_dir(dir));
 	CU_ASSERT_EQUAL(finit_recovery_remove(dir), 0);
 	/* a format missing: named */
 	dir = make_dir("");

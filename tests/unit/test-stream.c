@@ -14,6 +14,7 @@
 #include "decoder.h"
 #include "stream.h"
 #include "dat.h"
+#include "dat7.h"
 #include "unit.h"
 
 #define SUBBUF		4096
@@ -196,10 +197,13 @@ static void test_callback_stops(void)
 	tep_free(tep);
 }
 
-/* dat_file - a v6 file of ours: @n0 one-record pages on cpu0, @n1 on cpu1 */
-static char *dat_file(struct tep_handle *tep, int n0, int n1)
+/*
+ * dat_file - a file of ours: @n0 one-record pages on cpu0, @n1 on cpu1;
+ * version 6 (@ver 6), or 7 with zstd (@ver 7) or without (@ver 70)
+ */
+static char *dat_file(struct tep_handle *tep, int n0, int n1, int ver)
 {
-	static char path[] = "/tmp/finit-unit-dat.XXXXXX";
+	static char path[32];
 	const char *hp = FIXTURES "/host-6.18-no-modules/header_page";
 	const char *he = FIXTURES "/host-6.18-no-modules/header_event";
 	struct finit_dat_format fmts[2] = {
@@ -207,8 +211,9 @@ static char *dat_file(struct tep_handle *tep, int n0, int n1)
 		{ "raw_syscalls", "sys_exit", NULL, 0 },
 	};
 	struct finit_dat_header h = { .page_size = SUBBUF, .formats = fmts, .nformats = 2,
-				      .cmdlines = "7 seven\n", .ncpus = 2,
-				      .clock_offset_ns = 1 };
+				      .cmdlines = "7 seven\n", .ncpus = 2, .tgids = "7 70\n",
+				      .trace_clock = "local [boot] mono\n",
+				      .clock_offset_ns = -1234567890123LL };
 	FILE *cpu[2] = { tmpfile(), tmpfile() }, *out;
 	unsigned char d[64];
 	char err[256];
@@ -230,9 +235,11 @@ static char *dat_file(struct tep_handle *tep, int n0, int n1)
 				put(pg.buf + 8, pg.len | MISSED_EVENTS, 8);
 			fwrite(pg.buf, 1, SUBBUF, cpu[c]);
 		}
+	snprintf(path, sizeof(path), "/tmp/finit-unit-dat.XXXXXX");
 	fd = mkstemp(path);
 	out = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!out || finit_dat_write(out, &h, cpu, err, sizeof(err)) < 0)
+	if (!out || (ver == 6 ? finit_dat_write(out, &h, cpu, err, sizeof(err)) :
+		     finit_dat7_write(out, &h, cpu, ver == 7, err, sizeof(err))) < 0)
 		path[0] = '\0';
 	if (out)
 		fclose(out);
@@ -281,7 +288,7 @@ static void test_dat_iterate(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
 	/* more sub-buffers than one read takes: the reader refills per CPU */
-	path = dat_file(tep, 40, 3);
+	path = dat_file(tep, 40, 3, 6);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
 	CU_ASSERT_EQUAL_FATAL(finit_dat_read_info(path, &info, err, sizeof(err)), 0);
 	CU_ASSERT(finit_dat_own(&info));
@@ -317,6 +324,84 @@ static void test_dat_iterate(void)
 	tep_free(tep);
 }
 
+/* dat7_read - a v7 file of ours read back: its header facts, then every record */
+static void dat7_read(struct tep_handle *tep, int ver)
+{
+	struct finit_dat_info info;
+	struct dat_seen s = { 0 };
+	char err[512], *path = dat_file(tep, 70, 3, ver);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+	CU_ASSERT_EQUAL_FATAL(finit_dat_read_info(path, &info, err, sizeof(err)), 0);
+	CU_ASSERT(finit_dat_own(&info));
+	CU_ASSERT_EQUAL(info.version, 7);
+	CU_ASSERT_EQUAL(info.zstd, ver == 7);
+	CU_ASSERT(info.has_offset);
+	CU_ASSERT_EQUAL(info.clock_offset_ns, -1234567890123LL);
+	CU_ASSERT_STRING_EQUAL(info.tgids ? info.tgids : "", "7 70\n");
+	CU_ASSERT_EQUAL(info.ncpus, 2);
+	CU_ASSERT_EQUAL(info.page_size, SUBBUF);
+	/* 70 sub-buffers on cpu0: three chunks of at most 32 */
+	CU_ASSERT_EQUAL(finit_dat_iterate(path, &info, tep, dat_collect, dat_missed, &s, err,
+					  sizeof(err)), 0);
+	CU_ASSERT_EQUAL(s.n, 73);
+	CU_ASSERT_EQUAL(s.cpu_n[0], 70);
+	CU_ASSERT_EQUAL(s.out_of_order, 0);
+	CU_ASSERT_EQUAL(s.missed, -1);
+	finit_dat_info_free(&info);
+	unlink(path);
+}
+
+/* dat7_damaged - a v7 file cut short, or with a chunk size past its data, is refused */
+static void dat7_damaged(struct tep_handle *tep)
+{
+	struct finit_dat_info info;
+	struct dat_seen s = { 0 };
+	char err[512], *path = dat_file(tep, 40, 3, 7);
+	unsigned char big[4] = { 0xff, 0xff, 0xff, 0x7f };
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+	CU_ASSERT_EQUAL_FATAL(finit_dat_read_info(path, &info, err, sizeof(err)), 0);
+	f = fopen(path, "r+");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fseek(f, (long)info.cpu_off[0] + 4, SEEK_SET);	/* the first chunk's zsize */
+	fwrite(big, 1, 4, f);
+	fclose(f);
+	CU_ASSERT_EQUAL(finit_dat_iterate(path, &info, tep, dat_collect, NULL, &s, err,
+					  sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "chunk sizes do not fit"));
+	CU_ASSERT_EQUAL(s.cpu_n[0], 0);
+	finit_dat_info_free(&info);
+	CU_ASSERT_EQUAL(truncate(path, 3000), 0);
+	CU_ASSERT_EQUAL(finit_dat_read_info(path, &info, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, path));
+	unlink(path);
+}
+
+static void test_dat7(void)
+{
+	struct tep_handle *tep = unit_tep("host-6.18-no-modules/header_page", host);
+	struct finit_dat_info info;
+	char err[512];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
+	dat7_read(tep, 7);
+	dat7_read(tep, 70);
+	dat7_damaged(tep);
+	/* trace-cmd's own v7 file: its CPU table is read, its data left to libtracecmd */
+	CU_ASSERT_EQUAL_FATAL(finit_dat_read_info("tests/fixtures/tracecmd/v7-zstd.dat", &info,
+						  err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(info.version, 7);
+	CU_ASSERT(info.zstd);
+	CU_ASSERT(!info.ours);
+	CU_ASSERT(!finit_dat_own(&info));
+	CU_ASSERT_EQUAL(info.ncpus, 2);
+	CU_ASSERT_EQUAL(info.cpu_size[1], 245);
+	finit_dat_info_free(&info);
+	tep_free(tep);
+}
+
 int unit_add_stream(void)
 {
 	CU_pSuite s = CU_add_suite("stream", NULL, NULL);
@@ -326,5 +411,6 @@ int unit_add_stream(void)
 			    test_merge_by_timestamp) ||
 	       !CU_add_test(s, "lost events from sub-buffer headers", test_missed_events) ||
 	       !CU_add_test(s, "callback stops delivery", test_callback_stops) ||
-	       !CU_add_test(s, "our trace.dat read back by sub-buffers", test_dat_iterate);
+	       !CU_add_test(s, "our trace.dat read back by sub-buffers", test_dat_iterate) ||
+	       !CU_add_test(s, "our trace.dat v7 read back by chunks", test_dat7);
 }

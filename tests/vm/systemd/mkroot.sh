@@ -13,7 +13,7 @@ CACHE=${1:?usage: mkroot.sh CACHE_DIR}
 TARBALL=$CACHE/debian12-systemd-root.tar
 # systemd and what the test's guest script uses; the .deb's libraries
 PACKAGES="systemd systemd-sysv udev kmod dbus procps
-libtracefs1 libtraceevent1 libtracecmd1 libinih1 libssl3 libsystemd0 ${ROOT_PACKAGES:-}"
+libtracefs1 libtraceevent1 libtracecmd1 libinih1 libssl3 libsystemd0 libzstd1 ${ROOT_PACKAGES:-}"
 
 die() { echo "mkroot: FAIL: $*" >&2; exit 1; }
 
