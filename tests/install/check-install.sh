@@ -45,12 +45,21 @@ cmp -s configs/finit-ftrace.ini "$D/etc/finit-ftrace/finit-ftrace.ini" &&
 grep -qx 'ExecStart=/usr/sbin/finit-ftrace -c /etc/finit-ftrace/finit-ftrace.ini watch' \
 	"$D$unitdir/finit-ftrace.service" && ok "the unit runs /usr/sbin/finit-ftrace with /etc's config" ||
 	fail "the unit's ExecStart: $(grep ExecStart= "$D$unitdir/finit-ftrace.service" | head -1)"
+grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$D$unitdir/finit-ftrace.service" &&
+	ok "the unit's reload is SIGHUP (watch reopens its outputs)" ||
+	fail "the unit's ExecReload: $(grep ExecReload= "$D$unitdir/finit-ftrace.service" || echo none)"
 grep -q "@[a-zA-Z_]*@" "$D$unitdir/finit-ftrace.service" && fail "unsubstituted @...@ in the unit"
 if command -v systemd-analyze >/dev/null; then
-	# verify sees the ExecStart binary through --root, the man pages through MANPATH
+	# verify sees the ExecStart binary through --root, the man pages through
+	# MANPATH; ExecReload's /bin/kill (procps, a Depends of the .deb) is lent
+	# to the root for the check and taken away again
+	mkdir -p "$D/bin"
+	cp /bin/kill "$D/bin/kill"
 	out=$(MANPATH=$D/usr/share/man systemd-analyze verify --root="$D" "$D$unitdir/finit-ftrace.service" 2>&1) &&
 		[ -z "$out" ] && ok "systemd-analyze verify: clean" ||
 		fail "systemd-analyze verify: $out"
+	rm -f "$D/bin/kill"
+	rmdir "$D/bin"
 fi
 
 # an edited config survives install and uninstall

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # check.py - judge the systemd VM test's results (guest.sh's files): the unit
-# is enabled and armed at boot, the test's loads are in its journal with
-# their fields, stop and SIGHUP leave nothing behind, SIGKILL + start
-# reclaims the dead run's instance, and the binary reads the installed config.
+# is enabled and armed at boot, the test's loads are the journal sink's
+# entries with their fields (MESSAGE, PRIORITY, MESSAGE_ID, FINIT_*), stop
+# leaves nothing behind, SIGKILL + start reclaims the dead run's instance,
+# systemctl reload reopens the file sink after a rename (same pid, nothing
+# lost or doubled), and the binary reads the installed config.
 #
 # Usage: check.py RESULTS_DIR
 import json
@@ -52,16 +54,13 @@ def expect(cond, good, bad):
         fail(bad)
 
 
+FINIT_MODULE_ID = "f439a48dc3104c8f9a4bd19556f8c126"  # README "Sinks"
+
+
 def journal():
-    """journal - the unit's journal entries, and the events among them"""
-    entries, events = [], []
-    for line in read("journal.json").splitlines():
-        e = json.loads(line)
-        entries.append(e)
-        msg = e.get("MESSAGE")
-        if isinstance(msg, str) and msg.startswith("{"):
-            events.append((e, json.loads(msg)))
-    return entries, events
+    """journal - the unit's journal entries, and the journal sink's among them"""
+    entries = [json.loads(line) for line in read("journal.json").splitlines()]
+    return entries, [e for e in entries if "FINIT_EVENT" in e]
 
 
 def check_boot():
@@ -87,49 +86,89 @@ def check_boot():
         fail("guest: " + n)
 
 
+def load_fields(e, how, mod, params):
+    """load_fields - the fields of entry e that differ from a good load's"""
+    want = {"PRIORITY": "5", "SYSLOG_IDENTIFIER": "finit-ftrace", "MESSAGE_ID": FINIT_MODULE_ID,
+            "FINIT_SCHEMA_VERSION": "1", "FINIT_EVENT": "finit_module", "FINIT_MODULE": mod,
+            "FINIT_RET": "0", "FINIT_ERRNO": None,
+            "FINIT_COMM": how if how == "insmod" else "modprobe",
+            "FINIT_EXE": "/usr/bin/kmod", "FINIT_UID": "0", "FINIT_COMPAT": "false",
+            "FINIT_PARAM_VALUES": read(f"params.{mod}"),
+            "_SYSTEMD_UNIT": "finit-ftrace.service"}
+    bad = {k: (e.get(k), v) for k, v in want.items() if e.get(k) != v}
+    pv = e.get("FINIT_PARAM_VALUES") or ""
+    if not pv.endswith(" ".join(params)):
+        bad["params"] = (pv, params)
+    # the path is read from /proc/PID/fd/N: null (no field) only when the
+    # caller exited first, which FINIT_ORIGIN then says (README "?")
+    origin = json.loads(e.get("FINIT_ORIGIN", "{}"))
+    if not (str(e.get("FINIT_PATH")).endswith(f"/{mod}.ko")
+            or "FINIT_PATH" not in e and origin.get("path") == "unavailable"):
+        bad["FINIT_PATH"] = (e.get("FINIT_PATH"), origin.get("path"))
+    msg = str(e.get("MESSAGE"))
+    if " finit_module(" not in msg or ") = 0 " not in msg or f'module="{mod}"' not in msg:
+        bad["MESSAGE"] = msg
+    # an empty string is a zero-length data_loc: the next tier's (README)
+    if origin.get("param_values") != ("kernel" if pv else "procfs"):
+        bad["FINIT_ORIGIN.param_values"] = origin.get("param_values")
+    return bad
+
+
 def check_loads(events, entries):
-    """check_loads - each of the test's loads is one event with its fields"""
-    pids = {e.get("_PID") for e, _ in events}
+    """check_loads - each test load is one journal sink entry with its fields"""
     for line in read("loads").splitlines():
         how, mod, rc, *params = line.split()
         if rc != "0":
             fail(f"{how} {mod} failed in the guest (exit {rc})")
             continue
-        hits = [(e, ev) for e, ev in events
-                if ev.get("event") == "finit_module" and ev.get("module") == mod]
+        hits = [e for e in events if e.get("FINIT_EVENT") == "finit_module"
+                and e.get("FINIT_MODULE") == mod and e.get("FINIT_RET") == "0"]
         if len(hits) != 1:
-            fail(f"{mod}: {len(hits)} finit_module event(s) in the journal, not 1")
+            fail(f"{mod}: {len(hits)} finit_module entries in the journal, not 1")
             continue
-        e, ev = hits[0]
-        want = {"ret": 0, "errno": None, "comm": how if how == "insmod" else "modprobe",
-                "exe": "/usr/bin/kmod", "uid": 0, "compat": False}
-        bad = {k: ev.get(k) for k, v in want.items() if ev.get(k) != v}
-        if not (ev.get("path") or "").endswith(f"/{mod}.ko"):
-            bad["path"] = ev.get("path")
-        pv = (ev.get("args") or {}).get("param_values")
-        if pv != read(f"params.{mod}") or not pv.endswith(" ".join(params)):
-            bad["param_values"] = (pv, read(f"params.{mod}"))
-        # an empty string is a zero-length data_loc: the next tier's (README)
-        if ev.get("origin", {}).get("param_values") != ("kernel" if pv else "procfs"):
-            bad["origin.param_values"] = ev.get("origin", {}).get("param_values")
-        if e.get("_SYSTEMD_UNIT") != "finit-ftrace.service" or e.get("SYSLOG_IDENTIFIER") != "finit-ftrace":
-            bad["journal"] = (e.get("_SYSTEMD_UNIT"), e.get("SYSLOG_IDENTIFIER"))
-        expect(not bad, f"{mod}: in the journal, {ev['event']} by {ev['comm']} pid {ev['pid']}, "
-               f"path {ev['path']}, params {ev['args'].get('param_values')!r}, "
-               f"journal _PID {e.get('_PID')}", f"{mod}: fields differ: {bad}")
-    boot = [ev for e, ev in events if ev.get("event") == "finit_module"
+        e = hits[0]
+        bad = load_fields(e, how, mod, params)
+        expect(not bad, f"{mod}: journal entry PRIORITY 5, MESSAGE_ID {e.get('MESSAGE_ID')}, "
+               f"FINIT_COMM {e.get('FINIT_COMM')} FINIT_PID {e.get('FINIT_PID')} FINIT_PATH "
+               f"{e.get('FINIT_PATH', '(none: caller gone)')} FINIT_PARAM_VALUES "
+               f"{e.get('FINIT_PARAM_VALUES')!r}, _PID {e.get('_PID')}",
+               f"{mod}: fields differ (got, want): {bad}")
+    check_failed_load(events)
+    stdout = [e for e in entries if str(e.get("MESSAGE", "")).startswith("{")]
+    expect(not stdout, "no event on stdout (sink = journal,file)",
+           f"{len(stdout)} JSON line(s) on stdout with sink = journal,file")
+    boot = [e for e in events if e.get("FINIT_EVENT") == "finit_module"
             and float(e["__REALTIME_TIMESTAMP"]) / 1e6 < float(read("t1") or 0)]
     expect(boot, f"{len(boot)} boot-time load(s) before the test's (udev coldplug): "
-           f"{sorted({str(ev.get('module')) for ev in boot})}",
+           f"{sorted({str(e.get('FINIT_MODULE')) for e in boot})}",
            "no boot-time load in the journal: armed after udev's coldplug?")
     armed = [e for e in entries if str(e.get("MESSAGE", "")).startswith("finit-ftrace: armed: ")]
     expect(len(armed) >= 3, f"{len(armed)} 'armed:' lines on stderr (boot, start, restart)",
            f"{len(armed)} 'armed:' lines")
-    return pids
+
+
+def check_failed_load(events):
+    """check_failed_load - insmod of the loaded dummy: EEXIST, a warning"""
+    expect(read("failload.rc").strip() not in ("", "0"),
+           f"the second insmod of dummy failed: {read('failload.err').strip()}",
+           f"the second insmod of dummy: exit {read('failload.rc').strip()!r}")
+    hits = [e for e in events if e.get("FINIT_EVENT") == "finit_module"
+            and e.get("FINIT_RET") == "-17" and str(e.get("FINIT_PATH")).endswith("/dummy.ko")]
+    if len(hits) != 1:
+        fail(f"failed load: {len(hits)} finit_module entries with FINIT_RET -17 for dummy.ko, not 1")
+        return
+    e = hits[0]
+    want = {"PRIORITY": "4", "MESSAGE_ID": FINIT_MODULE_ID, "SYSLOG_IDENTIFIER": "finit-ftrace",
+            "FINIT_ERRNO": "EEXIST", "FINIT_COMM": "insmod", "FINIT_PARAM_VALUES": ""}
+    bad = {k: (e.get(k), v) for k, v in want.items() if e.get(k) != v}
+    if ") = -17 EEXIST" not in str(e.get("MESSAGE")):
+        bad["MESSAGE"] = e.get("MESSAGE")
+    expect(not bad, f"failed load: PRIORITY 4 (warning), FINIT_RET -17, FINIT_ERRNO EEXIST, "
+           f"MESSAGE {e.get('MESSAGE')!r}", f"failed load: fields differ (got, want): {bad}")
 
 
 def check_stop():
-    """check_stop - stop, SIGKILL + start, SIGHUP"""
+    """check_stop - stop, SIGKILL + start"""
     s = show("stop")
     inst, dyn = ours("stop")
     expect(read("stop.rc").strip() == "0" and s.get("ActiveState") == "inactive"
@@ -149,15 +188,35 @@ def check_stop():
             if f"removed stale instance {old}" in l]
     expect(said, f"the dead run's instance was reclaimed: {said[0].split(': ', 1)[-1] if said else ''}",
            f"no 'removed stale instance {old}' in the journal")
-    expect(read("reload.rc").strip() != "0" and "not applicable" in read("reload.out"),
-           "systemctl reload is refused (no ExecReload; the config is read at start)",
-           f"systemctl reload: exit {read('reload.rc').strip()}: {read('reload.out')!r}")
-    h = show("hup")
-    inst, dyn = ours("hup")
-    expect(h.get("ActiveState") == "inactive" and h.get("Result") == "success"
-           and h.get("NRestarts") == r2.get("NRestarts") and not inst and not dyn,
-           "SIGHUP: a clean stop (inactive, success, not restarted, nothing left)",
-           f"after SIGHUP: {h} instances {inst} dyn {dyn}")
+
+
+def check_reload(events):
+    """check_reload - systemctl reload: same pid, active, the file reopened"""
+    r2, rl, after = show("run2"), show("reload"), show("after-reload")
+    pid = r2.get("MainPID")
+    expect(read("reload.rc").strip() == "0" and rl.get("ActiveState") == "active"
+           and rl.get("MainPID") == pid and after.get("MainPID") == pid
+           and after.get("NRestarts") == r2.get("NRestarts"),
+           f"systemctl reload: exit 0, still active, same main pid {pid}, not restarted",
+           f"systemctl reload: exit {read('reload.rc').strip()} {read('reload.out')!r}; "
+           f"before {r2} after {rl} then {after}")
+    said = [l for l in read("journal-all.txt").splitlines() if "SIGHUP: outputs reopened" in l]
+    expect(said, "the journal says 'SIGHUP: outputs reopened'", "no 'SIGHUP: outputs reopened'")
+    veth = [e for e in events if e.get("FINIT_MODULE") == "veth" and e.get("FINIT_RET") == "0"]
+    expect(len(veth) == 1 and veth[0].get("_PID") == pid,
+           f"a load after the reload reaches the journal from pid {pid}",
+           f"veth after the reload: {[(e.get('_PID'), e.get('MESSAGE')) for e in veth]}")
+    old, new = ({json.loads(l).get("module") for l in read(f).splitlines()
+                 if json.loads(l).get("event") == "finit_module"}
+                for f in ("file.old", "file.new"))
+    expect({"dummy", "eql", "nlmon", "ifb"} <= old and "veth" not in old
+           and "veth" in new and not old & new - {None},
+           f"file sink: rotated file has {sorted(m for m in old if m)}, the reopened one "
+           f"{sorted(m for m in new if m)}",
+           f"file sink across the reload: old {old} new {new}")
+    expect(read("logsdir.stat").strip() == "root 700",
+           "LogsDirectory /var/log/finit-ftrace: root, 0700",
+           f"/var/log/finit-ftrace: {read('logsdir.stat').strip()!r}")
 
 
 def main():
@@ -167,6 +226,7 @@ def main():
     entries, events = journal()
     check_loads(events, entries)
     check_stop()
+    check_reload(events)
     err = read("defcfg.err")
     expect(read("defcfg.rc").strip() == "2" and "/etc/finit-ftrace/finit-ftrace.ini:2" in err,
            "without -c the installed config is read: " + err.strip(),

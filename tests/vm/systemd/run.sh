@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh - the systemd VM test: Debian 12's kernel boots a real Debian 12 userland (debootstrap, systemd) over a 9p root with finit-ftrace's .deb installed, and finit-ftrace.service is put through start, stop, SIGKILL and SIGHUP.
+# run.sh - the systemd VM test: Debian 12's kernel boots a real Debian 12 userland (debootstrap, systemd) over a 9p root with finit-ftrace's .deb installed, and finit-ftrace.service is put through start, stop, SIGKILL and reload (logrotate).
 #
 # Run from the project root (make vmtest-systemd does). It builds the .deb
 # (dpkg-buildpackage, nocheck) from a copy of the tree, unpacks the cached
@@ -84,10 +84,15 @@ cp "$DEB" "$ROOT/vmtest/"
 chroot "$ROOT" dpkg -i "/vmtest/$(basename "$DEB")" >"$OUT/dpkg-i.log" 2>&1 ||
 	{ cat "$OUT/dpkg-i.log" >&2; fail "dpkg -i $(basename "$DEB") in the Debian 12 root failed"; }
 log "installed in a fresh Debian 12 root"
-# events as JSON Lines: one JSON object per journal entry (an admin's edit)
-sed -i 's/^format = text$/format = json/' "$ROOT/etc/finit-ftrace/finit-ftrace.ini"
-grep -q '^format = json$' "$ROOT/etc/finit-ftrace/finit-ftrace.ini" ||
-	fail "cannot set format = json in the installed config"
+# an admin's edit: events to the journal sink (one entry per event, its
+# FINIT_* fields) and to the file sink, as JSON Lines, in the unit's
+# LogsDirectory (what configs/finit-ftrace.logrotate rotates)
+INI=$ROOT/etc/finit-ftrace/finit-ftrace.ini
+sed -i -e 's/^format = text$/format = json/' -e 's/^sink =$/sink = journal,file/' \
+	-e 's|^file =$|file = /var/log/finit-ftrace/finit-ftrace.log|' "$INI"
+for want in 'format = json' 'sink = journal,file' 'file = /var/log/finit-ftrace/finit-ftrace.log'; do
+	grep -qx "$want" "$INI" || fail "cannot set '$want' in the installed config"
+done
 cp "$HERE/guest.sh" "$ROOT/vmtest/guest.sh"
 chmod 755 "$ROOT/vmtest/guest.sh"
 cat >"$ROOT/etc/systemd/system/vmtest.service" <<EOF2
