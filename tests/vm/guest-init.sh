@@ -646,6 +646,15 @@ say "guard"
 rmmod ifb # loaded again in the phase
 watch_phase guard guard_steps -b 64
 
+# utf8: a parameter string that is not UTF-8 (issue 13), on a closed fd
+# (EBADF: the string is still the call's): strict JSON, and the exact bytes
+# back from raw_b64, whatever the string tier of this kernel
+utf8_steps() {
+	$MODCALL finit - "$(printf 'bad=\377\376 end')" 0 --fd 42 > /out/utf8.calls.txt || true
+}
+say "utf8"
+watch_phase utf8 utf8_steps -e finit_module
+
 if [ "$FLOOD_N" -gt 0 ]; then
 	say "flood ($FLOOD_N junk calls)"
 	rmmod dummy loop # loaded again, with parameters, in the flood
