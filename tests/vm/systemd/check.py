@@ -11,6 +11,11 @@ import json
 import os
 import sys
 
+# the version every record carries: docs/event.schema.json's
+SCHEMA_VERSION = str(json.load(open(os.path.join(os.path.dirname(os.path.abspath(
+    __file__)), "..", "..", "..", "docs", "event.schema.json")))["properties"][
+    "schema_version"]["const"])
+
 R = sys.argv[1]
 failures = []
 
@@ -89,7 +94,7 @@ def check_boot():
 def load_fields(e, how, mod, params):
     """load_fields - the fields of entry e that differ from a good load's"""
     want = {"PRIORITY": "5", "SYSLOG_IDENTIFIER": "finit-ftrace", "MESSAGE_ID": FINIT_MODULE_ID,
-            "FINIT_SCHEMA_VERSION": "1", "FINIT_EVENT": "finit_module", "FINIT_MODULE": mod,
+            "FINIT_SCHEMA_VERSION": SCHEMA_VERSION, "FINIT_EVENT": "finit_module", "FINIT_MODULE": mod,
             "FINIT_RET": "0", "FINIT_ERRNO": None,
             "FINIT_COMM": how if how == "insmod" else "modprobe",
             "FINIT_EXE": "/usr/bin/kmod", "FINIT_UID": "0", "FINIT_COMPAT": "false",
