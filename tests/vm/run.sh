@@ -11,8 +11,8 @@
 #                    junk caller
 #   VMTEST_FLOOD_N   junk calls in the flood phase (default 200000)
 #   VMTEST_FLOOD_KERNELS  the series that run the flood phase (make vmtest:
-#                    all of KERNELS; about 25-60 s of guest time each; on the
-#                    auto path's boot only)
+#                    KERNELS but 7.2; about 25-60 s of guest time each; on
+#                    the auto path's boot only)
 #   VMTEST_FLOOD_TIMEOUT  seconds added to VMTEST_TIMEOUT on those (default 120)
 #   VMTEST_PATHS     the capture paths to run each kernel with, one boot
 #                    each (default "auto kprobe"; results of kprobe in
