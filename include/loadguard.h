@@ -37,8 +37,12 @@ struct finit_loadguard_stats {
 struct finit_loadguard *finit_loadguard_open(const struct finit_session *s,
 					     struct finit_decoder *dec,
 					     char *err, size_t errlen);
-/* finit_loadguard_alloc - the matching alone, without an instance (for the unit tests) */
-struct finit_loadguard *finit_loadguard_alloc(struct finit_decoder *dec, int ncpus);
+/*
+ * finit_loadguard_alloc - the matching alone, without an instance (for the
+ * unit tests); NULL without memory or when @tep has no module:module_load
+ */
+struct finit_loadguard *finit_loadguard_alloc(struct tep_handle *tep,
+					      struct finit_decoder *dec, int ncpus);
 /*
  * finit_loadguard_take - one record read from the guard's buffers: dropped
  * if the main stream delivered it, else kept (copied) until it is passed.

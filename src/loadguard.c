@@ -44,6 +44,8 @@ struct finit_loadguard {
 	struct tracefs_instance	*inst;
 	char			name[160];
 	struct finit_decoder	*dec;
+	struct tep_handle	*tep;
+	int			load_id;	/* module:module_load's event id */
 	struct finit_stream	*st;
 	int			ncpus;
 	unsigned long long	*progress;	/* main stream's last ts per CPU */
@@ -69,7 +71,9 @@ static int key_of(struct finit_loadguard *g, struct tep_record *rec, struct key 
 {
 	struct finit_record r;
 
-	if (!finit_decoder_decode(g->dec, rec, &r) || r.kind != FINIT_REC_MODULE_LOAD)
+	/* every main-stream record comes here: decode only the loads */
+	if (!rec->data || rec->size < 8 || tep_data_type(g->tep, rec) != g->load_id ||
+	    !finit_decoder_decode(g->dec, rec, &r) || r.kind != FINIT_REC_MODULE_LOAD)
 		return 0;
 	k->ts = r.ts;
 	k->tid = r.tid;
@@ -116,12 +120,16 @@ fail:
 }
 
 /* finit_loadguard_alloc - the matching tables alone, no instance (tests) */
-struct finit_loadguard *finit_loadguard_alloc(struct finit_decoder *dec, int ncpus)
+struct finit_loadguard *finit_loadguard_alloc(struct tep_handle *tep,
+					      struct finit_decoder *dec, int ncpus)
 {
-	struct finit_loadguard *g = calloc(1, sizeof(*g));
+	struct tep_event *ev = tep_find_event_by_name(tep, "module", "module_load");
+	struct finit_loadguard *g = ev ? calloc(1, sizeof(*g)) : NULL;
 
 	if (!g)
 		return NULL;
+	g->tep = tep;
+	g->load_id = ev->id;
 	g->dec = dec;
 	g->ncpus = ncpus;
 	g->progress = calloc(ncpus, sizeof(*g->progress));
@@ -145,9 +153,9 @@ struct finit_loadguard *finit_loadguard_open(const struct finit_session *s,
 			 "module:module_load event");
 		return NULL;
 	}
-	g = finit_loadguard_alloc(dec, s->ncpus);
+	g = finit_loadguard_alloc(s->tep, dec, s->ncpus);
 	if (!g) {
-		snprintf(err, errlen, "out of memory");
+		snprintf(err, errlen, "out of memory, or no module_load format in the session");
 		return NULL;
 	}
 	if (make_instance(g, s, err, errlen) < 0)

@@ -62,7 +62,7 @@ static void rig_open(struct rig *r)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r->tep);
 	r->dec = finit_decoder_alloc(r->tep, finit_decoder_sysnr("x86_64"), NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r->dec);
-	r->g = finit_loadguard_alloc(r->dec, 2);
+	r->g = finit_loadguard_alloc(r->tep, r->dec, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r->g);
 }
 
