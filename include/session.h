@@ -81,9 +81,15 @@ int finit_session_set_wakeup(struct finit_session *s, int percent);
 /* finit_session_stop - stop recording (events stay readable for draining) */
 void finit_session_stop(struct finit_session *s);
 
-/* finit_session_cpu_stats - "overrun" and "dropped events" of per_cpu/cpuN/stats */
-int finit_session_cpu_stats(struct finit_session *s, int cpu,
-			    unsigned long long *overrun, unsigned long long *dropped);
+/* What per_cpu/cpuN/stats says of one CPU's buffer. */
+struct finit_session_cpu {
+	unsigned long long	overrun;	/* overwritten before they were read */
+	unsigned long long	dropped;	/* "dropped events": refused, buffer full */
+	unsigned long long	read;		/* "read events": handed to readers */
+};
+
+/* finit_session_cpu_stats - per_cpu/cpuN/stats of our instance; 0 or -1 */
+int finit_session_cpu_stats(struct finit_session *s, int cpu, struct finit_session_cpu *c);
 
 /* finit_session_subbuf - bytes per sub-buffer of @inst (buffer_subbuf_size_kb, else a page) */
 int finit_session_subbuf(struct tracefs_instance *inst);

@@ -20,6 +20,7 @@ struct finit_spool_stats {
 	unsigned long long	refused;	/* not taken: the spool was full */
 	size_t			peak_bytes;	/* most waiting at once */
 	size_t			bytes;		/* waiting now */
+	size_t			pool_bytes;	/* mapped for pages in memory now */
 };
 
 /*

@@ -53,8 +53,17 @@ int finit_stream_drain(struct finit_stream *st, finit_record_cb cb, void *ctx);
  */
 unsigned long long finit_stream_missed(const struct finit_stream *st, int cpu, int *unknown);
 
+/*
+ * finit_stream_page_used - data bytes in a raw sub-buffer as read from
+ * trace_pipe_raw (its header's commit, flags masked)
+ */
+size_t finit_stream_page_used(const struct finit_stream *st, const void *page);
+
 /* finit_stream_records - records delivered so far */
 unsigned long long finit_stream_records(const struct finit_stream *st);
+
+/* finit_stream_cpu_records - records delivered so far from @cpu */
+unsigned long long finit_stream_cpu_records(const struct finit_stream *st, int cpu);
 
 /* finit_stream_load_page - split one sub-buffer (exposed for the unit tests) */
 int finit_stream_load_page(struct finit_stream *st, int cpu, const void *page, size_t len);

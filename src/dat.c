@@ -26,7 +26,6 @@
 #include "dat.h"
 
 #define DAT_CHUNK_PAGES	16			/* sub-buffers per read */
-#define COMMIT_MASK	((1ULL << 27) - 1)	/* the rest are flags */
 
 #define OPT_DONE	0
 
@@ -390,8 +389,7 @@ static int load(struct dat_iter *it, struct finit_stream *st, int cpu, size_t le
 
 		/* kbuffer trusts the header's commit size: check it against the page */
 		if (n >= (size_t)it->hdr)
-			memcpy(&commit, it->chunk + done + 8, (size_t)it->hdr - 8);
-		commit &= COMMIT_MASK;
+			commit = finit_stream_page_used(st, it->chunk + done);
 		if (n < (size_t)it->hdr || commit > n - it->hdr) {
 			snprintf(it->err, it->errlen, "%s: CPU %d sub-buffer claims %llu bytes of "
 				 "events in %zu, at offset %llu: damaged file", it->path, cpu,

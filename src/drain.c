@@ -22,6 +22,10 @@
 #define DRAIN_NICE	(-10)	/* without SCHED_FIFO: ahead of the CPU hogs */
 #define FLOOD_PAUSE_US	500	/* after a pass that found a flood: let pages fill */
 #define BUSY_POLL_MS	10	/* while data flows: read even without a wake-up */
+#define PASS_PAGES	64	/* per CPU per pass: then the next CPU's turn */
+
+/* what read_cpu found */
+enum { CPU_DONE, CPU_FULL, CPU_MORE, CPU_ERROR = -1 };
 
 struct finit_drain {
 	struct finit_stream	*st;
@@ -41,40 +45,51 @@ struct finit_drain {
 };
 
 /*
- * read_cpu - every sub-buffer the CPU has, while the spool has room: 1 if
- * the spool is full, -1 on an error; *bytes adds what was read
+ * read_cpu - the CPU's sub-buffers, up to PASS_PAGES, while the spool has
+ * room. A page less than half full means the kernel's writer is still on
+ * it: the rest of that CPU waits for the next pass. Reading behind a busy
+ * writer event by event (the kernel copies them one at a time then) would
+ * cost more per event than writing them, and the other CPUs would wait
+ * behind this one (their buffers overrun). CPU_DONE, CPU_FULL (the spool),
+ * CPU_MORE (the quota ended first) or CPU_ERROR; *bytes adds what was read.
  */
 static int read_cpu(struct finit_drain *d, int cpu, unsigned char *page, size_t *bytes)
 {
 	int fd = finit_stream_fd(d->st, cpu);
 
-	while (fd >= 0) {
+	for (int i = 0; fd >= 0 && i < PASS_PAGES; i++) {
 		ssize_t n;
 
 		if (!finit_spool_has_room(d->sp, d->subbuf))
-			return 1;	/* full: the kernel keeps (or overwrites, counted) */
+			return CPU_FULL;	/* the kernel keeps (or overwrites, counted) */
 		n = read(fd, page, d->subbuf);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
-			return 0;
+			return CPU_DONE;
 		if (n < 0) {
 			d->thread_err = errno;
-			return -1;
+			return CPU_ERROR;
 		}
 		if (n == 0)
-			return 0;
+			return CPU_DONE;
 		*bytes += (size_t)n;
 		finit_spool_push(d->sp, cpu, page, (size_t)n);
+		if (finit_stream_page_used(d->st, page) < d->subbuf / 2)
+			return CPU_DONE;
 	}
-	return 0;
+	return fd >= 0 ? CPU_MORE : CPU_DONE;
 }
 
-/* read_all - one pass over the CPUs marked in @pfd (all with NULL); as read_cpu */
+/*
+ * read_all - one pass over the CPUs marked in @pfd (all with NULL):
+ * CPU_FULL if the spool filled, CPU_MORE if a CPU had more, else CPU_DONE;
+ * CPU_ERROR
+ */
 static int read_all(struct finit_drain *d, const struct pollfd *pfd, unsigned char *page,
 		    size_t *bytes)
 {
-	int full = 0;
+	int ret = CPU_DONE;
 
 	for (int i = 0; i < d->ncpus; i++) {
 		int r;
@@ -82,11 +97,12 @@ static int read_all(struct finit_drain *d, const struct pollfd *pfd, unsigned ch
 		if (pfd && !(pfd[i].revents & POLLIN))
 			continue;
 		r = read_cpu(d, i, page, bytes);
-		if (r < 0)
-			return -1;
-		full |= r;
+		if (r == CPU_ERROR)
+			return CPU_ERROR;
+		if (r == CPU_FULL || (r == CPU_MORE && ret == CPU_DONE))
+			ret = r;
 	}
-	return full;
+	return ret;
 }
 
 /*
@@ -115,7 +131,7 @@ static void *drain_thread(void *arg)
 		pfd[i] = (struct pollfd){ .fd = finit_stream_fd(d->st, i), .events = POLLIN };
 	while (pfd && page) {
 		size_t bytes = 0;
-		int full, n;
+		int got, n;
 
 		pfd[d->ncpus] = (struct pollfd){ .fd = d->stopfd, .events = POLLIN };
 		n = poll(pfd, d->ncpus + 1, timeout);
@@ -126,18 +142,18 @@ static void *drain_thread(void *arg)
 			break;
 		}
 		/* a late or lost wake-up must not cost the buffer: every CPU then */
-		full = read_all(d, n == 0 ? NULL : pfd, page, &bytes);
-		if (full < 0)
+		got = read_all(d, n == 0 ? NULL : pfd, page, &bytes);
+		if (got == CPU_ERROR)
 			break;
 		/*
-		 * Full: let the consumer make room. A flood (more than half a
-		 * sub-buffer in one pass): let pages fill, so each read takes a
-		 * whole one rather than a sliver per wake-up. A lone event is
-		 * read at once either way.
+		 * Full: let the consumer make room. More waiting: the next pass
+		 * at once. A flood (more than half a sub-buffer in one pass):
+		 * let pages fill, so each read takes a whole one rather than a
+		 * sliver per wake-up. A lone event is read at once either way.
 		 */
-		if (full)
+		if (got == CPU_FULL)
 			usleep(1000);
-		else if (bytes > d->subbuf / 2)
+		else if (got == CPU_DONE && bytes > d->subbuf / 2)
 			usleep(FLOOD_PAUSE_US);
 		/* idle: no wake-up of our own (P5); data flowing: not only theirs */
 		timeout = bytes ? BUSY_POLL_MS : -1;

@@ -110,20 +110,40 @@ static void armed_line(const struct finit_live *l, const struct finit_config *cf
 		  "in kernel", s->clock);
 }
 
-/* cpu_lost - what @cpu lost: the sub-buffer headers' count or the overrun, and drops */
+/*
+ * unread - records the kernel says it handed over from @cpu ("read
+ * events") that never reached our decoder: taken by another reader of our
+ * instance, or lost on our side. 0 when they all arrived.
+ */
+static unsigned long long unread(struct finit_live *l, int cpu,
+				 const struct finit_session_cpu *c)
+{
+	unsigned long long ours = finit_stream_cpu_records(l->st, cpu);
+
+	return c->read > ours ? c->read - ours : 0;
+}
+
+/* cpu_lost - what @cpu lost: headers' count or overrun, drops, and what never arrived */
 static unsigned long long cpu_lost(struct finit_live *l, int cpu, bool say)
 {
-	unsigned long long overrun = 0, dropped = 0, missed;
+	struct finit_session_cpu c = { 0 };
+	unsigned long long missed, gone;
 	int unknown;
 
 	missed = finit_stream_missed(l->st, cpu, &unknown);
-	finit_session_cpu_stats(&l->s, cpu, &overrun, &dropped);
-	if (say && (missed || unknown || overrun || dropped))
+	finit_session_cpu_stats(&l->s, cpu, &c);
+	gone = unread(l, cpu, &c);
+	if (say && (missed || unknown || c.overrun || c.dropped))
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
 			  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
-			  cpu, missed, unknown ? "+unknown" : "", overrun, dropped);
+			  cpu, missed, unknown ? "+unknown" : "", c.overrun, c.dropped);
+	if (say && gone)
+		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: the kernel handed over %llu "
+			  "record(s), %llu reached the decoder: %llu taken by another reader of "
+			  "instance %s, or lost by us (please report it)", cpu, c.read,
+			  finit_stream_cpu_records(l->st, cpu), gone, l->s.name);
 	/* overrun counts what the headers report, as far as they know */
-	return (overrun > missed ? overrun : missed) + dropped + unknown;
+	return (c.overrun > missed ? c.overrun : missed) + c.dropped + unknown + gone;
 }
 
 /* write_metrics - the metrics file now, if there is one; 0, or -1 with @err */

@@ -534,8 +534,7 @@ void finit_session_stop(struct finit_session *s)
 		tracefs_trace_off(s->inst);
 }
 
-int finit_session_cpu_stats(struct finit_session *s, int cpu,
-			    unsigned long long *overrun, unsigned long long *dropped)
+int finit_session_cpu_stats(struct finit_session *s, int cpu, struct finit_session_cpu *c)
 {
 	char file[64], *buf, *p;
 
@@ -543,13 +542,16 @@ int finit_session_cpu_stats(struct finit_session *s, int cpu,
 	buf = tracefs_instance_file_read(s->inst, file, NULL);
 	if (!buf)
 		return -1;
-	*overrun = *dropped = 0;
-	p = strstr(buf, "overrun:");
+	memset(c, 0, sizeof(*c));
+	p = strstr(buf, "\noverrun:");
 	if (p)
-		*overrun = strtoull(p + 8, NULL, 10);
+		c->overrun = strtoull(p + 9, NULL, 10);
 	p = strstr(buf, "dropped events:");
 	if (p)
-		*dropped = strtoull(p + 15, NULL, 10);
+		c->dropped = strtoull(p + 15, NULL, 10);
+	p = strstr(buf, "read events:");
+	if (p)
+		c->read = strtoull(p + 12, NULL, 10);
 	free(buf);
 	return 0;
 }

@@ -4,6 +4,12 @@
  * unlinked temporary file. The order of pages is kept across both: once a
  * page went to the file, later ones follow it there until the file is
  * read empty, and it is then truncated.
+ *
+ * Pages in memory live in slots of a pool that grows by whole chunks,
+ * mapped already populated, and shrinks back to one chunk when the spool
+ * is read empty: the drain thread copies into memory that is there, and
+ * does not take a page fault (or the mm lock the decoder may hold) for
+ * every sub-buffer it saves.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,9 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "spool.h"
+
+#define CHUNK_BYTES	(1u << 20)	/* the pool grows and shrinks by this much */
+#define SLOT_ALIGN	64
 
 /* One waiting page: in memory (data) or in the file (at off). */
 struct entry {
@@ -25,6 +35,12 @@ struct entry {
 	size_t		len;
 	long long	off;		/* -1: in memory */
 	unsigned char	data[];
+};
+
+/* One mapping of the pool; its slots follow the header. */
+struct chunk {
+	struct chunk	*next;
+	size_t		bytes;
 };
 
 struct finit_spool {
@@ -38,7 +54,93 @@ struct finit_spool {
 	char				*dir;
 	int				efd;
 	struct finit_spool_stats	st;
+	/* the pool: free slots, and the chunks they are cut from */
+	struct chunk			*chunks;
+	struct entry			*free;
+	size_t				slot;		/* bytes per slot */
+	size_t				nslots, nfree;
 };
+
+/* chunk_bytes - a chunk's mapping: CHUNK_BYTES, or one slot if pages are larger */
+static size_t chunk_bytes(const struct finit_spool *sp)
+{
+	size_t one = SLOT_ALIGN + sp->slot;
+
+	return one > CHUNK_BYTES ? one : CHUNK_BYTES;
+}
+
+/* cut - @c's slots onto the free list */
+static void cut(struct finit_spool *sp, struct chunk *c)
+{
+	for (size_t off = SLOT_ALIGN; off + sp->slot <= c->bytes; off += sp->slot) {
+		struct entry *e = (struct entry *)((unsigned char *)c + off);
+
+		e->next = sp->free;
+		sp->free = e;
+		sp->nslots++;
+		sp->nfree++;
+	}
+}
+
+/* grow - one more chunk, mapped populated (no fault per page later); -1 */
+static int grow(struct finit_spool *sp)
+{
+	size_t bytes = chunk_bytes(sp);
+	struct chunk *c = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (c == MAP_FAILED)
+		return -1;
+	c->bytes = bytes;
+	c->next = sp->chunks;
+	sp->chunks = c;
+	sp->st.pool_bytes += bytes;
+	cut(sp, c);
+	return 0;
+}
+
+/* unmap_chunks - all chunks but the first @keep; the free list is rebuilt */
+static void unmap_chunks(struct finit_spool *sp, int keep)
+{
+	struct chunk **pc = &sp->chunks;
+
+	for (int i = 0; *pc && i < keep; i++)
+		pc = &(*pc)->next;
+	while (*pc) {
+		struct chunk *c = *pc;
+
+		*pc = c->next;
+		sp->st.pool_bytes -= c->bytes;
+		munmap(c, c->bytes);
+	}
+	sp->free = NULL;
+	sp->nslots = sp->nfree = 0;
+	for (struct chunk *c = sp->chunks; c; c = c->next)
+		cut(sp, c);
+}
+
+/* slot_get - a free slot, growing the pool if needed; NULL */
+static struct entry *slot_get(struct finit_spool *sp)
+{
+	struct entry *e;
+
+	if (!sp->free && grow(sp) < 0)
+		return NULL;
+	e = sp->free;
+	sp->free = e->next;
+	sp->nfree--;
+	return e;
+}
+
+/* slot_put - back to the pool; read empty, the pool shrinks to one chunk */
+static void slot_put(struct finit_spool *sp, struct entry *e)
+{
+	e->next = sp->free;
+	sp->free = e;
+	sp->nfree++;
+	if (!sp->head && sp->nfree == sp->nslots && sp->chunks && sp->chunks->next)
+		unmap_chunks(sp, 1);
+}
 
 /* finit_spool_alloc - empty, with its eventfd */
 struct finit_spool *finit_spool_alloc(size_t page_size, size_t mem_bytes, size_t file_bytes,
@@ -50,6 +152,7 @@ struct finit_spool *finit_spool_alloc(size_t page_size, size_t mem_bytes, size_t
 		return NULL;
 	pthread_mutex_init(&sp->lock, NULL);
 	sp->page_size = page_size;
+	sp->slot = (sizeof(struct entry) + page_size + SLOT_ALIGN - 1) & ~(size_t)(SLOT_ALIGN - 1);
 	sp->mem_bytes = mem_bytes;
 	sp->file_bytes = file_bytes;
 	sp->file = -1;
@@ -71,8 +174,10 @@ void finit_spool_free(struct finit_spool *sp)
 		struct entry *e = sp->head;
 
 		sp->head = e->next;
-		free(e);
+		if (e->off >= 0)
+			free(e);	/* spilled entries only: slots go with chunks */
 	}
+	unmap_chunks(sp, 0);
 	if (sp->file >= 0)
 		close(sp->file);
 	if (sp->efd >= 0)
@@ -115,10 +220,10 @@ static struct entry *keep(struct finit_spool *sp, const void *page, size_t len)
 
 	if (sp->in_file || sp->in_mem + len > sp->mem_bytes)
 		return NULL;	/* once spilling, keep the order: file until empty */
-	e = malloc(sizeof(*e) + len);
+	e = slot_get(sp);
 	if (!e)
 		return NULL;
-	memset(e, 0, sizeof(*e));
+	e->next = NULL;
 	memcpy(e->data, page, len);
 	e->off = -1;
 	sp->in_mem += len;
@@ -130,10 +235,12 @@ int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t l
 {
 	static const uint64_t one = 1;
 	struct entry *e;
+	bool was_empty;
 
 	if (len > sp->page_size)
 		len = sp->page_size;
 	pthread_mutex_lock(&sp->lock);
+	was_empty = !sp->head;
 	e = keep(sp, page, len);
 	if (!e)
 		e = spill(sp, page, len);
@@ -154,8 +261,12 @@ int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t l
 	if (sp->st.bytes > sp->st.peak_bytes)
 		sp->st.peak_bytes = sp->st.bytes;
 	pthread_mutex_unlock(&sp->lock);
-	/* a saturated counter (EAGAIN) still reads as ready: nothing to do then */
-	if (write(sp->efd, &one, sizeof(one)) < 0)
+	/*
+	 * The consumer pops until the spool is empty before it waits again:
+	 * only the first page after that needs to wake it (a saturated
+	 * counter, EAGAIN, still reads as ready).
+	 */
+	if (was_empty && write(sp->efd, &one, sizeof(one)) < 0)
 		return 0;
 	return 0;
 }
@@ -192,22 +303,26 @@ static long read_back(struct finit_spool *sp, const struct entry *e, void *page)
 long finit_spool_pop(struct finit_spool *sp, int *cpu, void *page)
 {
 	struct entry *e;
-	long ret;
+	bool spilled = false;
+	long ret = 0;
 
 	pthread_mutex_lock(&sp->lock);
 	e = take(sp);
-	/* under the lock: the producer may be appending to the same file */
-	if (e && e->off >= 0)
-		ret = read_back(sp, e, page);
-	else
-		ret = e ? (long)e->len : 0;
+	if (e) {
+		spilled = e->off >= 0;
+		*cpu = e->cpu;
+		ret = (long)e->len;
+		/* under the lock: the producer may be appending to the same file */
+		if (spilled) {
+			ret = read_back(sp, e, page);
+		} else {
+			memcpy(page, e->data, e->len);
+			slot_put(sp, e);	/* the pool may shrink: e is gone */
+		}
+	}
 	pthread_mutex_unlock(&sp->lock);
-	if (!e)
-		return 0;
-	if (e->off < 0)
-		memcpy(page, e->data, e->len);
-	*cpu = e->cpu;
-	free(e);
+	if (spilled)
+		free(e);
 	return ret;
 }
 

@@ -21,6 +21,7 @@
 #include "stream.h"
 
 #define ROUND_PAGES	32
+#define COMMIT_MASK	((1ULL << 27) - 1)	/* a sub-buffer's commit; the rest are flags */
 
 struct cpu_buf {
 	int			fd;
@@ -33,6 +34,7 @@ struct cpu_buf {
 	long long		page_missed;	/* for the first record of a page */
 	unsigned long long	missed;
 	int			missed_unknown;
+	unsigned long long	records;	/* delivered from this CPU */
 };
 
 struct finit_stream {
@@ -227,6 +229,7 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 		/* a damaged page can hold an event of no size: not one of ours */
 		if (rec.size > 0) {
 			st->records++;
+			best->records++;
 			if (cb(&rec, ctx) < 0) {
 				ret = 1;
 				break;
@@ -393,4 +396,25 @@ unsigned long long finit_stream_missed(const struct finit_stream *st, int cpu, i
 unsigned long long finit_stream_records(const struct finit_stream *st)
 {
 	return st->records;
+}
+
+/* finit_stream_page_used - the sub-buffer header's commit: a long after the u64 timestamp */
+size_t finit_stream_page_used(const struct finit_stream *st, const void *page)
+{
+	const unsigned char *p = (const unsigned char *)page + 8;
+	uint64_t v8;
+	uint32_t v4;
+
+	if (tep_get_long_size(st->tep) == 4) {
+		memcpy(&v4, p, sizeof(v4));
+		return v4 & COMMIT_MASK;
+	}
+	memcpy(&v8, p, sizeof(v8));
+	return (size_t)(v8 & COMMIT_MASK);
+}
+
+/* finit_stream_cpu_records - records delivered from @cpu */
+unsigned long long finit_stream_cpu_records(const struct finit_stream *st, int cpu)
+{
+	return cpu >= 0 && cpu < st->ncpus ? st->cpus[cpu].records : 0;
 }

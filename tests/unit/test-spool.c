@@ -115,11 +115,55 @@ static void test_threads(void)
 	finit_spool_free(sp);
 }
 
+#define BIG	4096
+
+/* pages in memory: the pool grows by chunks, and shrinks to one once read empty */
+static void test_pool(void)
+{
+	struct finit_spool *sp = finit_spool_alloc(BIG, 4096 * BIG, 0, NULL);
+	struct finit_spool_stats st;
+	static unsigned char page[BIG], got[BIG];
+	struct pollfd pfd;
+	uint64_t v;
+	int cpu;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	pfd = (struct pollfd){ .fd = finit_spool_fd(sp), .events = POLLIN };
+	for (int i = 0; i < 1000; i++) {
+		memset(page, i & 0xff, BIG);
+		CU_ASSERT_EQUAL_FATAL(finit_spool_push(sp, 0, page, BIG), 0);
+	}
+	finit_spool_stats(sp, &st);
+	/* 1000 pages need 4 MB or more: several 1 MiB chunks, not one per page */
+	CU_ASSERT(st.pool_bytes >= 1000 * BIG);
+	CU_ASSERT(st.pool_bytes <= 1000 * BIG + 2 * (1u << 20));
+	CU_ASSERT_EQUAL(read(pfd.fd, &v, sizeof(v)), (ssize_t)sizeof(v));
+	for (int i = 0; i < 999; i++) {
+		CU_ASSERT_EQUAL_FATAL(finit_spool_pop(sp, &cpu, got), BIG);
+		CU_ASSERT_EQUAL(got[BIG - 1], i & 0xff);
+	}
+	finit_spool_stats(sp, &st);
+	CU_ASSERT(st.pool_bytes >= 1000 * BIG);		/* one page still waits */
+	CU_ASSERT_EQUAL(finit_spool_pop(sp, &cpu, got), BIG);
+	CU_ASSERT_EQUAL(got[0], 999 & 0xff);
+	finit_spool_stats(sp, &st);
+	CU_ASSERT_EQUAL(st.pool_bytes, 1u << 20);	/* read empty: one chunk kept */
+	CU_ASSERT_EQUAL(finit_spool_pop(sp, &cpu, got), 0);
+	/* read empty, the next page wakes the consumer again */
+	CU_ASSERT_EQUAL(poll(&pfd, 1, 0), 0);
+	CU_ASSERT_EQUAL(finit_spool_push(sp, 1, page, BIG), 0);
+	CU_ASSERT_EQUAL(poll(&pfd, 1, 0), 1);
+	CU_ASSERT_EQUAL(finit_spool_pop(sp, &cpu, got), BIG);
+	CU_ASSERT_EQUAL(cpu, 1);
+	finit_spool_free(sp);
+}
+
 int unit_add_spool(void)
 {
 	CU_pSuite s = CU_add_suite("spool", NULL, NULL);
 
 	return !s ||
 	       !CU_add_test(s, "FIFO across memory and file, bounds", test_order_and_bounds) ||
-	       !CU_add_test(s, "a producer thread against the consumer", test_threads);
+	       !CU_add_test(s, "a producer thread against the consumer", test_threads) ||
+	       !CU_add_test(s, "the page pool grows by chunks and shrinks", test_pool);
 }
