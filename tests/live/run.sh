@@ -612,6 +612,40 @@ t_cleanup_live() {
 	clean_stop INT
 }
 
+# 5d. another reader of our instance takes records while the tool is
+# stopped: the summary compares the kernel's "read events" with what it
+# decoded, names the instance, and the loss is not "0 on all CPUs"
+t_stolen_records() {
+	local c thieves=() n before after
+	watch_start watch -o "$D/out" || return 1
+	kill -STOP "$W_PID"
+	for c in "$TRACEFS/instances/$PREFIX-$W_PID"/per_cpu/cpu*; do
+		cat "$c/trace_pipe_raw" >/dev/null &
+		thieves+=($!)
+	done
+	sleep 0.2
+	before=$(grep -h '^read events:' "$TRACEFS/instances/$PREFIX-$W_PID"/per_cpu/cpu*/stats |
+		 awk '{ s += $3 } END { print s + 0 }')
+	for n in 1 2 3; do
+		quick "s$n" finit - "" 0 --fd 4242 || { kill -CONT "$W_PID"; kill "${thieves[@]}"; return 1; }
+	done
+	sleep 0.5
+	after=$(grep -h '^read events:' "$TRACEFS/instances/$PREFIX-$W_PID"/per_cpu/cpu*/stats |
+		awk '{ s += $3 } END { print s + 0 }')
+	kill "${thieves[@]}"
+	wait "${thieves[@]}" 2>/dev/null
+	kill -CONT "$W_PID"
+	# the thieves took the 6 records (enter and exit of each call)
+	((after - before >= 6)) ||
+		{ REASON="the other readers took $((after - before)) record(s), not 6"; return 1; }
+	clean_stop INT || return 1
+	expect_grep "$D/stderr" "^finit-ftrace: cpu[0-9]+ LOST events: the kernel handed over [0-9]+ \
+record\(s\), [0-9]+ reached the decoder: [0-9]+ taken by another reader of instance \
+$PREFIX-$W_PID, or lost by us" "the summary's line on records taken by another reader" || return 1
+	expect_no_grep "$D/stderr" "lost events: 0 on all" "summary" || return 1
+	expect_no_grep "$D/out" '"tid":('"$(tid_of s1)|$(tid_of s2)|$(tid_of s3)"'),' "output" || return 1
+}
+
 # 6. text and CSV lines
 t_format_text() {
 	printf 'x' >"$D/fake.ko"
@@ -986,6 +1020,7 @@ main() {
 	run_case reclaim/cleanup t_reclaim_cleanup
 	run_case reclaim/watch t_reclaim_watch
 	run_case reclaim/cleanup-spares-live t_cleanup_live
+	run_case faults/records-taken-by-another-reader t_stolen_records
 
 	run_case format/text t_format_text
 	run_case format/csv t_format_csv
