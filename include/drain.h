@@ -27,9 +27,10 @@ struct finit_drain *finit_drain_start(struct finit_stream *st, size_t mem_bytes,
 /*
  * finit_drain_run - deliver what the thread spools until a signal on
  * @sigfd (returned), a callback stops (0), or an error (-1); @round runs at
- * every wake-up and every @timeout_ms (-1: none)
+ * every wake-up (@watchfd readable is one; -1: none) and every @timeout_ms
+ * (-1: none)
  */
-int finit_drain_run(struct finit_drain *d, int sigfd, int timeout_ms,
+int finit_drain_run(struct finit_drain *d, int sigfd, int watchfd, int timeout_ms,
 		    finit_round_cb round, finit_record_cb cb, void *ctx);
 
 /*

@@ -21,6 +21,8 @@ struct finit_live {
 	struct finit_drain	*drain;		/* the thread that reads st's CPUs */
 	struct finit_loadguard	*guard;		/* the protected loads buffer */
 	long long		guard_polled;	/* CLOCK_MONOTONIC ns of its last read */
+	struct finit_tamper	*tamper;	/* the instance's settings when armed */
+	int			tampered;	/* changes found to them, or reset counters */
 	int			sigfd;
 	int			output_failed;	/* the event callback stopped us */
 };

@@ -73,8 +73,8 @@ int finit_session_enable(struct finit_session *s, char *err, size_t errlen);
 
 /*
  * finit_session_set_wakeup - wake readers when @percent of a CPU's buffer is
- * full (0: on every event, what a live view needs; a recorder that drains at
- * the end reads whole sub-buffers with fewer wake-ups at 50). -1 on failure.
+ * full (0: on every event, what a live view needs; a recorder reads whole
+ * sub-buffers with fewer wake-ups at 10). -1 on failure.
  */
 int finit_session_set_wakeup(struct finit_session *s, int percent);
 
@@ -86,6 +86,8 @@ struct finit_session_cpu {
 	unsigned long long	overrun;	/* overwritten before they were read */
 	unsigned long long	dropped;	/* "dropped events": refused, buffer full */
 	unsigned long long	read;		/* "read events": handed to readers */
+	unsigned long long	entries;	/* "entries": still in the buffer */
+	bool			has_read;	/* the kernel has "read events" */
 };
 
 /* finit_session_cpu_stats - per_cpu/cpuN/stats of our instance; 0 or -1 */

@@ -44,6 +44,13 @@ int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t l
  */
 long finit_spool_pop(struct finit_spool *sp, int *cpu, void *page);
 
+/*
+ * finit_spool_prepare - map memory for the next pages now (a moment the
+ * producer has to spare) rather than in a later push: one chunk if less
+ * than 2 MiB of the pool is free. 1 if it mapped one, else 0.
+ */
+int finit_spool_prepare(struct finit_spool *sp);
+
 /* finit_spool_has_room - would @len more bytes be taken? */
 bool finit_spool_has_room(struct finit_spool *sp, size_t len);
 

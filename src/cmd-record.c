@@ -32,7 +32,7 @@
 #define SEEN_MAX	(4 << 20)	/* bytes of remembered comms and tgids */
 #define UNSAVED_MAX	64		/* callers waited for at the end */
 #define SETTLE_MS	250		/* how long, at most */
-#define RECORD_WAKEUP_PERCENT	50	/* buffer_percent without --tee or -n */
+#define RECORD_WAKEUP_PERCENT	10	/* buffer_percent without --tee or -n */
 
 struct record {
 	struct finit_live	l;
@@ -360,8 +360,9 @@ static int prepare(struct record *r)
 	r->l.p.defer_context = !r->tee;
 	/*
 	 * Nothing to show, judge or count as it happens: read whole sub-buffers when
-	 * half the buffer is full (and all that is left at the end), rather
+	 * a tenth of the buffer is full (and all that is left at the end), rather
 	 * than a sliver of a page per wake-up, which costs a page in the file.
+	 * At half full (as before) a late wake-up under load overran the rest.
 	 */
 	if (!r->l.p.procfs && !r->count &&
 	    finit_session_set_wakeup(&r->l.s, RECORD_WAKEUP_PERCENT) < 0)
@@ -404,7 +405,9 @@ static int finish(struct record *r, int sig)
 		return FINIT_EXIT_FAIL;
 	fprintf(stderr, "finit-ftrace: wrote %s: %llu call(s), %llu bytes of data\n",
 		r->out_path, r->events, r->bytes);
-	return finit_pipeline_exit(&r->l.p, r->fail_on_deny, FINIT_EXIT_OK);
+	/* the file is kept; the exit code says the instance was tampered with */
+	return finit_pipeline_exit(&r->l.p, r->fail_on_deny,
+				   r->l.tampered ? FINIT_EXIT_FAIL : FINIT_EXIT_OK);
 }
 
 /* said_recovered - per CPU what a recovery directory gave, then where it went */

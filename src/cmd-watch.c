@@ -74,7 +74,7 @@ int finit_cmd_watch(int argc, char **argv, struct finit_config *cfg)
 	lost = finit_live_summary(&l);
 	if (lost)
 		finit_outputs_lost(o, lost);
-	ret = sig < 0 || finit_outputs_summary(o) ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
+	ret = sig < 0 || finit_outputs_summary(o) || l.tampered ? FINIT_EXIT_FAIL : FINIT_EXIT_OK;
 	ret = finit_pipeline_exit(&l.p, cfg->fail_on_deny, ret);
 	if (finit_live_close(&l) < 0)
 		ret = FINIT_EXIT_FAIL;

@@ -46,18 +46,21 @@ struct finit_drain {
 
 /*
  * read_cpu - the CPU's sub-buffers, up to PASS_PAGES, while the spool has
- * room. A page less than half full means the kernel's writer is still on
- * it: the rest of that CPU waits for the next pass. Reading behind a busy
- * writer event by event (the kernel copies them one at a time then) would
- * cost more per event than writing them, and the other CPUs would wait
- * behind this one (their buffers overrun). CPU_DONE, CPU_FULL (the spool),
- * CPU_MORE (the quota ended first) or CPU_ERROR; *bytes adds what was read.
+ * room. Two pages in a row less than half full mean the kernel's writer is
+ * on them (one alone may be the rest of a page read earlier): the rest of
+ * that CPU waits for the next pass. Reading behind a busy writer event by
+ * event (the kernel copies them one at a time then) would cost more per
+ * event than writing them, and the other CPUs would wait behind this one
+ * (their buffers overrun). @all (the last pass, tracing off): everything.
+ * CPU_DONE, CPU_FULL (the spool), CPU_MORE (the quota ended first) or
+ * CPU_ERROR; *bytes adds what was read.
  */
-static int read_cpu(struct finit_drain *d, int cpu, unsigned char *page, size_t *bytes)
+static int read_cpu(struct finit_drain *d, int cpu, unsigned char *page, size_t *bytes,
+		    bool all)
 {
-	int fd = finit_stream_fd(d->st, cpu);
+	int fd = finit_stream_fd(d->st, cpu), slivers = 0;
 
-	for (int i = 0; fd >= 0 && i < PASS_PAGES; i++) {
+	for (int i = 0; fd >= 0 && (all || i < PASS_PAGES); i++) {
 		ssize_t n;
 
 		if (!finit_spool_has_room(d->sp, d->subbuf))
@@ -75,19 +78,20 @@ static int read_cpu(struct finit_drain *d, int cpu, unsigned char *page, size_t 
 			return CPU_DONE;
 		*bytes += (size_t)n;
 		finit_spool_push(d->sp, cpu, page, (size_t)n);
-		if (finit_stream_page_used(d->st, page) < d->subbuf / 2)
+		slivers = finit_stream_page_used(d->st, page) < d->subbuf / 2 ? slivers + 1 : 0;
+		if (slivers == 2 && !all)
 			return CPU_DONE;
 	}
 	return fd >= 0 ? CPU_MORE : CPU_DONE;
 }
 
 /*
- * read_all - one pass over the CPUs marked in @pfd (all with NULL):
- * CPU_FULL if the spool filled, CPU_MORE if a CPU had more, else CPU_DONE;
- * CPU_ERROR
+ * read_all - one pass over the CPUs marked in @pfd (all with NULL; @all as
+ * read_cpu): CPU_FULL if the spool filled, CPU_MORE if a CPU had more,
+ * else CPU_DONE; CPU_ERROR
  */
 static int read_all(struct finit_drain *d, const struct pollfd *pfd, unsigned char *page,
-		    size_t *bytes)
+		    size_t *bytes, bool all)
 {
 	int ret = CPU_DONE;
 
@@ -96,7 +100,7 @@ static int read_all(struct finit_drain *d, const struct pollfd *pfd, unsigned ch
 
 		if (pfd && !(pfd[i].revents & POLLIN))
 			continue;
-		r = read_cpu(d, i, page, bytes);
+		r = read_cpu(d, i, page, bytes, all);
 		if (r == CPU_ERROR)
 			return CPU_ERROR;
 		if (r == CPU_FULL || (r == CPU_MORE && ret == CPU_DONE))
@@ -138,22 +142,24 @@ static void *drain_thread(void *arg)
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n > 0 && (pfd[d->ncpus].revents & POLLIN)) {
-			read_all(d, NULL, page, &bytes);
+			read_all(d, NULL, page, &bytes, true);
 			break;
 		}
 		/* a late or lost wake-up must not cost the buffer: every CPU then */
-		got = read_all(d, n == 0 ? NULL : pfd, page, &bytes);
+		got = read_all(d, n == 0 ? NULL : pfd, page, &bytes, false);
 		if (got == CPU_ERROR)
 			break;
 		/*
 		 * Full: let the consumer make room. More waiting: the next pass
 		 * at once. A flood (more than half a sub-buffer in one pass):
 		 * let pages fill, so each read takes a whole one rather than a
-		 * sliver per wake-up. A lone event is read at once either way.
+		 * sliver per wake-up; the pause maps the spool's next memory if
+		 * it needs some (a push that has to map it waits 1-5 ms under
+		 * load). A lone event is read at once either way.
 		 */
 		if (got == CPU_FULL)
 			usleep(1000);
-		else if (got == CPU_DONE && bytes > d->subbuf / 2)
+		else if (got == CPU_DONE && bytes > d->subbuf / 2 && !finit_spool_prepare(d->sp))
 			usleep(FLOOD_PAUSE_US);
 		/* idle: no wake-up of our own (P5); data flowing: not only theirs */
 		timeout = bytes ? BUSY_POLL_MS : -1;
@@ -248,18 +254,19 @@ static int signal_of(int sigfd)
 	return read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) ? (int)si.ssi_signo : 0;
 }
 
-/* finit_drain_run - poll the signalfd and the spool; deliver what waits */
-int finit_drain_run(struct finit_drain *d, int sigfd, int timeout_ms,
+/* finit_drain_run - poll the signalfd, the spool and @watchfd; deliver what waits */
+int finit_drain_run(struct finit_drain *d, int sigfd, int watchfd, int timeout_ms,
 		    finit_round_cb round, finit_record_cb cb, void *ctx)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[3] = {
 		{ .fd = sigfd, .events = POLLIN },
 		{ .fd = finit_spool_fd(d->sp), .events = POLLIN },
+		{ .fd = watchfd, .events = POLLIN },	/* negative: ignored */
 	};
 
 	for (;;) {
 		uint64_t v;
-		int n = poll(pfd, 2, timeout_ms), sig, ret;
+		int n = poll(pfd, 3, timeout_ms), sig, ret;
 
 		if (n < 0 && errno == EINTR)
 			continue;

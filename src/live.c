@@ -18,6 +18,7 @@
 #include "finit.h"
 #include "live.h"
 #include "loadguard.h"
+#include "tamper.h"
 #include "log.h"
 #include "metrics.h"
 #include "tiers.h"
@@ -120,7 +121,7 @@ static unsigned long long unread(struct finit_live *l, int cpu,
 {
 	unsigned long long ours = finit_stream_cpu_records(l->st, cpu);
 
-	return c->read > ours ? c->read - ours : 0;
+	return c->has_read && c->read > ours ? c->read - ours : 0;
 }
 
 /* cpu_lost - what @cpu lost: headers' count or overrun, drops, and what never arrived */
@@ -133,6 +134,14 @@ static unsigned long long cpu_lost(struct finit_live *l, int cpu, bool say)
 	missed = finit_stream_missed(l->st, cpu, &unknown);
 	finit_session_cpu_stats(&l->s, cpu, &c);
 	gone = unread(l, cpu, &c);
+	if (c.has_read && c.read < finit_stream_cpu_records(l->st, cpu)) {
+		if (say)
+			finit_log(FINIT_LOG_ERROR, "cpu%d: the kernel's counters went back (%llu "
+				  "record(s) handed over, %llu decoded): the buffer was cleared or "
+				  "resized by another process; records may be missing", cpu, c.read,
+				  finit_stream_cpu_records(l->st, cpu));
+		l->tampered += say;
+	}
 	if (say && (missed || unknown || c.overrun || c.dropped))
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
 			  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
@@ -142,8 +151,13 @@ static unsigned long long cpu_lost(struct finit_live *l, int cpu, bool say)
 			  "record(s), %llu reached the decoder: %llu taken by another reader of "
 			  "instance %s, or lost by us (please report it)", cpu, c.read,
 			  finit_stream_cpu_records(l->st, cpu), gone, l->s.name);
+	/* tracing is off and the buffers were read to the end: none is left */
+	if (say && c.entries)
+		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu record(s) still in the "
+			  "kernel's buffer at the end, not read", cpu, c.entries);
 	/* overrun counts what the headers report, as far as they know */
-	return (c.overrun > missed ? c.overrun : missed) + c.dropped + unknown + gone;
+	return (c.overrun > missed ? c.overrun : missed) + c.dropped + unknown + gone +
+	       c.entries;
 }
 
 /* write_metrics - the metrics file now, if there is one; 0, or -1 with @err */
@@ -217,6 +231,11 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		finit_log(FINIT_LOG_ERROR, "%s", err);
 		goto fail;
 	}
+	l->tamper = finit_tamper_take(l->s.inst, l->s.events, l->s.nevents);
+	if (!l->tamper) {
+		finit_log(FINIT_LOG_ERROR, "out of memory");
+		goto fail;
+	}
 	armed_line(l, cfg);
 	return FINIT_EXIT_OK;
 fail:
@@ -247,12 +266,27 @@ static int poll_guard(struct finit_live *l)
 	return finit_loadguard_poll(l->guard, 0, on_recovered, l);
 }
 
-/* on_round - a read round or a timeout: the guard, the metrics, the user's callback */
+/* watch_tamper - writes by others to our instance's settings, said as they happen */
+static void watch_tamper(struct finit_live *l)
+{
+	char what[1024];
+	int n = finit_tamper_writes(l->tamper, what, sizeof(what));
+
+	if (!n)
+		return;
+	l->tampered += n;
+	if (*what)
+		finit_log(FINIT_LOG_ERROR, "instance %s: %s: written by another process; the "
+			  "kernel may skip records no counter shows", l->s.name, what);
+}
+
+/* on_round - a read round or a timeout: writes to our instance, the guard, the metrics, the user's callback */
 static int on_round(void *arg)
 {
 	struct round_ctx *r = arg;
 	char err[1100];
 
+	watch_tamper(r->l);
 	if (poll_guard(r->l) < 0)
 		return 1;
 	/* a failed write is said and tried again at the next interval */
@@ -279,7 +313,8 @@ int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, v
 		finit_context_preload(l->p.ctx);
 	if (l->p.metrics && (timeout_ms < 0 || timeout_ms > METRICS_WAKE_MS))
 		timeout_ms = METRICS_WAKE_MS;
-	sig = finit_drain_run(l->drain, l->sigfd, timeout_ms, on_round, on_record_round, &r);
+	sig = finit_drain_run(l->drain, l->sigfd, finit_tamper_fd(l->tamper), timeout_ms, on_round,
+			      on_record_round, &r);
 
 	if (sig < 0)
 		finit_log(FINIT_LOG_ERROR, "reading trace_pipe_raw of %s: %s", l->s.name,
@@ -287,8 +322,26 @@ int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, v
 	return sig;
 }
 
+/* check_tamper - the instance as it was armed? Said, and counted in l->tampered */
+static void check_tamper(struct finit_live *l)
+{
+	char what[1024];
+	int n;
+
+	watch_tamper(l);
+	n = finit_tamper_check(l->tamper, what, sizeof(what));
+
+	if (!n)
+		return;
+	l->tampered += n;
+	finit_log(FINIT_LOG_ERROR, "instance %s was changed by another process while it ran "
+		  "(%d setting(s); %s): the kernel may have skipped records no counter shows",
+		  l->s.name, n, what);
+}
+
 void finit_live_finish(struct finit_live *l)
 {
+	check_tamper(l);
 	finit_session_stop(&l->s);
 	if (l->output_failed)
 		return;
@@ -380,6 +433,10 @@ unsigned long long finit_live_summary(struct finit_live *l)
 	finit_pipeline_verdicts(&l->p);
 	for (int cpu = 0; cpu < l->s.ncpus; cpu++)
 		lost_total += cpu_lost(l, cpu, true);
+	if (l->tampered)
+		finit_log(FINIT_LOG_ERROR, "instance %s: %d write(s) or change(s) by another process "
+			  "to the settings that decide what it records: the run cannot vouch that "
+			  "every call was recorded", l->s.name, l->tampered);
 	if (!lost_total)
 		finit_log(FINIT_LOG_INFO, "lost events: 0 on all %d CPUs", l->s.ncpus);
 	if (write_metrics(l, err, sizeof(err)) < 0)
@@ -395,6 +452,8 @@ int finit_live_close(struct finit_live *l)
 	 * cannot go while one is open */
 	finit_drain_free(l->drain);
 	l->drain = NULL;
+	finit_tamper_free(l->tamper);
+	l->tamper = NULL;
 	finit_stream_close(l->st);
 	l->st = NULL;
 	if (finit_loadguard_close(l->guard) < 0) {

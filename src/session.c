@@ -550,8 +550,11 @@ int finit_session_cpu_stats(struct finit_session *s, int cpu, struct finit_sessi
 	if (p)
 		c->dropped = strtoull(p + 15, NULL, 10);
 	p = strstr(buf, "read events:");
+	c->has_read = p != NULL;
 	if (p)
 		c->read = strtoull(p + 12, NULL, 10);
+	if (!strncmp(buf, "entries:", 8))
+		c->entries = strtoull(buf + 8, NULL, 10);
 	free(buf);
 	return 0;
 }

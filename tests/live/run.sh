@@ -646,6 +646,34 @@ $PREFIX-$W_PID, or lost by us" "the summary's line on records taken by another r
 	expect_no_grep "$D/out" '"tid":('"$(tid_of s1)|$(tid_of s2)|$(tid_of s3)"'),' "output" || return 1
 }
 
+# 5e. another process turns our instance's tracing off for a moment (a call
+# made then is not recorded) and changes a filter: said as it happens and at
+# the end, exit 1
+t_tamper() {
+	local inst
+	watch_start watch -o "$D/out" || return 1
+	inst=$TRACEFS/instances/$PREFIX-$W_PID
+	echo 0 >"$inst/tracing_on"
+	quick hidden finit - "" 0 --fd 4243 || { echo 1 >"$inst/tracing_on"; return 1; }
+	echo 1 >"$inst/tracing_on"
+	echo 'id == 1' >"$inst/events/raw_syscalls/sys_exit/filter"
+	call seen finit - "" 0 --fd 4243 || return 1
+	poll 5 grep -q 'tracing_on (armed with' "$D/stderr" ||
+		{ REASON="no line about tracing_on while it ran: $(oneline "$D/stderr")"; return 1; }
+	watch_stop INT || return 1
+	expect_eq "exit code (stderr: $(oneline "$D/stderr"))" "$RC" 1 || return 1
+	expect_grep "$D/stderr" "^finit-ftrace: instance $PREFIX-$W_PID: tracing_on \\(armed with '1', \
+reads '[01]' now\\): written by another process" "the line as it happened" || return 1
+	expect_grep "$D/stderr" "^finit-ftrace: instance $PREFIX-$W_PID was changed by another process \
+while it ran \\(1 setting\\(s\\); events/raw_syscalls/sys_exit/filter was .*, now 'id == 1'\\)" \
+		"the end's comparison" || return 1
+	expect_grep "$D/stderr" "^finit-ftrace: instance $PREFIX-$W_PID: [0-9]+ write\\(s\\) or \
+change\\(s\\) by another process" "the summary" || return 1
+	expect_no_grep "$D/out" "\"tid\":$(tid_of hidden)," "output (the call made while tracing was off)" ||
+		return 1
+	expect_no_instance "$W_PID"
+}
+
 # 6. text and CSV lines
 t_format_text() {
 	printf 'x' >"$D/fake.ko"
@@ -1021,6 +1049,7 @@ main() {
 	run_case reclaim/watch t_reclaim_watch
 	run_case reclaim/cleanup-spares-live t_cleanup_live
 	run_case faults/records-taken-by-another-reader t_stolen_records
+	run_case faults/instance-tampered-with t_tamper
 
 	run_case format/text t_format_text
 	run_case format/csv t_format_csv
