@@ -10,9 +10,9 @@
 #   BURST            bench/burst (make build/bench/burst): the flood phase's
 #                    junk caller
 #   VMTEST_FLOOD_N   junk calls in the flood phase (default 200000)
-#   VMTEST_FLOOD_KERNELS  the series that run the flood phase (default: none,
-#                    it still overruns now and then under TCG; about 25-60 s
-#                    of guest time each; on the auto path's boot only)
+#   VMTEST_FLOOD_KERNELS  the series that run the flood phase (default: all
+#                    of KERNELS; "" skips it; about 25-60 s of guest time
+#                    each; on the auto path's boot only)
 #   VMTEST_FLOOD_TIMEOUT  seconds added to VMTEST_TIMEOUT on those (default 120)
 #   VMTEST_PATHS     the capture paths to run each kernel with, one boot
 #                    each (default "auto kprobe"; results of kprobe in
@@ -45,7 +45,7 @@ ACCEL=${VMTEST_ACCEL:-tcg,thread=single}
 CACHE=${VMTEST_CACHE:-$HERE/cache}
 OUTBASE=${VMTEST_OUT:-$HERE/out}
 KERNELS=${KERNELS:-5.10 6.1.0-50 6.1 6.12 7.2}
-FLOOD_KERNELS=${VMTEST_FLOOD_KERNELS-}
+FLOOD_KERNELS=${VMTEST_FLOOD_KERNELS-$KERNELS}
 PATHS=${VMTEST_PATHS:-auto kprobe}
 
 START=$(date +%s)
