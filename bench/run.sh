@@ -174,9 +174,14 @@ quiet_wait() {
 wait_armed() {
 	local i pid
 	for ((i = 0; i < 200; i++)); do
-		# the whole line: a half-written one names no pid yet
+		# the whole line: a half-written one names no pid yet. A live pid:
+		# a background job truncates ERRFILE only once it runs, so the
+		# line may still be the previous run's. Matching that one started
+		# the burst before the tool was armed (a shortfall with "lost 0")
+		# and signalled a dead pid (the run then waited for ever).
 		pid=$(sed -n 's/.*armed: instance finit-ftrace-\([0-9]*\),.*/\1/p' "$1" 2>/dev/null)
-		if [[ -n $pid ]]; then
+		if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null &&
+		   [[ $(cat "/proc/$pid/comm" 2>/dev/null) == finit-ftrace ]]; then
 			echo "$pid"
 			return 0
 		fi
@@ -256,6 +261,7 @@ p1_tool() {
 	local d=$OUT/p1 i=$1 label=${2:-P1} bpid cap all rc
 	mkdir -p "$d"
 	quiet_wait
+	rm -f "$d/err"
 	/usr/bin/time -o "$d/t" -f "$TFMT" "$FINIT" record -o "$d/p1.dat" -- "$B/burst" "$N" \
 		>"$d/burst.out" 2>"$d/err" &
 	MYPIDS+=($!)
@@ -307,6 +313,7 @@ p1b() {
 	local d=$OUT/p1b i=$1 label=${2:-P1b} tp fp bpid all cap
 	mkdir -p "$d"
 	quiet_wait
+	rm -f "$d/err"
 	/usr/bin/time -o "$d/t" -f "$TFMT" "$FINIT" watch --format json >"$d/w.json" 2>"$d/err" &
 	tp=$!
 	MYPIDS+=($tp)

@@ -146,12 +146,15 @@ static unsigned long long cpu_lost(struct finit_live *l, int cpu, bool say)
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
 			  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
 			  cpu, missed, unknown ? "+unknown" : "", c.overrun, c.dropped);
-	if (say && gone)
+	if (say && gone && l->output_failed)
+		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu record(s) read from the "
+			  "kernel were not decoded: the output failed and the run stopped", cpu, gone);
+	else if (say && gone)
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: the kernel handed over %llu "
 			  "record(s), %llu reached the decoder: %llu taken by another reader of "
 			  "instance %s, or lost by us (please report it)", cpu, c.read,
 			  finit_stream_cpu_records(l->st, cpu), gone, l->s.name);
-	/* tracing is off and the buffers were read to the end: none is left */
+	/* tracing is off and the buffers were read to the end (unless the output failed) */
 	if (say && c.entries)
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu record(s) still in the "
 			  "kernel's buffer at the end, not read", cpu, c.entries);
