@@ -10,19 +10,26 @@
 #include "emit.h"
 #include "finit.h"
 
-#define FINIT_EMIT_JSON_KEYS	10
-#define FINIT_EMIT_JSON_TAIL	1024
+#define FINIT_EMIT_JSON_KEY	128
+#define FINIT_EMIT_JSON_TEXT	1024
+
+/* A piece of the last cacheable JSON line, and every input it was made of. */
+struct finit_emit_json_piece {
+	unsigned char	key[FINIT_EMIT_JSON_KEY];
+	size_t		len;		/* 0: none yet */
+	char		text[FINIT_EMIT_JSON_TEXT];
+};
 
 /*
- * The end of the last cacheable JSON line, from "module" to the end of
- * "origin", and every input it was made of (zeroed: empty). A line is
- * cacheable when it has none of the strings that end shows (module, path,
- * sha256, /proc context, rule, taints): every call of a flood.
+ * What a flood's lines repeat (zeroed: empty): "event" to "errno" while
+ * the call has no string argument, and "module" to "origin" while it has
+ * none of the strings that part shows (module, path, sha256, /proc
+ * context, rule, taints). Each is used again only when every input it
+ * shows is the same.
  */
 struct finit_emit_json_cache {
-	int	key[FINIT_EMIT_JSON_KEYS];
-	size_t	len;		/* 0: none yet */
-	char	text[FINIT_EMIT_JSON_TAIL];
+	struct finit_emit_json_piece	mid;
+	struct finit_emit_json_piece	tail;
 };
 
 /* finit_emit_json_line - one JSON Lines record of @ev (README "Output schema") */

@@ -63,6 +63,9 @@ static int pop_head(struct finit_correlator *c)
 
 	c->head = (c->head + 1) % c->cap;
 	c->count--;
+	/* empty: start again at the first slot, which a flood keeps in cache */
+	if (!c->count)
+		c->head = 0;
 	c->stats.emitted++;
 	ret = c->cb(&s->ev, c->ctx);
 	finit_event_release(&s->ev);

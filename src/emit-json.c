@@ -114,61 +114,58 @@ static void json_tail(struct finit_buf *b, const struct finit_event *ev,
 	finit_origin_json(b, ev);
 }
 
+/* piece_fn - builds one cacheable piece of a line */
+typedef void (*piece_fn)(struct finit_buf *b, const struct finit_event *ev,
+			 const struct finit_emit_view *v);
+
 /*
- * tail_key - the inputs of json_tail when @ev has none of its strings
- * and no /proc context (then every other field it reads is null or
- * derived from these); false when the tail is not cacheable
+ * cached - @build's piece, copied from @c when @key (@n bytes: every input
+ * the piece shows) is the one it was made of; else built and kept there
  */
-static bool tail_key(const struct finit_event *ev, int key[FINIT_EMIT_JSON_KEYS])
+static void cached(struct finit_buf *b, const struct finit_event *ev,
+		   const struct finit_emit_view *v, struct finit_emit_json_piece *c,
+		   const void *key, size_t n, piece_fn build)
+{
+	size_t start = b->len;
+
+	if (c->len && !memcmp(key, c->key, n)) {
+		finit_buf_putn(b, c->text, c->len);
+		return;
+	}
+	build(b, ev, v);
+	c->len = 0;
+	if (b->oom || b->len - start > sizeof(c->text) || n > sizeof(c->key))
+		return;
+	memcpy(c->text, b->data + start, b->len - start);
+	memcpy(c->key, key, n);
+	c->len = b->len - start;
+}
+
+/*
+ * tail - json_tail, cached when @ev has none of its strings and no /proc
+ * context: then every other field it shows is null or made of these
+ */
+static void tail(struct finit_buf *b, const struct finit_event *ev,
+		 const struct finit_emit_view *v)
 {
 	const struct finit_proc *p = &ev->proc;
-	const int k[FINIT_EMIT_JSON_KEYS] = {
+	const int key[] = {
 		ev->sys, ev->truncated, ev->origin_pid, ev->origin_comm, ev->origin_ret,
 		ev->origin_str, ev->origin_module, ev->origin_path, ev->origin_context,
 		ev->verdict,
 	};
 
-	if (ev->module || ev->has_taints || ev->path || ev->sha256 || ev->rule ||
+	if (!v->json || ev->module || ev->has_taints || ev->path || ev->sha256 || ev->rule ||
 	    p->valid || p->exe || p->cgroup || p->container_id)
-		return false;
-	memcpy(key, k, sizeof(k));
-	return true;
-}
-
-/* cached_tail - json_tail, copied from @c when its key is @ev's, else kept there */
-static void cached_tail(struct finit_buf *b, const struct finit_event *ev,
-			const struct finit_emit_view *v, struct finit_emit_json_cache *c)
-{
-	int key[FINIT_EMIT_JSON_KEYS];
-	size_t start = b->len;
-
-	if (!c || !tail_key(ev, key)) {
 		json_tail(b, ev, v);
-		return;
-	}
-	if (c->len && !memcmp(key, c->key, sizeof(key))) {
-		finit_buf_putn(b, c->text, c->len);
-		return;
-	}
-	json_tail(b, ev, v);
-	c->len = 0;
-	if (b->oom || b->len - start > sizeof(c->text))
-		return;
-	memcpy(c->text, b->data + start, b->len - start);
-	memcpy(c->key, key, sizeof(key));
-	c->len = b->len - start;
+	else
+		cached(b, ev, v, &v->json->tail, key, sizeof(key), json_tail);
 }
 
-/* finit_emit_json_line - one JSON Lines record (schema in README) */
-void finit_emit_json_line(struct finit_buf *b, const struct finit_event *ev,
-			  const struct finit_emit_view *v)
+/* json_mid - "event" to "errno": the call itself */
+static void json_mid(struct finit_buf *b, const struct finit_event *ev,
+		     const struct finit_emit_view *v)
 {
-	finit_buf_puts(b, "{\"schema_version\":" FINIT_EMIT_SCHEMA_VERSION ",\"time\":\"");
-	finit_buf_puts(b, v->time);
-	finit_buf_putc(b, '"');
-	finit_buf_putn(b, KEY("ts_ns"));
-	finit_buf_uint(b, ev->ts);
-	json_int(b, KEY("cpu"), ev->cpu, true);
 	json_str(b, KEY("event"), finit_names_syscall(ev->sys));
 	json_int(b, KEY("pid"), ev->pid, ev->pid >= 0);
 	json_int(b, KEY("tid"), ev->tid, true);
@@ -187,7 +184,42 @@ void finit_emit_json_line(struct finit_buf *b, const struct finit_event *ev,
 	json_str(b, KEY("uargs_ptr"), v->ptr[0] ? v->ptr : NULL);
 	json_int(b, KEY("ret"), ev->ret, v->has_ret);
 	json_str(b, KEY("errno"), v->errname);
-	cached_tail(b, ev, v, v->json);
+}
+
+/*
+ * mid - json_mid, cached when the call has no string argument: then it
+ * is made of these (the view's names and addresses come from the args)
+ */
+static void mid(struct finit_buf *b, const struct finit_event *ev,
+		const struct finit_emit_view *v)
+{
+	const long long nums[] = {
+		(long long)ev->args[0], (long long)ev->args[1], (long long)ev->args[2],
+		ev->ret, ev->sys, ev->pid, ev->tid, ev->compat, ev->origin_ret,
+	};
+	unsigned char key[sizeof(nums) + sizeof(ev->comm)];
+
+	if (!v->json || ev->param_values || ev->module) {
+		json_mid(b, ev, v);
+		return;
+	}
+	memcpy(key, nums, sizeof(nums));
+	memcpy(key + sizeof(nums), ev->comm, sizeof(ev->comm));
+	cached(b, ev, v, &v->json->mid, key, sizeof(key), json_mid);
+}
+
+/* finit_emit_json_line - one JSON Lines record (schema in README) */
+void finit_emit_json_line(struct finit_buf *b, const struct finit_event *ev,
+			  const struct finit_emit_view *v)
+{
+	finit_buf_puts(b, "{\"schema_version\":" FINIT_EMIT_SCHEMA_VERSION ",\"time\":\"");
+	finit_buf_puts(b, v->time);
+	finit_buf_putc(b, '"');
+	finit_buf_putn(b, KEY("ts_ns"));
+	finit_buf_uint(b, ev->ts);
+	json_int(b, KEY("cpu"), ev->cpu, true);
+	mid(b, ev, v);
+	tail(b, ev, v);
 	json_raw(b, ev);
 	finit_buf_puts(b, "}\n");
 }
