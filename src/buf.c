@@ -61,28 +61,35 @@ void finit_buf_printf(struct finit_buf *b, const char *fmt, ...)
 	b->len += n;
 }
 
-void finit_buf_uint(struct finit_buf *b, unsigned long long v)
+/* finit_buf_digits - @n decimal digits of @v ending before @end, zero-padded */
+void finit_buf_digits(char *end, unsigned long long v, int n)
 {
 	static const char pairs[] =
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	size_t n = 1;
-	char *p;
 
-	for (unsigned long long t = v; t >= 10; t /= 10)
+	/* two digits per division */
+	for (; n >= 2; n -= 2, v /= 100)
+		memcpy(end -= 2, pairs + 2 * (v % 100), 2);
+	if (n)
+		end[-1] = (char)('0' + v % 10);
+}
+
+void finit_buf_uint(struct finit_buf *b, unsigned long long v)
+{
+	unsigned long long t = v;
+	size_t n = 1;
+
+	for (; t >= 100; t /= 100)
+		n += 2;
+	if (t >= 10)
 		n++;
 	if (b->len + n + 1 > b->cap && finit_buf_grow(b, n) < 0)
 		return;
-	/* written in place from the end, two digits per division */
-	p = b->data + b->len + n;
-	*p = '\0';
-	for (; v >= 100; v /= 100)
-		memcpy(p -= 2, pairs + 2 * (v % 100), 2);
-	if (v >= 10)
-		memcpy(p - 2, pairs + 2 * v, 2);
-	else
-		p[-1] = (char)('0' + v);
+	/* written in place from the end */
+	b->data[b->len + n] = '\0';
+	finit_buf_digits(b->data + b->len + n, v, (int)n);
 	b->len += n;
 }
 

@@ -57,8 +57,7 @@ static void time_prefix(long long sec, char *buf, size_t len)
 static void time_nanos(long long ns, char *buf)
 {
 	buf[0] = '.';
-	for (int i = 9; i >= 1; i--, ns /= 10)
-		buf[i] = (char)('0' + ns % 10);
+	finit_buf_digits(buf + 10, (unsigned long long)ns, 9);
 	buf[10] = 'Z';
 	buf[11] = '\0';
 }
@@ -90,18 +89,13 @@ static void taint_letters(unsigned int t, char *buf)
 /* hex - "0x..." of @v into @buf (at least 19 bytes) */
 static void hex(unsigned long long v, char *buf)
 {
-	char tmp[16];
-	int n = 0;
+	int n = v ? (64 - __builtin_clzll(v) + 3) / 4 : 1;
 
-	do {
-		tmp[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	*buf++ = '0';
-	*buf++ = 'x';
-	while (n)
-		*buf++ = tmp[--n];
-	*buf = '\0';
+	buf[0] = '0';
+	buf[1] = 'x';
+	buf[n + 2] = '\0';
+	for (int i = n + 1; i >= 2; i--, v >>= 4)
+		buf[i] = "0123456789abcdef"[v & 15];
 }
 
 /* view_time - the event's time, the date part formatted once a second */
