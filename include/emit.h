@@ -63,6 +63,9 @@ struct finit_emit_view {
 	int		fd_arg;		/* args[] index of fd, -1 none */
 	int		flags_arg;	/* args[] index of flags, -1 none */
 	struct finit_emit_json_cache *json;	/* the emitter's JSON cache */
+	/* NULL: the call's names above (flags, ptr, umod, errname) are filled
+	 * in; else what fills them (JSON needs them when its cache misses) */
+	void		(*call)(const struct finit_event *ev, struct finit_emit_view *v);
 };
 
 /*

@@ -88,7 +88,17 @@ static void json_raw(struct finit_buf *b, const struct finit_event *ev)
 		ev->module, ev->path, ev->proc.exe, ev->proc.cgroup,
 	};
 
+	size_t i = 0;
+
 	finit_buf_putn(b, KEY("raw_b64"));
+	/* the common case, at once: no string but an ASCII comm */
+	while (ev->comm[i] > 0 && ev->comm[i] < 0x7f)
+		i++;
+	if (!ev->comm[i] && !ev->param_values && !ev->module && !ev->path && !ev->proc.exe &&
+	    !ev->proc.cgroup) {
+		finit_buf_puts(b, "{}");
+		return;
+	}
 	finit_buf_json_raw(b, keys, strs, sizeof(keys) / sizeof(keys[0]));
 }
 
@@ -164,8 +174,16 @@ static void tail(struct finit_buf *b, const struct finit_event *ev,
 
 /* json_mid - "event" to "errno": the call itself */
 static void json_mid(struct finit_buf *b, const struct finit_event *ev,
-		     const struct finit_emit_view *v)
+		     const struct finit_emit_view *lazy)
 {
+	const struct finit_emit_view *v = lazy;
+	struct finit_emit_view full;
+
+	if (lazy->call) {
+		full = *lazy;
+		lazy->call(ev, &full);
+		v = &full;
+	}
 	json_str(b, KEY("event"), finit_names_syscall(ev->sys));
 	json_int(b, KEY("pid"), ev->pid, ev->pid >= 0);
 	json_int(b, KEY("tid"), ev->tid, true);

@@ -113,15 +113,11 @@ static void view_time(struct finit_emitter *em, long long wall_ns, struct finit_
 	time_nanos(ns, v->time + n);
 }
 
-/* make_view - the derived values of @ev, computed once for any format */
-static void make_view(struct finit_emitter *em, const struct finit_event *ev, struct finit_emit_view *v)
+/* view_call - the call's names: flags, addresses, errno */
+static void view_call(const struct finit_event *ev, struct finit_emit_view *v)
 {
 	int str = finit_names_str_arg(ev->sys);
 
-	view_time(em, ev->wall_ns, v);
-	v->fd_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 0 : -1;
-	v->flags_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 2 :
-		       ev->sys == FINIT_SYS_DELETE_MODULE ? 1 : -1;
 	v->nflags = v->flags_arg < 0 ? 0 :
 		    finit_names_flags(ev->sys, ev->args[v->flags_arg], v->flag_names, 8,
 				      v->unknown_flags, sizeof(v->unknown_flags));
@@ -131,12 +127,29 @@ static void make_view(struct finit_emitter *em, const struct finit_event *ev, st
 	v->umod[0] = '\0';
 	if (ev->sys == FINIT_SYS_INIT_MODULE)
 		hex(ev->args[0], v->umod);
+	v->errname = v->has_ret ? finit_names_errno(ev->ret) : NULL;
+	v->call = NULL;
+}
+
+/*
+ * make_view - the derived values of @ev, computed once for any format;
+ * JSON's line asks for the call's names only when its cache misses
+ */
+static void make_view(struct finit_emitter *em, const struct finit_event *ev, struct finit_emit_view *v)
+{
+	view_time(em, ev->wall_ns, v);
+	v->fd_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 0 : -1;
+	v->flags_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 2 :
+		       ev->sys == FINIT_SYS_DELETE_MODULE ? 1 : -1;
 	v->json = &em->json;
 	v->has_ret = ev->origin_ret == FINIT_ORIGIN_KERNEL;
-	v->errname = v->has_ret ? finit_names_errno(ev->ret) : NULL;
 	v->taints[0] = '\0';
 	if (ev->has_taints)
 		taint_letters(ev->taints, v->taints);
+	if (em->fmt == FINIT_FMT_JSON)
+		v->call = view_call;
+	else
+		view_call(ev, v);
 }
 
 /* text_quoted - "string" with C escapes, or ? when unknown */
