@@ -87,17 +87,33 @@ static bool change(int i, struct finit_event *ev)
 	return true;
 }
 
-/* line - what one long-lived emitter wrote for @ev */
-static char *line(struct finit_emitter *em, FILE *f, char **out, size_t *len,
-		  const struct finit_event *ev)
-{
-	size_t before;
+/* One long-lived emitter writing into memory. */
+struct harness {
+	char			*out;
+	size_t			len;
+	FILE			*f;
+	struct finit_sink	*sink;
+	struct finit_emitter	*em;
+};
 
-	fflush(f);
-	before = *len;
-	CU_ASSERT_EQUAL(finit_emit_event(em, ev), 0);
-	fflush(f);
-	return strndup(*out + before, *len - before);
+/* harness_open - a JSON emitter on a memory stream */
+static void harness_open(struct harness *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->f = open_memstream(&h->out, &h->len);
+	h->sink = finit_sink_stream(h->f, "memory");
+	h->em = finit_emit_open(FINIT_FMT_JSON, h->sink, false);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h->em);
+}
+
+/* harness_close - everything it wrote kept for the schema check, then freed */
+static void harness_close(struct harness *h)
+{
+	finit_emit_close(h->em);
+	finit_sink_close(h->sink);
+	fclose(h->f);
+	unit_keep_json(h->out);
+	free(h->out);
 }
 
 /* fresh - the line of an emitter that has seen nothing before */
@@ -109,12 +125,17 @@ static char *fresh(const struct finit_event *ev)
 	return b.data;
 }
 
-/* check - the emitter's line for @ev is the fresh one; it is returned */
-static char *check(struct finit_emitter *em, FILE *f, char **out, size_t *len,
-		   const struct finit_event *ev, int i)
+/* check - the harness's line for @ev (returned) is the fresh one */
+static char *check(struct harness *h, const struct finit_event *ev, int i)
 {
-	char *got = line(em, f, out, len, ev), *want = fresh(ev);
+	size_t before;
+	char *got, *want = fresh(ev);
 
+	fflush(h->f);
+	before = h->len;
+	CU_ASSERT_EQUAL(finit_emit_event(h->em, ev), 0);
+	fflush(h->f);
+	got = strndup(h->out + before, h->len - before);
 	if (strcmp(got, want))
 		fprintf(stderr, "\nchange %d: cached\n%s\nfresh\n%s", i, got, want);
 	CU_ASSERT_STRING_EQUAL(got, want);
@@ -129,59 +150,48 @@ static char *check(struct finit_emitter *em, FILE *f, char **out, size_t *len,
  */
 static void test_cache_each_field(void)
 {
-	char *out = NULL, *base, *got;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	struct finit_sink *sink = finit_sink_stream(f, "memory");
-	struct finit_emitter *em = finit_emit_open(FINIT_FMT_JSON, sink, false);
 	struct finit_event ev = flood();
+	struct harness h;
+	char *base, *got;
 	int i;
 
-	base = check(em, f, &out, &len, &ev, -1);
+	harness_open(&h);
+	base = check(&h, &ev, -1);
 	for (i = 0; ev = flood(), change(i, &ev); i++) {
-		got = check(em, f, &out, &len, &ev, i);
+		got = check(&h, &ev, i);
 		/* change 38 is a field the line does not show without /proc */
 		CU_ASSERT(i == 38 ? !strcmp(got, base) : !!strcmp(got, base));
 		free(got);
 		/* twice: the second is served from what the first left */
-		free(check(em, f, &out, &len, &ev, i));
+		free(check(&h, &ev, i));
 		ev = flood();
-		free(check(em, f, &out, &len, &ev, i));
+		free(check(&h, &ev, i));
 	}
 	CU_ASSERT_EQUAL(i, 39);
 	free(base);
-	finit_emit_close(em);
-	finit_sink_close(sink);
-	fclose(f);
-	unit_keep_json(out);
-	free(out);
+	harness_close(&h);
 }
 
 /* a flood's lines differ only in time, ts_ns and cpu: all three must move */
 static void test_cache_varying_head(void)
 {
-	char *out = NULL, *a, *b;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	struct finit_sink *sink = finit_sink_stream(f, "memory");
-	struct finit_emitter *em = finit_emit_open(FINIT_FMT_JSON, sink, false);
 	struct finit_event ev = flood();
+	struct harness h;
+	char *a, *b;
 
-	a = check(em, f, &out, &len, &ev, -1);
+	harness_open(&h);
+	a = check(&h, &ev, -1);
 	ev.ts += 1000000001ULL;
 	ev.wall_ns += 1000000001LL;
 	ev.cpu = 0;
-	b = check(em, f, &out, &len, &ev, -1);
+	b = check(&h, &ev, -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(a, "\"time\":\"2026-11-28T00:00:00.000000001Z\","
 				      "\"ts_ns\":19427724803474,\"cpu\":1,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(b, "\"time\":\"2026-11-28T00:00:01.000000002Z\","
 				      "\"ts_ns\":19428724803475,\"cpu\":0,"));
 	free(a);
 	free(b);
-	finit_emit_close(em);
-	finit_sink_close(sink);
-	fclose(f);
-	free(out);
+	harness_close(&h);
 }
 
 /* integers at every digit count and its edges, as printf writes them */
