@@ -33,6 +33,7 @@ int unit_add_decode(void);
 int unit_add_stream(void);
 int unit_add_emit(void);
 int unit_add_emit_json(void);
+int unit_add_subbuf(void);
 int unit_add_config(void);
 int unit_add_filter(void);
 int unit_add_correlate(void);
