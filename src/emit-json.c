@@ -162,7 +162,8 @@ static void tail(struct finit_buf *b, const struct finit_event *ev,
 	const int key[] = {
 		ev->sys, ev->truncated, ev->origin_pid, ev->origin_comm, ev->origin_ret,
 		ev->origin_str, ev->origin_module, ev->origin_path, ev->origin_context,
-		ev->verdict,
+		ev->verdict, (int)p->auid, (int)p->sessionid,	/* (shown if the origin
+								 * says procfs) */
 	};
 
 	if (!v->json || ev->module || ev->has_taints || ev->path || ev->sha256 || ev->rule ||

@@ -194,6 +194,36 @@ static void test_cache_varying_head(void)
 	harness_close(&h);
 }
 
+/*
+ * two lines in a row that differ in one field only, the second possibly
+ * served from the first's pieces: the identity numbers shown when an
+ * origin says procfs (without /proc read), the comm past its NUL
+ */
+static void test_cache_pairs(void)
+{
+	struct harness h;
+
+	harness_open(&h);
+	for (int i = 0; i < 3; i++) {
+		struct finit_event a = flood(), b;
+
+		a.origin_context = FINIT_ORIGIN_PROCFS;
+		a.proc.has_auid = a.proc.has_sessionid = true;
+		a.proc.auid = 1000;
+		a.proc.sessionid = 3;
+		b = a;
+		if (i == 0)
+			b.proc.auid = 1001;
+		else if (i == 1)
+			b.proc.sessionid = 4;
+		else
+			b.comm[10] = 'x';	/* not shown: the same line */
+		free(check(&h, &a, 100 + i));
+		free(check(&h, &b, 100 + i));
+	}
+	harness_close(&h);
+}
+
 /* integers at every digit count and its edges, as printf writes them */
 static void test_uint_digits(void)
 {
@@ -224,5 +254,6 @@ int unit_add_emit_json(void)
 	       !CU_add_test(s, "the caches: each field changed, as a fresh emitter",
 			    test_cache_each_field) ||
 	       !CU_add_test(s, "the caches: time, ts_ns and cpu move", test_cache_varying_head) ||
+	       !CU_add_test(s, "the caches: two lines a field apart", test_cache_pairs) ||
 	       !CU_add_test(s, "integers at every digit count", test_uint_digits);
 }
