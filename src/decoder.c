@@ -495,6 +495,7 @@ static int min_size(const struct src *s)
 int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
 			 struct finit_record *out)
 {
+	static const struct finit_record blank;
 	int type;
 
 	if (!rec->data || rec->size < 8)
@@ -509,7 +510,7 @@ int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
 			dec->srcs[i].min_size = min_size(&dec->srcs[i]);
 		if (rec->size < dec->srcs[i].min_size)
 			return 0;
-		memset(out, 0, sizeof(*out));
+		*out = blank;
 		out->ts = rec->ts;
 		out->cpu = rec->cpu;
 		out->tid = finit_field_pid(&dec->fl, rec->data);
