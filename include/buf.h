@@ -43,6 +43,9 @@ static inline void finit_buf_puts(struct finit_buf *b, const char *s)
 }
 void finit_buf_int(struct finit_buf *b, long long v);
 void finit_buf_uint(struct finit_buf *b, unsigned long long v);
+
+/* finit_buf_digits - @n decimal digits of @v (zero-padded) ending before @end */
+void finit_buf_digits(char *end, unsigned long long v, int n);
 void finit_buf_free(struct finit_buf *b);
 
 /*

@@ -29,7 +29,7 @@ void finit_correlate_free(struct finit_correlator *c);
 
 /*
  * finit_correlate_enter - queue a call; emits what is complete. The
- * correlator takes @ev's strings (and clears @ev).
+ * correlator takes @ev's strings (and NULLs them in @ev).
  */
 int finit_correlate_enter(struct finit_correlator *c, struct finit_event *ev);
 

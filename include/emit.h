@@ -47,6 +47,26 @@ void finit_emit_format_help(char *buf, size_t len);
 bool finit_emit_format_for_check(enum finit_format fmt);
 
 struct finit_emitter;
+struct finit_emit_json_cache;
+
+/* Fields every format shares, derived once per event by the emitter. */
+struct finit_emit_view {
+	char		time[48];
+	const char	*flag_names[8];
+	int		nflags;
+	char		unknown_flags[24];
+	char		ptr[24];	/* the string argument's address */
+	char		umod[24];	/* init_module's image address */
+	int		has_ret;
+	const char	*errname;
+	char		taints[16];
+	int		fd_arg;		/* args[] index of fd, -1 none */
+	int		flags_arg;	/* args[] index of flags, -1 none */
+	struct finit_emit_json_cache *json;	/* the emitter's JSON cache */
+	/* NULL: the call's names above (flags, ptr, umod, errname) are filled
+	 * in; else what fills them (JSON needs them when its cache misses) */
+	void		(*call)(const struct finit_event *ev, struct finit_emit_view *v);
+};
 
 /*
  * finit_emit_open - an emitter writing @fmt to @sink (not closed by us):

@@ -18,4 +18,10 @@ void finit_event_init(struct finit_event *ev, const struct finit_record *r,
 /* finit_event_release - free the strings an event owns */
 void finit_event_release(struct finit_event *ev);
 
+/*
+ * finit_event_disown - NULL the strings of @ev without freeing them: a copy
+ * of it owns them now
+ */
+void finit_event_disown(struct finit_event *ev);
+
 #endif

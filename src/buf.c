@@ -61,28 +61,47 @@ void finit_buf_printf(struct finit_buf *b, const char *fmt, ...)
 	b->len += n;
 }
 
+static const char pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* finit_buf_digits - @n decimal digits of @v ending before @end, zero-padded */
+void finit_buf_digits(char *end, unsigned long long v, int n)
+{
+	/* two digits per division */
+	for (; n >= 2; n -= 2, v /= 100)
+		memcpy(end -= 2, pairs + 2 * (v % 100), 2);
+	if (n)
+		end[-1] = (char)('0' + v % 10);
+}
+
+/* digits - how many decimal digits @v has */
+static int digits(unsigned long long v)
+{
+	static const unsigned long long pow10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+		1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+		1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	/* log10 from log2 (1233 / 4096 ~ log10(2)), then one comparison */
+	int t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
+	int n = t + (v >= pow10[t]);
+
+	return n ? n : 1;
+}
+
 void finit_buf_uint(struct finit_buf *b, unsigned long long v)
 {
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	size_t n = 1;
-	char *p;
+	size_t n = digits(v);
 
-	for (unsigned long long t = v; t >= 10; t /= 10)
-		n++;
 	if (b->len + n + 1 > b->cap && finit_buf_grow(b, n) < 0)
 		return;
-	/* written in place from the end, two digits per division */
-	p = b->data + b->len + n;
-	*p = '\0';
-	for (; v >= 100; v /= 100)
-		memcpy(p -= 2, pairs + 2 * (v % 100), 2);
-	if (v >= 10)
-		memcpy(p - 2, pairs + 2 * v, 2);
-	else
-		p[-1] = (char)('0' + v);
+	/* written in place from the end */
+	b->data[b->len + n] = '\0';
+	finit_buf_digits(b->data + b->len + n, v, (int)n);
 	b->len += n;
 }
 

@@ -63,10 +63,13 @@ static int pop_head(struct finit_correlator *c)
 
 	c->head = (c->head + 1) % c->cap;
 	c->count--;
+	/* empty: start again at the first slot, which a flood keeps in cache */
+	if (!c->count)
+		c->head = 0;
 	c->stats.emitted++;
 	ret = c->cb(&s->ev, c->ctx);
 	finit_event_release(&s->ev);
-	memset(s, 0, sizeof(*s));
+	s->done = 0;	/* out of the ring's range now: the next push fills it */
 	return ret;
 }
 
@@ -137,7 +140,7 @@ static int push(struct finit_correlator *c, struct finit_event *ev, int done)
 	s->done = done;
 	if (!done)
 		s->ev.origin_ret = FINIT_ORIGIN_PENDING;
-	memset(ev, 0, sizeof(*ev));	/* the strings are ours now */
+	finit_event_disown(ev);		/* the strings are ours now */
 	c->count++;
 	return done ? emit_ready(c) : 0;
 }

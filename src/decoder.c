@@ -11,6 +11,7 @@
 #include <traceevent/event-parse.h>
 
 #include "decoder.h"
+#include "field.h"
 #include "userfilter.h"
 #include "log.h"
 #include "tiers.h"
@@ -107,6 +108,8 @@ struct finit_decoder {
 	int				nsrcs;
 	int				user_buf_size;
 	struct finit_userfilter		*uf;		/* user-space filter, or NULL */
+	struct finit_field		fl;		/* how the numbers are read */
+	bool				common;		/* the common fields were found */
 };
 
 /* add_src - one more event; NULL when the table is full */
@@ -279,6 +282,7 @@ struct finit_decoder *finit_decoder_alloc(struct tep_handle *tep,
 	dec->tep = tep;
 	dec->sysnr = sysnr;
 	dec->user_buf_size = FINIT_USER_BUF_DEFAULT;
+	dec->common = events[0] && !finit_field_init(&dec->fl, tep, events[0]);
 	for (int i = 0; events[i]; i++)
 		classify(dec, events[i], dyn_group);
 	string_sources(dec);
@@ -300,52 +304,6 @@ void finit_decoder_free(struct finit_decoder *dec)
 		return;
 	finit_userfilter_free(dec->uf);
 	free(dec);
-}
-
-/* read_field - a numeric field, sign-extended when the format says signed */
-static unsigned long long read_field(struct tep_format_field *f, const void *data)
-{
-	unsigned long long v = 0;
-
-	tep_read_number_field(f, data, &v);
-	if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size > 0 && f->size < 8 &&
-	    (v & (1ULL << (f->size * 8 - 1))))
-		v |= ~0ULL << (f->size * 8);
-	return v;
-}
-
-/*
- * read_str - a string field (__data_loc, __rel_loc or char[N]) and what it
- * says: NULL with FINIT_STR_FAULT when the kernel stored no string (a
- * zero-length data_loc of a probe's ustring: its fetch failed) or a length
- * that does not fit the record or holds no NUL. The 6.19+ native field
- * stores an empty string with length 0.
- */
-static const char *read_str(struct tep_format_field *f, const struct tep_record *rec,
-			    bool empty_ok, enum finit_str_state *state)
-{
-	const char *data = rec->data;
-	unsigned int off = f->offset, len = f->size;
-
-	*state = FINIT_STR_FAULT;
-	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
-		unsigned long long v = 0;
-
-		tep_read_number_field(f, data, &v);
-		off = v & 0xffff;
-		len = (v >> 16) & 0xffff;
-		if (f->flags & TEP_FIELD_IS_RELATIVE)
-			off += f->offset + f->size;
-		if (!len && empty_ok) {
-			*state = FINIT_STR_OK;
-			return "";
-		}
-	}
-	if (!len || rec->size <= 0 || off + len > (unsigned int)rec->size ||
-	    !memchr(data + off, '\0', len))
-		return NULL;
-	*state = FINIT_STR_OK;
-	return data + off;
 }
 
 /*
@@ -421,7 +379,7 @@ static void decode_string(const struct finit_decoder *dec, const struct src *s,
 	enum finit_str_state state;
 	int arg = finit_names_str_arg(s->sys);
 
-	out->str = read_str(s->str, rec, s->native, &state);
+	out->str = finit_field_str(&dec->fl, s->str, rec, s->native, &state);
 	out->str_state = str_state(dec, s, out->str, state);
 	out->tier = s->tier;
 	if (s->compat && arg >= 0 && (out->args[arg] >> 32)) {
@@ -436,7 +394,7 @@ static int decode_raw_enter(struct finit_decoder *dec, const struct src *s,
 {
 	struct tep_format_field *a = s->raw_args;
 	int elem = a->arraylen ? a->size / a->arraylen : 8;
-	int sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
+	int sys = raw_sys(dec->sysnr, (long long)finit_field_read(&dec->fl, s->num, rec->data), &out->compat);
 
 	if (sys < 0)
 		return 0;
@@ -444,23 +402,24 @@ static int decode_raw_enter(struct finit_decoder *dec, const struct src *s,
 	out->sys = sys;
 	out->raw = true;
 	for (int i = 0; i < 3; i++)
-		out->args[i] = tep_read_number(dec->tep, (char *)rec->data + a->offset + i * elem,
+		out->args[i] = finit_field_num(&dec->fl, (char *)rec->data + a->offset + i * elem,
 					       elem);
 	normalize_args(out);
 	return 1;
 }
 
 /* decode_module - module_load (name, taints) or module_free (name) */
-static int decode_module(const struct src *s, struct tep_record *rec, struct finit_record *out)
+static int decode_module(const struct finit_decoder *dec, const struct src *s,
+			 const struct tep_record *rec, struct finit_record *out)
 {
 	enum finit_str_state state;
 	bool load = s->type == SRC_MODULE_LOAD;
 
 	out->kind = load ? FINIT_REC_MODULE_LOAD : FINIT_REC_MODULE_FREE;
 	out->sys = load ? FINIT_EV_MODULE_LOAD : FINIT_EV_MODULE_FREE;
-	out->str = read_str(s->str, rec, true, &state);
+	out->str = finit_field_str(&dec->fl, s->str, rec, true, &state);
 	out->str_state = out->str ? FINIT_STR_OK : FINIT_STR_NONE;
-	out->taints = s->num ? (unsigned int)read_field(s->num, rec->data) : 0;
+	out->taints = s->num ? (unsigned int)finit_field_read(&dec->fl, s->num, rec->data) : 0;
 	return out->str != NULL;
 }
 
@@ -478,32 +437,32 @@ static int decode_src(struct finit_decoder *dec, const struct src *s,
 		out->sys = s->sys;
 		out->compat = s->compat;
 		for (int i = 0; i < 3; i++)
-			out->args[i] = s->args[i] ? read_field(s->args[i], rec->data) : 0;
+			out->args[i] = s->args[i] ? finit_field_read(&dec->fl, s->args[i], rec->data) : 0;
 		if (s->str)
 			decode_string(dec, s, rec, out);
-		out->comm = s->comm ? read_str(s->comm, rec, false, &state) : NULL;
+		out->comm = s->comm ? finit_field_str(&dec->fl, s->comm, rec, false, &state) : NULL;
 		normalize_args(out);
 		return 1;
 	case SRC_EXIT:
 		out->kind = FINIT_REC_EXIT;
 		out->sys = s->sys;
 		out->compat = s->compat;
-		out->ret = (long long)read_field(s->num, rec->data);
+		out->ret = (long long)finit_field_read(&dec->fl, s->num, rec->data);
 		return 1;
 	case SRC_RAW_ENTER:
 		return decode_raw_enter(dec, s, rec, out);
 	case SRC_RAW_EXIT:
-		sys = raw_sys(dec->sysnr, (long long)read_field(s->num, rec->data), &out->compat);
+		sys = raw_sys(dec->sysnr, (long long)finit_field_read(&dec->fl, s->num, rec->data), &out->compat);
 		if (sys < 0)
 			return 0;
 		out->kind = FINIT_REC_EXIT;
 		out->sys = sys;
 		out->raw = true;
-		out->ret = (long long)read_field(s->args[0], rec->data);
+		out->ret = (long long)finit_field_read(&dec->fl, s->args[0], rec->data);
 		return 1;
 	case SRC_MODULE_LOAD:
 	case SRC_MODULE_FREE:
-		return decode_module(s, rec, out);
+		return decode_module(dec, s, rec, out);
 	}
 	return 0;
 }
@@ -536,11 +495,14 @@ static int min_size(const struct src *s)
 int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
 			 struct finit_record *out)
 {
+	static const struct finit_record blank;
 	int type;
 
 	if (!rec->data || rec->size < 8)
 		return 0;
-	type = tep_data_type(dec->tep, rec);
+	if (!dec->common)
+		return 0;	/* (tep_data_type would find no type) */
+	type = finit_field_type(&dec->fl, rec->data);
 	for (int i = 0; i < dec->nsrcs; i++) {
 		if (dec->srcs[i].id != type)
 			continue;
@@ -548,10 +510,10 @@ int finit_decoder_decode(struct finit_decoder *dec, struct tep_record *rec,
 			dec->srcs[i].min_size = min_size(&dec->srcs[i]);
 		if (rec->size < dec->srcs[i].min_size)
 			return 0;
-		memset(out, 0, sizeof(*out));
+		*out = blank;
 		out->ts = rec->ts;
 		out->cpu = rec->cpu;
-		out->tid = tep_data_pid(dec->tep, rec);
+		out->tid = finit_field_pid(&dec->fl, rec->data);
 		return decode_src(dec, &dec->srcs[i], rec, out);
 	}
 	return 0;

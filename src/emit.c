@@ -13,8 +13,8 @@
 #include <time.h>
 
 #include "emit.h"
+#include "emit-json.h"
 #include "emit-policy.h"
-#include "origin.h"
 #include "tracee.h"
 
 #define EMIT_BATCH	(64 * 1024)
@@ -27,6 +27,7 @@ struct finit_emitter {
 	int			header_done;
 	long long		time_sec;	/* the second time_prefix shows */
 	char			time_prefix[32];
+	struct finit_emit_json_cache json;	/* the last JSON line's end */
 };
 
 /* time_split - seconds and nanoseconds of @wall_ns, nanoseconds >= 0 */
@@ -56,8 +57,7 @@ static void time_prefix(long long sec, char *buf, size_t len)
 static void time_nanos(long long ns, char *buf)
 {
 	buf[0] = '.';
-	for (int i = 9; i >= 1; i--, ns /= 10)
-		buf[i] = (char)('0' + ns % 10);
+	finit_buf_digits(buf + 10, (unsigned long long)ns, 9);
 	buf[10] = 'Z';
 	buf[11] = '\0';
 }
@@ -72,19 +72,6 @@ void finit_emit_time(long long wall_ns, char *buf, size_t len)
 	snprintf(buf + strlen(buf), len - strlen(buf), "%s", nanos);
 }
 
-/* Fields every format shares. */
-struct view {
-	char		time[48];
-	const char	*flag_names[8];
-	int		nflags;
-	char		unknown_flags[24];
-	char		ptr[24];	/* the string argument's address */
-	int		has_ret;
-	const char	*errname;
-	char		taints[16];
-	int		fd_arg;		/* args[] index of fd, -1 none */
-	int		flags_arg;	/* args[] index of flags, -1 none */
-};
 
 /* taint_letters - module_load's taints as the kernel prints them */
 static void taint_letters(unsigned int t, char *buf)
@@ -102,22 +89,17 @@ static void taint_letters(unsigned int t, char *buf)
 /* hex - "0x..." of @v into @buf (at least 19 bytes) */
 static void hex(unsigned long long v, char *buf)
 {
-	char tmp[16];
-	int n = 0;
+	int n = v ? (64 - __builtin_clzll(v) + 3) / 4 : 1;
 
-	do {
-		tmp[n++] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	*buf++ = '0';
-	*buf++ = 'x';
-	while (n)
-		*buf++ = tmp[--n];
-	*buf = '\0';
+	buf[0] = '0';
+	buf[1] = 'x';
+	buf[n + 2] = '\0';
+	for (int i = n + 1; i >= 2; i--, v >>= 4)
+		buf[i] = "0123456789abcdef"[v & 15];
 }
 
 /* view_time - the event's time, the date part formatted once a second */
-static void view_time(struct finit_emitter *em, long long wall_ns, struct view *v)
+static void view_time(struct finit_emitter *em, long long wall_ns, struct finit_emit_view *v)
 {
 	long long ns, sec = time_split(wall_ns, &ns);
 	size_t n;
@@ -131,158 +113,43 @@ static void view_time(struct finit_emitter *em, long long wall_ns, struct view *
 	time_nanos(ns, v->time + n);
 }
 
-/* make_view - the derived values of @ev, computed once for any format */
-static void make_view(struct finit_emitter *em, const struct finit_event *ev, struct view *v)
+/* view_call - the call's names: flags, addresses, errno */
+static void view_call(const struct finit_event *ev, struct finit_emit_view *v)
 {
 	int str = finit_names_str_arg(ev->sys);
 
-	view_time(em, ev->wall_ns, v);
-	v->fd_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 0 : -1;
-	v->flags_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 2 :
-		       ev->sys == FINIT_SYS_DELETE_MODULE ? 1 : -1;
 	v->nflags = v->flags_arg < 0 ? 0 :
 		    finit_names_flags(ev->sys, ev->args[v->flags_arg], v->flag_names, 8,
 				      v->unknown_flags, sizeof(v->unknown_flags));
 	v->ptr[0] = '\0';
 	if (str >= 0)
 		hex(ev->args[str], v->ptr);
-	v->has_ret = ev->origin_ret == FINIT_ORIGIN_KERNEL;
+	v->umod[0] = '\0';
+	if (ev->sys == FINIT_SYS_INIT_MODULE)
+		hex(ev->args[0], v->umod);
 	v->errname = v->has_ret ? finit_names_errno(ev->ret) : NULL;
-	v->taints[0] = '\0';
-	if (ev->has_taints)
-		taint_letters(ev->taints, v->taints);
-}
-
-/* KEY - the literal ,"name": (and its length) that precedes a value */
-#define KEY(name)	",\"" name "\":", sizeof(",\"" name "\":") - 1
-
-/* json_int - "key":N, or null when @known is false */
-static void json_int(struct finit_buf *b, const char *key, size_t klen, long long v,
-		     bool known)
-{
-	finit_buf_putn(b, key, klen);
-	if (known)
-		finit_buf_int(b, v);
-	else
-		finit_buf_puts(b, "null");
-}
-
-/* json_str - "key":"string" or null */
-static void json_str(struct finit_buf *b, const char *key, size_t klen, const char *v)
-{
-	finit_buf_putn(b, key, klen);
-	finit_buf_json_string(b, v);
-}
-
-/* json_bool - "key":true or false */
-static void json_bool(struct finit_buf *b, const char *key, size_t klen, bool v)
-{
-	finit_buf_putn(b, key, klen);
-	finit_buf_puts(b, v ? "true" : "false");
-}
-
-/* json_args - the "args" object: each syscall's own arguments */
-static void json_args(struct finit_buf *b, const struct finit_event *ev)
-{
-	char ptr[24];
-
-	switch (ev->sys) {
-	case FINIT_SYS_FINIT_MODULE:
-		finit_buf_puts(b, "{\"fd\":");
-		finit_buf_int(b, (long long)ev->args[0]);
-		json_str(b, KEY("param_values"), ev->param_values);
-		finit_buf_putn(b, KEY("flags"));
-		finit_buf_uint(b, ev->args[2]);
-		finit_buf_putc(b, '}');
-		break;
-	case FINIT_SYS_INIT_MODULE:
-		hex(ev->args[0], ptr);
-		finit_buf_puts(b, "{\"umod\":\"");
-		finit_buf_puts(b, ptr);
-		finit_buf_puts(b, "\",\"len\":");
-		finit_buf_uint(b, ev->args[1]);
-		json_str(b, KEY("param_values"), ev->param_values);
-		finit_buf_putc(b, '}');
-		break;
-	case FINIT_SYS_DELETE_MODULE:
-		finit_buf_puts(b, "{\"name\":");
-		finit_buf_json_string(b, ev->module);
-		finit_buf_putn(b, KEY("flags"));
-		finit_buf_uint(b, ev->args[1]);
-		finit_buf_putc(b, '}');
-		break;
-	default:
-		finit_buf_puts(b, "{}");
-	}
+	v->call = NULL;
 }
 
 /*
- * json_raw - "raw_b64": the exact bytes of each string from the caller or
- * the kernel that JSON could not carry (invalid UTF-8), by its key's name
+ * make_view - the derived values of @ev, computed once for any format;
+ * JSON's line asks for the call's names only when its cache misses
  */
-static void json_raw(struct finit_buf *b, const struct finit_event *ev)
+static void make_view(struct finit_emitter *em, const struct finit_event *ev, struct finit_emit_view *v)
 {
-	static const char *const keys[] = {
-		"comm", "param_values", "name", "module", "path", "exe", "cgroup",
-	};
-	bool del = ev->sys == FINIT_SYS_DELETE_MODULE;
-	bool params = ev->sys == FINIT_SYS_FINIT_MODULE || ev->sys == FINIT_SYS_INIT_MODULE;
-	/* the strings json_args and format_json print, no other */
-	const char *strs[] = {
-		ev->comm, params ? ev->param_values : NULL, del ? ev->module : NULL,
-		ev->module, ev->path, ev->proc.exe, ev->proc.cgroup,
-	};
-
-	finit_buf_putn(b, KEY("raw_b64"));
-	finit_buf_json_raw(b, keys, strs, sizeof(keys) / sizeof(keys[0]));
-}
-
-/* format_json - one JSON Lines record (schema in README) */
-static void format_json(struct finit_buf *b, const struct finit_event *ev,
-			const struct view *v)
-{
-	const struct finit_proc *p = &ev->proc;
-
-	finit_buf_puts(b, "{\"schema_version\":" FINIT_EMIT_SCHEMA_VERSION ",\"time\":\"");
-	finit_buf_puts(b, v->time);
-	finit_buf_putc(b, '"');
-	finit_buf_putn(b, KEY("ts_ns"));
-	finit_buf_uint(b, ev->ts);
-	json_int(b, KEY("cpu"), ev->cpu, true);
-	json_str(b, KEY("event"), finit_names_syscall(ev->sys));
-	json_int(b, KEY("pid"), ev->pid, ev->pid >= 0);
-	json_int(b, KEY("tid"), ev->tid, true);
-	json_str(b, KEY("comm"), ev->comm[0] ? ev->comm : NULL);
-	json_bool(b, KEY("compat"), ev->compat);
-	finit_buf_putn(b, KEY("args"));
-	json_args(b, ev);
-	finit_buf_putn(b, KEY("flags_names"));
-	finit_buf_putc(b, '[');
-	for (int i = 0; i < v->nflags; i++) {
-		if (i)
-			finit_buf_putc(b, ',');
-		finit_buf_json_string(b, v->flag_names[i]);
-	}
-	finit_buf_putc(b, ']');
-	json_str(b, KEY("uargs_ptr"), v->ptr[0] ? v->ptr : NULL);
-	json_int(b, KEY("ret"), ev->ret, v->has_ret);
-	json_str(b, KEY("errno"), v->errname);
-	json_str(b, KEY("module"), ev->module);
-	json_str(b, KEY("taints"), ev->has_taints ? v->taints : NULL);
-	json_str(b, KEY("path"), ev->path);
-	json_str(b, KEY("sha256"), ev->sha256);
-	json_bool(b, KEY("truncated"), ev->truncated);
-	json_int(b, KEY("ppid"), p->ppid, p->valid);
-	json_int(b, KEY("uid"), p->uid, p->valid);
-	json_int(b, KEY("gid"), p->gid, p->valid);
-	json_str(b, KEY("exe"), p->exe);
-	json_str(b, KEY("cgroup"), p->cgroup);
-	json_str(b, KEY("container_id"), p->container_id);
-	finit_emit_policy_json(b, ev);
-	finit_buf_putn(b, KEY("origin"));
-	finit_origin_json(b, ev);
-	json_raw(b, ev);
-	finit_buf_puts(b, "}\n");
+	view_time(em, ev->wall_ns, v);
+	v->fd_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 0 : -1;
+	v->flags_arg = ev->sys == FINIT_SYS_FINIT_MODULE ? 2 :
+		       ev->sys == FINIT_SYS_DELETE_MODULE ? 1 : -1;
+	v->json = &em->json;
+	v->has_ret = ev->origin_ret == FINIT_ORIGIN_KERNEL;
+	v->taints[0] = '\0';
+	if (ev->has_taints)
+		taint_letters(ev->taints, v->taints);
+	if (em->fmt == FINIT_FMT_JSON)
+		v->call = view_call;
+	else
+		view_call(ev, v);
 }
 
 /* text_quoted - "string" with C escapes, or ? when unknown */
@@ -298,7 +165,7 @@ static void text_quoted(struct finit_buf *b, const char *s)
 }
 
 /* text_flags - NAME|NAME or 0 */
-static void text_flags(struct finit_buf *b, const struct view *v)
+static void text_flags(struct finit_buf *b, const struct finit_emit_view *v)
 {
 	for (int i = 0; i < v->nflags; i++)
 		finit_buf_printf(b, "%s%s", i ? "|" : "", v->flag_names[i]);
@@ -307,7 +174,7 @@ static void text_flags(struct finit_buf *b, const struct view *v)
 }
 
 /* text_args - the call's arguments inside the parentheses */
-static void text_args(struct finit_buf *b, const struct finit_event *ev, const struct view *v)
+static void text_args(struct finit_buf *b, const struct finit_event *ev, const struct finit_emit_view *v)
 {
 	switch (ev->sys) {
 	case FINIT_SYS_FINIT_MODULE:
@@ -335,7 +202,7 @@ static void text_args(struct finit_buf *b, const struct finit_event *ev, const s
 
 /* format_text - one readable line, strace-like */
 static void format_text(struct finit_buf *b, const struct finit_event *ev,
-			const struct view *v)
+			const struct finit_emit_view *v)
 {
 	finit_buf_printf(b, "%s cpu%d ", v->time, ev->cpu);
 	finit_buf_c_string(b, ev->comm[0] ? ev->comm : "?");
@@ -398,7 +265,7 @@ static void csv_str(struct finit_buf *b, const char *s)
 
 /* format_csv - one CSV row, columns as csv_header */
 static void format_csv(struct finit_buf *b, const struct finit_event *ev,
-		       const struct view *v)
+		       const struct finit_emit_view *v)
 {
 	const struct finit_proc *p = &ev->proc;
 
@@ -432,11 +299,11 @@ static void format_csv(struct finit_buf *b, const struct finit_event *ev,
 }
 
 typedef void (*finit_line_fn)(struct finit_buf *b, const struct finit_event *ev,
-			      const struct view *v);
+			      const struct finit_emit_view *v);
 
 /* format_tracee - Tracee's trace.Event (tracee.c) */
 static void format_tracee(struct finit_buf *b, const struct finit_event *ev,
-			  const struct view *v)
+			  const struct finit_emit_view *v)
 {
 	(void)v;
 	finit_tracee_line(b, ev);
@@ -451,7 +318,7 @@ static const struct {
 	finit_line_fn	line;
 } formats[FINIT_FMT_NR] = {
 	[FINIT_FMT_TEXT] = { "text", "one line per call", NULL, true, format_text },
-	[FINIT_FMT_JSON] = { "json", "JSON Lines", NULL, true, format_json },
+	[FINIT_FMT_JSON] = { "json", "JSON Lines", NULL, true, finit_emit_json_line },
 	[FINIT_FMT_CSV] = { "csv", "RFC 4180, a header row first", csv_header, false, format_csv },
 	[FINIT_FMT_TRACEE] = { "tracee", "Tracee's trace.Event JSON", NULL, false, format_tracee },
 };
@@ -545,7 +412,7 @@ int finit_emit_flush(struct finit_emitter *em)
 int finit_emit_line(enum finit_format fmt, const struct finit_event *ev, struct finit_buf *b)
 {
 	struct finit_emitter em = { .fmt = fmt < FINIT_FMT_NR ? fmt : FINIT_FMT_TEXT };
-	struct view v;
+	struct finit_emit_view v;
 
 	make_view(&em, ev, &v);
 	formats[em.fmt].line(b, ev, &v);
@@ -555,7 +422,7 @@ int finit_emit_line(enum finit_format fmt, const struct finit_event *ev, struct 
 /* finit_emit_event - the format's header once, then its line for @ev */
 int finit_emit_event(struct finit_emitter *em, const struct finit_event *ev)
 {
-	struct view v;
+	struct finit_emit_view v;
 
 	make_view(em, ev, &v);
 	if (formats[em->fmt].header && !em->header_done) {

@@ -24,16 +24,26 @@ void finit_event_init(struct finit_event *ev, const struct finit_record *r,
 	memcpy(ev->args, r->args, sizeof(ev->args));
 }
 
+/* finit_event_disown - forget the strings (their new owner has a copy of @ev) */
+void finit_event_disown(struct finit_event *ev)
+{
+	ev->param_values = ev->module = ev->path = ev->sha256 = NULL;
+	ev->proc.exe = ev->proc.cgroup = ev->proc.container_id = NULL;
+}
+
 /* finit_event_release - free the strings an event owns */
 void finit_event_release(struct finit_event *ev)
 {
-	free(ev->param_values);
-	free(ev->module);
-	free(ev->path);
-	free(ev->sha256);
-	free(ev->proc.exe);
-	free(ev->proc.cgroup);
-	free(ev->proc.container_id);
-	ev->param_values = ev->module = ev->path = ev->sha256 = NULL;
-	ev->proc.exe = ev->proc.cgroup = ev->proc.container_id = NULL;
+	char **owned[] = {
+		&ev->param_values, &ev->module, &ev->path, &ev->sha256,
+		&ev->proc.exe, &ev->proc.cgroup, &ev->proc.container_id,
+	};
+
+	/* most calls own none: no call to free() then */
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+		if (*owned[i]) {
+			free(*owned[i]);
+			*owned[i] = NULL;
+		}
+	}
 }

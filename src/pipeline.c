@@ -154,8 +154,15 @@ void finit_pipeline_release(struct finit_pipeline *p)
 static int judged(const struct finit_event *done, void *arg)
 {
 	struct finit_pipeline *p = arg;
-	struct finit_event ev = *done;	/* the strings stay the correlator's */
+	struct finit_event ev;
 
+	/* no policy: the verdict is none, as every event starts (no copy) */
+	if (!p->policy && done->verdict == FINIT_VERDICT_NONE && !done->rule) {
+		p->verdicts[FINIT_VERDICT_NONE]++;
+		finit_metrics_count(p->metrics, done);
+		return p->cb(done, p->cb_arg);
+	}
+	ev = *done;	/* the strings stay the correlator's */
 	finit_policy_judge(p->policy, &ev);
 	p->verdicts[ev.verdict]++;
 	finit_metrics_count(p->metrics, &ev);

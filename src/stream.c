@@ -15,20 +15,20 @@
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
-#include <traceevent/kbuffer.h>
 #include <tracefs.h>
 
 #include "stream.h"
+#include "subbuf.h"
 
 #define ROUND_PAGES	32
 #define COMMIT_MASK	((1ULL << 27) - 1)	/* a sub-buffer's commit; the rest are flags */
 
 struct cpu_buf {
 	int			fd;
-	struct kbuffer		*kbuf;
+	struct finit_subbuf	sb;		/* walks the current page */
 	char			*pages;		/* ROUND_PAGES sub-buffers */
 	int			npages;		/* loaded this round */
-	int			cur;		/* page kbuf holds, -1 none */
+	int			cur;		/* page sb walks, -1 none */
 	void			*data;		/* current record, NULL: none */
 	unsigned long long	ts;
 	long long		page_missed;	/* for the first record of a page */
@@ -64,8 +64,6 @@ void finit_stream_set_refill(struct finit_stream *st, finit_refill_cb cb, void *
 struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int subbuf_size)
 {
 	struct finit_stream *st = calloc(1, sizeof(*st));
-	enum kbuffer_long_size lsize;
-	enum kbuffer_endian endian;
 
 	if (!st)
 		return NULL;
@@ -75,15 +73,12 @@ struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int s
 	st->cpus = calloc(ncpus, sizeof(*st->cpus));
 	if (!st->cpus)
 		goto fail;
-	lsize = tep_get_long_size(tep) == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8;
-	endian = tep_is_file_bigendian(tep) ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
 	for (int i = 0; i < ncpus; i++) {
 		struct cpu_buf *c = &st->cpus[i];
 
 		c->fd = -1;
 		c->cur = -1;
-		c->kbuf = kbuffer_alloc(lsize, endian);
-		if (!c->kbuf)
+		if (finit_subbuf_init(&c->sb, tep, true) < 0)
 			goto fail;
 	}
 	return st;
@@ -124,28 +119,29 @@ void finit_stream_close(struct finit_stream *st)
 	for (int i = 0; st->cpus && i < st->ncpus; i++) {
 		if (st->cpus[i].fd >= 0)
 			close(st->cpus[i].fd);
-		kbuffer_free(st->cpus[i].kbuf);
+		finit_subbuf_free(&st->cpus[i].sb);
 		free(st->cpus[i].pages);
 	}
 	free(st->cpus);
 	free(st);
 }
 
-/* next_page - load the next unread page of @c into its kbuffer; 0 at the end */
+/* next_page - load the next unread page of @c into its walker; 0 at the end */
 static int next_page(struct cpu_buf *c, int subbuf_size)
 {
 	while (++c->cur < c->npages) {
 		long long missed;
 
-		if (kbuffer_load_subbuffer(c->kbuf, c->pages + (size_t)c->cur * subbuf_size) < 0)
+		if (finit_subbuf_load(&c->sb, c->pages + (size_t)c->cur * subbuf_size,
+				      subbuf_size) < 0)
 			continue;
-		missed = kbuffer_missed_events(c->kbuf);
+		missed = finit_subbuf_missed(&c->sb);
 		if (missed > 0)
 			c->missed += missed;
 		else if (missed < 0)
 			c->missed_unknown = 1;
 		c->page_missed = missed;
-		c->data = kbuffer_read_event(c->kbuf, &c->ts);
+		c->data = finit_subbuf_read(&c->sb, &c->ts);
 		if (c->data)
 			return 1;
 	}
@@ -222,7 +218,7 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 		rec.ts = best->ts;
 		rec.cpu = bi;
 		rec.data = best->data;
-		rec.size = kbuffer_event_size(best->kbuf);
+		rec.size = finit_subbuf_size(&best->sb);
 		rec.record_size = rec.size;
 		rec.missed_events = best->page_missed;
 		best->page_missed = 0;
@@ -235,8 +231,8 @@ int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 				break;
 			}
 		}
-		best->data = kbuffer_next_event(best->kbuf, &best->ts);
-		/* events lie in page order: kbuffer that does not move forward (a
+		best->data = finit_subbuf_next(&best->sb, &best->ts);
+		/* events lie in page order: a walker that does not move forward (a
 		 * damaged page) would loop, so the page ends here */
 		if (best->data && (char *)best->data <= (char *)rec.data)
 			best->data = NULL;

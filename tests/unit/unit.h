@@ -32,6 +32,8 @@ int unit_config_load(struct finit_config *cfg, const char *text, char *err);
 int unit_add_decode(void);
 int unit_add_stream(void);
 int unit_add_emit(void);
+int unit_add_emit_json(void);
+int unit_add_subbuf(void);
 int unit_add_config(void);
 int unit_add_filter(void);
 int unit_add_correlate(void);
