@@ -23,7 +23,7 @@
 #include "sink-syslog.h"
 
 #define DEFAULT_PREFIX		"finit-ftrace"
-#define DEFAULT_BUFFER_KB	1024UL
+#define DEFAULT_BUFFER_KB	4096UL	/* per CPU, as Tracee's perf buffers */
 #define DEFAULT_SPOOL_MB	256UL
 #define MAX_SPOOL_MB		(64UL * 1024)	/* 64 GiB in memory */
 #define MAX_BUFFER_KB		(4UL * 1024 * 1024)	/* 4 GiB per CPU */

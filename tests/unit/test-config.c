@@ -57,7 +57,7 @@ static void test_defaults_file(void)
 	CU_ASSERT_STRING_EQUAL(err, "");
 	CU_ASSERT_PTR_NULL(cfg.tracefs_path);
 	CU_ASSERT_STRING_EQUAL(cfg.instance_prefix, "finit-ftrace");
-	CU_ASSERT_EQUAL(cfg.buffer_size_kb, 1024);
+	CU_ASSERT_EQUAL(cfg.buffer_size_kb, 4096);
 	CU_ASSERT_PTR_NULL(cfg.filter);
 	CU_ASSERT_EQUAL(cfg.format, FINIT_FMT_TEXT);
 	CU_ASSERT_PTR_NULL(cfg.output);

@@ -129,6 +129,13 @@ static void test_pool(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
 	pfd = (struct pollfd){ .fd = finit_spool_fd(sp), .events = POLLIN };
+	/* mapped ahead: chunks until 2 MiB are free, then no more */
+	CU_ASSERT_EQUAL(finit_spool_prepare(sp), 1);
+	CU_ASSERT_EQUAL(finit_spool_prepare(sp), 1);
+	CU_ASSERT_EQUAL(finit_spool_prepare(sp), 1);
+	CU_ASSERT_EQUAL(finit_spool_prepare(sp), 0);
+	finit_spool_stats(sp, &st);
+	CU_ASSERT_EQUAL(st.pool_bytes, 3u << 20);	/* slots' headers: 2 chunks < 2 MiB */
 	for (int i = 0; i < 1000; i++) {
 		memset(page, i & 0xff, BIG);
 		CU_ASSERT_EQUAL_FATAL(finit_spool_push(sp, 0, page, BIG), 0);
