@@ -59,6 +59,7 @@ static int read_cpu(struct finit_drain *d, int cpu, unsigned char *page, size_t 
 		    bool all)
 {
 	int fd = finit_stream_fd(d->st, cpu), slivers = 0;
+	size_t used;
 
 	for (int i = 0; fd >= 0 && (all || i < PASS_PAGES); i++) {
 		ssize_t n;
@@ -76,9 +77,10 @@ static int read_cpu(struct finit_drain *d, int cpu, unsigned char *page, size_t 
 		}
 		if (n == 0)
 			return CPU_DONE;
-		*bytes += (size_t)n;
+		used = finit_stream_page_used(d->st, page);
+		*bytes += used;		/* data: read() returns a whole page, full or not */
 		finit_spool_push(d->sp, cpu, page, (size_t)n);
-		slivers = finit_stream_page_used(d->st, page) < d->subbuf / 2 ? slivers + 1 : 0;
+		slivers = used < d->subbuf / 2 ? slivers + 1 : 0;
 		if (slivers == 2 && !all)
 			return CPU_DONE;
 	}

@@ -6,8 +6,8 @@
  * read empty, and it is then truncated.
  *
  * Pages in memory live in slots of a pool that grows by whole chunks,
- * mapped already populated, and shrinks back to one chunk when the spool
- * is read empty: the drain thread copies into memory that is there, and
+ * mapped already populated, and shrinks back to a 3 MiB reserve when the
+ * spool is read empty: the drain thread copies into memory that is there, and
  * does not take a page fault (or the mm lock the decoder may hold) for
  * every sub-buffer it saves.
  */
@@ -28,6 +28,7 @@
 #define CHUNK_BYTES	(1u << 20)	/* the pool grows and shrinks by this much */
 #define SLOT_ALIGN	64
 #define RESERVE_BYTES	(2u << 20)	/* free in the pool, made in the drain's pauses */
+#define KEEP_CHUNKS	3		/* read empty, the pool keeps that reserve */
 
 /* One waiting page: in memory (data) or in the file (at off). */
 struct entry {
@@ -133,14 +134,18 @@ static struct entry *slot_get(struct finit_spool *sp)
 	return e;
 }
 
-/* slot_put - back to the pool; read empty, the pool shrinks to one chunk */
+/*
+ * slot_put - back to the pool; read empty, the pool shrinks to the
+ * reserve (not below it: the next flood's pauses would map it again)
+ */
 static void slot_put(struct finit_spool *sp, struct entry *e)
 {
 	e->next = sp->free;
 	sp->free = e;
 	sp->nfree++;
-	if (!sp->head && sp->nfree == sp->nslots && sp->chunks && sp->chunks->next)
-		unmap_chunks(sp, 1);
+	if (!sp->head && sp->nfree == sp->nslots &&
+	    sp->st.pool_bytes > KEEP_CHUNKS * chunk_bytes(sp))
+		unmap_chunks(sp, KEEP_CHUNKS);
 }
 
 /*
