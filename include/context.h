@@ -70,7 +70,10 @@ void finit_context_recorded_comm(struct finit_event *ev, const char *comm);
  */
 void finit_context_exact(struct finit_event *ev, const struct finit_record *r);
 
-/* finit_context_procfs - path (and sha256 with @hash) and process context, live */
-void finit_context_procfs(struct finit_event *ev, bool hash);
+/*
+ * finit_context_procfs - path (and sha256 with @hash) and process context,
+ * live; @ids: also the namespaces, cgroup id and start times (Tracee format)
+ */
+void finit_context_procfs(struct finit_event *ev, bool hash, bool ids);
 
 #endif

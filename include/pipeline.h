@@ -33,6 +33,7 @@ struct finit_pipeline {
 	struct finit_correlator	*corr;
 	long long		clock_offset_ns;
 	bool			hash;
+	bool			tracee_ids;	/* read what only the Tracee format shows */
 	struct finit_verify	verify;		/* which string tiers are trusted */
 	struct finit_stash	*stash;		/* string records before their enter */
 	bool			backlog;	/* the caller says: records wait unread */

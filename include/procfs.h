@@ -34,9 +34,10 @@ char *finit_procfs_sha256(int tid, long long fd);
 
 /*
  * finit_procfs_proc - ppid, uid, euid, gid, CapEff (status), auid
- * (loginuid), sessionid, exe, cgroup and container id of TID
+ * (loginuid), sessionid, exe, cgroup and container id of TID; @with_ids:
+ * also the namespaces, cgroup id and start times (the Tracee format's)
  */
-void finit_procfs_proc(int tid, struct finit_proc *p);
+void finit_procfs_proc(int tid, struct finit_proc *p, bool with_ids);
 
 /*
  * finit_procfs_container_id - the container id in a cgroup path (docker,

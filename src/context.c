@@ -442,9 +442,9 @@ void finit_context_exact(struct finit_event *ev, const struct finit_record *r)
 	finit_context_recorded_comm(ev, r->comm);
 }
 
-void finit_context_procfs(struct finit_event *ev, bool hash)
+void finit_context_procfs(struct finit_event *ev, bool hash, bool ids)
 {
-	finit_procfs_proc(ev->tid, &ev->proc);
+	finit_procfs_proc(ev->tid, &ev->proc, ids);
 	if (ev->sys != FINIT_SYS_FINIT_MODULE)
 		return;
 	ev->path = finit_procfs_fd_path(ev->tid, (long long)ev->args[0]);

@@ -212,6 +212,7 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		goto fail;
 	}
 	l->p.hash = cfg->hash;
+	l->p.tracee_ids = cfg->format == FINIT_FMT_TRACEE;
 	l->p.live = true;
 	l->p.procfs = true;
 	l->p.clock_offset_ns = l->s.clock_offset_ns;

@@ -66,7 +66,7 @@ static void catch_up(struct finit_pipeline *p, struct finit_event *ev)
 	bool behind = p->behind;
 
 	p->behind = false;
-	finit_context_procfs(ev, p->hash);
+	finit_context_procfs(ev, p->hash, p->tracee_ids);
 	if (finit_names_str_arg(ev->sys) >= 0 && !ev->param_values && !ev->str_pending &&
 	    ev->origin_str == FINIT_ORIGIN_SKIPPED)
 		string_fallback(p, ev, false);
@@ -335,7 +335,7 @@ static void enrich(struct finit_pipeline *p, struct finit_event *ev,
 		finit_context_fill(p->ctx, ev, procfs_now(p));
 	finit_context_recorded_comm(ev, r->comm);
 	if (procfs_now(p)) {
-		finit_context_procfs(ev, p->hash);
+		finit_context_procfs(ev, p->hash, p->tracee_ids);
 	} else if (!p->live) {
 		ev->origin_context = FINIT_ORIGIN_OFFLINE;
 		if (r->sys == FINIT_SYS_FINIT_MODULE)

@@ -306,7 +306,7 @@ static void ids(int tid, int tgid, struct finit_proc *p)
 	p->ns_ppid = p->ppid > 0 ? ns_tgid(p->ppid) : 0;
 }
 
-void finit_procfs_proc(int tid, struct finit_proc *p)
+void finit_procfs_proc(int tid, struct finit_proc *p, bool with_ids)
 {
 	char path[64], exe[PATH_MAX];
 	int tgid = tid;
@@ -329,5 +329,6 @@ void finit_procfs_proc(int tid, struct finit_proc *p)
 	}
 	p->cgroup = read_cgroup(tid);
 	p->container_id = finit_procfs_container_id(p->cgroup);
-	ids(tid, tgid, p);
+	if (with_ids)	/* six more reads per call, for the Tracee format alone */
+		ids(tid, tgid, p);
 }
