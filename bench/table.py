@@ -101,7 +101,7 @@ def main():
         resid = [a["captured"] + a["lost"] / 2 - a["issued"] for a in t]
         ok = all(a["lost"] == 0 and a["captured"] == a["issued"] for a in t)
         out.append(
-            f"| P1 | burst of {ints(n)} finit_module, `record` (default 1 MB/CPU) | "
+            f"| P1 | burst of {ints(n)} finit_module, `record` (default 4 MiB/CPU) | "
             f"captured {summ([a['captured'] for a in t], '{:,.0f}')}; "
             f"lost {summ([a['lost'] for a in t], '{:,.0f}')} records; "
             f"captured + lost/2 − issued = {summ(resid, '{:,.0f}')} "
