@@ -23,6 +23,7 @@ struct finit_live {
 	long long		guard_polled;	/* CLOCK_MONOTONIC ns of its last read */
 	struct finit_tamper	*tamper;	/* the instance's settings when armed */
 	int			tampered;	/* changes found to them, or reset counters */
+	bool			finished;	/* tracing off, the buffers read to the end */
 	int			sigfd;
 	int			output_failed;	/* the event callback stopped us */
 };

@@ -112,55 +112,57 @@ static void armed_line(const struct finit_live *l, const struct finit_config *cf
 }
 
 /*
- * unread - records the kernel says it handed over from @cpu ("read
- * events") that never reached our decoder: taken by another reader of our
- * instance, or lost on our side. 0 when they all arrived.
+ * end_lost - what only the end can tell of @cpu (tracing off, the buffers
+ * read to the end; while running these are records on their way): records
+ * the kernel handed over ("read events") that never reached our decoder,
+ * taken by another reader or lost by us, and "entries" still in its buffer.
+ * Counters that went back (a buffer cleared by someone else) are tampering.
  */
-static unsigned long long unread(struct finit_live *l, int cpu,
-				 const struct finit_session_cpu *c)
+static unsigned long long end_lost(struct finit_live *l, int cpu,
+				   const struct finit_session_cpu *c, bool say)
 {
 	unsigned long long ours = finit_stream_cpu_records(l->st, cpu);
+	unsigned long long gone = c->has_read && c->read > ours ? c->read - ours : 0;
 
-	return c->has_read && c->read > ours ? c->read - ours : 0;
-}
-
-/* cpu_lost - what @cpu lost: headers' count or overrun, drops, and what never arrived */
-static unsigned long long cpu_lost(struct finit_live *l, int cpu, bool say)
-{
-	struct finit_session_cpu c = { 0 };
-	unsigned long long missed, gone;
-	int unknown;
-
-	missed = finit_stream_missed(l->st, cpu, &unknown);
-	finit_session_cpu_stats(&l->s, cpu, &c);
-	gone = unread(l, cpu, &c);
-	if (c.has_read && c.read < finit_stream_cpu_records(l->st, cpu)) {
+	if (c->has_read && c->read < ours) {
+		l->tampered += say;
 		if (say)
 			finit_log(FINIT_LOG_ERROR, "cpu%d: the kernel's counters went back (%llu "
 				  "record(s) handed over, %llu decoded): the buffer was cleared or "
-				  "resized by another process; records may be missing", cpu, c.read,
-				  finit_stream_cpu_records(l->st, cpu));
-		l->tampered += say;
+				  "resized by another process; records may be missing", cpu, c->read,
+				  ours);
 	}
-	if (say && (missed || unknown || c.overrun || c.dropped))
-		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
-			  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
-			  cpu, missed, unknown ? "+unknown" : "", c.overrun, c.dropped);
 	if (say && gone && l->output_failed)
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu record(s) read from the "
 			  "kernel were not decoded: the output failed and the run stopped", cpu, gone);
 	else if (say && gone)
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: the kernel handed over %llu "
 			  "record(s), %llu reached the decoder: %llu taken by another reader of "
-			  "instance %s, or lost by us (please report it)", cpu, c.read,
-			  finit_stream_cpu_records(l->st, cpu), gone, l->s.name);
-	/* tracing is off and the buffers were read to the end (unless the output failed) */
-	if (say && c.entries)
+			  "instance %s, or lost by us (please report it)", cpu, c->read, ours, gone,
+			  l->s.name);
+	if (say && c->entries)
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu record(s) still in the "
-			  "kernel's buffer at the end, not read", cpu, c.entries);
+			  "kernel's buffer at the end, not read", cpu, c->entries);
+	return gone + c->entries;
+}
+
+/* cpu_lost - what @cpu lost: headers' count or overrun, drops; at the end, end_lost */
+static unsigned long long cpu_lost(struct finit_live *l, int cpu, bool say)
+{
+	struct finit_session_cpu c = { 0 };
+	unsigned long long missed;
+	int unknown;
+
+	missed = finit_stream_missed(l->st, cpu, &unknown);
+	if (finit_session_cpu_stats(&l->s, cpu, &c) < 0)
+		return missed + unknown;
+	if (say && (missed || unknown || c.overrun || c.dropped))
+		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu%s in sub-buffer "
+			  "headers, overrun %llu, dropped %llu (raise buffer_size_kb)",
+			  cpu, missed, unknown ? "+unknown" : "", c.overrun, c.dropped);
 	/* overrun counts what the headers report, as far as they know */
-	return (c.overrun > missed ? c.overrun : missed) + c.dropped + unknown + gone +
-	       c.entries;
+	return (c.overrun > missed ? c.overrun : missed) + c.dropped + unknown +
+	       (l->finished ? end_lost(l, cpu, &c, say) : 0);
 }
 
 /* write_metrics - the metrics file now, if there is one; 0, or -1 with @err */
@@ -347,6 +349,7 @@ void finit_live_finish(struct finit_live *l)
 {
 	check_tamper(l);
 	finit_session_stop(&l->s);
+	l->finished = true;	/* what is not decoded from now on is lost */
 	if (l->output_failed)
 		return;
 	if (finit_drain_finish(l->drain, on_record, l) < 0 && !l->output_failed)
