@@ -26,28 +26,34 @@ struct tep_handle;
 struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const char *tgids);
 
 /*
- * finit_context_fill - set pid, comm and their origins of @ev: the kernel's
- * saved_cmdlines/saved_tgids (cached), checked against /proc while the task
- * lives (a recycled pid can leave a stale entry; /proc also fills what the
- * tables lack); for a task already gone, a fresh read of the tables (the
- * kernel saves a task's comm when it is switched out). The tables are read
- * only when the cache cannot answer. Without @procfs, the tables alone.
+ * finit_context_fill - set pid, comm and their origins of @ev: /proc while
+ * the task lives (both or neither); for a task gone (or without @procfs),
+ * a fresh read of the kernel's saved_cmdlines/saved_tgids, once per tid and
+ * round, and of it only the values the task itself wrote: the entry of a
+ * pid handed out again keeps the previous holder's values until the new
+ * one is saved. Whether a value came after the pid was handed out is told
+ * by the kernel's pid clock (ns_last_pid, the task count) around each read;
+ * where it cannot tell, the value is unknown, never the predecessor's.
  */
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool procfs);
 
 /*
- * finit_context_preload - read the kernel's tables now (once armed), so the
- * first event does not wait for them (~10 ms with 18 k entries)
+ * finit_context_preload - read the kernel's tables now (once armed): the
+ * baseline a later value is judged against, and the first event need not
+ * wait for them (~10 ms with 18 k entries)
  */
 void finit_context_preload(struct finit_context *ctx);
 
 /*
  * finit_context_settle - wait up to @ms for @tids to exit, then read the
  * kernel's tables once: the kernel saves a task's comm (and tgid) when it
- * is next switched out, which can be after its last record was read.
- * True when the tables name them all.
+ * is next switched out, which can be after its last record was read. What
+ * the tasks themselves wrote is appended to @comms ("tid comm" lines) and
+ * @tgids ("tid tgid" lines).
  */
-bool finit_context_settle(struct finit_context *ctx, const int *tids, int n, int ms);
+struct finit_buf;
+void finit_context_settle(struct finit_context *ctx, const int *tids, int n, int ms,
+			  struct finit_buf *comms, struct finit_buf *tgids);
 
 /*
  * finit_context_strings - the user string of an enter record into @ev

@@ -39,6 +39,7 @@ struct finit_pipeline {
 	bool			backlog;	/* the caller says: records wait unread */
 	bool			behind;		/* this record: /proc is skipped */
 	unsigned long long	skipped;	/* calls left unenriched under backlog */
+	unsigned long long	unknown_task;	/* events whose pid or comm is unknown */
 	const struct finit_policy *policy;	/* NULL: no verdicts */
 	struct finit_metrics	*metrics;	/* counts each event, NULL: none */
 	unsigned long long	verdicts[3];	/* events by enum finit_policy_verdict */

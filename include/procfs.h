@@ -17,6 +17,16 @@ int finit_procfs_comm(int tid, char *buf, size_t len);
 /* finit_procfs_tgid - Tgid from /proc/TID/status, -1 if gone */
 int finit_procfs_tgid(int tid);
 
+/*
+ * finit_procfs_pid_clock - the kernel's count of tasks ever made (/proc/stat
+ * "processes") and the last pid it handed out (ns_last_pid): together they
+ * tell whether a pid was handed out after a moment. 0 or -1.
+ */
+int finit_procfs_pid_clock(long long *forks, int *last_pid);
+
+/* finit_procfs_pid_max - /proc/sys/kernel/pid_max, -1 if unreadable */
+int finit_procfs_pid_max(void);
+
 /* Longest user string read from /proc/PID/mem. */
 #define FINIT_PROCFS_STR_MAX	16384
 

@@ -61,11 +61,13 @@ int finit_recovery_create(struct finit_recovery *rc, const char *out_path,
 int finit_recovery_append(struct finit_recovery *rc, int cpu, const void *page, size_t len);
 
 /*
- * finit_recovery_tables - the kernel's saved_cmdlines and saved_tgids, then
- * @seen_comms and @seen_tgids (lines "tid comm", "tid tgid"; may be NULL),
- * into @dir's cmdlines and tgids. 0, or -1 with @err.
+ * finit_recovery_tables - @comms and @tgids (lines "tid comm", "tid tgid":
+ * what the recording found its callers wrote) into @dir's cmdlines and
+ * tgids; NULL for either: the kernel's whole table now (a recovery, which
+ * saw nothing: a pid handed out again may name its last holder). 0, or -1
+ * with @err.
  */
-int finit_recovery_tables(const char *dir, const char *seen_comms, const char *seen_tgids,
+int finit_recovery_tables(const char *dir, const char *comms, const char *tgids,
 			  char *err, size_t errlen);
 
 /*

@@ -30,7 +30,8 @@
 #include "salvage.h"
 
 #define SEEN_MAX	(4 << 20)	/* bytes of remembered comms and tgids */
-#define UNSAVED_MAX	64		/* callers waited for at the end */
+#define TABLE(b)	((b).data ? (b).data : "")	/* a table of ours, maybe empty */
+#define UNSAVED_RECENT	64		/* a repeat among the last this many is skipped */
 #define SETTLE_MS	250		/* how long, at most */
 #define RECORD_WAKEUP_PERCENT	10	/* buffer_percent without --tee or -n */
 
@@ -53,8 +54,9 @@ struct record {
 	unsigned long long	bytes;
 	struct finit_buf	seen_comms;	/* "tid comm" the kernel gave us */
 	struct finit_buf	seen_tgids;	/* "tid tgid" the kernel gave us */
-	int			unsaved[UNSAVED_MAX];	/* tids the tables lacked */
+	int			*unsaved;	/* tids the kernel's tables did not name */
 	int			nunsaved;
+	int			unsaved_cap;
 	bool			tty;
 	struct timespec		start;
 	struct timespec		last_status;
@@ -113,11 +115,20 @@ static int on_page(int cpu, const void *page, size_t len, void *arg)
 /* note_unsaved - remember a tid the kernel's tables did not name yet */
 static void note_unsaved(struct record *r, int tid)
 {
-	for (int i = 0; i < r->nunsaved; i++)
+	int *grown;
+
+	for (int i = r->nunsaved - 1; i >= 0 && i >= r->nunsaved - UNSAVED_RECENT; i--)
 		if (r->unsaved[i] == tid)
 			return;
-	if (r->nunsaved < UNSAVED_MAX)
-		r->unsaved[r->nunsaved++] = tid;
+	if (r->nunsaved == r->unsaved_cap) {
+		grown = reallocarray(r->unsaved, r->unsaved_cap ? 2 * r->unsaved_cap : 256,
+				     sizeof(*grown));
+		if (!grown)
+			return;		/* its comm and pid are unknown in the file */
+		r->unsaved = grown;
+		r->unsaved_cap = r->unsaved_cap ? 2 * r->unsaved_cap : 256;
+	}
+	r->unsaved[r->nunsaved++] = tid;
 }
 
 /* on_event - count finished calls (for -n) and print them with --tee */
@@ -166,7 +177,7 @@ static int write_dat(struct record *r)
 {
 	struct finit_salvage_info info = { 0 };
 	char err[2 * PATH_MAX + 256];
-	int ret = finit_recovery_tables(r->rc.dir, r->seen_comms.data, r->seen_tgids.data, err,
+	int ret = finit_recovery_tables(r->rc.dir, TABLE(r->seen_comms), TABLE(r->seen_tgids), err,
 					sizeof(err));
 
 	if (!ret)
@@ -182,7 +193,7 @@ static void keep(struct record *r)
 {
 	char err[2 * PATH_MAX + 256];
 
-	if (finit_recovery_tables(r->rc.dir, r->seen_comms.data, r->seen_tgids.data, err,
+	if (finit_recovery_tables(r->rc.dir, TABLE(r->seen_comms), TABLE(r->seen_tgids), err,
 				  sizeof(err)) < 0)
 		finit_cli_error(FINIT_EXIT_FAIL, "%s (comm and pid will be unknown)", err);
 	fprintf(stderr, "finit-ftrace: captured data kept in %s (%llu bytes of sub-buffers); "
@@ -393,7 +404,8 @@ static int finish(struct record *r, int sig)
 	/* the last callers may not have been switched out yet: give the kernel
 	 * a moment to save their comm before the file takes the tables */
 	if (r->nunsaved)
-		finit_context_settle(r->l.p.ctx, r->unsaved, r->nunsaved, SETTLE_MS);
+		finit_context_settle(r->l.p.ctx, r->unsaved, r->nunsaved, SETTLE_MS,
+				     &r->seen_comms, &r->seen_tgids);
 	if (r->rc.failed_errno) {
 		char path[PATH_MAX + 32];
 
@@ -487,5 +499,6 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 	finit_sink_close(r.tee_sink);
 	finit_buf_free(&r.seen_comms);
 	finit_buf_free(&r.seen_tgids);
+	free(r.unsaved);
 	return ret;
 }

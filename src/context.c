@@ -18,20 +18,47 @@
 #include <traceevent/event-parse.h>
 #include <tracefs.h>
 
+#include "buf.h"
 #include "context.h"
 #include "sha256.h"
+
+/* since - the read of the tables in which a value first appeared */
+struct since {
+	long long	forks;		/* the kernel's task count after that read */
+	int		last_pid;	/* the last pid handed out after that read */
+	bool		window;		/* fewer tasks than a pid cycle were made
+					 * from the read before it to its end */
+};
 
 struct entry {
 	int	tid;
 	int	tgid;			/* 0: not in saved_tgids */
 	char	comm[FINIT_COMM_LEN];	/* "": not in saved_cmdlines */
-	unsigned int fresh;		/* gen of a read made for this gone tid */
+	unsigned int fresh;		/* gen of a read made for this tid's record */
+	unsigned int seen_tgid;		/* gen of the last read that had tgid, */
+	unsigned int seen_comm;		/* and comm */
+	struct since since_tgid;
+	struct since since_comm;
+	bool	trust_tgid;		/* judged at the read made for this tid */
+	bool	trust_comm;
+};
+
+/* pid_clock - finit_procfs_pid_clock at one moment */
+struct pid_clock {
+	long long	forks;
+	int		last_pid;
+	bool		ok;
 };
 
 struct finit_context {
 	bool		kernel_tgids;
 	bool		loaded;		/* the tables were read once */
 	unsigned int	gen;		/* how many times */
+	struct pid_clock start;		/* before the last read of the tables, */
+	struct pid_clock end;		/* after it, */
+	struct pid_clock prev_start;	/* and before the read before it */
+	int		pid_max;
+	long long	cycle;		/* fewer new tasks than this reuse no pid */
 	struct tep_handle *offline;	/* offline: comms from the file's tep */
 	int		last_tid;	/* offline: the last tid looked up, */
 	char		last_comm[FINIT_COMM_LEN];	/* and its comm ("" none) */
@@ -45,8 +72,12 @@ struct finit_context *finit_context_alloc(bool kernel_tgids)
 {
 	struct finit_context *ctx = calloc(1, sizeof(*ctx));
 
-	if (ctx)
-		ctx->kernel_tgids = kernel_tgids;
+	if (!ctx)
+		return NULL;
+	ctx->kernel_tgids = kernel_tgids;
+	ctx->pid_max = finit_procfs_pid_max();
+	/* pids wrap to 300 (RESERVED_PIDS); keep a margin: 0 trusts nothing */
+	ctx->cycle = ctx->pid_max > 4096 ? ctx->pid_max - 300 - 1024 : 0;
 	return ctx;
 }
 
@@ -58,14 +89,6 @@ void finit_context_free(struct finit_context *ctx)
 	free(ctx);
 }
 
-
-/* forget - empty the table, keeping its memory */
-static void forget(struct finit_context *ctx)
-{
-	if (ctx->n)
-		memset(ctx->tab, 0, ctx->cap * sizeof(*ctx->tab));
-	ctx->n = 0;
-}
 
 /* lookup - the table entry of @tid, created when @create (hash on tid) */
 static struct entry *lookup(struct finit_context *ctx, int tid, bool create)
@@ -135,10 +158,20 @@ static size_t count_lines(const char *buf)
 	return n;
 }
 
-/* parse_tgids - saved_tgids text ("pid tgid" lines) into the table */
-static void parse_tgids(struct finit_context *ctx, char *buf)
+/* note - a value read now: a new one (or one the last read lacked) appeared now */
+static void note(const struct finit_context *ctx, unsigned int *seen, struct since *since,
+		 bool changed, const struct since *now)
 {
-	char *p = buf, *end;
+	if (now && (changed || *seen + 1 != ctx->gen))
+		*since = *now;
+	*seen = ctx->gen;
+}
+
+/* parse_tgids - saved_tgids text ("pid tgid" lines) into the table; @now: read live */
+static void parse_tgids(struct finit_context *ctx, const char *buf, const struct since *now)
+{
+	const char *p = buf;
+	char *end;
 
 	reserve(ctx, count_lines(buf));
 	while (p && *p) {
@@ -147,8 +180,10 @@ static void parse_tgids(struct finit_context *ctx, char *buf)
 
 		if (end != p && *end == ' ')
 			tgid = strtol(end + 1, &end, 10);
-		if (tid > 0 && tgid > 0 && (e = lookup(ctx, (int)tid, true)))
+		if (tid > 0 && tgid > 0 && (e = lookup(ctx, (int)tid, true))) {
+			note(ctx, &e->seen_tgid, &e->since_tgid, e->tgid != tgid, now);
 			e->tgid = (int)tgid;
+		}
 		p = strchr(end, '\n');
 		p = p ? p + 1 : NULL;
 	}
@@ -157,15 +192,13 @@ static void parse_tgids(struct finit_context *ctx, char *buf)
 struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const char *tgids)
 {
 	struct finit_context *ctx = calloc(1, sizeof(*ctx));
-	char *copy = tgids ? strdup(tgids) : NULL;
 
 	if (!ctx)
 		return NULL;
 	ctx->offline = tep;
 	ctx->loaded = true;
 	ctx->last_tid = -1;
-	parse_tgids(ctx, copy);
-	free(copy);
+	parse_tgids(ctx, tgids, NULL);
 	return ctx;
 }
 
@@ -196,19 +229,15 @@ static void fill_offline(struct finit_context *ctx, struct finit_event *ev)
 	}
 }
 
-/* load_tables - parse saved_cmdlines ("pid comm") and saved_tgids ("pid tgid") */
-static void load_tables(struct finit_context *ctx)
+/* parse_cmdlines - saved_cmdlines text ("pid comm" lines) into the table */
+static void parse_cmdlines(struct finit_context *ctx, const char *buf, const struct since *now)
 {
-	char *buf, *line, *nl;
-	int size;
+	const char *line, *nl;
 
-	ctx->loaded = true;
-	ctx->gen++;
-	forget(ctx);
-	buf = tracefs_instance_file_read(NULL, "saved_cmdlines", &size);
 	reserve(ctx, count_lines(buf));
 	for (line = buf; line && *line; line = nl ? nl + 1 : NULL) {
-		char *sp = strchr(line, ' ');
+		const char *sp = strchr(line, ' ');
+		char comm[FINIT_COMM_LEN];
 		struct entry *e;
 		size_t len;
 
@@ -219,33 +248,100 @@ static void load_tables(struct finit_context *ctx)
 		if (!e)
 			continue;
 		len = (nl ? (size_t)(nl - sp) : strlen(sp)) - 1;
-		if (len >= sizeof(e->comm))
-			len = sizeof(e->comm) - 1;
-		memcpy(e->comm, sp + 1, len);
-		e->comm[len] = '\0';
+		if (len >= sizeof(comm))
+			len = sizeof(comm) - 1;
+		memcpy(comm, sp + 1, len);
+		comm[len] = '\0';
+		note(ctx, &e->seen_comm, &e->since_comm, strcmp(e->comm, comm), now);
+		memcpy(e->comm, comm, sizeof(comm));
 	}
-	free(buf);
-	if (!ctx->kernel_tgids)
-		return;
-	buf = tracefs_instance_file_read(NULL, "saved_tgids", &size);
-	parse_tgids(ctx, buf);
-	free(buf);
 }
 
-/* resolve - fill what the cached tables know; returns what is still missing */
-static int resolve(struct finit_context *ctx, struct finit_event *ev)
+/* clock_read - the pid clock now (ok false if /proc cannot say) */
+static void clock_read(struct pid_clock *c)
+{
+	c->ok = !finit_procfs_pid_clock(&c->forks, &c->last_pid);
+}
+
+/*
+ * load_tables - read saved_cmdlines and saved_tgids, with the pid clock
+ * before and after: a value that changed since the read before this one
+ * was written after that read began.
+ */
+static void load_tables(struct finit_context *ctx)
+{
+	char *cmdlines, *tgids = NULL;
+	struct since now;
+
+	ctx->prev_start = ctx->start;
+	clock_read(&ctx->start);
+	cmdlines = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
+	if (ctx->kernel_tgids)
+		tgids = tracefs_instance_file_read(NULL, "saved_tgids", NULL);
+	clock_read(&ctx->end);
+	ctx->loaded = true;
+	ctx->gen++;
+	now = (struct since){ ctx->end.forks, ctx->end.last_pid,
+			      ctx->prev_start.ok && ctx->end.ok &&
+			      ctx->end.forks - ctx->prev_start.forks < ctx->cycle };
+	parse_cmdlines(ctx, cmdlines, &now);
+	parse_tgids(ctx, tgids, &now);
+	free(cmdlines);
+	free(tgids);
+}
+
+/* cyclic - @d as a distance forward in the pid space */
+static long long cyclic(const struct finit_context *ctx, long long d)
+{
+	return ((d % ctx->pid_max) + ctx->pid_max) % ctx->pid_max;
+}
+
+/*
+ * written_since - the value of @s was written while @tid's task held @tid.
+ * It was written after the read before the one it appeared in began; with
+ * fewer than a pid cycle of new tasks from then to now, it is the task's
+ * own unless the task's pid was handed out after that read (the kernel's
+ * tables keep a gone task's values until the next holder of the pid is
+ * saved, which needs a record on its CPU and a switch).
+ */
+static bool written_since(const struct finit_context *ctx, const struct since *s, int tid)
+{
+	long long d, w;
+
+	if (!s->window || !ctx->end.ok || ctx->end.forks - s->forks >= ctx->cycle)
+		return false;
+	d = cyclic(ctx, (long long)tid - s->last_pid);
+	w = cyclic(ctx, (long long)ctx->end.last_pid - s->last_pid);
+	return d == 0 || d > w;		/* not handed out in (then, now] */
+}
+
+/* judge - after a read made for @e's tid: which of its values the task wrote */
+static void judge(struct finit_context *ctx, struct entry *e)
+{
+	e->fresh = ctx->gen;
+	e->trust_comm = written_since(ctx, &e->since_comm, e->tid);
+	/* the kernel saves the tgid (no lock) at every save of the comm: a
+	 * new comm means a new save, even of an unchanged tgid */
+	e->trust_tgid = e->trust_comm || written_since(ctx, &e->since_tgid, e->tid);
+}
+
+/* resolve - fill what the last read of the tables said of ev's tid */
+static void resolve(struct finit_context *ctx, struct finit_event *ev, bool judged)
 {
 	struct entry *e = lookup(ctx, ev->tid, false);
 
-	if (!ev->comm[0] && e && e->comm[0]) {
+	if (!e)
+		return;
+	if (!ev->comm[0] && e->seen_comm == ctx->gen && e->comm[0] &&
+	    (!judged || e->trust_comm)) {
 		snprintf(ev->comm, sizeof(ev->comm), "%s", e->comm);
 		ev->origin_comm = FINIT_ORIGIN_KERNEL;
 	}
-	if (ev->pid < 0 && e && e->tgid > 0) {
+	if (ev->pid < 0 && e->seen_tgid == ctx->gen && e->tgid > 0 &&
+	    (!judged || e->trust_tgid)) {
 		ev->pid = e->tgid;
 		ev->origin_pid = FINIT_ORIGIN_KERNEL;
 	}
-	return !ev->comm[0] || ev->pid < 0;
 }
 
 /*
@@ -257,16 +353,16 @@ static int resolve(struct finit_context *ctx, struct finit_event *ev)
 static bool check_live(struct finit_event *ev)
 {
 	char comm[FINIT_COMM_LEN];
-	int tgid;
+	int tgid = finit_procfs_tgid(ev->tid);
 
-	if (finit_procfs_comm(ev->tid, comm, sizeof(comm)))
+	/* both or neither: a task gone between the reads keeps no stale half */
+	if (tgid <= 0 || finit_procfs_comm(ev->tid, comm, sizeof(comm)))
 		return false;
 	if (strcmp(ev->comm, comm)) {
 		snprintf(ev->comm, sizeof(ev->comm), "%s", comm);
 		ev->origin_comm = FINIT_ORIGIN_PROCFS;
 	}
-	tgid = finit_procfs_tgid(ev->tid);
-	if (tgid > 0 && ev->pid != tgid) {
+	if (ev->pid != tgid) {
 		ev->pid = tgid;
 		ev->origin_pid = FINIT_ORIGIN_PROCFS;
 	}
@@ -302,10 +398,10 @@ static bool task_running(int tid)
 	return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
 }
 
-bool finit_context_settle(struct finit_context *ctx, const int *tids, int n, int ms)
+void finit_context_settle(struct finit_context *ctx, const int *tids, int n, int ms,
+			  struct finit_buf *comms, struct finit_buf *tgids)
 {
 	const struct timespec tick = { .tv_nsec = 5 * 1000 * 1000 };
-	int known = 0;
 
 	/*
 	 * Wait on /proc, not on the tables: the kernel only trylocks them to
@@ -319,11 +415,18 @@ bool finit_context_settle(struct finit_context *ctx, const int *tids, int n, int
 	}
 	load_tables(ctx);
 	for (int i = 0; i < n; i++) {
+		struct finit_event ev = { .tid = tids[i] };
 		struct entry *e = lookup(ctx, tids[i], false);
 
-		known += e && e->comm[0] && (!ctx->kernel_tgids || e->tgid > 0);
+		clear(&ev);
+		if (e)
+			judge(ctx, e);
+		resolve(ctx, &ev, true);
+		if (ev.comm[0])
+			finit_buf_printf(comms, "%d %s\n", ev.tid, ev.comm);
+		if (ev.pid > 0)
+			finit_buf_printf(tgids, "%d %d\n", ev.tid, ev.pid);
 	}
-	return known == n;
 }
 
 void finit_context_preload(struct finit_context *ctx)
@@ -334,7 +437,6 @@ void finit_context_preload(struct finit_context *ctx)
 
 void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool procfs)
 {
-	char before[FINIT_COMM_LEN] = "";
 	struct entry *e;
 
 	if (ctx->offline) {
@@ -344,39 +446,24 @@ void finit_context_fill(struct finit_context *ctx, struct finit_event *ev, bool 
 	clear(ev);
 	if (!ctx->loaded)
 		load_tables(ctx);
-	resolve(ctx, ev);
-	if (procfs && check_live(ev)) {
-		if (ev->comm[0] && ev->pid > 0)
-			return;
-	} else {
-		/* gone: only a read of the tables made since it left can be
-		 * trusted (the kernel saved it when it was switched out to
-		 * exit); one read per gone tid, not per record */
-		e = lookup(ctx, ev->tid, false);
-		if (e && e->fresh == ctx->gen)
-			return;
-		/* what a read from before it left said of this pid */
-		if (e)
-			memcpy(before, e->comm, sizeof(before));
-		clear(ev);
-	}
-	load_tables(ctx);
-	resolve(ctx, ev);
-	e = lookup(ctx, ev->tid, true);
-	if (e)
-		e->fresh = ctx->gen;
+	resolve(ctx, ev, false);
+	if (procfs && check_live(ev))
+		return;
 	/*
-	 * The kernel saves a comm only under a trylock (a reader of
-	 * saved_cmdlines, us included, makes it fail): an entry the task's
-	 * exit did not change is most likely the pid's previous task. Say
-	 * unknown rather than a wrong name (a same-named predecessor is lost).
+	 * Gone, or not looked up in /proc: the tables, and of them only what
+	 * this task wrote (the entry of a pid handed out again keeps the last
+	 * holder's values until the new one is switched out after a record).
+	 * One read per tid and round, not per record.
 	 */
-	if (before[0] && !strcmp(before, ev->comm)) {
-		ev->comm[0] = '\0';
-		ev->origin_comm = FINIT_ORIGIN_NONE;
+	clear(ev);
+	e = lookup(ctx, ev->tid, false);
+	if (!e || e->fresh != ctx->gen) {
+		load_tables(ctx);
+		e = lookup(ctx, ev->tid, true);
 		if (e)
-			e->comm[0] = '\0';
+			judge(ctx, e);
 	}
+	resolve(ctx, ev, true);
 }
 
 /* set_string - store @str (copied) as the event's user string with @origin */

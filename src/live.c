@@ -242,6 +242,9 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		finit_log(FINIT_LOG_ERROR, "out of memory");
 		goto fail;
 	}
+	/* the kernel's tables now: what they say of a pid before its caller
+	 * could run is not the caller's (and the first event need not wait) */
+	finit_context_preload(l->p.ctx);
 	armed_line(l, cfg);
 	return FINIT_EXIT_OK;
 fail:
@@ -314,9 +317,6 @@ int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, v
 	struct round_ctx r = { .l = l, .user = round, .ctx = ctx };
 	int sig;
 
-	/* the kernel's tables now, not on the first event's time (once) */
-	if (!l->p.defer_context)
-		finit_context_preload(l->p.ctx);
 	if (l->p.metrics && (timeout_ms < 0 || timeout_ms > METRICS_WAKE_MS))
 		timeout_ms = METRICS_WAKE_MS;
 	sig = finit_drain_run(l->drain, l->sigfd, finit_tamper_fd(l->tamper), timeout_ms, on_round,
@@ -414,6 +414,10 @@ static void summarize_checks(struct finit_live *l)
 	if (l->p.skipped)
 		finit_log(FINIT_LOG_INFO, "%llu call(s) not enriched from /proc: the decoder was "
 			  "behind (origin skipped-backlog)", l->p.skipped);
+	if (l->p.unknown_task)
+		finit_log(FINIT_LOG_INFO, "%llu event(s) with pid or comm unknown: the task "
+			  "was gone and the kernel's tables did not show it (origin unavailable)",
+			  l->p.unknown_task);
 	summarize_spool(l);
 	summarize_guard(l);
 }

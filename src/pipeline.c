@@ -334,6 +334,8 @@ static void enrich(struct finit_pipeline *p, struct finit_event *ev,
 	if (!p->defer_context)
 		finit_context_fill(p->ctx, ev, procfs_now(p));
 	finit_context_recorded_comm(ev, r->comm);
+	if (p->live && !p->defer_context && (ev->pid < 0 || !ev->comm[0]))
+		p->unknown_task++;
 	if (procfs_now(p)) {
 		finit_context_procfs(ev, p->hash, p->tracee_ids);
 	} else if (!p->live) {

@@ -53,6 +53,44 @@ int finit_procfs_tgid(int tid)
 	return tgid;
 }
 
+int finit_procfs_pid_clock(long long *forks, int *last_pid)
+{
+	char line[256];
+	bool bol = true, found = false;
+	FILE *f = fopen("/proc/sys/kernel/ns_last_pid", "r");
+
+	if (!f)
+		return -1;
+	found = fscanf(f, "%d", last_pid) == 1;
+	fclose(f);
+	f = fopen("/proc/stat", "r");
+	if (!found || !f) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	found = false;
+	/* "intr" is a long line: only a fragment that starts a line counts */
+	while (!found && fgets(line, sizeof(line), f)) {
+		found = bol && sscanf(line, "processes %lld", forks) == 1;
+		bol = strchr(line, '\n') != NULL;
+	}
+	fclose(f);
+	return found ? 0 : -1;
+}
+
+int finit_procfs_pid_max(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+	int n = -1;
+
+	if (f && fscanf(f, "%d", &n) != 1)
+		n = -1;
+	if (f)
+		fclose(f);
+	return n;
+}
+
 char *finit_procfs_string(int tid, unsigned long long addr, bool *truncated)
 {
 	char path[64], *buf = NULL;

@@ -230,23 +230,20 @@ int finit_recovery_append(struct finit_recovery *rc, int cpu, const void *page, 
 	return -1;
 }
 
-/* with_seen - the kernel's table, then what we saw (later lines win) */
-static char *with_seen(char *kernel, const char *seen)
+/* table - @given, or (NULL) the kernel's table @name; NULL when out of memory */
+static char *table(const char *given, const char *name)
 {
-	char *all = NULL;
+	char *t = given ? strdup(given) : tracefs_instance_file_read(NULL, name, NULL);
 
-	if (asprintf(&all, "%s%s", kernel ? kernel : "", seen ? seen : "") < 0)
-		all = NULL;
-	free(kernel);
-	return all;
+	return t ? t : strdup("");
 }
 
-/* finit_recovery_tables - cmdlines and tgids: the kernel's, then what was seen */
-int finit_recovery_tables(const char *dir, const char *seen_comms, const char *seen_tgids,
+/* finit_recovery_tables - cmdlines and tgids: @comms and @tgids, or the kernel's */
+int finit_recovery_tables(const char *dir, const char *comms, const char *tgids,
 			  char *err, size_t errlen)
 {
-	char *c = with_seen(tracefs_instance_file_read(NULL, "saved_cmdlines", NULL), seen_comms);
-	char *t = with_seen(tracefs_instance_file_read(NULL, "saved_tgids", NULL), seen_tgids);
+	char *c = table(comms, "saved_cmdlines");
+	char *t = table(tgids, "saved_tgids");
 	int ret = -1;
 
 	if (!c || !t)

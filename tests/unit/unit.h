@@ -45,5 +45,6 @@ int unit_add_salvage(void);
 int unit_add_tracecmd(void);
 int unit_add_sinks(void);
 int unit_add_policy(void);
+int unit_add_context(void);
 
 #endif
