@@ -188,6 +188,17 @@ static int write_metrics(struct finit_live *l, char *err, size_t errlen)
 	return -1;
 }
 
+/* set_pipeline - what the pipeline takes from the config and the session */
+static void set_pipeline(struct finit_live *l, const struct finit_config *cfg)
+{
+	l->p.hash = cfg->hash;
+	l->p.tracee_ids = cfg->format == FINIT_FMT_TRACEE;
+	l->p.live = true;
+	l->p.procfs = true;
+	l->p.clock_offset_ns = l->s.clock_offset_ns;
+	l->p.policy = cfg->policy;
+}
+
 /* finit_live_open - signals, session, pipeline, stream; armed */
 int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		    const int *extra, finit_emit_cb on_event, void *ctx)
@@ -213,12 +224,7 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		finit_log(FINIT_LOG_ERROR, "out of memory");
 		goto fail;
 	}
-	l->p.hash = cfg->hash;
-	l->p.tracee_ids = cfg->format == FINIT_FMT_TRACEE;
-	l->p.live = true;
-	l->p.procfs = true;
-	l->p.clock_offset_ns = l->s.clock_offset_ns;
-	l->p.policy = cfg->policy;
+	set_pipeline(l, cfg);
 	if (cfg->metrics_file &&
 	    !(l->p.metrics = finit_metrics_open(cfg->metrics_file, cfg->metrics_interval))) {
 		finit_log(FINIT_LOG_ERROR, "out of memory");
