@@ -27,7 +27,8 @@ struct finit_context *finit_context_alloc_offline(struct tep_handle *tep, const 
 
 /*
  * finit_context_fill - set pid, comm and their origins of @ev: /proc while
- * the task lives (both or neither); for a task gone (or without @procfs),
+ * the task lives (both or neither; @procfs: @ev->proc was just read by
+ * finit_context_procfs, its tgid is used); for a task gone (or without @procfs),
  * a fresh read of the kernel's saved_cmdlines/saved_tgids, once per tid and
  * round, and of it only the values the task itself wrote: the entry of a
  * pid handed out again keeps the previous holder's values until the new

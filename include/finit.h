@@ -119,6 +119,7 @@ int finit_names_str_arg(enum finit_syscall sys);
 /* Process context resolved from /proc (all "procfs", TOCTOU). */
 struct finit_proc {
 	bool			valid;		/* read while the task existed */
+	int			tgid;		/* Tgid of status */
 	int			ppid;
 	int			uid;
 	int			gid;

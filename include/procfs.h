@@ -14,9 +14,6 @@
 /* finit_procfs_comm - /proc/TID/comm into @buf; 0 or -1 */
 int finit_procfs_comm(int tid, char *buf, size_t len);
 
-/* finit_procfs_tgid - Tgid from /proc/TID/status, -1 if gone */
-int finit_procfs_tgid(int tid);
-
 /*
  * finit_procfs_pid_clock - the kernel's count of tasks ever made (/proc/stat
  * "processes") and the last pid it handed out (ns_last_pid): together they
@@ -43,7 +40,7 @@ char *finit_procfs_fd_path(int tid, long long fd);
 char *finit_procfs_sha256(int tid, long long fd);
 
 /*
- * finit_procfs_proc - ppid, uid, euid, gid, CapEff (status), auid
+ * finit_procfs_proc - tgid, ppid, uid, euid, gid, CapEff (status), auid
  * (loginuid), sessionid, exe, cgroup and container id of TID; @with_ids:
  * also the namespaces, cgroup id and start times (the Tracee format's)
  */

@@ -345,7 +345,8 @@ static void resolve(struct finit_context *ctx, struct finit_event *ev, bool judg
 }
 
 /*
- * check_live - while the task runs, /proc is current; the kernel's entry
+ * check_live - while the task runs, /proc is current (the tgid from the
+ * status read into ev->proc just before, the comm now); the kernel's entry
  * may belong to an earlier task with the same (recycled) pid, saved before
  * this one was first switched out. Where they differ, /proc wins.
  * Returns false when the task is gone.
@@ -353,7 +354,7 @@ static void resolve(struct finit_context *ctx, struct finit_event *ev, bool judg
 static bool check_live(struct finit_event *ev)
 {
 	char comm[FINIT_COMM_LEN];
-	int tgid = finit_procfs_tgid(ev->tid);
+	int tgid = ev->proc.valid ? ev->proc.tgid : -1;
 
 	/* both or neither: a task gone between the reads keeps no stale half */
 	if (tgid <= 0 || finit_procfs_comm(ev->tid, comm, sizeof(comm)))

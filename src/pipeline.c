@@ -329,6 +329,9 @@ static bool behind(const struct finit_pipeline *p, const struct finit_record *r)
 static void enrich(struct finit_pipeline *p, struct finit_event *ev,
 		   const struct finit_record *r)
 {
+	/* first: context.c takes the tgid from this read of status */
+	if (procfs_now(p))
+		finit_context_procfs(ev, p->hash, p->tracee_ids);
 	/* every read of saved_cmdlines holds the lock the kernel only trylocks
 	 * to save a comm: a reader that need not know now stays away */
 	if (!p->defer_context)
@@ -336,9 +339,7 @@ static void enrich(struct finit_pipeline *p, struct finit_event *ev,
 	finit_context_recorded_comm(ev, r->comm);
 	if (p->live && !p->defer_context && (ev->pid < 0 || !ev->comm[0]))
 		p->unknown_task++;
-	if (procfs_now(p)) {
-		finit_context_procfs(ev, p->hash, p->tracee_ids);
-	} else if (!p->live) {
+	if (!p->live) {
 		ev->origin_context = FINIT_ORIGIN_OFFLINE;
 		if (r->sys == FINIT_SYS_FINIT_MODULE)
 			ev->origin_path = FINIT_ORIGIN_OFFLINE;

@@ -36,40 +36,32 @@ int finit_procfs_comm(int tid, char *buf, size_t len)
 	return ret;
 }
 
-int finit_procfs_tgid(int tid)
+/* read_number - the first number in the file @path; false if unreadable */
+static bool read_number(const char *path, long long *v)
 {
-	char path[64], line[128];
-	int tgid = -1;
-	FILE *f;
+	FILE *f = fopen(path, "r");
+	bool ok;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "r");
 	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
+		return false;
+	ok = fscanf(f, "%lld", v) == 1;
 	fclose(f);
-	return tgid;
+	return ok;
 }
 
 int finit_procfs_pid_clock(long long *forks, int *last_pid)
 {
 	char line[256];
 	bool bol = true, found = false;
-	FILE *f = fopen("/proc/sys/kernel/ns_last_pid", "r");
+	long long last;
+	FILE *f;
 
+	if (!read_number("/proc/sys/kernel/ns_last_pid", &last))
+		return -1;
+	*last_pid = (int)last;
+	f = fopen("/proc/stat", "r");
 	if (!f)
 		return -1;
-	found = fscanf(f, "%d", last_pid) == 1;
-	fclose(f);
-	f = fopen("/proc/stat", "r");
-	if (!found || !f) {
-		if (f)
-			fclose(f);
-		return -1;
-	}
-	found = false;
 	/* "intr" is a long line: only a fragment that starts a line counts */
 	while (!found && fgets(line, sizeof(line), f)) {
 		found = bol && sscanf(line, "processes %lld", forks) == 1;
@@ -81,14 +73,9 @@ int finit_procfs_pid_clock(long long *forks, int *last_pid)
 
 int finit_procfs_pid_max(void)
 {
-	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
-	int n = -1;
+	long long n;
 
-	if (f && fscanf(f, "%d", &n) != 1)
-		n = -1;
-	if (f)
-		fclose(f);
-	return n;
+	return read_number("/proc/sys/kernel/pid_max", &n) ? (int)n : -1;
 }
 
 char *finit_procfs_string(int tid, unsigned long long addr, bool *truncated)
@@ -229,16 +216,13 @@ static int last_int(const char *line)
 static bool read_id(int tid, const char *name, unsigned int *v)
 {
 	char path[64];
-	bool ok;
-	FILE *f;
+	long long n;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", tid, name);
-	f = fopen(path, "r");
-	if (!f)
+	if (!read_number(path, &n))
 		return false;
-	ok = fscanf(f, "%u", v) == 1;
-	fclose(f);
-	return ok;
+	*v = (unsigned int)n;
+	return true;
 }
 
 /*
@@ -347,7 +331,7 @@ static void ids(int tid, int tgid, struct finit_proc *p)
 void finit_procfs_proc(int tid, struct finit_proc *p, bool with_ids)
 {
 	char path[64], exe[PATH_MAX];
-	int tgid = tid;
+	int tgid = -1;
 	ssize_t n;
 
 	memset(p, 0, sizeof(*p));
@@ -359,6 +343,7 @@ void finit_procfs_proc(int tid, struct finit_proc *p, bool with_ids)
 		return;
 	}
 	p->valid = true;
+	p->tgid = tgid;
 	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	if (n >= 0) {

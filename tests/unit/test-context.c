@@ -16,6 +16,7 @@
 #include <tracefs.h>
 
 #include "context.h"
+#include "event.h"
 #include "unit.h"
 
 #define RANGE	200	/* pids that may be handed out next, named in the tables */
@@ -132,6 +133,31 @@ static void test_first_read(void)
 	finit_context_free(ctx);
 }
 
+/* a live caller (us): /proc's tgid and comm win over a stale entry; the
+ * status read is the one finit_context_procfs made */
+static void test_live(void)
+{
+	struct finit_context *ctx = finit_context_alloc(true);
+	struct finit_event ev = { .tid = getpid() };
+	char line[64], comm[FINIT_COMM_LEN];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+	snprintf(line, sizeof(line), "%d worker\n", ev.tid);
+	put("saved_cmdlines", line);
+	snprintf(line, sizeof(line), "%d 4000\n", ev.tid);
+	put("saved_tgids", line);
+	CU_ASSERT_EQUAL_FATAL(finit_procfs_comm(ev.tid, comm, sizeof(comm)), 0);
+	finit_context_procfs(&ev, false, false);
+	CU_ASSERT_EQUAL(ev.proc.tgid, getpid());
+	finit_context_fill(ctx, &ev, true);
+	CU_ASSERT_EQUAL(ev.pid, getpid());
+	CU_ASSERT_EQUAL(ev.origin_pid, FINIT_ORIGIN_PROCFS);
+	CU_ASSERT_STRING_EQUAL(ev.comm, comm);
+	CU_ASSERT_EQUAL(ev.origin_comm, FINIT_ORIGIN_PROCFS);
+	finit_event_release(&ev);
+	finit_context_free(ctx);
+}
+
 /* setup - our directory as the tracing directory; teardown - back to tracefs */
 static int setup(void)
 {
@@ -156,5 +182,6 @@ int unit_add_context(void)
 
 	return !s ||
 	       !CU_add_test(s, "a gone caller: its own values, not a predecessor's", test_gone) ||
-	       !CU_add_test(s, "a gone caller named by the first read", test_first_read);
+	       !CU_add_test(s, "a gone caller named by the first read", test_first_read) ||
+	       !CU_add_test(s, "a live caller: /proc over a stale entry", test_live);
 }
