@@ -18,35 +18,45 @@
 #include "procfs.h"
 #include "sha256.h"
 
+/*
+ * read_small - the start of the file @path (at most @len - 1 bytes) in @buf,
+ * NUL-terminated; its length, or -1. One read: /proc's small files give
+ * all they have at once (no stdio: its fstat and buffer cost a call each).
+ */
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
 int finit_procfs_comm(int tid, char *buf, size_t len)
 {
 	char path[64];
-	FILE *f;
-	int ret = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
-	f = fopen(path, "r");
-	if (!f)
+	if (read_small(path, buf, len) <= 0)
 		return -1;
-	if (fgets(buf, (int)len, f)) {
-		buf[strcspn(buf, "\n")] = '\0';
-		ret = 0;
-	}
-	fclose(f);
-	return ret;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
 }
 
 /* read_number - the first number in the file @path; false if unreadable */
 static bool read_number(const char *path, long long *v)
 {
-	FILE *f = fopen(path, "r");
-	bool ok;
+	char buf[32], *end;
 
-	if (!f)
+	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return false;
-	ok = fscanf(f, "%lld", v) == 1;
-	fclose(f);
-	return ok;
+	*v = strtoll(buf, &end, 10);
+	return end != buf;
 }
 
 int finit_procfs_pid_clock(long long *forks, int *last_pid)
@@ -225,34 +235,73 @@ static bool read_id(int tid, const char *name, unsigned int *v)
 	return true;
 }
 
+/* after - the text after @key at the start of @line, NULL if it is not there */
+static const char *after(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+
+	return strncmp(line, key, n) ? NULL : line + n;
+}
+
+/* number - the decimal at @v (after blanks), *end past it; *ok cleared if none */
+static int number(const char *v, const char **end, bool *ok)
+{
+	char *e;
+	long n = strtol(v, &e, 10);
+
+	*ok = *ok && e != v;
+	*end = e;
+	return (int)n;
+}
+
+/* status_line - one line of status into @p and @tgid: 1 if it was PPid, Uid or Gid */
+static int status_line(const char *line, struct finit_proc *p, int *tgid)
+{
+	const char *v, *end;
+	bool ok = true;
+
+	if ((v = after(line, "PPid:"))) {
+		p->ppid = number(v, &end, &ok);
+		return ok;
+	}
+	if ((v = after(line, "Uid:"))) {
+		p->uid = number(v, &end, &ok);
+		p->euid = number(end, &end, &ok);
+		return ok;
+	}
+	if ((v = after(line, "Gid:"))) {
+		p->gid = number(v, &end, &ok);
+		return ok;
+	}
+	if ((v = after(line, "CapEff:")))
+		p->cap_eff = strtoull(v, NULL, 16);
+	else if ((v = after(line, "Tgid:")))
+		*tgid = number(v, &end, &ok);
+	else if (after(line, "NStgid:"))
+		p->ns_tgid = last_int(line);
+	else if (after(line, "NSpid:"))
+		p->ns_tid = last_int(line);
+	return 0;
+}
+
 /*
  * read_status - PPid, Uid (real and effective), Gid (real), CapEff, Tgid
  * and the innermost namespace's ids of @tid; the number of the first three found
  */
 static int read_status(int tid, struct finit_proc *p, int *tgid)
 {
-	char path[64], line[256];
+	char path[64], buf[8192];
 	int found = 0;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "r");
-	if (!f)
+	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		found += sscanf(line, "PPid: %d", &p->ppid) == 1;
-		found += sscanf(line, "Uid: %d %d", &p->uid, &p->euid) == 2;
-		if (sscanf(line, "CapEff: %llx", &p->cap_eff) == 1)
-			continue;
-		found += sscanf(line, "Gid: %d", &p->gid) == 1;
-		if (sscanf(line, "Tgid: %d", tgid) == 1)
-			continue;
-		if (!strncmp(line, "NStgid:", 7))
-			p->ns_tgid = last_int(line);
-		else if (!strncmp(line, "NSpid:", 6))
-			p->ns_tid = last_int(line);
+	for (char *line = buf, *nl; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		found += status_line(line, p, tgid);
 	}
-	fclose(f);
 	return found;
 }
 

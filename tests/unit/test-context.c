@@ -158,6 +158,28 @@ static void test_live(void)
 	finit_context_free(ctx);
 }
 
+/* our own status, as finit_procfs_proc reads it for a caller */
+static void test_status(void)
+{
+	struct finit_proc p;
+
+	finit_procfs_proc(getpid(), &p, true);
+	CU_ASSERT_TRUE_FATAL(p.valid);
+	CU_ASSERT_EQUAL(p.tgid, getpid());
+	CU_ASSERT_EQUAL(p.ppid, getppid());
+	CU_ASSERT_EQUAL(p.uid, (int)getuid());
+	CU_ASSERT_EQUAL(p.euid, (int)geteuid());
+	CU_ASSERT_EQUAL(p.gid, (int)getgid());
+	CU_ASSERT_EQUAL(p.ns_tgid, getpid());	/* (no pid namespace of its own) */
+	CU_ASSERT_EQUAL(p.ns_tid, gettid());
+	/* root holds CAP_SYS_ADMIN (bit 21), anyone else here none */
+	CU_ASSERT_EQUAL((p.cap_eff >> 21) & 1, geteuid() == 0);
+	CU_ASSERT_PTR_NOT_NULL(p.exe);
+	free(p.exe);
+	free(p.cgroup);
+	free(p.container_id);
+}
+
 /* setup - our directory as the tracing directory; teardown - back to tracefs */
 static int setup(void)
 {
@@ -183,5 +205,6 @@ int unit_add_context(void)
 	return !s ||
 	       !CU_add_test(s, "a gone caller: its own values, not a predecessor's", test_gone) ||
 	       !CU_add_test(s, "a gone caller named by the first read", test_first_read) ||
-	       !CU_add_test(s, "a live caller: /proc over a stale entry", test_live);
+	       !CU_add_test(s, "a live caller: /proc over a stale entry", test_live) ||
+	       !CU_add_test(s, "a caller's status fields", test_status);
 }
