@@ -19,10 +19,15 @@
 #include "dat7.h"
 
 #define OPT_DONE	0
+#define OPT_DATE	1
 #define OPT_BUFFER	3
+#define OPT_TRACECLOCK	4
 #define OPT_UNAME	5
+#define OPT_HOOK	6
 #define OPT_OFFSET	7
 #define OPT_VERSION	9
+#define OPT_PROCMAPS	10
+#define OPT_GUEST	13
 #define OPT_BUFFER_TEXT	22
 #define META_MAX	(64 << 20)	/* bytes of saved_tgids, at most */
 #define OPTIONS_MAX	(1 << 20)	/* bytes of one OPTIONS section, at most */
@@ -183,12 +188,36 @@ static int buffer(struct finit_dat_info *info, const char *data, uint32_t size, 
 	return 0;
 }
 
+/*
+ * c_string - libtracecmd reads this option as a C string from a block of
+ * exactly its size (strdup, strtoll, strtok): without a NUL inside, it
+ * reads past the block (found by a bit flip: UNAME's last byte)
+ */
+static bool c_string(uint16_t id)
+{
+	switch (id) {
+	case OPT_DATE:
+	case OPT_TRACECLOCK:
+	case OPT_UNAME:
+	case OPT_HOOK:
+	case OPT_OFFSET:
+	case OPT_VERSION:
+	case OPT_PROCMAPS:
+	case OPT_GUEST:
+	case OPT_BUFFER_TEXT:
+		return true;
+	}
+	return false;
+}
+
 /* finit_dat7_read_option - what report needs of an option */
 int finit_dat7_read_option(struct finit_dat_info *info, uint16_t id, const char *data,
 			   uint32_t size, char *err, size_t errlen)
 {
 	const char *m;
 
+	if (size && c_string(id) && !memchr(data, '\0', size))
+		return snprintf(err, errlen, "option %u: a string without its NUL", id), -1;
 	switch (id) {
 	case OPT_OFFSET:		/* as libtracecmd reads it */
 		info->clock_offset_ns = strtoll(data, NULL, 0);
