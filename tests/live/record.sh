@@ -196,11 +196,14 @@ test_v6() {
 
 # 5: SIGINT and SIGTERM end a recording with a valid file and no instance
 test_signal() {
-	local sig pid
+	local sig pid err
 	for sig in INT TERM; do
-		"$FINIT" record -o "$T/s.dat" 2>"$T/s.err" &
+		# an err file of its own: the last round's "armed:" line must not
+		# be read before this run's redirection empties the file
+		err=$T/s-$sig.err
+		"$FINIT" record -o "$T/s.dat" 2>"$err" &
 		pid=$!
-		wait_for "$T/s.err" "armed:" $((10 * SCALE)) || { fail "record-$sig" "never armed"; kill -KILL $pid; wait $pid; continue; }
+		wait_for "$err" "armed:" $((10 * SCALE)) || { fail "record-$sig" "never armed"; kill -KILL $pid; wait $pid; continue; }
 		$MODCALL finit - sig 0 --fd 4 >/dev/null
 		sleep 0.2
 		kill -$sig $pid
@@ -210,7 +213,7 @@ test_signal() {
 		   [[ ! -e /run/finit-ftrace/record-$pid ]]; then
 			pass "record-$sig"
 		else
-			fail "record-$sig" "rc=$RC $(tr '\n' '|' <"$T/s.err")"
+			fail "record-$sig" "rc=$RC $(tr '\n' '|' <"$err")"
 		fi
 	done
 }

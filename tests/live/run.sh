@@ -81,6 +81,10 @@ closefds() {
 
 # start_bg OUT ERR CMD... - start CMD in the background; its pid in BG_PID
 start_bg() {
+	# the files go first (a FIFO stays): the child empties them only once
+	# it runs, and a poll must not read an earlier run's "armed:" line
+	local f
+	for f in "$1" "$2"; do [[ -p $f ]] || rm -f "$f"; done
 	(closefds && exec "${@:3}") >"$1" 2>"$2" &
 	BG_PID=$!
 	STARTED+=("$BG_PID")
