@@ -9,6 +9,7 @@
 #ifndef FINIT_DRAIN_H
 #define FINIT_DRAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "spool.h"
@@ -38,6 +39,13 @@ int finit_drain_run(struct finit_drain *d, int sigfd, int watchfd, int timeout_m
  * still hold, then deliver all that is spooled; 0 or -1
  */
 int finit_drain_finish(struct finit_drain *d, finit_record_cb cb, void *ctx);
+
+/*
+ * finit_drain_set_watermark - say when the instance's buffer_percent is
+ * above 0: poll() then no longer tells an empty CPU, and only a read that
+ * finds one empty lets older records of other CPUs go out before its own
+ */
+void finit_drain_set_watermark(struct finit_drain *d, bool on);
 
 /* finit_drain_waiting - bytes spooled and not yet delivered */
 size_t finit_drain_waiting(struct finit_drain *d);

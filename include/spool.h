@@ -3,8 +3,10 @@
  * spool.h - raw sub-buffers between the thread that drains the kernel's
  * ring buffers and the one that decodes them: a FIFO in memory up to a
  * bound, then in a private unlinked temporary file, so that a flood waits
- * here instead of overwriting the kernel's buffer. Thread-safe for one
- * producer and one consumer; an eventfd says when pages are waiting.
+ * here instead of overwriting the kernel's buffer. A queue per CPU, and
+ * what the consumer needs to deliver records of all CPUs in time order.
+ * Thread-safe for one producer and one consumer; an eventfd says when
+ * something changed.
  */
 #ifndef FINIT_SPOOL_H
 #define FINIT_SPOOL_H
@@ -24,12 +26,12 @@ struct finit_spool_stats {
 };
 
 /*
- * finit_spool_alloc - pages of at most @page_size bytes; @mem_bytes in
- * memory, then up to @file_bytes in a temporary file in @dir (NULL: the
- * usual TMPDIR). NULL when out of memory or the eventfd fails.
+ * finit_spool_alloc - pages of at most @page_size bytes from @ncpus CPUs;
+ * @mem_bytes in memory, then up to @file_bytes in a temporary file in @dir
+ * (NULL: the usual TMPDIR). NULL when out of memory or the eventfd fails.
  */
-struct finit_spool *finit_spool_alloc(size_t page_size, size_t mem_bytes, size_t file_bytes,
-				      const char *dir);
+struct finit_spool *finit_spool_alloc(size_t page_size, int ncpus, size_t mem_bytes,
+				      size_t file_bytes, const char *dir);
 void finit_spool_free(struct finit_spool *sp);
 
 /*
@@ -39,10 +41,33 @@ void finit_spool_free(struct finit_spool *sp);
 int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t len);
 
 /*
- * finit_spool_pop - the oldest page into @page (page_size bytes): its
- * length with *cpu set, 0 when none waits, -1 if the file cannot be read
+ * finit_spool_pop - @cpu's oldest page into @page (page_size bytes): its
+ * length with *seq set (its number in push order), 0 when none waits, -1
+ * if the file cannot be read
  */
-long finit_spool_pop(struct finit_spool *sp, int *cpu, void *page);
+long finit_spool_pop(struct finit_spool *sp, int cpu, void *page, unsigned long long *seq);
+
+/*
+ * finit_spool_mark_empty - the producer found @cpu's buffer empty: the
+ * records it writes from now on are newer than every page pushed so far
+ */
+void finit_spool_mark_empty(struct finit_spool *sp, int cpu);
+
+/* finit_spool_publish - after a pass: wake the consumer if anything changed */
+void finit_spool_publish(struct finit_spool *sp);
+
+enum { FINIT_SPOOL_WAIT, FINIT_SPOOL_GO, FINIT_SPOOL_PAGES };
+
+/*
+ * finit_spool_gate - may the records of page @seq (of another CPU) go out
+ * before any of @cpu's still to come? FINIT_SPOOL_PAGES: @cpu has pages
+ * waiting (pop them and compare); FINIT_SPOOL_GO: @cpu was seen empty
+ * after that page was pushed, or the spool is full (order is given up
+ * rather than the drain stopped); FINIT_SPOOL_WAIT: not known yet, a later
+ * publish says more. *empty: @cpu's mark, for the caller to remember.
+ */
+int finit_spool_gate(struct finit_spool *sp, int cpu, unsigned long long seq,
+		     unsigned long long *empty);
 
 /*
  * finit_spool_prepare - map memory for the next pages now (a moment the

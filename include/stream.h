@@ -81,6 +81,23 @@ typedef int (*finit_refill_cb)(struct finit_stream *st, int cpu, void *ctx);
 /* finit_stream_set_refill - let finit_stream_deliver ask @cb for more pages */
 void finit_stream_set_refill(struct finit_stream *st, finit_refill_cb cb, void *ctx);
 
+enum { FINIT_GATE_WAIT, FINIT_GATE_GO, FINIT_GATE_REFILL };
+
+/*
+ * Called before a record of CPU @before goes out while @cpu has nothing
+ * loaded: may @cpu still bring an older one? FINIT_GATE_GO: no;
+ * FINIT_GATE_REFILL: it has pages now (refill it, then compare);
+ * FINIT_GATE_WAIT: not known yet.
+ */
+typedef int (*finit_gate_cb)(struct finit_stream *st, int cpu, int before, void *ctx);
+
+/*
+ * finit_stream_set_gate - pages that come in pieces from several CPUs (the
+ * drain's spool): with a gate, finit_stream_deliver returns 0 when it says
+ * wait, and the next call goes on from the same place
+ */
+void finit_stream_set_gate(struct finit_stream *st, finit_gate_cb cb, void *ctx);
+
 /*
  * finit_stream_deliver - deliver loaded pages in timestamp order (and, with
  * a refill callback, every page it gives); 1 if cb stopped, -1 if refill failed

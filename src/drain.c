@@ -18,7 +18,6 @@
 
 #include "drain.h"
 
-#define BATCH_PAGES	256	/* taken from the spool per delivery */
 #define DRAIN_NICE	(-10)	/* without SCHED_FIFO: ahead of the CPU hogs */
 #define FLOOD_PAUSE_US	500	/* after a pass that found a flood: let pages fill */
 #define BUSY_POLL_MS	10	/* while data flows: read even without a wake-up */
@@ -36,12 +35,12 @@ struct finit_drain {
 	pthread_t		thread;
 	bool			running;
 	int			thread_err;	/* errno of a failed read */
-	/* the batch being delivered */
-	unsigned char		*pages;
-	int			*cpu;
-	long			*len;
-	int			n;
-	int			*cursor;	/* per CPU: the next batch index to look at */
+	/* the consumer's side */
+	unsigned char		*page;		/* the page being loaded */
+	unsigned long long	*seq;		/* per CPU: its loaded page's number */
+	unsigned long long	*settled;	/* per CPU: its last empty mark seen */
+	bool			final;		/* the thread ended: all is spooled */
+	bool			watermark;	/* buffer_percent > 0: poll is no empty test */
 };
 
 /*
@@ -69,14 +68,14 @@ static int read_cpu(struct finit_drain *d, int cpu, unsigned char *page, size_t 
 		n = read(fd, page, d->subbuf);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EAGAIN)
+		if ((n < 0 && errno == EAGAIN) || n == 0) {
+			finit_spool_mark_empty(d->sp, cpu);
 			return CPU_DONE;
+		}
 		if (n < 0) {
 			d->thread_err = errno;
 			return CPU_ERROR;
 		}
-		if (n == 0)
-			return CPU_DONE;
 		used = finit_stream_page_used(d->st, page);
 		*bytes += used;		/* data: read() returns a whole page, full or not */
 		finit_spool_push(d->sp, cpu, page, (size_t)n);
@@ -109,6 +108,22 @@ static int read_all(struct finit_drain *d, const struct pollfd *pfd, unsigned ch
 			ret = r;
 	}
 	return ret;
+}
+
+/*
+ * mark_idle - after a pass: the CPUs with nothing to read now hold no
+ * record older than the pages pushed so far (a non-blocking poll; with
+ * buffer_percent 0 the kernel reports any data as readable); then wake the
+ * consumer if anything changed
+ */
+static void mark_idle(struct finit_drain *d, struct pollfd *pfd)
+{
+	if (!__atomic_load_n(&d->watermark, __ATOMIC_RELAXED) && poll(pfd, d->ncpus, 0) >= 0) {
+		for (int i = 0; i < d->ncpus; i++)
+			if (pfd[i].fd >= 0 && !(pfd[i].revents & POLLIN))
+				finit_spool_mark_empty(d->sp, i);
+	}
+	finit_spool_publish(d->sp);
 }
 
 /*
@@ -151,6 +166,7 @@ static void *drain_thread(void *arg)
 		got = read_all(d, n == 0 ? NULL : pfd, page, &bytes, false);
 		if (got == CPU_ERROR)
 			break;
+		mark_idle(d, pfd);
 		/*
 		 * Full: let the consumer make room. More waiting: the next pass
 		 * at once. A flood (more than half a sub-buffer in one pass):
@@ -171,46 +187,35 @@ static void *drain_thread(void *arg)
 	return NULL;
 }
 
-/* batch_refill - the stream wants @cpu's next pages: those of the batch */
-static int batch_refill(struct finit_stream *st, int cpu, void *arg)
+/* spool_refill - the stream wants @cpu's next page: the oldest spooled one */
+static int spool_refill(struct finit_stream *st, int cpu, void *arg)
 {
 	struct finit_drain *d = arg;
-	int loaded = 0;
+	long len = finit_spool_pop(d->sp, cpu, d->page, &d->seq[cpu]);
 
-	for (int *i = &d->cursor[cpu]; *i < d->n; (*i)++) {
-		if (d->cpu[*i] != cpu)
-			continue;
-		if (finit_stream_take_page(st, cpu, d->pages + (size_t)*i * d->subbuf,
-					   (size_t)d->len[*i]) < 0)
-			break;	/* its pages are full: the rest after these */
-		loaded++;
-	}
-	return loaded > 0;
+	if (len <= 0)
+		return len < 0 ? -1 : 0;
+	return finit_stream_take_page(st, cpu, d->page, (size_t)len) < 0 ? -1 : 1;
 }
 
-/* deliver_spooled - batches from the spool until it is empty; 1: stopped, -1 */
-static int deliver_spooled(struct finit_drain *d, finit_record_cb cb, void *ctx)
+/*
+ * spool_gate - records go out in time order across CPUs: one of @before's
+ * waits while @cpu, with nothing spooled, may still bring an older one
+ * (it was not seen empty since @before's page was pushed)
+ */
+static int spool_gate(struct finit_stream *st, int cpu, int before, void *arg)
 {
-	for (;;) {
-		int ret;
+	struct finit_drain *d = arg;
 
-		d->n = 0;
-		while (d->n < BATCH_PAGES) {
-			long len = finit_spool_pop(d->sp, &d->cpu[d->n],
-						   d->pages + (size_t)d->n * d->subbuf);
-
-			if (len < 0)
-				return -1;
-			if (!len)
-				break;
-			d->len[d->n++] = len;
-		}
-		if (!d->n)
-			return 0;
-		memset(d->cursor, 0, sizeof(*d->cursor) * d->ncpus);
-		ret = finit_stream_deliver(d->st, cb, ctx);
-		if (ret)
-			return ret;
+	if (d->final || finit_stream_fd(st, cpu) < 0 || d->settled[cpu] > d->seq[before])
+		return FINIT_GATE_GO;
+	switch (finit_spool_gate(d->sp, cpu, d->seq[before], &d->settled[cpu])) {
+	case FINIT_SPOOL_PAGES:
+		return FINIT_GATE_REFILL;
+	case FINIT_SPOOL_GO:
+		return FINIT_GATE_GO;
+	default:
+		return FINIT_GATE_WAIT;
 	}
 }
 
@@ -226,15 +231,15 @@ struct finit_drain *finit_drain_start(struct finit_stream *st, size_t mem_bytes,
 	d->st = st;
 	d->ncpus = finit_stream_cpus(st);
 	d->subbuf = (size_t)finit_stream_subbuf(st);
-	d->sp = finit_spool_alloc(d->subbuf, mem_bytes, file_bytes, NULL);
+	d->sp = finit_spool_alloc(d->subbuf, d->ncpus, mem_bytes, file_bytes, NULL);
 	d->stopfd = eventfd(0, EFD_CLOEXEC);
-	d->pages = malloc((size_t)BATCH_PAGES * d->subbuf);
-	d->cpu = calloc(BATCH_PAGES, sizeof(*d->cpu));
-	d->len = calloc(BATCH_PAGES, sizeof(*d->len));
-	d->cursor = calloc(d->ncpus, sizeof(*d->cursor));
-	if (!d->sp || d->stopfd < 0 || !d->pages || !d->cpu || !d->len || !d->cursor)
+	d->page = malloc(d->subbuf);
+	d->seq = calloc(d->ncpus, sizeof(*d->seq));
+	d->settled = calloc(d->ncpus, sizeof(*d->settled));
+	if (!d->sp || d->stopfd < 0 || !d->page || !d->seq || !d->settled)
 		goto nomem;
-	finit_stream_set_refill(st, batch_refill, d);
+	finit_stream_set_refill(st, spool_refill, d);
+	finit_stream_set_gate(st, spool_gate, d);
 	if (pthread_create(&d->thread, NULL, drain_thread, d)) {
 		snprintf(err, errlen, "cannot start the drain thread: %s", strerror(errno));
 		finit_drain_free(d);
@@ -282,7 +287,7 @@ int finit_drain_run(struct finit_drain *d, int sigfd, int watchfd, int timeout_m
 			continue;
 		if (read(pfd[1].fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 			return -1;
-		ret = deliver_spooled(d, cb, ctx);
+		ret = finit_stream_deliver(d->st, cb, ctx);
 		if (ret)
 			return ret > 0 ? 0 : -1;
 	}
@@ -305,11 +310,18 @@ static void stop(struct finit_drain *d)
 int finit_drain_finish(struct finit_drain *d, finit_record_cb cb, void *ctx)
 {
 	stop(d);
+	d->final = true;
 	if (d->thread_err) {
 		errno = d->thread_err;
 		return -1;
 	}
-	return deliver_spooled(d, cb, ctx) < 0 ? -1 : 0;
+	return finit_stream_deliver(d->st, cb, ctx) < 0 ? -1 : 0;
+}
+
+/* finit_drain_set_watermark - the instance's buffer_percent is above 0 (or not) */
+void finit_drain_set_watermark(struct finit_drain *d, bool on)
+{
+	__atomic_store_n(&d->watermark, on, __ATOMIC_RELAXED);
 }
 
 /* finit_drain_waiting - bytes in the spool */
@@ -333,9 +345,8 @@ void finit_drain_free(struct finit_drain *d)
 	if (d->stopfd >= 0)
 		close(d->stopfd);
 	finit_spool_free(d->sp);
-	free(d->pages);
-	free(d->cpu);
-	free(d->len);
-	free(d->cursor);
+	free(d->page);
+	free(d->seq);
+	free(d->settled);
 	free(d);
 }

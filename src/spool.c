@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * spool.c - a FIFO of raw sub-buffers: in memory up to a bound, then in an
- * unlinked temporary file. The order of pages is kept across both: once a
- * page went to the file, later ones follow it there until the file is
- * read empty, and it is then truncated.
+ * spool.c - a FIFO of raw sub-buffers per CPU: in memory up to a bound,
+ * then in an unlinked temporary file. The order of pages is kept across
+ * both: once a page went to the file, later ones follow it there until the
+ * file is read empty, and it is then truncated.
+ *
+ * Every page carries a number in the order pages were pushed, and every
+ * CPU the number of pages pushed when it was last seen empty: the consumer
+ * can tell whether a CPU may still hold records older than a page it is
+ * about to deliver (finit_spool_gate).
  *
  * Pages in memory live in slots of a pool that grows by whole chunks,
  * mapped already populated, and shrinks back to a 3 MiB reserve when the
@@ -33,7 +38,7 @@
 /* One waiting page: in memory (data) or in the file (at off). */
 struct entry {
 	struct entry	*next;
-	int		cpu;
+	unsigned long long seq;		/* pushed before it */
 	size_t		len;
 	long long	off;		/* -1: in memory */
 	unsigned char	data[];
@@ -45,9 +50,19 @@ struct chunk {
 	size_t		bytes;
 };
 
+/* One CPU's pages, oldest first; empty: pages pushed when it was last seen empty */
+struct queue {
+	struct entry			*head, *tail;
+	unsigned long long		empty;
+};
+
 struct finit_spool {
 	pthread_mutex_t			lock;
-	struct entry			*head, *tail;
+	struct queue			*q;
+	int				ncpus;
+	unsigned long long		pushed;		/* pages in all */
+	size_t				npages;		/* waiting now */
+	bool				dirty;		/* pushed or seen empty since the last wake */
 	size_t				page_size;
 	size_t				mem_bytes, file_bytes;	/* bounds */
 	size_t				in_mem, in_file;	/* waiting now */
@@ -143,7 +158,7 @@ static void slot_put(struct finit_spool *sp, struct entry *e)
 	e->next = sp->free;
 	sp->free = e;
 	sp->nfree++;
-	if (!sp->head && sp->nfree == sp->nslots &&
+	if (!sp->npages && sp->nfree == sp->nslots &&
 	    sp->st.pool_bytes > KEEP_CHUNKS * chunk_bytes(sp))
 		unmap_chunks(sp, KEEP_CHUNKS);
 }
@@ -168,14 +183,16 @@ static void init_lock(pthread_mutex_t *lock)
 }
 
 /* finit_spool_alloc - empty, with its eventfd */
-struct finit_spool *finit_spool_alloc(size_t page_size, size_t mem_bytes, size_t file_bytes,
-				      const char *dir)
+struct finit_spool *finit_spool_alloc(size_t page_size, int ncpus, size_t mem_bytes,
+				      size_t file_bytes, const char *dir)
 {
 	struct finit_spool *sp = calloc(1, sizeof(*sp));
 
 	if (!sp)
 		return NULL;
 	init_lock(&sp->lock);
+	sp->ncpus = ncpus;
+	sp->q = calloc(ncpus > 0 ? ncpus : 1, sizeof(*sp->q));
 	sp->page_size = page_size;
 	sp->slot = (sizeof(struct entry) + page_size + SLOT_ALIGN - 1) & ~(size_t)(SLOT_ALIGN - 1);
 	sp->mem_bytes = mem_bytes;
@@ -183,7 +200,7 @@ struct finit_spool *finit_spool_alloc(size_t page_size, size_t mem_bytes, size_t
 	sp->file = -1;
 	sp->dir = strdup(dir ? dir : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	sp->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (sp->efd < 0 || !sp->dir) {
+	if (sp->efd < 0 || !sp->dir || !sp->q) {
 		finit_spool_free(sp);
 		return NULL;
 	}
@@ -195,13 +212,16 @@ void finit_spool_free(struct finit_spool *sp)
 {
 	if (!sp)
 		return;
-	while (sp->head) {
-		struct entry *e = sp->head;
+	for (int i = 0; sp->q && i < sp->ncpus; i++) {
+		while (sp->q[i].head) {
+			struct entry *e = sp->q[i].head;
 
-		sp->head = e->next;
-		if (e->off >= 0)
-			free(e);	/* spilled entries only: slots go with chunks */
+			sp->q[i].head = e->next;
+			if (e->off >= 0)
+				free(e);	/* spilled entries only: slots go with chunks */
+		}
 	}
+	free(sp->q);
 	unmap_chunks(sp, 0);
 	if (sp->file >= 0)
 		close(sp->file);
@@ -271,14 +291,14 @@ int finit_spool_prepare(struct finit_spool *sp)
 /* finit_spool_push - memory, else the file, else refused */
 int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t len)
 {
-	static const uint64_t one = 1;
+	struct queue *q;
 	struct entry *e;
-	bool was_empty;
 
+	if (cpu < 0 || cpu >= sp->ncpus)
+		return -1;
 	if (len > sp->page_size)
 		len = sp->page_size;
 	pthread_mutex_lock(&sp->lock);
-	was_empty = !sp->head;
 	e = keep(sp, page, len);
 	if (!e)
 		e = spill(sp, page, len);
@@ -287,38 +307,92 @@ int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t l
 		pthread_mutex_unlock(&sp->lock);
 		return -1;
 	}
-	e->cpu = cpu;
 	e->len = len;
-	if (sp->tail)
-		sp->tail->next = e;
+	e->seq = sp->pushed++;
+	q = &sp->q[cpu];
+	if (q->tail)
+		q->tail->next = e;
 	else
-		sp->head = e;
-	sp->tail = e;
+		q->head = e;
+	q->tail = e;
+	sp->npages++;
+	sp->dirty = true;
 	sp->st.pages++;
 	__atomic_store_n(&sp->st.bytes, sp->in_mem + sp->in_file, __ATOMIC_RELAXED);
 	if (sp->st.bytes > sp->st.peak_bytes)
 		sp->st.peak_bytes = sp->st.bytes;
 	pthread_mutex_unlock(&sp->lock);
-	/*
-	 * The consumer pops until the spool is empty before it waits again:
-	 * only the first page after that needs to wake it (a saturated
-	 * counter, EAGAIN, still reads as ready).
-	 */
-	if (was_empty && write(sp->efd, &one, sizeof(one)) < 0)
-		return 0;
 	return 0;
 }
 
-/* take - unlink the head entry (under the lock) */
-static struct entry *take(struct finit_spool *sp)
+/* finit_spool_mark_empty - @cpu was seen empty: every page of it so far is here */
+void finit_spool_mark_empty(struct finit_spool *sp, int cpu)
 {
-	struct entry *e = sp->head;
+	if (cpu < 0 || cpu >= sp->ncpus)
+		return;
+	pthread_mutex_lock(&sp->lock);
+	if (sp->q[cpu].empty < sp->pushed) {
+		sp->q[cpu].empty = sp->pushed;
+		sp->dirty = true;
+	}
+	pthread_mutex_unlock(&sp->lock);
+}
+
+/*
+ * finit_spool_publish - wake the consumer if anything was pushed or seen
+ * empty since the last time: once per pass of the producer, not per page
+ * (a saturated counter, EAGAIN, still reads as ready)
+ */
+void finit_spool_publish(struct finit_spool *sp)
+{
+	static const uint64_t one = 1;
+	bool wake;
+
+	pthread_mutex_lock(&sp->lock);
+	wake = sp->dirty;
+	sp->dirty = false;
+	pthread_mutex_unlock(&sp->lock);
+	if (wake && write(sp->efd, &one, sizeof(one)) < 0)
+		return;
+}
+
+/* room - another page would be taken (under the lock) */
+static bool room(const struct finit_spool *sp, size_t len)
+{
+	return (!sp->in_file && sp->in_mem + len <= sp->mem_bytes) ||
+	       sp->in_file + len <= sp->file_bytes;
+}
+
+/* finit_spool_gate - may records of page @seq go before @cpu's next ones? */
+int finit_spool_gate(struct finit_spool *sp, int cpu, unsigned long long seq,
+		     unsigned long long *empty)
+{
+	int ret;
+
+	pthread_mutex_lock(&sp->lock);
+	*empty = sp->q[cpu].empty;
+	if (sp->q[cpu].head)
+		ret = FINIT_SPOOL_PAGES;
+	else if (sp->q[cpu].empty > seq || !room(sp, sp->page_size))
+		ret = FINIT_SPOOL_GO;
+	else
+		ret = FINIT_SPOOL_WAIT;
+	pthread_mutex_unlock(&sp->lock);
+	return ret;
+}
+
+/* take - unlink @cpu's oldest entry (under the lock) */
+static struct entry *take(struct finit_spool *sp, int cpu)
+{
+	struct queue *q = &sp->q[cpu];
+	struct entry *e = q->head;
 
 	if (!e)
 		return NULL;
-	sp->head = e->next;
-	if (!sp->head)
-		sp->tail = NULL;
+	q->head = e->next;
+	if (!q->head)
+		q->tail = NULL;
+	sp->npages--;
 	if (e->off < 0)
 		sp->in_mem -= e->len;
 	else
@@ -337,18 +411,20 @@ static long read_back(struct finit_spool *sp, const struct entry *e, void *page)
 	return ret;
 }
 
-/* finit_spool_pop - the oldest page, from memory or the file */
-long finit_spool_pop(struct finit_spool *sp, int *cpu, void *page)
+/* finit_spool_pop - @cpu's oldest page, from memory or the file */
+long finit_spool_pop(struct finit_spool *sp, int cpu, void *page, unsigned long long *seq)
 {
 	struct entry *e;
 	bool spilled = false;
 	long ret = 0;
 
+	if (cpu < 0 || cpu >= sp->ncpus)
+		return 0;
 	pthread_mutex_lock(&sp->lock);
-	e = take(sp);
+	e = take(sp, cpu);
 	if (e) {
 		spilled = e->off >= 0;
-		*cpu = e->cpu;
+		*seq = e->seq;
 		ret = (long)e->len;
 		/* under the lock: the producer may be appending to the same file */
 		if (spilled) {
@@ -367,13 +443,12 @@ long finit_spool_pop(struct finit_spool *sp, int *cpu, void *page)
 /* finit_spool_has_room - @len more bytes would be taken (memory or file) */
 bool finit_spool_has_room(struct finit_spool *sp, size_t len)
 {
-	bool room;
+	bool ok;
 
 	pthread_mutex_lock(&sp->lock);
-	room = (!sp->in_file && sp->in_mem + len <= sp->mem_bytes) ||
-	       sp->in_file + len <= sp->file_bytes;
+	ok = room(sp, len);
 	pthread_mutex_unlock(&sp->lock);
-	return room;
+	return ok;
 }
 
 /* finit_spool_waiting - bytes waiting (no lock: a hint for the consumer) */

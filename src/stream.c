@@ -47,6 +47,8 @@ struct finit_stream {
 	void			*page_ctx;
 	finit_refill_cb		refill;
 	void			*refill_ctx;
+	finit_gate_cb		gate;
+	void			*gate_ctx;
 };
 
 void finit_stream_set_page_cb(struct finit_stream *st, finit_page_cb cb, void *ctx)
@@ -59,6 +61,12 @@ void finit_stream_set_refill(struct finit_stream *st, finit_refill_cb cb, void *
 {
 	st->refill = cb;
 	st->refill_ctx = ctx;
+}
+
+void finit_stream_set_gate(struct finit_stream *st, finit_gate_cb cb, void *ctx)
+{
+	st->gate = cb;
+	st->gate_ctx = ctx;
 }
 
 struct finit_stream *finit_stream_alloc(struct tep_handle *tep, int ncpus, int subbuf_size)
@@ -190,59 +198,95 @@ static int advance(struct finit_stream *st, int cpu)
 	return 1;
 }
 
+/*
+ * held - may @bi's record go out? Every CPU with nothing loaded is asked
+ * through the gate: 0 yes, 1 a CPU was refilled (pick again), -1 not yet
+ * (or a refill failed: *err)
+ */
+static int held(struct finit_stream *st, int bi, int *err)
+{
+	for (int i = 0; st->gate && i < st->ncpus; i++) {
+		int g;
+
+		if (i == bi || st->cpus[i].data)
+			continue;
+		g = st->gate(st, i, bi, st->gate_ctx);
+		if (g == FINIT_GATE_WAIT)
+			return -1;
+		if (g == FINIT_GATE_REFILL) {
+			if (advance(st, i) < 0) {
+				*err = -1;
+				return -1;
+			}
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* pick - the CPU whose current record is the oldest, -1 if none has one */
+static int pick(const struct finit_stream *st)
+{
+	int bi = -1;
+
+	for (int i = 0; i < st->ncpus; i++) {
+		const struct cpu_buf *c = &st->cpus[i];
+
+		if (c->data && (bi < 0 || c->ts < st->cpus[bi].ts))
+			bi = i;
+	}
+	return bi;
+}
+
+/* emit - hand @bi's current record to @cb, then step past it; 1 stopped, -1 */
+static int emit(struct finit_stream *st, int bi, finit_record_cb cb, void *ctx)
+{
+	struct cpu_buf *best = &st->cpus[bi];
+	struct tep_record rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ts = best->ts;
+	rec.cpu = bi;
+	rec.data = best->data;
+	rec.size = finit_subbuf_size(&best->sb);
+	rec.record_size = rec.size;
+	rec.missed_events = best->page_missed;
+	best->page_missed = 0;
+	/* a damaged page can hold an event of no size: not one of ours */
+	if (rec.size > 0) {
+		st->records++;
+		best->records++;
+		if (cb(&rec, ctx) < 0)
+			return 1;
+	}
+	best->data = finit_subbuf_next(&best->sb, &best->ts);
+	/* events lie in page order: a walker that does not move forward (a
+	 * damaged page) would loop, so the page ends here */
+	if (best->data && (char *)best->data <= (char *)rec.data)
+		best->data = NULL;
+	if (!best->data && advance(st, bi) < 0)
+		return -1;
+	return 0;
+}
+
 int finit_stream_deliver(struct finit_stream *st, finit_record_cb cb, void *ctx)
 {
-	int ret = 0;
+	int ret = 0, bi;
 
-	for (int i = 0; i < st->ncpus; i++) {
-		st->cpus[i].cur = -1;
-		if (advance(st, i) < 0)
+	for (int i = 0; i < st->ncpus; i++)
+		if (!st->cpus[i].data && advance(st, i) < 0)
 			ret = -1;
-	}
-	for (;;) {
-		struct cpu_buf *best = NULL;
-		struct tep_record rec;
-		int bi = -1;
+	while (!ret && (bi = pick(st)) >= 0) {
+		int h = held(st, bi, &ret);
 
-		for (int i = 0; i < st->ncpus; i++) {
-			struct cpu_buf *c = &st->cpus[i];
-
-			if (c->data && (!best || c->ts < best->ts)) {
-				best = c;
-				bi = i;
-			}
-		}
-		if (!best || ret < 0)
-			break;
-		memset(&rec, 0, sizeof(rec));
-		rec.ts = best->ts;
-		rec.cpu = bi;
-		rec.data = best->data;
-		rec.size = finit_subbuf_size(&best->sb);
-		rec.record_size = rec.size;
-		rec.missed_events = best->page_missed;
-		best->page_missed = 0;
-		/* a damaged page can hold an event of no size: not one of ours */
-		if (rec.size > 0) {
-			st->records++;
-			best->records++;
-			if (cb(&rec, ctx) < 0) {
-				ret = 1;
-				break;
-			}
-		}
-		best->data = finit_subbuf_next(&best->sb, &best->ts);
-		/* events lie in page order: a walker that does not move forward (a
-		 * damaged page) would loop, so the page ends here */
-		if (best->data && (char *)best->data <= (char *)rec.data)
-			best->data = NULL;
-		if (!best->data && advance(st, bi) < 0) {
-			ret = -1;
-			break;
-		}
+		if (h < 0)
+			return ret;	/* a gate said wait: the place is kept */
+		if (!h)
+			ret = emit(st, bi, cb, ctx);
 	}
-	for (int i = 0; i < st->ncpus; i++) {
+	for (int i = 0; !st->gate && i < st->ncpus; i++) {
 		st->cpus[i].npages = 0;
+		st->cpus[i].cur = -1;
 		st->cpus[i].data = NULL;
 	}
 	return ret;

@@ -197,6 +197,83 @@ static void test_callback_stops(void)
 	tep_free(tep);
 }
 
+/* pages that come in pieces: each CPU's list, and how far the "drain" got */
+struct pieces {
+	struct page	*pages[2][2];
+	int		have[2];	/* pages there so far per CPU */
+	int		next[2];	/* the next one to load */
+	int		cpu1_seen_empty;
+	int		gate_calls;
+};
+
+static int pieces_refill(struct finit_stream *st, int cpu, void *arg)
+{
+	struct pieces *pc = arg;
+
+	if (pc->next[cpu] == pc->have[cpu])
+		return 0;
+	return finit_stream_load_page(st, cpu, pc->pages[cpu][pc->next[cpu]++]->buf,
+				      SUBBUF) < 0 ? -1 : 1;
+}
+
+static int pieces_gate(struct finit_stream *st, int cpu, int before, void *arg)
+{
+	struct pieces *pc = arg;
+
+	(void)st;
+	(void)before;
+	pc->gate_calls++;
+	if (pc->next[cpu] < pc->have[cpu])
+		return FINIT_GATE_REFILL;
+	return cpu == 0 || pc->cpu1_seen_empty ? FINIT_GATE_GO : FINIT_GATE_WAIT;
+}
+
+/*
+ * A call entered on cpu1 at 1500 and left on cpu0 at 2000, but cpu1's page
+ * came after cpu0's: with a gate the exit waits for it, and delivery goes on
+ * from where it stopped, in time order.
+ */
+static void test_gate_keeps_order(void)
+{
+	struct tep_handle *tep = unit_tep("host-6.18-no-modules/header_page", host);
+	struct page a, b, c;
+	struct pieces pc = { .pages = { { &a, &b }, { &c, NULL } }, .have = { 1, 0 } };
+	struct finit_stream *st;
+	struct seen s = { 0 };
+	unsigned char d[64];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
+	s.dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
+	st = finit_stream_alloc(tep, 2, SUBBUF);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	finit_stream_set_refill(st, pieces_refill, &pc);
+	finit_stream_set_gate(st, pieces_gate, &pc);
+	page_init(&a, 1000);
+	page_add(&a, 0, d, raw_rec(tep, d, 1, 1, 11));
+	page_init(&b, 2000);
+	page_add(&b, 0, d, raw_rec(tep, d, 0, 2, -38));
+	page_init(&c, 1500);
+	page_add(&c, 0, d, raw_rec(tep, d, 1, 2, 22));
+	/* cpu1 not known empty: even cpu0's oldest waits */
+	CU_ASSERT_EQUAL(finit_stream_deliver(st, collect, &s), 0);
+	CU_ASSERT_EQUAL(s.n, 0);
+	CU_ASSERT(pc.gate_calls > 0);
+	/* cpu1's page and cpu0's next arrive; cpu1 is still busy */
+	pc.have[0] = 2;
+	pc.have[1] = 1;
+	CU_ASSERT_EQUAL(finit_stream_deliver(st, collect, &s), 0);
+	CU_ASSERT_EQUAL_FATAL(s.n, 2);
+	CU_ASSERT(s.r[0].ts == 1000 && s.r[1].ts == 1500 && s.r[1].cpu == 1);
+	/* then seen empty: the exit goes out, last */
+	pc.cpu1_seen_empty = 1;
+	CU_ASSERT_EQUAL(finit_stream_deliver(st, collect, &s), 0);
+	CU_ASSERT_EQUAL_FATAL(s.n, 3);
+	CU_ASSERT(s.r[2].ts == 2000 && s.r[2].kind == FINIT_REC_EXIT && s.r[2].ret == -38);
+	finit_stream_close(st);
+	finit_decoder_free(s.dec);
+	tep_free(tep);
+}
+
 /*
  * dat_file - a file of ours: @n0 one-record pages on cpu0, @n1 on cpu1;
  * version 6 (@ver 6), or 7 with zstd (@ver 7) or without (@ver 70)
