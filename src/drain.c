@@ -14,6 +14,7 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "drain.h"
@@ -41,6 +42,7 @@ struct finit_drain {
 	unsigned long long	*settled;	/* per CPU: its last empty mark seen */
 	bool			final;		/* the thread ended: all is spooled */
 	bool			watermark;	/* buffer_percent > 0: poll is no empty test */
+	long long		all_ms;		/* the last pass over every CPU */
 };
 
 /*
@@ -127,6 +129,28 @@ static void mark_idle(struct finit_drain *d, struct pollfd *pfd)
 }
 
 /*
+ * pass_over - the CPUs a pass reads: those poll marked (@n of them), or all
+ * after a timeout (a late or lost wake-up must not cost the buffer) and,
+ * with a watermark, every BUSY_POLL_MS while data flows: a CPU under it is
+ * then read, or found empty, and the consumer learns it holds nothing
+ * older than the busy CPUs' pages
+ */
+static const struct pollfd *pass_over(struct finit_drain *d, int n, const struct pollfd *pfd)
+{
+	struct timespec now;
+	long long ms;
+
+	if (n != 0 && !__atomic_load_n(&d->watermark, __ATOMIC_RELAXED))
+		return pfd;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = now.tv_sec * 1000LL + now.tv_nsec / 1000000;
+	if (n != 0 && ms - d->all_ms < BUSY_POLL_MS)
+		return pfd;
+	d->all_ms = ms;
+	return NULL;
+}
+
+/*
  * raise_priority - the lowest real-time priority: a woken drain thread runs
  * before any ordinary task, however busy the machine (it only reads pages
  * and sleeps, and pauses under a flood); else nice -10 (best effort)
@@ -162,8 +186,7 @@ static void *drain_thread(void *arg)
 			read_all(d, NULL, page, &bytes, true);
 			break;
 		}
-		/* a late or lost wake-up must not cost the buffer: every CPU then */
-		got = read_all(d, n == 0 ? NULL : pfd, page, &bytes, false);
+		got = read_all(d, pass_over(d, n, pfd), page, &bytes, false);
 		if (got == CPU_ERROR)
 			break;
 		mark_idle(d, pfd);
