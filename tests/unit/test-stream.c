@@ -488,6 +488,8 @@ int unit_add_stream(void)
 			    test_merge_by_timestamp) ||
 	       !CU_add_test(s, "lost events from sub-buffer headers", test_missed_events) ||
 	       !CU_add_test(s, "callback stops delivery", test_callback_stops) ||
+	       !CU_add_test(s, "a gate holds a record until older ones may come",
+			    test_gate_keeps_order) ||
 	       !CU_add_test(s, "our trace.dat read back by sub-buffers", test_dat_iterate) ||
 	       !CU_add_test(s, "our trace.dat v7 read back by chunks", test_dat7);
 }
