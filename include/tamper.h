@@ -24,6 +24,13 @@ struct finit_tamper *finit_tamper_take(struct tracefs_instance *inst,
 				       const struct finit_evsel *ev, int n);
 
 /*
+ * finit_tamper_add - the same files of another instance of ours (the
+ * protected loads buffer's), said as "INSTANCE/FILE"; -1 when out of memory
+ */
+int finit_tamper_add(struct finit_tamper *t, struct tracefs_instance *inst,
+		     const struct finit_evsel *ev, int n);
+
+/*
  * finit_tamper_check - read them again: how many differ (0: none), the
  * first described in @what ("FILE was 'A', now 'B'")
  */

@@ -83,6 +83,9 @@ static bool has_event(const struct finit_session *s, const char *sys, const char
 	return false;
 }
 
+/* what the protected loads buffer enables, for the tamper check */
+static const struct finit_evsel guard_event = { "module", "module_load", "" };
+
 /* open_guard - the protected loads buffer, where the kernel has module_load */
 static void open_guard(struct finit_live *l)
 {
@@ -244,7 +247,9 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		goto fail;
 	}
 	l->tamper = finit_tamper_take(l->s.inst, l->s.events, l->s.nevents);
-	if (!l->tamper) {
+	if (!l->tamper || (l->guard && finit_tamper_add(l->tamper,
+							finit_loadguard_instance(l->guard),
+							&guard_event, 1) < 0)) {
 		finit_log(FINIT_LOG_ERROR, "out of memory");
 		goto fail;
 	}

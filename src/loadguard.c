@@ -119,6 +119,12 @@ fail:
 	return -1;
 }
 
+/* finit_loadguard_instance - g->inst, NULL for the tests' guard */
+struct tracefs_instance *finit_loadguard_instance(const struct finit_loadguard *g)
+{
+	return g ? g->inst : NULL;
+}
+
 /* finit_loadguard_alloc - the matching tables alone, no instance (tests) */
 struct finit_loadguard *finit_loadguard_alloc(struct tep_handle *tep,
 					      struct finit_decoder *dec, int ncpus)

@@ -46,5 +46,6 @@ int unit_add_tracecmd(void);
 int unit_add_sinks(void);
 int unit_add_policy(void);
 int unit_add_context(void);
+int unit_add_tamper(void);
 
 #endif

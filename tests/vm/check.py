@@ -2020,6 +2020,31 @@ def check_guard(out):
         err("guard: the protected loads buffer lost records")
 
 
+def check_tamper(out):
+    """The protected loads buffer is watched like our instance: the tamper
+    phase turned its tracing off and on again while the watch ran. The run
+    names the file with its instance as the writes happen, counts them in
+    the summary, and exits 1."""
+    if not exists(out, "tamper.pid"):
+        err("tamper: the phase did not run (no tamper.pid)")
+        return
+    pid = (read(out, "tamper.pid") or "").strip()
+    rc = (read(out, "tamper.rc") or "").strip()
+    if not armed(out, "tamper") or rc != "1":
+        err(f"tamper: the watch exited {rc!r} (armed: {armed(out, 'tamper')}), expected 1")
+    lines = (read(out, "tamper.stderr") or "").splitlines()
+    said = re.compile(rf"^finit-ftrace: instance finit-ftrace-{pid}: finit-ftrace-{pid}"
+                      rf"-loads/tracing_on \(armed with '1', reads '[01]' now\): "
+                      r"written by another process")
+    count = re.compile(rf"^finit-ftrace: instance finit-ftrace-{pid}: (\d+) write\(s\) "
+                       r"or change\(s\) by another process")
+    n = [int(m[1]) for m in map(count.match, lines) if m]
+    # (inotify merges two writes in a row to one file into one event)
+    if not any(said.match(ln) for ln in lines) or not n or n[0] < 1:
+        err("tamper: the loads buffer's tracing_on written twice, the run did not "
+            "say so:\n    " + "\n    ".join(lines[-8:]))
+
+
 FLOOD_MIN = 200000      # the issue's floor: at least this many junk calls
 # the flood's two real loads (guest-init.sh's flood_steps): step, module,
 # params as they reach the kernel (busybox insmod adds a space after each)
@@ -2267,6 +2292,7 @@ def main():
     counts["fixtures"] = fixture_records
     check_guard(out)
     check_utf8(out)
+    check_tamper(out)
     fl = check_flood(out)
     counts["flood"] = ("%d junk calls issued, %d reported, %d lost; both "
                        "loads reported" % fl) if fl else "not run"

@@ -655,6 +655,15 @@ utf8_steps() {
 say "utf8"
 watch_phase utf8 utf8_steps -e finit_module
 
+# tamper: another process turns the protected loads buffer's tracing off
+# and on again while the tool runs; the run says so, and exits 1
+tamper_steps() {
+	echo 0 > "$T/instances/finit-ftrace-$_w-loads/tracing_on"
+	echo 1 > "$T/instances/finit-ftrace-$_w-loads/tracing_on"
+}
+say "tamper"
+watch_phase tamper tamper_steps -e finit_module
+
 if [ "$FLOOD_N" -gt 0 ]; then
 	say "flood ($FLOOD_N junk calls)"
 	rmmod dummy loop # loaded again, with parameters, in the flood
