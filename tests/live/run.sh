@@ -916,13 +916,22 @@ total_lines() { (($(cat "$D"/out.log* 2>/dev/null | wc -l) >= $1)); }
 t_sighup_rotation() {
 	local i n=30 tids=
 	watch_start watch --format json -e finit_module -f 'fd == 4243' -o "$D/out.log" || return 1
-	(for i in $(seq 1 $n); do quick r$i finit - "" 0 --fd 4243 || exit 1; sleep 0.02; done) &
+	# the callers wait after the 8th until the file is renamed, then go on
+	# while the tool takes the SIGHUP: the rotation is in the middle however
+	# late the first lines come (once, under ASan, all 30 came before 8 were seen)
+	rm -f "$D/renamed"
+	(for i in $(seq 1 $n); do
+		quick r$i finit - "" 0 --fd 4243 || exit 1
+		((i != 8)) || poll "$LINE_TIMEOUT" test -e "$D/renamed" || exit 1
+		sleep 0.02
+	done) &
 	STARTED+=("$!")
 	local loop=$!
 	poll "$LINE_TIMEOUT" has_lines "$D/out.log" 8 ||
 		{ REASON="no 8 lines before the rotation: $(nlines "$D/out.log")"; return 1; }
 	mv "$D/out.log" "$D/out.log.1"
 	kill -HUP "$W_PID"
+	touch "$D/renamed"
 	reap "$loop" 60 && [[ $RC == 0 ]] || { REASON="the callers' loop failed ($RC)"; return 1; }
 	poll "$LINE_TIMEOUT" total_lines $n ||
 		{ REASON="$(cat "$D"/out.log* | wc -l) of $n lines after the rotation"; return 1; }
