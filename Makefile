@@ -97,6 +97,9 @@ sysconfdir ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 # systemd also reads for /usr/local)
 unitdir    ?= $(if $(filter /usr,$(PREFIX)),$(or $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system),$(PREFIX)/lib/systemd/system)
 CONFIG_FILE := $(sysconfdir)/finit-ftrace/finit-ftrace.ini
+# logrotate reads /etc/logrotate.d: a PREFIX other than /usr puts it where
+# logrotate does not look (README "Install")
+LOGROTATE_FILE := $(sysconfdir)/logrotate.d/finit-ftrace
 MAN8     := $(wildcard man/*.8)
 MAN5     := $(wildcard man/*.5)
 UNIT     := $(BUILD)/finit-ftrace.service
@@ -112,25 +115,31 @@ $(BUILD)/src/main.o: XCFLAGS += -DFINIT_DEFAULT_CONFIG='"$(CONFIG_FILE)"'
 $(UNIT): systemd/finit-ftrace.service.in $(BUILD)/paths
 	sed -e 's|@sbindir@|$(sbindir)|g' -e 's|@CONFIG_FILE@|$(CONFIG_FILE)|g' $< >$@
 
-# an edited config is never overwritten (nor removed by uninstall)
+# conf_install SRC,DEST - DEST from SRC, unless one is there (edited, perhaps: kept)
+conf_install = if [ -e $(DESTDIR)$(2) ]; then echo "install: keeping the existing $(DESTDIR)$(2)"; \
+	else install -m 644 $(1) $(DESTDIR)$(2); fi
+# conf_uninstall SRC,DEST - DEST goes if it is still SRC, else it is kept and said
+conf_uninstall = if cmp -s $(1) $(DESTDIR)$(2); then rm -f $(DESTDIR)$(2); \
+	elif [ -e $(DESTDIR)$(2) ]; then echo "uninstall: keeping $(DESTDIR)$(2): it differs from $(1)"; fi
+
+# an edited config or logrotate snippet is never overwritten (nor removed by uninstall)
 install: $(BIN) $(UNIT)
 	install -d $(DESTDIR)$(sbindir) $(DESTDIR)$(mandir)/man8 $(DESTDIR)$(mandir)/man5 \
-		$(DESTDIR)$(sysconfdir)/finit-ftrace $(DESTDIR)$(unitdir)
+		$(DESTDIR)$(sysconfdir)/finit-ftrace $(DESTDIR)$(sysconfdir)/logrotate.d $(DESTDIR)$(unitdir)
 	install -m 755 $(BIN) $(DESTDIR)$(sbindir)/finit-ftrace
 	install -m 644 $(MAN8) $(DESTDIR)$(mandir)/man8/
 	install -m 644 $(MAN5) $(DESTDIR)$(mandir)/man5/
 	install -m 644 $(UNIT) $(DESTDIR)$(unitdir)/finit-ftrace.service
-	@if [ -e $(DESTDIR)$(CONFIG_FILE) ]; then \
-		echo "install: keeping the existing $(DESTDIR)$(CONFIG_FILE)"; \
-	else install -m 644 configs/finit-ftrace.ini $(DESTDIR)$(CONFIG_FILE); fi
+	@$(call conf_install,configs/finit-ftrace.ini,$(CONFIG_FILE))
+	@$(call conf_install,configs/finit-ftrace.logrotate,$(LOGROTATE_FILE))
 
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/finit-ftrace $(DESTDIR)$(unitdir)/finit-ftrace.service \
 		$(MAN8:man/%=$(DESTDIR)$(mandir)/man8/%) $(MAN5:man/%=$(DESTDIR)$(mandir)/man5/%)
-	@if cmp -s configs/finit-ftrace.ini $(DESTDIR)$(CONFIG_FILE); then \
-		rm -f $(DESTDIR)$(CONFIG_FILE); rmdir $(DESTDIR)$(sysconfdir)/finit-ftrace; \
-	elif [ -e $(DESTDIR)$(CONFIG_FILE) ]; then \
-		echo "uninstall: keeping $(DESTDIR)$(CONFIG_FILE): it differs from configs/finit-ftrace.ini"; fi
+	@$(call conf_uninstall,configs/finit-ftrace.ini,$(CONFIG_FILE))
+	@$(call conf_uninstall,configs/finit-ftrace.logrotate,$(LOGROTATE_FILE))
+	@[ -e $(DESTDIR)$(CONFIG_FILE) ] || [ ! -d $(DESTDIR)$(sysconfdir)/finit-ftrace ] || \
+		rmdir $(DESTDIR)$(sysconfdir)/finit-ftrace
 
 # the man pages are lint-clean and list the options --help lists
 test-man: $(BIN)

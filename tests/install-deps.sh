@@ -8,7 +8,9 @@ libtracefs-dev libtraceevent-dev libinih-dev libtracecmd-dev libcunit1-dev libss
 libzstd-dev libkshark-dev libjson-c-dev libsystemd-dev python3-jsonschema
 trace-cmd python3 kmod cpio xz-utils busybox-static qemu-system-x86 qemu-utils
 debian-archive-keyring clang libclang-rt-14-dev prometheus
-libsystemd-dev systemd mandoc groff-base build-essential debhelper dpkg-dev lintian debootstrap"
+libsystemd-dev systemd mandoc groff-base build-essential debhelper dpkg-dev lintian debootstrap
+logrotate"
+# logrotate: make test-install checks the snippet with logrotate -d
 # prometheus: only its promtool is used (the live test checks the metrics
 # file with `promtool check metrics`); Debian 12 ships promtool in no
 # smaller package

@@ -16,6 +16,7 @@ ok() { echo "test-install: ok: $*"; }
 unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || true)
 unitdir=${unitdir:-/lib/systemd/system}
 expected=$(printf '%s\n' /usr/sbin/finit-ftrace /etc/finit-ftrace/finit-ftrace.ini \
+	/etc/logrotate.d/finit-ftrace \
 	"$unitdir/finit-ftrace.service" /usr/share/man/man5/finit-ftrace.ini.5 \
 	/usr/share/man/man8/finit-ftrace.8 /usr/share/man/man8/finit-ftrace-check.8 \
 	/usr/share/man/man8/finit-ftrace-cleanup.8 /usr/share/man/man8/finit-ftrace-record.8 \
@@ -36,6 +37,16 @@ done >"$T/modes"
 [ -s "$T/modes" ] && fail "modes: $(cat "$T/modes")" || ok "modes 755 (binary), 644 (the rest)"
 cmp -s configs/finit-ftrace.ini "$D/etc/finit-ftrace/finit-ftrace.ini" &&
 	ok "the config is configs/finit-ftrace.ini" || fail "installed config differs from configs/finit-ftrace.ini"
+cmp -s configs/finit-ftrace.logrotate "$D/etc/logrotate.d/finit-ftrace" &&
+	ok "the logrotate snippet is configs/finit-ftrace.logrotate" ||
+	fail "installed logrotate snippet differs from configs/finit-ftrace.logrotate"
+# logrotate parses it (debug mode: nothing is rotated, no script runs)
+if command -v logrotate >/dev/null; then
+	out=$(logrotate -d -s "$T/logrotate.state" "$D/etc/logrotate.d/finit-ftrace" 2>&1) &&
+		! printf '%s\n' "$out" | grep -qi 'error' &&
+		ok "logrotate -d reads the snippet without an error" ||
+		fail "logrotate -d: $(printf '%s\n' "$out" | grep -i error | head -3)"
+fi
 
 # the binary reads the installed config by default; the unit runs it with it
 "$D/usr/sbin/finit-ftrace" --help | grep -q 'default:$' &&
