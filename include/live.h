@@ -43,6 +43,13 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
  */
 int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, void *ctx);
 
+/*
+ * finit_live_set_wakeup - wake the reader when @percent of a CPU's buffer
+ * is full (0: at every event); the drain is told, since with a watermark
+ * poll() no longer tells an empty CPU. 0 or -1.
+ */
+int finit_live_set_wakeup(struct finit_live *l, int percent);
+
 /* finit_live_finish - tracing off, drain the buffers, flush pending calls */
 void finit_live_finish(struct finit_live *l);
 

@@ -17,6 +17,7 @@ struct finit_decoder;
 struct finit_session;
 struct finit_loadguard;
 struct tracefs_instance;
+struct finit_evsel;
 
 /* Per-CPU buffer of the guard instance, in KiB (a module_load is ~50 bytes). */
 #define FINIT_LOADGUARD_KB	64
@@ -67,8 +68,12 @@ void finit_loadguard_note(struct finit_loadguard *g, struct tep_record *rec);
 int finit_loadguard_poll(struct finit_loadguard *g, int all, finit_record_cb cb, void *ctx);
 /* finit_loadguard_stats - the counts so far (the guard's losses read now) */
 void finit_loadguard_stats(struct finit_loadguard *g, struct finit_loadguard_stats *st);
-/* finit_loadguard_instance - its instance (NULL without one), for the tamper check */
-struct tracefs_instance *finit_loadguard_instance(const struct finit_loadguard *g);
+/*
+ * finit_loadguard_instance - its instance (NULL without one) and, in *@ev
+ * and *@n, the events it enables: for the tamper check
+ */
+struct tracefs_instance *finit_loadguard_instance(const struct finit_loadguard *g,
+						  const struct finit_evsel **ev, int *n);
 /* finit_loadguard_close - close its fds and remove the instance; -1 if that failed */
 int finit_loadguard_close(struct finit_loadguard *g);
 #endif

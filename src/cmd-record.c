@@ -375,13 +375,10 @@ static int prepare(struct record *r)
 	 * than a sliver of a page per wake-up, which costs a page in the file.
 	 * At half full (as before) a late wake-up under load overran the rest.
 	 */
-	if (!r->l.p.procfs && !r->count) {
-		finit_drain_set_watermark(r->l.drain, true);
-		if (finit_session_set_wakeup(&r->l.s, RECORD_WAKEUP_PERCENT) < 0)
-			return finit_cli_error(FINIT_EXIT_FAIL,
-					       "cannot set buffer_percent on instance %s",
-					       r->l.s.name);
-	}
+	if (!r->l.p.procfs && !r->count &&
+	    finit_live_set_wakeup(&r->l, RECORD_WAKEUP_PERCENT) < 0)
+		return finit_cli_error(FINIT_EXIT_FAIL, "cannot set buffer_percent on instance %s",
+				       r->l.s.name);
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	arm_timer(r);
 	if (r->cmd && start_command(r))

@@ -83,8 +83,19 @@ static bool has_event(const struct finit_session *s, const char *sys, const char
 	return false;
 }
 
-/* what the protected loads buffer enables, for the tamper check */
-static const struct finit_evsel guard_event = { "module", "module_load", "" };
+/* take_tamper - our instance's settings and the loads buffer's, as armed; -1 */
+static int take_tamper(struct finit_live *l)
+{
+	const struct finit_evsel *ev;
+	struct tracefs_instance *inst;
+	int n;
+
+	l->tamper = finit_tamper_take(l->s.inst, l->s.events, l->s.nevents);
+	if (!l->tamper || !l->guard)
+		return l->tamper ? 0 : -1;
+	inst = finit_loadguard_instance(l->guard, &ev, &n);
+	return finit_tamper_add(l->tamper, inst, ev, n);
+}
 
 /* open_guard - the protected loads buffer, where the kernel has module_load */
 static void open_guard(struct finit_live *l)
@@ -246,10 +257,7 @@ int finit_live_open(struct finit_live *l, const struct finit_config *cfg,
 		finit_log(FINIT_LOG_ERROR, "%s", err);
 		goto fail;
 	}
-	l->tamper = finit_tamper_take(l->s.inst, l->s.events, l->s.nevents);
-	if (!l->tamper || (l->guard && finit_tamper_add(l->tamper,
-							finit_loadguard_instance(l->guard),
-							&guard_event, 1) < 0)) {
+	if (take_tamper(l) < 0) {
 		finit_log(FINIT_LOG_ERROR, "out of memory");
 		goto fail;
 	}
@@ -284,6 +292,13 @@ static int poll_guard(struct finit_live *l)
 		return 0;
 	l->guard_polled = ns;
 	return finit_loadguard_poll(l->guard, 0, on_recovered, l);
+}
+
+/* finit_live_set_wakeup - buffer_percent, and the drain told whether poll still means data */
+int finit_live_set_wakeup(struct finit_live *l, int percent)
+{
+	finit_drain_set_watermark(l->drain, percent > 0);
+	return finit_session_set_wakeup(&l->s, percent);
 }
 
 /* watch_tamper - writes by others to our instance's settings, said as they happen */

@@ -19,6 +19,7 @@
 #include <tracefs.h>
 
 #include "decoder.h"
+#include "evsel.h"
 #include "loadguard.h"
 #include "session.h"
 
@@ -89,6 +90,9 @@ static int same_load(const struct key *a, const struct key *b)
 	return a->tid == b->tid && a->name == b->name && d <= FINIT_LOADGUARD_WINDOW_NS;
 }
 
+/* what the guard's instance enables: module_load alone */
+static const struct finit_evsel load_event = { "module", "module_load", "" };
+
 /* make_instance - "<name>-loads": small buffers, the session's clock, module_load on */
 static int make_instance(struct finit_loadguard *g, const struct finit_session *s,
 			 char *err, size_t errlen)
@@ -107,7 +111,7 @@ static int make_instance(struct finit_loadguard *g, const struct finit_session *
 	if (tracefs_instance_file_write(g->inst, "trace_clock", s->clock) < 0)
 		goto fail;
 	what = "enable module:module_load in it";
-	if (tracefs_event_file_write(g->inst, "module", "module_load", "enable", "1") < 0)
+	if (tracefs_event_file_write(g->inst, load_event.sys, load_event.name, "enable", "1") < 0)
 		goto fail;
 	what = "turn tracing on in it";
 	if (tracefs_trace_on(g->inst) < 0)
@@ -119,9 +123,12 @@ fail:
 	return -1;
 }
 
-/* finit_loadguard_instance - g->inst, NULL for the tests' guard */
-struct tracefs_instance *finit_loadguard_instance(const struct finit_loadguard *g)
+/* finit_loadguard_instance - g->inst (NULL for the tests' guard), and what it enables */
+struct tracefs_instance *finit_loadguard_instance(const struct finit_loadguard *g,
+						  const struct finit_evsel **ev, int *n)
 {
+	*ev = &load_event;
+	*n = 1;
 	return g ? g->inst : NULL;
 }
 
@@ -129,7 +136,7 @@ struct tracefs_instance *finit_loadguard_instance(const struct finit_loadguard *
 struct finit_loadguard *finit_loadguard_alloc(struct tep_handle *tep,
 					      struct finit_decoder *dec, int ncpus)
 {
-	struct tep_event *ev = tep_find_event_by_name(tep, "module", "module_load");
+	struct tep_event *ev = tep_find_event_by_name(tep, load_event.sys, load_event.name);
 	struct finit_loadguard *g = ev ? calloc(1, sizeof(*g)) : NULL;
 
 	if (!g)
@@ -154,7 +161,7 @@ struct finit_loadguard *finit_loadguard_open(const struct finit_session *s,
 {
 	struct finit_loadguard *g;
 
-	if (!tracefs_event_file_exists(NULL, "module", "module_load", "format")) {
+	if (!tracefs_event_file_exists(NULL, load_event.sys, load_event.name, "format")) {
 		snprintf(err, errlen, "protected loads buffer: this kernel has no "
 			 "module:module_load event");
 		return NULL;
@@ -330,7 +337,7 @@ int finit_loadguard_close(struct finit_loadguard *g)
 	finit_stream_close(g->st);
 	if (g->inst) {
 		tracefs_trace_off(g->inst);
-		tracefs_event_file_write(g->inst, "module", "module_load", "enable", "0");
+		tracefs_event_file_write(g->inst, load_event.sys, load_event.name, "enable", "0");
 		if (tracefs_instance_destroy(g->inst) < 0)
 			ret = -1;
 		tracefs_instance_free(g->inst);

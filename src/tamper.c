@@ -5,6 +5,7 @@
  * with the same files at the end of the run.
  */
 #define _GNU_SOURCE
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +16,19 @@
 
 #include "tamper.h"
 
-#define TOP_FILES	2	/* tracing_on, buffer_size_kb */
+/* One watched file. */
+struct watched {
+	struct tracefs_instance	*inst;		/* its instance */
+	char			*file;		/* relative to it */
+	char			*value;		/* as read when armed */
+	int			wd;		/* inotify watch, -1 none */
+	bool			said;		/* a write to it was described */
+};
 
 struct finit_tamper {
 	struct tracefs_instance	*main;		/* files of others are named with theirs */
+	struct watched		*w;
 	int			n;		/* files */
-	struct tracefs_instance	**inst;		/* each file's */
-	char			**file;		/* relative to its instance */
-	char			**value;	/* as read when armed */
-	int			*wd;		/* inotify watch per file, -1 none */
-	unsigned char		*said;		/* a write to the file was described */
 	int			ifd;		/* inotify, -1 if unavailable */
 };
 
@@ -42,15 +46,15 @@ static char *read_value(struct tracefs_instance *inst, const char *file)
 	return v;
 }
 
-/* watch_file - an inotify watch for writes to file @i, or -1 */
-static int watch_file(const struct finit_tamper *t, int i)
+/* watch_file - an inotify watch for writes to @w's file, or -1 */
+static int watch_file(const struct finit_tamper *t, const struct watched *w)
 {
 	char *path;
 	int wd;
 
 	if (t->ifd < 0)
 		return -1;
-	path = tracefs_instance_get_file(t->inst[i], t->file[i]);
+	path = tracefs_instance_get_file(w->inst, w->file);
 	if (!path)
 		return -1;
 	wd = inotify_add_watch(t->ifd, path, IN_MODIFY);
@@ -58,39 +62,21 @@ static int watch_file(const struct finit_tamper *t, int i)
 	return wd;
 }
 
-/* grow - room for @more files; -1 */
-static int grow(struct finit_tamper *t, int more)
-{
-	int cap = t->n + more;
-	void *p[5] = {
-		reallocarray(t->inst, cap, sizeof(*t->inst)),
-		reallocarray(t->file, cap, sizeof(*t->file)),
-		reallocarray(t->value, cap, sizeof(*t->value)),
-		reallocarray(t->wd, cap, sizeof(*t->wd)),
-		reallocarray(t->said, cap, 1),
-	};
-
-	/* each that moved is kept, so that a failure frees what is there */
-	t->inst = p[0] ? p[0] : t->inst;
-	t->file = p[1] ? p[1] : t->file;
-	t->value = p[2] ? p[2] : t->value;
-	t->wd = p[3] ? p[3] : t->wd;
-	t->said = p[4] ? p[4] : t->said;
-	return p[0] && p[1] && p[2] && p[3] && p[4] ? 0 : -1;
-}
-
 /* add_file - one more watched file of @inst (its name, its value now, its watch); -1 */
 static int add_file(struct finit_tamper *t, struct tracefs_instance *inst, char *file)
 {
-	if (!file)
+	struct watched *w = file ? reallocarray(t->w, t->n + 1, sizeof(*t->w)) : NULL;
+
+	if (!w) {
+		free(file);
 		return -1;
-	t->inst[t->n] = inst;
-	t->file[t->n] = file;
-	t->value[t->n] = read_value(inst, file);
-	t->said[t->n] = 0;
-	t->wd[t->n] = watch_file(t, t->n);
+	}
+	t->w = w;
+	w += t->n;
+	*w = (struct watched){ .inst = inst, .file = file, .value = read_value(inst, file) };
+	w->wd = watch_file(t, w);
 	t->n++;
-	return t->value[t->n - 1] ? 0 : -1;
+	return w->value ? 0 : -1;
 }
 
 /* event_file - "events/SYS/NAME/WHAT", allocated */
@@ -105,7 +91,7 @@ static char *event_file(const struct finit_evsel *e, const char *what)
 int finit_tamper_add(struct finit_tamper *t, struct tracefs_instance *inst,
 		     const struct finit_evsel *ev, int n)
 {
-	if (grow(t, TOP_FILES + 2 * n) < 0 || add_file(t, inst, strdup("tracing_on")) < 0 ||
+	if (add_file(t, inst, strdup("tracing_on")) < 0 ||
 	    add_file(t, inst, strdup("buffer_size_kb")) < 0)
 		return -1;
 	for (int i = 0; i < n; i++)
@@ -131,12 +117,13 @@ struct finit_tamper *finit_tamper_take(struct tracefs_instance *inst,
 	return t;
 }
 
-/* name_of - file @i as said: "FILE" of our instance, "INSTANCE/FILE" of another */
-static const char *name_of(const struct finit_tamper *t, int i, char *buf, size_t len)
+/* name_of - @w's file as said: "FILE" of our instance, "INSTANCE/FILE" of another */
+static const char *name_of(const struct finit_tamper *t, const struct watched *w, char *buf,
+			   size_t len)
 {
-	if (t->inst[i] == t->main)
-		return t->file[i];
-	snprintf(buf, len, "%s/%s", tracefs_instance_get_name(t->inst[i]), t->file[i]);
+	if (w->inst == t->main)
+		return w->file;
+	snprintf(buf, len, "%s/%s", tracefs_instance_get_name(w->inst), w->file);
 	return buf;
 }
 
@@ -145,15 +132,16 @@ int finit_tamper_check(const struct finit_tamper *t, char *what, size_t len)
 	int changed = 0;
 
 	for (int i = 0; t && i < t->n; i++) {
-		char *now = read_value(t->inst[i], t->file[i]), name[256];
+		const struct watched *w = &t->w[i];
+		char *now = read_value(w->inst, w->file), name[256];
 
-		if (now && !strcmp(now, t->value[i])) {
+		if (now && !strcmp(now, w->value)) {
 			free(now);
 			continue;
 		}
 		if (!changed++)
-			snprintf(what, len, "%s was '%s', now '%s'", name_of(t, i, name, sizeof(name)),
-				 t->value[i], now ? now : "(out of memory)");
+			snprintf(what, len, "%s was '%s', now '%s'", name_of(t, w, name, sizeof(name)),
+				 w->value, now ? now : "(out of memory)");
 		free(now);
 	}
 	return changed;
@@ -164,13 +152,13 @@ int finit_tamper_fd(const struct finit_tamper *t)
 	return t ? t->ifd : -1;
 }
 
-/* file_of - the index of inotify watch @wd, or -1 */
-static int file_of(const struct finit_tamper *t, int wd)
+/* watched_of - the file of inotify watch @wd, or NULL */
+static struct watched *watched_of(const struct finit_tamper *t, int wd)
 {
 	for (int i = 0; i < t->n; i++)
-		if (t->wd[i] == wd)
-			return i;
-	return -1;
+		if (t->w[i].wd == wd)
+			return &t->w[i];
+	return NULL;
 }
 
 int finit_tamper_writes(struct finit_tamper *t, char *what, size_t len)
@@ -184,18 +172,18 @@ int finit_tamper_writes(struct finit_tamper *t, char *what, size_t len)
 		for (char *p = buf; p < buf + n; p += sizeof(struct inotify_event) +
 		     ((struct inotify_event *)p)->len) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
-			int i = file_of(t, ev->wd);
+			struct watched *w = watched_of(t, ev->wd);
 			char *now, name[256];
 
-			if (i < 0 || !(ev->mask & IN_MODIFY))
+			if (!w || !(ev->mask & IN_MODIFY))
 				continue;
 			writes++;
-			if (t->said[i] || *what)
+			if (w->said || *what)
 				continue;	/* each file described once */
-			t->said[i] = 1;
-			now = read_value(t->inst[i], t->file[i]);
+			w->said = true;
+			now = read_value(w->inst, w->file);
 			snprintf(what, len, "%s (armed with '%s', reads '%s' now)",
-				 name_of(t, i, name, sizeof(name)), t->value[i],
+				 name_of(t, w, name, sizeof(name)), w->value,
 				 now ? now : "(out of memory)");
 			free(now);
 		}
@@ -210,13 +198,9 @@ void finit_tamper_free(struct finit_tamper *t)
 	if (t->ifd >= 0)
 		close(t->ifd);
 	for (int i = 0; i < t->n; i++) {
-		free(t->file[i]);
-		free(t->value[i]);
+		free(t->w[i].file);
+		free(t->w[i].value);
 	}
-	free(t->inst);
-	free(t->file);
-	free(t->value);
-	free(t->wd);
-	free(t->said);
+	free(t->w);
 	free(t);
 }
