@@ -47,6 +47,14 @@ char *finit_procfs_sha256(int tid, long long fd);
 void finit_procfs_proc(int tid, struct finit_proc *p, bool with_ids);
 
 /*
+ * finit_procfs_status_parse - /proc/TID/status's text (cut into lines in
+ * place) into @p and *@tgid: how many of PPid, Uid and Gid it had, 0 for a
+ * task the kernel no longer shows alive (PPid 0, not init). Exposed for the
+ * unit tests.
+ */
+int finit_procfs_status_parse(char *text, struct finit_proc *p, int *tgid);
+
+/*
  * finit_procfs_container_id - the container id in a cgroup path (docker,
  * containerd/CRI, cri-o and podman forms: 64 hex digits), NULL if none.
  */

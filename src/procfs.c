@@ -285,24 +285,36 @@ static int status_line(const char *line, struct finit_proc *p, int *tgid)
 }
 
 /*
+ * finit_procfs_status_parse - the fields of a status file's text; a task
+ * already being released (the kernel shows PPid 0 for one that is no
+ * longer alive) is not there, unless it is init
+ */
+int finit_procfs_status_parse(char *text, struct finit_proc *p, int *tgid)
+{
+	int found = 0;
+
+	*tgid = -1;
+	for (char *line = text, *nl; line && *line; line = nl) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = '\0';
+		found += status_line(line, p, tgid);
+	}
+	return found == 3 && !p->ppid && *tgid != 1 ? 0 : found;
+}
+
+/*
  * read_status - PPid, Uid (real and effective), Gid (real), CapEff, Tgid
  * and the innermost namespace's ids of @tid; the number of the first three found
  */
 static int read_status(int tid, struct finit_proc *p, int *tgid)
 {
 	char path[64], buf[8192];
-	int found = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	for (char *line = buf, *nl; line && *line; line = nl) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl++ = '\0';
-		found += status_line(line, p, tgid);
-	}
-	return found;
+	return finit_procfs_status_parse(buf, p, tgid);
 }
 
 /* ns_tgid - the last NStgid entry of @pid, 0 if gone */

@@ -212,6 +212,25 @@ static void test_status(void)
 	free(p.container_id);
 }
 
+/* a status read while the task is being released says PPid 0: not a value */
+static void test_status_dying(void)
+{
+	static const char fmt[] = "Name:\tmodcall\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
+				  "Uid:\t0\t1\t0\t0\nGid:\t2\t2\t2\t2\n";
+	struct finit_proc p = { 0 };
+	char text[256];
+	int tgid;
+
+	snprintf(text, sizeof(text), fmt, 7384, 7384, 6715);
+	CU_ASSERT_EQUAL(finit_procfs_status_parse(text, &p, &tgid), 3);
+	CU_ASSERT(tgid == 7384 && p.ppid == 6715 && p.uid == 0 && p.euid == 1 && p.gid == 2);
+	snprintf(text, sizeof(text), fmt, 7384, 7384, 0);
+	CU_ASSERT_EQUAL(finit_procfs_status_parse(text, &p, &tgid), 0);
+	snprintf(text, sizeof(text), fmt, 1, 1, 0);	/* init has no parent */
+	CU_ASSERT_EQUAL(finit_procfs_status_parse(text, &p, &tgid), 3);
+	CU_ASSERT_EQUAL(tgid, 1);
+}
+
 /* setup - our directory as the tracing directory; teardown - back to tracefs */
 static int setup(void)
 {
@@ -239,5 +258,6 @@ int unit_add_context(void)
 	       !CU_add_test(s, "a gone caller named by the first read", test_first_read) ||
 	       !CU_add_test(s, "one read for a backlog of gone callers", test_one_read) ||
 	       !CU_add_test(s, "a live caller: /proc over a stale entry", test_live) ||
-	       !CU_add_test(s, "a caller's status fields", test_status);
+	       !CU_add_test(s, "a caller's status fields", test_status) ||
+	       !CU_add_test(s, "a status of a task being released", test_status_dying);
 }
