@@ -24,6 +24,9 @@
 #define BUSY_POLL_MS	10	/* while data flows: read even without a wake-up */
 #define PASS_PAGES	64	/* per CPU per pass: then the next CPU's turn */
 
+/* run_round: a callback ended the run (signals are > 0, errors -1) */
+#define ROUND_END	(-2)
+
 /* what read_cpu found */
 enum { CPU_DONE, CPU_FULL, CPU_MORE, CPU_ERROR = -1 };
 
@@ -284,36 +287,82 @@ static int signal_of(int sigfd)
 	return read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) ? (int)si.ssi_signo : 0;
 }
 
+/*
+ * arm - the CPUs' fds in the consumer's poll (@on), or not. The kernel then
+ * wakes this thread together with the drain thread: on an idle vCPU its
+ * wake-up (tens of microseconds in a VM) overlaps the drain's read instead
+ * of following the drain's wake-up call (P6). Not with a watermark: poll
+ * then says the buffer is filling, not that a record came.
+ */
+static void arm(struct finit_drain *d, struct pollfd *cpus, bool on)
+{
+	on = on && !__atomic_load_n(&d->watermark, __ATOMIC_RELAXED);
+	for (int i = 0; i < d->ncpus; i++)
+		cpus[i] = (struct pollfd){ .fd = on ? finit_stream_fd(d->st, i) : -1,
+					   .events = POLLIN };
+}
+
+/*
+ * wait_round - poll; -1 on an error, 0 if only a CPU's fd woke it (the
+ * drain thread's wake-up call follows: the CPUs leave the set until the
+ * next delivery, or the next poll would return at once), else 1
+ */
+static int wait_round(struct finit_drain *d, struct pollfd *pfd, int timeout_ms)
+{
+	int n = poll(pfd, 3 + d->ncpus, timeout_ms);
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -1;
+	if (n > 0 && !(pfd[0].revents | pfd[1].revents | pfd[2].revents)) {
+		arm(d, pfd + 3, false);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * run_round - what one wake-up brought: a signal's number, ROUND_END (the
+ * round callback or the delivery said so), -1 on an error, else 0
+ */
+static int run_round(struct finit_drain *d, struct pollfd *pfd, finit_round_cb round,
+		     finit_record_cb cb, void *ctx)
+{
+	uint64_t v;
+	int sig, ret;
+
+	if ((pfd[0].revents & POLLIN) && (sig = signal_of(pfd[0].fd)))
+		return sig;
+	if (round && round(ctx))
+		return ROUND_END;
+	if (!(pfd[1].revents & POLLIN))
+		return 0;
+	if (read(pfd[1].fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return -1;
+	arm(d, pfd + 3, true);
+	ret = finit_stream_deliver(d->st, cb, ctx);
+	return ret > 0 ? ROUND_END : ret;
+}
+
 /* finit_drain_run - poll the signalfd, the spool and @watchfd; deliver what waits */
 int finit_drain_run(struct finit_drain *d, int sigfd, int watchfd, int timeout_ms,
 		    finit_round_cb round, finit_record_cb cb, void *ctx)
 {
-	struct pollfd pfd[3] = {
-		{ .fd = sigfd, .events = POLLIN },
-		{ .fd = finit_spool_fd(d->sp), .events = POLLIN },
-		{ .fd = watchfd, .events = POLLIN },	/* negative: ignored */
-	};
+	struct pollfd *pfd = calloc(3 + d->ncpus, sizeof(*pfd));
+	int ret = 0;
 
-	for (;;) {
-		uint64_t v;
-		int n = poll(pfd, 3, timeout_ms), sig, ret;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n > 0 && (pfd[0].revents & POLLIN) && (sig = signal_of(sigfd)))
-			return sig;
-		if (round && round(ctx))
-			return 0;
-		if (!n || !(pfd[1].revents & POLLIN))
-			continue;
-		if (read(pfd[1].fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-			return -1;
-		ret = finit_stream_deliver(d->st, cb, ctx);
-		if (ret)
-			return ret > 0 ? 0 : -1;
+	if (!pfd)
+		return -1;
+	pfd[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = finit_spool_fd(d->sp), .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = watchfd, .events = POLLIN };	/* negative: ignored */
+	arm(d, pfd + 3, true);
+	while (!ret) {
+		ret = wait_round(d, pfd, timeout_ms);
+		if (ret > 0)
+			ret = run_round(d, pfd, round, cb, ctx);
 	}
+	free(pfd);
+	return ret == ROUND_END ? 0 : ret;
 }
 
 /* stop - the thread reads what is left, then ends */
