@@ -27,18 +27,23 @@ struct finit_drain *finit_drain_start(struct finit_stream *st, size_t mem_bytes,
 
 /*
  * finit_drain_run - deliver what the thread spools until a signal on
- * @sigfd (returned), a callback stops (0), or an error (-1); @round runs at
- * every wake-up (@watchfd readable is one; -1: none) and every @timeout_ms
- * (-1: none)
+ * @sigfd (returned), a callback stops (0), or an error (-1, errno set: the
+ * thread's own, as soon as it failed, with finit_drain_failed true); @round
+ * runs at every wake-up (@watchfd readable is one; -1: none) and every
+ * @timeout_ms (-1: none)
  */
 int finit_drain_run(struct finit_drain *d, int sigfd, int watchfd, int timeout_ms,
 		    finit_round_cb round, finit_record_cb cb, void *ctx);
 
 /*
  * finit_drain_finish - stop the thread after it read what the buffers
- * still hold, then deliver all that is spooled; 0 or -1
+ * still hold, then deliver all that is spooled; 0 or -1 (the thread's
+ * failure too, unless finit_drain_run returned it)
  */
 int finit_drain_finish(struct finit_drain *d, finit_record_cb cb, void *ctx);
+
+/* finit_drain_failed - the thread stopped on an error before it was told to */
+bool finit_drain_failed(struct finit_drain *d);
 
 /*
  * finit_drain_set_watermark - say when the instance's buffer_percent is

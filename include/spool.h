@@ -56,6 +56,9 @@ void finit_spool_mark_empty(struct finit_spool *sp, int cpu);
 /* finit_spool_publish - after a pass: wake the consumer if anything changed */
 void finit_spool_publish(struct finit_spool *sp);
 
+/* finit_spool_wake - wake the consumer now, whatever changed */
+void finit_spool_wake(struct finit_spool *sp);
+
 enum { FINIT_SPOOL_WAIT, FINIT_SPOOL_GO, FINIT_SPOOL_PAGES };
 
 /*

@@ -38,7 +38,8 @@ struct finit_drain {
 	int			stopfd;		/* eventfd: finish */
 	pthread_t		thread;
 	bool			running;
-	int			thread_err;	/* errno of a failed read */
+	int			thread_err;	/* errno of a failed poll or read */
+	bool			err_told;	/* finit_drain_run returned it */
 	/* the consumer's side */
 	unsigned char		*page;		/* the page being loaded */
 	unsigned long long	*seq;		/* per CPU: its loaded page's number */
@@ -77,10 +78,8 @@ static int read_cpu(struct finit_drain *d, int cpu, unsigned char *page, size_t 
 			finit_spool_mark_empty(d->sp, cpu);
 			return CPU_DONE;
 		}
-		if (n < 0) {
-			d->thread_err = errno;
-			return CPU_ERROR;
-		}
+		if (n < 0)
+			return CPU_ERROR;	/* errno says why */
 		used = finit_stream_page_used(d->st, page);
 		*bytes += used;		/* data: read() returns a whole page, full or not */
 		finit_spool_push(d->sp, cpu, page, (size_t)n);
@@ -166,32 +165,29 @@ static void raise_priority(void)
 		setpriority(PRIO_PROCESS, (id_t)gettid(), DRAIN_NICE);
 }
 
-/* drain_thread - poll the CPUs; read what is there; at the stop, read it all */
-static void *drain_thread(void *arg)
+/*
+ * drain_loop - poll the CPUs; read what is there; at the stop, read it all.
+ * 0 at the stop, else -1 with errno (a failed poll or read).
+ */
+static int drain_loop(struct finit_drain *d, struct pollfd *pfd, unsigned char *page)
 {
-	struct finit_drain *d = arg;
-	struct pollfd *pfd = calloc(d->ncpus + 1, sizeof(*pfd));
-	unsigned char *page = malloc(d->subbuf);
 	int timeout = -1;
 
-	raise_priority();
-	for (int i = 0; pfd && i < d->ncpus; i++)
+	for (int i = 0; i < d->ncpus; i++)
 		pfd[i] = (struct pollfd){ .fd = finit_stream_fd(d->st, i), .events = POLLIN };
-	while (pfd && page) {
+	for (;;) {
 		size_t bytes = 0;
 		int got, n;
 
 		pfd[d->ncpus] = (struct pollfd){ .fd = d->stopfd, .events = POLLIN };
 		n = poll(pfd, d->ncpus + 1, timeout);
 		if (n < 0 && errno != EINTR)
-			break;
-		if (n > 0 && (pfd[d->ncpus].revents & POLLIN)) {
-			read_all(d, NULL, page, &bytes, true);
-			break;
-		}
+			return -1;
+		if (n > 0 && (pfd[d->ncpus].revents & POLLIN))
+			return read_all(d, NULL, page, &bytes, true) == CPU_ERROR ? -1 : 0;
 		got = read_all(d, pass_over(d, n, pfd), page, &bytes, false);
 		if (got == CPU_ERROR)
-			break;
+			return -1;
 		mark_idle(d, pfd);
 		/*
 		 * Full: let the consumer make room. More waiting: the next pass
@@ -207,6 +203,27 @@ static void *drain_thread(void *arg)
 			usleep(FLOOD_PAUSE_US);
 		/* idle: no wake-up of our own (P5); data flowing: not only theirs */
 		timeout = bytes ? BUSY_POLL_MS : -1;
+	}
+}
+
+/*
+ * drain_thread - the loop; if it fails, its errno is kept and the consumer
+ * woken at once, so that the run ends and says so rather than going on
+ * blind
+ */
+static void *drain_thread(void *arg)
+{
+	struct finit_drain *d = arg;
+	struct pollfd *pfd = calloc(d->ncpus + 1, sizeof(*pfd));
+	unsigned char *page = malloc(d->subbuf);
+	int err = pfd && page ? 0 : ENOMEM;
+
+	raise_priority();
+	if (!err && drain_loop(d, pfd, page) < 0)
+		err = errno ? errno : EIO;
+	if (err) {
+		__atomic_store_n(&d->thread_err, err, __ATOMIC_RELEASE);
+		finit_spool_wake(d->sp);
 	}
 	free(page);
 	free(pfd);
@@ -340,7 +357,13 @@ static int run_round(struct finit_drain *d, struct pollfd *pfd, finit_round_cb r
 		return -1;
 	arm(d, pfd + 3, true);
 	ret = finit_stream_deliver(d->st, cb, ctx);
-	return ret > 0 ? ROUND_END : ret;
+	if (ret > 0)
+		return ROUND_END;
+	if (!ret && (errno = __atomic_load_n(&d->thread_err, __ATOMIC_ACQUIRE))) {
+		d->err_told = true;	/* the run ends with it: said once */
+		return -1;
+	}
+	return ret;
 }
 
 /* finit_drain_run - poll the signalfd, the spool and @watchfd; deliver what waits */
@@ -381,13 +404,21 @@ static void stop(struct finit_drain *d)
 /* finit_drain_finish - stop, then deliver all that is spooled */
 int finit_drain_finish(struct finit_drain *d, finit_record_cb cb, void *ctx)
 {
+	int ret;
+
 	stop(d);
 	d->final = true;
-	if (d->thread_err) {
+	ret = finit_stream_deliver(d->st, cb, ctx) < 0 ? -1 : 0;
+	if (!ret && d->thread_err && !d->err_told) {
 		errno = d->thread_err;
 		return -1;
 	}
-	return finit_stream_deliver(d->st, cb, ctx) < 0 ? -1 : 0;
+	return ret;
+}
+
+bool finit_drain_failed(struct finit_drain *d)
+{
+	return __atomic_load_n(&d->thread_err, __ATOMIC_ACQUIRE) != 0;
 }
 
 /* finit_drain_set_watermark - the instance's buffer_percent is above 0 (or not) */

@@ -348,7 +348,11 @@ int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, v
 	sig = finit_drain_run(l->drain, l->sigfd, finit_tamper_fd(l->tamper), timeout_ms, on_round,
 			      on_record_round, &r);
 
-	if (sig < 0)
+	if (sig < 0 && finit_drain_failed(l->drain))
+		finit_log(FINIT_LOG_ERROR, "the drain thread stopped reading trace_pipe_raw of %s: "
+			  "%s; no call made from then on is seen: the run ends (start it again)",
+			  l->s.name, strerror(errno));
+	else if (sig < 0)
 		finit_log(FINIT_LOG_ERROR, "reading trace_pipe_raw of %s: %s", l->s.name,
 			  strerror(errno));
 	return sig;

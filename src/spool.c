@@ -345,14 +345,22 @@ void finit_spool_mark_empty(struct finit_spool *sp, int cpu)
  */
 void finit_spool_publish(struct finit_spool *sp)
 {
-	static const uint64_t one = 1;
 	bool wake;
 
 	pthread_mutex_lock(&sp->lock);
 	wake = sp->dirty;
 	sp->dirty = false;
 	pthread_mutex_unlock(&sp->lock);
-	if (wake && write(sp->efd, &one, sizeof(one)) < 0)
+	if (wake)
+		finit_spool_wake(sp);
+}
+
+/* finit_spool_wake - make the consumer's fd readable (a saturated counter still is) */
+void finit_spool_wake(struct finit_spool *sp)
+{
+	static const uint64_t one = 1;
+
+	if (write(sp->efd, &one, sizeof(one)) < 0)
 		return;
 }
 

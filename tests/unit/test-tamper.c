@@ -22,23 +22,13 @@
 
 static char dir[] = "/tmp/finit-unit-tamper.XXXXXX";
 
-/* put - @text into DIR/instances/@inst/@file, its directories made */
+/* put - @text into DIR/instances/@inst/@file */
 static int put(const char *inst, const char *file, const char *text)
 {
 	char path[PATH_MAX];
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/instances/%s/%s", dir, inst, file);
-	for (char *p = strchr(path + strlen(dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		mkdir(path, 0700);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
+	snprintf(path, sizeof(path), "instances/%s/%s", inst, file);
+	return unit_put(dir, path, text);
 }
 
 /* the main instance's settings and the loads buffer's, then a write to each */
@@ -89,23 +79,13 @@ static void test_two_instances(void)
 /* setup - our directory as the tracing directory */
 static int setup(void)
 {
-	return !mkdtemp(dir) || tracefs_set_tracing_dir(dir);
-}
-
-/* rm - one file or (emptied) directory of the tree */
-static int rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	return unit_tracing_dir(dir);
 }
 
 /* teardown - the tree gone, tracefs back */
 static int teardown(void)
 {
-	nftw(dir, rm, 16, FTW_DEPTH | FTW_PHYS);
-	return tracefs_set_tracing_dir(NULL);
+	return unit_tracing_dir_end(dir);
 }
 
 int unit_add_tamper(void)
