@@ -345,7 +345,7 @@ static int run_round(struct finit_drain *d, struct pollfd *pfd, finit_round_cb r
 		     finit_record_cb cb, void *ctx)
 {
 	uint64_t v;
-	int sig, ret;
+	int sig, ret, err;
 
 	if ((pfd[0].revents & POLLIN) && (sig = signal_of(pfd[0].fd)))
 		return sig;
@@ -359,8 +359,10 @@ static int run_round(struct finit_drain *d, struct pollfd *pfd, finit_round_cb r
 	ret = finit_stream_deliver(d->st, cb, ctx);
 	if (ret > 0)
 		return ROUND_END;
-	if (!ret && (errno = __atomic_load_n(&d->thread_err, __ATOMIC_ACQUIRE))) {
+	err = __atomic_load_n(&d->thread_err, __ATOMIC_ACQUIRE);
+	if (!ret && err) {
 		d->err_told = true;	/* the run ends with it: said once */
+		errno = err;
 		return -1;
 	}
 	return ret;
@@ -416,6 +418,7 @@ int finit_drain_finish(struct finit_drain *d, finit_record_cb cb, void *ctx)
 	return ret;
 }
 
+/* finit_drain_failed - the thread ended on an error of its own */
 bool finit_drain_failed(struct finit_drain *d)
 {
 	return __atomic_load_n(&d->thread_err, __ATOMIC_ACQUIRE) != 0;
