@@ -21,6 +21,7 @@ struct finit_live {
 	struct finit_drain	*drain;		/* the thread that reads st's CPUs */
 	struct finit_loadguard	*guard;		/* the protected loads buffer */
 	long long		guard_polled;	/* CLOCK_MONOTONIC ns of its last read */
+	int			guard_err;	/* errno of a failed read of it: the run ends */
 	struct finit_tamper	*tamper;	/* the instance's settings when armed */
 	int			tampered;	/* changes found to them, or reset counters */
 	bool			finished;	/* tracing off, the buffers read to the end */

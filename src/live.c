@@ -322,8 +322,11 @@ static int on_round(void *arg)
 	char err[1100];
 
 	watch_tamper(r->l);
-	if (poll_guard(r->l) < 0)
+	if (poll_guard(r->l) < 0) {
+		if (!r->l->output_failed)	/* not the output: the read itself */
+			r->l->guard_err = errno ? errno : EIO;
 		return 1;
+	}
 	/* a failed write is said and tried again at the next interval */
 	if (finit_metrics_due(r->l->p.metrics) && write_metrics(r->l, err, sizeof(err)) < 0)
 		finit_log(FINIT_LOG_WARNING, "%s", err);
@@ -348,6 +351,13 @@ int finit_live_run(struct finit_live *l, int timeout_ms, finit_round_cb round, v
 	sig = finit_drain_run(l->drain, l->sigfd, finit_tamper_fd(l->tamper), timeout_ms, on_round,
 			      on_record_round, &r);
 
+	if (!sig && l->guard_err) {
+		errno = l->guard_err;
+		finit_log(FINIT_LOG_ERROR, "reading the protected loads buffer %s-loads: %s; loads "
+			  "are no longer guarded: the run ends (start it again)", l->s.name,
+			  strerror(errno));
+		return -1;
+	}
 	if (sig < 0 && finit_drain_failed(l->drain))
 		finit_log(FINIT_LOG_ERROR, "the drain thread stopped reading trace_pipe_raw of %s: "
 			  "%s; no call made from then on is seen: the run ends (start it again)",
