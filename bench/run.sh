@@ -212,6 +212,16 @@ tool_lost() {
 # kv FILE KEY - the value after KEY in burst's summary line
 kv() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' "$1"; }
 
+# cpu_ticks - "STEAL TOTAL" from /proc/stat's cpu line (all CPUs, clock ticks)
+cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t; exit }' /proc/stat; }
+
+# steal_pct BEFORE AFTER - the share of CPU time the hypervisor gave others
+# between two cpu_ticks (a VM's host busy: latency is not ours alone)
+steal_pct() {
+	local b=($1) a=($2)
+	awk -v s=$((a[0] - b[0])) -v t=$((a[1] - b[1])) 'BEGIN { printf "%.1f", (t > 0 ? 100 * s / t : 0) }'
+}
+
 # tfield FILE N - field N of a /usr/bin/time -f '%e %U %S %M %w %c' line
 tfield() { awk -v n="$2" 'END { print $n }' "$1"; }
 
@@ -451,7 +461,7 @@ done
 
 # ---- P6: latency syscall -> JSON line -------------------------------------
 p6() {
-	local d=$OUT/p6 i=$1 wp sp
+	local d=$OUT/p6 i=$1 wp sp t0 t1
 	mkdir -p "$d"
 	rm -f "$d/fifo"
 	mkfifo "$d/fifo"
@@ -464,10 +474,12 @@ p6() {
 	MYPIDS+=($wp)
 	TOOLPIDS+=($wp)
 	wait_armed "$d/err" >/dev/null || { res P6 run=$i rc=not-armed; stop_tool $wp; return; }
+	t0=$(cpu_ticks)
 	"$B/burst" -t -s 1000 -H 300 "$P6_N" >"$d/burst.out"
+	t1=$(cpu_ticks)
 	stop_tool $wp
 	wait $sp
-	res P6 run=$i who=tool lost=$(tool_lost "$d/err") $(python3 - "$d/lat.$i" "$(kv "$d/burst.out" pid)" <<'EOF'
+	res P6 run=$i who=tool steal_pct=$(steal_pct "$t0" "$t1") lost=$(tool_lost "$d/err") $(python3 - "$d/lat.$i" "$(kv "$d/burst.out" pid)" <<'EOF'
 import json, sys
 tid = int(sys.argv[2])
 a, b = [], []

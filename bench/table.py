@@ -43,6 +43,12 @@ def summ(values, fmt="{:.3g}", unit=""):
     return f"{fmt.format(med)}{unit} ({fmt.format(min(vals))}–{fmt.format(max(vals))})"
 
 
+def steal(rows):
+    """'; host steal N %' where the runs say how much CPU the hypervisor took"""
+    vals = [r["steal_pct"] for r in rows if r.get("steal_pct") is not None]
+    return f"; host steal {summ(vals, '{:.1f}', ' %')} of the CPU time" if vals else ""
+
+
 def ints(v):
     return f"{v:,.0f}"
 
@@ -192,7 +198,8 @@ def main():
             f"| P6 | latency syscall → JSON line read from watch's stdout, {ints(p6[0]['issued'])} calls 1 ms apart | "
             f"enter ts_ns → line: p50 {summ([r['p50_us'] for r in p6], '{:,.0f}', ' µs')}, p99 {summ([r['p99_us'] for r in p6], '{:,.0f}', ' µs')}, "
             f"max {summ([r['max_us'] for r in p6], '{:,.0f}', ' µs')}; generator's stamp → line: p50 {summ([r['gen_p50_us'] for r in p6], '{:,.0f}', ' µs')}, "
-            f"p99 {summ([r['gen_p99_us'] for r in p6], '{:,.0f}', ' µs')}; captured {summ([r['captured'] for r in p6], '{:,.0f}')} | — | — | "
+            f"p99 {summ([r['gen_p99_us'] for r in p6], '{:,.0f}', ' µs')}; captured {summ([r['captured'] for r in p6], '{:,.0f}')}"
+            f"{steal(p6)} | — | — | "
             f"p50 < 200 µs, p99 < 2 ms | {verdict(ok)} |")
     # P7
     p7 = [r for r in pick(rows, "P7") if r.get("tool_ms", -1) >= 0]
