@@ -170,9 +170,9 @@ unit: $(UNIT_BIN)
 	python3 tests/schema/check.py $(BUILD)/unit-records.json
 
 # Both suites run; either failing fails the target.
-live: $(BIN) $(HELPERS) $(BUILD)/kshark-count
+live: $(BIN) $(HELPERS) $(BUILD)/kshark-count $(BUILD)/bench/burst
 	@env FINIT=./$(BIN) MODCALL=$(BUILD)/modcall MODCALL32=$(BUILD)/modcall32 \
-		tests/live/run.sh; a=$$?; \
+		BURST=$(BUILD)/bench/burst tests/live/run.sh; a=$$?; \
 	env FINIT=./$(BIN) MODCALL=$(BUILD)/modcall KSHARK=$(BUILD)/kshark-count \
 		tests/live/record.sh; b=$$?; \
 	test $$a = 0 && test $$b = 0

@@ -19,7 +19,9 @@ struct finit_spool;
 struct finit_spool_stats {
 	unsigned long long	pages;		/* pushed in all */
 	unsigned long long	spilled;	/* of them, through the file */
-	unsigned long long	refused;	/* not taken: the spool was full */
+	unsigned long long	refused;	/* not taken: the spool was full, or its file failed */
+	int			file_err;	/* errno of the file's failed write: no more spilling */
+	const char		*dir;		/* where the file is (valid while the spool is) */
 	size_t			peak_bytes;	/* most waiting at once */
 	size_t			bytes;		/* waiting now */
 	size_t			pool_bytes;	/* mapped for pages in memory now */

@@ -409,11 +409,17 @@ static void summarize_spool(struct finit_live *l)
 	if (!l->drain)
 		return;
 	finit_drain_stats(l->drain, &st);
+	if (st.file_err)
+		finit_log(FINIT_LOG_ERROR, "spool: its file in %s could not be written (%s): "
+			  "%llu sub-buffer(s) already read were dropped (counted below), and the "
+			  "rest waited in the kernel's buffer from then on; give TMPDIR room",
+			  st.dir, strerror(st.file_err), st.refused);
 	if (st.peak_bytes < BACKLOG_BYTES && !st.spilled && !st.refused)
 		return;
 	finit_log(st.refused ? FINIT_LOG_ERROR : FINIT_LOG_INFO, "spool: at most %.1f MiB "
 		  "waited; %llu of %llu sub-buffers went through the file%s", st.peak_bytes / 1048576.0,
-		  st.spilled, st.pages, st.refused ? "; it was FULL (raise spool_mb)" : "");
+		  st.spilled, st.pages,
+		  st.refused && !st.file_err ? "; it was FULL (raise spool_mb)" : "");
 }
 
 /* summarize_guard - loads only the protected buffer had, and its own losses */

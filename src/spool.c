@@ -240,14 +240,24 @@ static int open_file(struct finit_spool *sp)
 	return sp->file;
 }
 
-/* spill - write the page to the file; an entry without data, or NULL */
+/*
+ * spill - write the page to the file; an entry without data, or NULL. A
+ * failed write ends the file's use (st.file_err): room() then says no.
+ */
 static struct entry *spill(struct finit_spool *sp, const void *page, size_t len)
 {
 	struct entry *e;
 
-	if (sp->in_file + len > sp->file_bytes || open_file(sp) < 0 ||
-	    pwrite(sp->file, page, len, sp->file_end) != (ssize_t)len)
+	ssize_t n;
+
+	if (sp->st.file_err || sp->in_file + len > sp->file_bytes)
 		return NULL;
+	n = open_file(sp) < 0 ? -1 : pwrite(sp->file, page, len, sp->file_end);
+	if (n != (ssize_t)len) {
+		/* no more spilling: pages wait in the kernel's buffer instead */
+		sp->st.file_err = n < 0 ? errno : ENOSPC;
+		return NULL;
+	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
@@ -368,7 +378,7 @@ void finit_spool_wake(struct finit_spool *sp)
 static bool room(const struct finit_spool *sp, size_t len)
 {
 	return (!sp->in_file && sp->in_mem + len <= sp->mem_bytes) ||
-	       sp->in_file + len <= sp->file_bytes;
+	       (!sp->st.file_err && sp->in_file + len <= sp->file_bytes);
 }
 
 /* finit_spool_gate - may records of page @seq go before @cpu's next ones? */
@@ -477,4 +487,5 @@ void finit_spool_stats(struct finit_spool *sp, struct finit_spool_stats *st)
 	pthread_mutex_lock(&sp->lock);
 	*st = sp->st;
 	pthread_mutex_unlock(&sp->lock);
+	st->dir = sp->dir;
 }

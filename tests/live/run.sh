@@ -5,6 +5,7 @@ export LC_ALL=C
 
 FINIT=${FINIT:-./finit-ftrace}
 MODCALL=${MODCALL:-build/modcall}
+BURST=${BURST:-build/bench/burst}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 ASSERT=$HERE/assert_events.py
@@ -693,6 +694,45 @@ change\\(s\\) by another process" "the summary" || return 1
 	expect_no_instance "$W_PID"
 }
 
+# 5f. the spool (issue 12): a burst the decoder cannot keep up with, with
+# 1 MiB of memory (spool_mb = 1); N calls; the run's pid in $D/burst.out
+spool_burst() {
+	printf '[capture]\nspool_mb = 1\n' >"$D/cfg.ini"
+	watch_start -c "$D/cfg.ini" watch --format json -o "$D/out" || return 1
+	"$BURST" "$1" >"$D/burst.out" || { REASON="$BURST $1 failed"; return 1; }
+	BURST_PID=$(awk '{ for (i = 1; i < NF; i++) if ($i == "pid") print $(i + 1) }' "$D/burst.out")
+}
+
+# past 1 MiB, sub-buffers go through the file and come back: every call (the
+# stop reads the buffers and the spool to the end), nothing lost
+t_spool_file() {
+	local n=50000
+	spool_burst $n || return 1
+	clean_stop INT || return 1
+	expect_eq "calls in the output" "$(grep -c "\"tid\":$BURST_PID," "$D/out")" $n || return 1
+	expect_grep "$D/stderr" "^finit-ftrace: spool: at most [0-9.]+ MiB waited; [1-9][0-9]* of \
+[0-9]+ sub-buffers went through the file$" "the summary's spool line" || return 1
+	expect_grep "$D/stderr" "^finit-ftrace: lost events: 0 on all" "summary"
+}
+
+# a spool file that cannot be written (TMPDIR gone): said, with how many
+# sub-buffers it dropped; the rest waits in the kernel's buffer (its losses
+# counted as always)
+t_spool_file_fails() {
+	local TMPDIR=$D/no-such-dir
+	export TMPDIR
+	spool_burst 50000 || return 1
+	watch_stop INT || return 1
+	expect_grep "$D/stderr" "^finit-ftrace: spool: its file in $D/no-such-dir could not be \
+written \(No such file or directory\): [0-9]+ sub-buffer\(s\) already read were dropped" \
+		"the spool's error line" || return 1
+	expect_no_grep "$D/stderr" "it was FULL" "the spool line (the memory bound was not the cause)" ||
+		return 1
+	expect_grep "$D/stderr" "^finit-ftrace: (lost events|cpu[0-9]+ LOST events)" "the loss summary" ||
+		return 1
+	expect_no_instance "$W_PID"
+}
+
 # 6. text and CSV lines
 t_format_text() {
 	printf 'x' >"$D/fake.ko"
@@ -1078,6 +1118,8 @@ main() {
 	run_case reclaim/cleanup-spares-live t_cleanup_live
 	run_case faults/records-taken-by-another-reader t_stolen_records
 	run_case faults/instance-tampered-with t_tamper
+	run_case spool/through-the-file t_spool_file
+	run_case spool/file-fails t_spool_file_fails
 
 	run_case format/text t_format_text
 	run_case format/csv t_format_csv

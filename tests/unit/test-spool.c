@@ -6,6 +6,7 @@
  * thread racing the consumer.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -226,6 +227,38 @@ static void test_pool(void)
 	finit_spool_free(sp);
 }
 
+/* a file that cannot be written: one page dropped and said, then no room until memory has */
+static void test_file_fails(void)
+{
+	struct finit_spool *sp = finit_spool_alloc(PAGE, 1, 2 * PAGE, 8 * PAGE,
+						   "/nonexistent-finit-unit-dir");
+	struct finit_spool_stats st;
+	unsigned char page[PAGE];
+	unsigned long long seq;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	for (int i = 0; i < 2; i++) {
+		page_of(page, i);
+		CU_ASSERT_EQUAL(finit_spool_push(sp, 0, page, PAGE), 0);
+	}
+	CU_ASSERT(finit_spool_has_room(sp, PAGE));	/* the file's room, before it fails */
+	page_of(page, 2);
+	CU_ASSERT_EQUAL(finit_spool_push(sp, 0, page, PAGE), -1);
+	finit_spool_stats(sp, &st);
+	CU_ASSERT_EQUAL(st.refused, 1);
+	CU_ASSERT_EQUAL(st.file_err, ENOENT);
+	CU_ASSERT_STRING_EQUAL(st.dir, "/nonexistent-finit-unit-dir");
+	/* the drain leaves pages in the kernel's buffer now, rather than drop them */
+	CU_ASSERT_FALSE(finit_spool_has_room(sp, PAGE));
+	CU_ASSERT_EQUAL(pop_number(sp, 0, &seq), 0);
+	CU_ASSERT(finit_spool_has_room(sp, PAGE));
+	page_of(page, 3);
+	CU_ASSERT_EQUAL(finit_spool_push(sp, 0, page, PAGE), 0);
+	CU_ASSERT_EQUAL(pop_number(sp, 0, &seq), 1);
+	CU_ASSERT_EQUAL(pop_number(sp, 0, &seq), 3);
+	finit_spool_free(sp);
+}
+
 int unit_add_spool(void)
 {
 	CU_pSuite s = CU_add_suite("spool", NULL, NULL);
@@ -235,5 +268,6 @@ int unit_add_spool(void)
 			    test_order_and_bounds) ||
 	       !CU_add_test(s, "the gate: seen empty, pages to compare, full", test_gate) ||
 	       !CU_add_test(s, "a producer thread against the consumer", test_threads) ||
-	       !CU_add_test(s, "the page pool grows by chunks and shrinks", test_pool);
+	       !CU_add_test(s, "the page pool grows by chunks and shrinks", test_pool) ||
+	       !CU_add_test(s, "a file that cannot be written: said, then no room", test_file_fails);
 }
