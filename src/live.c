@@ -125,6 +125,16 @@ static void armed_line(const struct finit_live *l, const struct finit_config *cf
 		  "in kernel", s->clock);
 }
 
+/* spool_dropped - sub-buffers the spool dropped after reading them (its file failed) */
+static unsigned long long spool_dropped(struct finit_live *l)
+{
+	struct finit_spool_stats st = { 0 };
+
+	if (l->drain)
+		finit_drain_stats(l->drain, &st);
+	return st.refused;
+}
+
 /*
  * end_lost - what only the end can tell of @cpu (tracing off, the buffers
  * read to the end; while running these are records on their way): records
@@ -137,10 +147,6 @@ static unsigned long long end_lost(struct finit_live *l, int cpu,
 {
 	unsigned long long ours = finit_stream_cpu_records(l->st, cpu);
 	unsigned long long gone = c->has_read && c->read > ours ? c->read - ours : 0;
-	struct finit_spool_stats st = { 0 };
-
-	if (l->drain)
-		finit_drain_stats(l->drain, &st);
 
 	if (c->has_read && c->read < ours) {
 		l->tampered += say;
@@ -153,12 +159,16 @@ static unsigned long long end_lost(struct finit_live *l, int cpu,
 	if (say && gone && l->output_failed)
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu record(s) read from the "
 			  "kernel were not decoded: the output failed and the run stopped", cpu, gone);
+	else if (say && gone && spool_dropped(l))
+		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: the kernel handed over %llu "
+			  "record(s), %llu reached the decoder: %llu dropped by the spool (said "
+			  "above), or taken by another reader of instance %s", cpu, c->read, ours,
+			  gone, l->s.name);
 	else if (say && gone)
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: the kernel handed over %llu "
-			  "record(s), %llu reached the decoder: %llu %s of instance %s%s", cpu,
-			  c->read, ours, gone, st.refused ? "dropped by the spool (said above), or "
-			  "taken by another reader" : "taken by another reader", l->s.name,
-			  st.refused ? "" : ", or lost by us (please report it)");
+			  "record(s), %llu reached the decoder: %llu taken by another reader of "
+			  "instance %s, or lost by us (please report it)", cpu, c->read, ours, gone,
+			  l->s.name);
 	if (say && c->entries)
 		finit_log(FINIT_LOG_ERROR, "cpu%d LOST events: %llu record(s) still in the "
 			  "kernel's buffer at the end, not read", cpu, c->entries);

@@ -247,7 +247,6 @@ static int open_file(struct finit_spool *sp)
 static struct entry *spill(struct finit_spool *sp, const void *page, size_t len)
 {
 	struct entry *e;
-
 	ssize_t n;
 
 	if (sp->st.file_err || sp->in_file + len > sp->file_bytes)

@@ -12,8 +12,6 @@
 #include "drain.h"
 #include "unit.h"
 
-static char dir[] = "/tmp/finit-unit-drain.XXXXXX";
-
 /* timeouts - round callback: end the run after the third timeout */
 static int timeouts(void *arg)
 {
@@ -41,7 +39,7 @@ static void test_read_fails(void)
 	int rounds = 0, ret;
 
 	/* a file in it makes trace_pipe_raw a directory */
-	CU_ASSERT_FATAL(tep && !unit_put(dir, "instances/ff/per_cpu/cpu0/trace_pipe_raw/x", ""));
+	CU_ASSERT_FATAL(tep && !unit_put("instances/ff/per_cpu/cpu0/trace_pipe_raw/x", ""));
 	inst = tracefs_instance_alloc(NULL, "ff");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(inst);
 	st = finit_stream_open(inst, tep, 1, 4096, err, sizeof(err));
@@ -62,21 +60,9 @@ static void test_read_fails(void)
 	tep_free(tep);
 }
 
-/* setup - our directory as the tracing directory */
-static int setup(void)
-{
-	return unit_tracing_dir(dir);
-}
-
-/* teardown - the tree gone, tracefs back */
-static int teardown(void)
-{
-	return unit_tracing_dir_end(dir);
-}
-
 int unit_add_drain(void)
 {
-	CU_pSuite s = CU_add_suite("drain", setup, teardown);
+	CU_pSuite s = unit_tracing_suite("drain");
 
 	return !s || !CU_add_test(s, "a failed read ends the run at once, said once",
 				  test_read_fails);

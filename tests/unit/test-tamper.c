@@ -6,21 +6,13 @@
  * (inotify), changes found at the end, each named with its instance.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <tracefs.h>
 
 #include "tamper.h"
 #include "unit.h"
-
-static char dir[] = "/tmp/finit-unit-tamper.XXXXXX";
 
 /* put - @text into DIR/instances/@inst/@file */
 static int put(const char *inst, const char *file, const char *text)
@@ -28,7 +20,7 @@ static int put(const char *inst, const char *file, const char *text)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "instances/%s/%s", inst, file);
-	return unit_put(dir, path, text);
+	return unit_put(path, text);
 }
 
 /* the main instance's settings and the loads buffer's, then a write to each */
@@ -76,21 +68,9 @@ static void test_two_instances(void)
 	tracefs_instance_free(l);
 }
 
-/* setup - our directory as the tracing directory */
-static int setup(void)
-{
-	return unit_tracing_dir(dir);
-}
-
-/* teardown - the tree gone, tracefs back */
-static int teardown(void)
-{
-	return unit_tracing_dir_end(dir);
-}
-
 int unit_add_tamper(void)
 {
-	CU_pSuite s = CU_add_suite("tamper", setup, teardown);
+	CU_pSuite s = unit_tracing_suite("tamper");
 
 	return !s || !CU_add_test(s, "two instances: writes and changes, each named",
 				  test_two_instances);

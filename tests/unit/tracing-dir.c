@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * tracing-dir.c - a directory of the suite's own as the tracing directory
- * (tracefs_set_tracing_dir), with files put into it.
+ * tracing-dir.c - suites whose tracing directory is one of their own
+ * (tracefs_set_tracing_dir): made before the suite, removed after it, with
+ * files put into it.
  */
 #define _GNU_SOURCE
 #include <ftw.h>
@@ -15,9 +16,13 @@
 
 #include "unit.h"
 
-int unit_tracing_dir(char *tmpl)
+static char dir[64];
+
+/* setup - a new directory, made the tracing directory */
+static int setup(void)
 {
-	return !mkdtemp(tmpl) || tracefs_set_tracing_dir(tmpl) ? -1 : 0;
+	snprintf(dir, sizeof(dir), "/tmp/finit-unit-tracing.XXXXXX");
+	return !mkdtemp(dir) || tracefs_set_tracing_dir(dir) ? -1 : 0;
 }
 
 /* rm - one file or (emptied) directory of the tree */
@@ -29,13 +34,19 @@ static int rm(const char *path, const struct stat *st, int flag, struct FTW *ftw
 	return remove(path);
 }
 
-int unit_tracing_dir_end(const char *dir)
+/* teardown - the tree gone, tracefs's own directory back */
+static int teardown(void)
 {
 	nftw(dir, rm, 16, FTW_DEPTH | FTW_PHYS);
 	return tracefs_set_tracing_dir(NULL);
 }
 
-int unit_put(const char *dir, const char *file, const char *text)
+CU_pSuite unit_tracing_suite(const char *name)
+{
+	return CU_add_suite(name, setup, teardown);
+}
+
+int unit_put(const char *file, const char *text)
 {
 	char path[PATH_MAX];
 	FILE *f;

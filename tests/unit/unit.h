@@ -28,14 +28,14 @@ struct finit_config;
 /* unit_config_load - @text written to a temporary file and loaded over a fresh @cfg; 0 or -1 (@err, 512 bytes) */
 int unit_config_load(struct finit_config *cfg, const char *text, char *err);
 
-/* unit_tracing_dir - mkdtemp(@tmpl) made the tracing directory; 0 or -1 */
-int unit_tracing_dir(char *tmpl);
+/*
+ * unit_tracing_suite - a suite whose tracing directory is a new one of its
+ * own while it runs (tracefs_set_tracing_dir), removed after it
+ */
+CU_pSuite unit_tracing_suite(const char *name);
 
-/* unit_tracing_dir_end - @dir's tree removed, tracefs's own directory back */
-int unit_tracing_dir_end(const char *dir);
-
-/* unit_put - @text into @dir/@file, the directories on the way made; 0 or -1 */
-int unit_put(const char *dir, const char *file, const char *text);
+/* unit_put - @text into @file of that directory, the directories on the way made; 0 or -1 */
+int unit_put(const char *file, const char *text);
 
 /* Suite registration, one per file. */
 int unit_add_decode(void);
