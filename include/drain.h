@@ -5,6 +5,8 @@
  * as they are there and puts them in a spool; the caller's thread takes
  * them from the spool and delivers their records through the stream, so
  * slow decoding, /proc reads or output never make the kernel overwrite.
+ * After a quiet spell the caller's thread reads a lone record itself, as a
+ * second producer taking turns with the thread (finit_spool_produce).
  */
 #ifndef FINIT_DRAIN_H
 #define FINIT_DRAIN_H
@@ -44,6 +46,13 @@ int finit_drain_finish(struct finit_drain *d, finit_record_cb cb, void *ctx);
 
 /* finit_drain_failed - the thread stopped on an error before it was told to */
 bool finit_drain_failed(struct finit_drain *d);
+
+/*
+ * finit_drain_helped - how often finit_drain_run read records itself: a
+ * CPU's buffer woke it after a quiet spell of at least 200 us while the
+ * thread was not reading (a lone record then skips the thread's wake-up)
+ */
+unsigned long long finit_drain_helped(const struct finit_drain *d);
 
 /*
  * finit_drain_set_watermark - say when the instance's buffer_percent is

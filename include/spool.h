@@ -5,8 +5,8 @@
  * bound, then in a private unlinked temporary file, so that a flood waits
  * here instead of overwriting the kernel's buffer. A queue per CPU, and
  * what the consumer needs to deliver records of all CPUs in time order.
- * Thread-safe for one producer and one consumer; an eventfd says when
- * something changed.
+ * Thread-safe for one consumer and producers that take turns
+ * (finit_spool_produce); an eventfd says when something changed.
  */
 #ifndef FINIT_SPOOL_H
 #define FINIT_SPOOL_H
@@ -48,6 +48,18 @@ int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t l
  * if the file cannot be read
  */
 long finit_spool_pop(struct finit_spool *sp, int cpu, void *page, unsigned long long *seq);
+
+/*
+ * finit_spool_produce - a producer's turn, held from its first read of the
+ * kernel's buffers to its publish: a CPU's pages are then pushed in the
+ * order they were read, and a CPU seen empty has no page read but not yet
+ * pushed. @wait: until the turn comes (the lock inherits priority), else
+ * only if no other producer has it. True if it is yours.
+ */
+bool finit_spool_produce(struct finit_spool *sp, bool wait);
+
+/* finit_spool_produced - the turn is over */
+void finit_spool_produced(struct finit_spool *sp);
 
 /*
  * finit_spool_mark_empty - the producer found @cpu's buffer empty: the

@@ -23,6 +23,7 @@
 #define FLOOD_PAUSE_US	500	/* after a pass that found a flood: let pages fill */
 #define BUSY_POLL_MS	10	/* while data flows: read even without a wake-up */
 #define PASS_PAGES	64	/* per CPU per pass: then the next CPU's turn */
+#define HELP_QUIET_US	200	/* the consumer reads a record itself after this long idle */
 
 /* run_round: a callback ended the run (signals are > 0, errors -1) */
 #define ROUND_END	(-2)
@@ -42,6 +43,8 @@ struct finit_drain {
 	bool			err_told;	/* finit_drain_run returned it */
 	/* the consumer's side */
 	unsigned char		*page;		/* the page being loaded */
+	unsigned char		*help_page;	/* the page the consumer reads itself */
+	unsigned long long	helped;		/* passes of the consumer that read something */
 	unsigned long long	*seq;		/* per CPU: its loaded page's number */
 	unsigned long long	*settled;	/* per CPU: its last empty mark seen */
 	bool			final;		/* the thread ended: all is spooled */
@@ -130,6 +133,15 @@ static void mark_idle(struct finit_drain *d, struct pollfd *pfd)
 	finit_spool_publish(d->sp);
 }
 
+/* mono_us - CLOCK_MONOTONIC in microseconds */
+static long long mono_us(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * 1000000LL + now.tv_nsec / 1000;
+}
+
 /*
  * pass_over - the CPUs a pass reads: those poll marked (@n of them), or all
  * after a timeout (a late or lost wake-up must not cost the buffer) and,
@@ -139,13 +151,11 @@ static void mark_idle(struct finit_drain *d, struct pollfd *pfd)
  */
 static const struct pollfd *pass_over(struct finit_drain *d, int n, const struct pollfd *pfd)
 {
-	struct timespec now;
 	long long ms;
 
 	if (n != 0 && !__atomic_load_n(&d->watermark, __ATOMIC_RELAXED))
 		return pfd;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = now.tv_sec * 1000LL + now.tv_nsec / 1000000;
+	ms = mono_us() / 1000;
 	if (n != 0 && ms - d->all_ms < BUSY_POLL_MS)
 		return pfd;
 	d->all_ms = ms;
@@ -163,6 +173,23 @@ static void raise_priority(void)
 
 	if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp))
 		setpriority(PRIO_PROCESS, (id_t)gettid(), DRAIN_NICE);
+}
+
+/*
+ * pass - one producer's turn: read the CPUs marked in @pfd (all with NULL;
+ * @all as read_cpu), then mark those found idle and publish. As read_all.
+ */
+static int pass(struct finit_drain *d, struct pollfd *pfd, const struct pollfd *marked,
+		unsigned char *page, size_t *bytes, bool all)
+{
+	int got;
+
+	finit_spool_produce(d->sp, true);
+	got = read_all(d, marked, page, bytes, all);
+	if (got != CPU_ERROR && !all)
+		mark_idle(d, pfd);
+	finit_spool_produced(d->sp);
+	return got;
 }
 
 /*
@@ -184,11 +211,10 @@ static int drain_loop(struct finit_drain *d, struct pollfd *pfd, unsigned char *
 		if (n < 0 && errno != EINTR)
 			return -1;
 		if (n > 0 && (pfd[d->ncpus].revents & POLLIN))
-			return read_all(d, NULL, page, &bytes, true) == CPU_ERROR ? -1 : 0;
-		got = read_all(d, pass_over(d, n, pfd), page, &bytes, false);
+			return pass(d, pfd, NULL, page, &bytes, true) == CPU_ERROR ? -1 : 0;
+		got = pass(d, pfd, pass_over(d, n, pfd), page, &bytes, false);
 		if (got == CPU_ERROR)
 			return -1;
-		mark_idle(d, pfd);
 		/*
 		 * Full: let the consumer make room. More waiting: the next pass
 		 * at once. A flood (more than half a sub-buffer in one pass):
@@ -277,9 +303,10 @@ struct finit_drain *finit_drain_start(struct finit_stream *st, size_t mem_bytes,
 	d->sp = finit_spool_alloc(d->subbuf, d->ncpus, mem_bytes, file_bytes, NULL);
 	d->stopfd = eventfd(0, EFD_CLOEXEC);
 	d->page = malloc(d->subbuf);
+	d->help_page = malloc(d->subbuf);
 	d->seq = calloc(d->ncpus, sizeof(*d->seq));
 	d->settled = calloc(d->ncpus, sizeof(*d->settled));
-	if (!d->sp || d->stopfd < 0 || !d->page || !d->seq || !d->settled)
+	if (!d->sp || d->stopfd < 0 || !d->page || !d->help_page || !d->seq || !d->settled)
 		goto nomem;
 	finit_stream_set_refill(st, spool_refill, d);
 	finit_stream_set_gate(st, spool_gate, d);
@@ -320,18 +347,48 @@ static void arm(struct finit_drain *d, struct pollfd *cpus, bool on)
 }
 
 /*
+ * help - after a quiet spell, a CPU's fd woke the consumer: it reads the
+ * record itself, as a producer, instead of waiting for the drain thread.
+ * That thread may be on another, idle vCPU: its wake-up costs tens of
+ * microseconds in a VM, and its wake-up call to the consumer as many again
+ * (P6). Never while the thread reads (it is then about to publish), and
+ * not in a flood (the consumer then has records waiting, and the thread
+ * lets pages fill). True if it read something: its publish makes the next
+ * poll return at once.
+ */
+static bool help(struct finit_drain *d, struct pollfd *cpus, long long slept_us)
+{
+	size_t bytes = 0;
+	int got;
+
+	if (slept_us < HELP_QUIET_US || !finit_spool_produce(d->sp, false))
+		return false;
+	got = read_all(d, cpus, d->help_page, &bytes, false);
+	if (got != CPU_ERROR)
+		mark_idle(d, cpus);
+	finit_spool_produced(d->sp);
+	if (got == CPU_ERROR || !bytes)
+		return false;	/* an error: the thread's own read says it */
+	d->helped++;
+	return true;
+}
+
+/*
  * wait_round - poll; -1 on an error, 0 if only a CPU's fd woke it (the
- * drain thread's wake-up call follows: the CPUs leave the set until the
- * next delivery, or the next poll would return at once), else 1
+ * consumer read it itself, or else the drain thread's wake-up call
+ * follows: the CPUs leave the set until the next delivery, or the next
+ * poll would return at once), else 1
  */
 static int wait_round(struct finit_drain *d, struct pollfd *pfd, int timeout_ms)
 {
+	long long t0 = mono_us();
 	int n = poll(pfd, 3 + d->ncpus, timeout_ms);
 
 	if (n < 0)
 		return errno == EINTR ? 0 : -1;
 	if (n > 0 && !(pfd[0].revents | pfd[1].revents | pfd[2].revents)) {
-		arm(d, pfd + 3, false);
+		if (!help(d, pfd + 3, mono_us() - t0))
+			arm(d, pfd + 3, false);
 		return 0;
 	}
 	return 1;
@@ -424,6 +481,12 @@ bool finit_drain_failed(struct finit_drain *d)
 	return __atomic_load_n(&d->thread_err, __ATOMIC_ACQUIRE) != 0;
 }
 
+/* finit_drain_helped - passes in which the consumer read records itself */
+unsigned long long finit_drain_helped(const struct finit_drain *d)
+{
+	return d->helped;
+}
+
 /* finit_drain_set_watermark - the instance's buffer_percent is above 0 (or not) */
 void finit_drain_set_watermark(struct finit_drain *d, bool on)
 {
@@ -452,6 +515,7 @@ void finit_drain_free(struct finit_drain *d)
 		close(d->stopfd);
 	finit_spool_free(d->sp);
 	free(d->page);
+	free(d->help_page);
 	free(d->seq);
 	free(d->settled);
 	free(d);

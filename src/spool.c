@@ -58,6 +58,7 @@ struct queue {
 
 struct finit_spool {
 	pthread_mutex_t			lock;
+	pthread_mutex_t			producer;	/* who reads the kernel's buffers */
 	struct queue			*q;
 	int				ncpus;
 	unsigned long long		pushed;		/* pages in all */
@@ -191,6 +192,7 @@ struct finit_spool *finit_spool_alloc(size_t page_size, int ncpus, size_t mem_by
 	if (!sp)
 		return NULL;
 	init_lock(&sp->lock);
+	init_lock(&sp->producer);
 	sp->ncpus = ncpus;
 	sp->q = calloc(ncpus > 0 ? ncpus : 1, sizeof(*sp->q));
 	sp->page_size = page_size;
@@ -228,6 +230,7 @@ void finit_spool_free(struct finit_spool *sp)
 	if (sp->efd >= 0)
 		close(sp->efd);
 	pthread_mutex_destroy(&sp->lock);
+	pthread_mutex_destroy(&sp->producer);
 	free(sp->dir);
 	free(sp);
 }
@@ -332,6 +335,18 @@ int finit_spool_push(struct finit_spool *sp, int cpu, const void *page, size_t l
 		sp->st.peak_bytes = sp->st.bytes;
 	pthread_mutex_unlock(&sp->lock);
 	return 0;
+}
+
+/* finit_spool_produce - become the producer: at once (!@wait) or after the one there is */
+bool finit_spool_produce(struct finit_spool *sp, bool wait)
+{
+	return !(wait ? pthread_mutex_lock(&sp->producer) : pthread_mutex_trylock(&sp->producer));
+}
+
+/* finit_spool_produced - the pass is over: another may produce */
+void finit_spool_produced(struct finit_spool *sp)
+{
+	pthread_mutex_unlock(&sp->producer);
 }
 
 /* finit_spool_mark_empty - @cpu was seen empty: every page of it so far is here */

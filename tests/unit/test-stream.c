@@ -17,8 +17,6 @@
 #include "dat7.h"
 #include "unit.h"
 
-#define SUBBUF		4096
-#define DATA_OFF	16	/* header_page: timestamp 8, commit 8 */
 #define MISSED_EVENTS	(1ULL << 31)
 #define MISSED_STORED	(1ULL << 30)
 
@@ -27,51 +25,6 @@ static const char *const host[] = {
 	"host-6.18-no-modules/raw_syscalls.sys_exit.format",
 	NULL,
 };
-
-struct page {
-	unsigned char	buf[SUBBUF];
-	size_t		len;	/* bytes of data */
-};
-
-static void put(unsigned char *p, unsigned long long v, int len)
-{
-	for (int i = 0; i < len; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void page_init(struct page *pg, unsigned long long ts)
-{
-	memset(pg, 0, sizeof(*pg));
-	put(pg->buf, ts, 8);
-}
-
-/* page_add - one event: a 32-bit header (type_len = words, time_delta) + data */
-static void page_add(struct page *pg, unsigned int delta, const unsigned char *data,
-		     size_t size)
-{
-	unsigned char *p = pg->buf + DATA_OFF + pg->len;
-
-	put(p, (size / 4) | (delta << 5), 4);
-	memcpy(p + 4, data, size);
-	pg->len += 4 + size;
-	put(pg->buf + 8, pg->len, 8);
-}
-
-/* raw_rec - a raw_syscalls record of @tep's enter or exit event */
-static size_t raw_rec(struct tep_handle *tep, unsigned char *d, int enter, int tid,
-		      long long val)
-{
-	struct tep_event *ev = tep_find_event_by_name(tep, "raw_syscalls",
-						      enter ? "sys_enter" : "sys_exit");
-	size_t size = enter ? 64 : 24;
-
-	memset(d, 0, size);
-	put(d, ev->id, 2);
-	put(d + 4, tid, 4);
-	put(d + 8, 313, 8);
-	put(d + 16, (unsigned long long)val, 8);
-	return size;
-}
 
 struct seen {
 	struct tep_handle	*tep;
@@ -98,23 +51,23 @@ static void test_merge_by_timestamp(void)
 	struct tep_handle *tep = unit_tep("host-6.18-no-modules/header_page", host);
 	struct finit_stream *st;
 	struct seen s = { 0 };
-	struct page p0, p1;
+	struct unit_page p0, p1;
 	unsigned char d[64];
 	int unknown;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
 	s.dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
-	st = finit_stream_alloc(tep, 2, SUBBUF);
+	st = finit_stream_alloc(tep, 2, UNIT_SUBBUF);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	/* cpu0: enter tid 1 at 1000, exit at 1050; cpu1: enter tid 2 at 1020, exit 1120 */
-	page_init(&p0, 1000);
-	page_add(&p0, 0, d, raw_rec(tep, d, 1, 1, 11));
-	page_add(&p0, 50, d, raw_rec(tep, d, 0, 1, -38));
-	page_init(&p1, 1020);
-	page_add(&p1, 0, d, raw_rec(tep, d, 1, 2, 22));
-	page_add(&p1, 100, d, raw_rec(tep, d, 0, 2, -2));
-	CU_ASSERT_EQUAL(finit_stream_load_page(st, 0, p0.buf, SUBBUF), 0);
-	CU_ASSERT_EQUAL(finit_stream_load_page(st, 1, p1.buf, SUBBUF), 0);
+	unit_page_init(&p0, 1000);
+	unit_page_add(&p0, 0, d, unit_raw_rec(tep, d, 1, 1, 11));
+	unit_page_add(&p0, 50, d, unit_raw_rec(tep, d, 0, 1, -38));
+	unit_page_init(&p1, 1020);
+	unit_page_add(&p1, 0, d, unit_raw_rec(tep, d, 1, 2, 22));
+	unit_page_add(&p1, 100, d, unit_raw_rec(tep, d, 0, 2, -2));
+	CU_ASSERT_EQUAL(finit_stream_load_page(st, 0, p0.buf, UNIT_SUBBUF), 0);
+	CU_ASSERT_EQUAL(finit_stream_load_page(st, 1, p1.buf, UNIT_SUBBUF), 0);
 	CU_ASSERT_EQUAL(finit_stream_deliver(st, collect, &s), 0);
 	CU_ASSERT_EQUAL_FATAL(s.n, 4);
 	CU_ASSERT(s.r[0].ts == 1000 && s.r[0].cpu == 0 && s.r[0].tid == 1 &&
@@ -140,26 +93,26 @@ static void test_missed_events(void)
 	struct tep_handle *tep = unit_tep("host-6.18-no-modules/header_page", host);
 	struct finit_stream *st;
 	struct seen s = { 0 };
-	struct page pg;
+	struct unit_page pg;
 	unsigned char d[64];
 	int unknown;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
 	s.dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
-	st = finit_stream_alloc(tep, 1, SUBBUF);
+	st = finit_stream_alloc(tep, 1, UNIT_SUBBUF);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	/* lost events with the count stored after the data */
-	page_init(&pg, 500);
-	page_add(&pg, 0, d, raw_rec(tep, d, 1, 3, 1));
-	page_add(&pg, 1, d, raw_rec(tep, d, 1, 3, 2));
-	put(pg.buf + DATA_OFF + pg.len, 5, 8);
-	put(pg.buf + 8, pg.len | MISSED_EVENTS | MISSED_STORED, 8);
-	CU_ASSERT_EQUAL(finit_stream_load_page(st, 0, pg.buf, SUBBUF), 0);
+	unit_page_init(&pg, 500);
+	unit_page_add(&pg, 0, d, unit_raw_rec(tep, d, 1, 3, 1));
+	unit_page_add(&pg, 1, d, unit_raw_rec(tep, d, 1, 3, 2));
+	unit_put_le(pg.buf + UNIT_DATA_OFF + pg.len, 5, 8);
+	unit_put_le(pg.buf + 8, pg.len | MISSED_EVENTS | MISSED_STORED, 8);
+	CU_ASSERT_EQUAL(finit_stream_load_page(st, 0, pg.buf, UNIT_SUBBUF), 0);
 	/* lost events without a count */
-	page_init(&pg, 900);
-	page_add(&pg, 0, d, raw_rec(tep, d, 1, 3, 3));
-	put(pg.buf + 8, pg.len | MISSED_EVENTS, 8);
-	CU_ASSERT_EQUAL(finit_stream_load_page(st, 0, pg.buf, SUBBUF), 0);
+	unit_page_init(&pg, 900);
+	unit_page_add(&pg, 0, d, unit_raw_rec(tep, d, 1, 3, 3));
+	unit_put_le(pg.buf + 8, pg.len | MISSED_EVENTS, 8);
+	CU_ASSERT_EQUAL(finit_stream_load_page(st, 0, pg.buf, UNIT_SUBBUF), 0);
 	CU_ASSERT_EQUAL(finit_stream_deliver(st, collect, &s), 0);
 	CU_ASSERT_EQUAL_FATAL(s.n, 3);
 	CU_ASSERT_EQUAL(s.missed[0], 5);	/* first record of the page */
@@ -177,21 +130,21 @@ static void test_callback_stops(void)
 	struct tep_handle *tep = unit_tep("host-6.18-no-modules/header_page", host);
 	struct finit_stream *st;
 	struct seen s = { .stop_after = 1 };
-	struct page pg;
+	struct unit_page pg;
 	unsigned char d[64];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
 	s.dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
-	st = finit_stream_alloc(tep, 1, SUBBUF);
+	st = finit_stream_alloc(tep, 1, UNIT_SUBBUF);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	page_init(&pg, 1);
-	page_add(&pg, 0, d, raw_rec(tep, d, 1, 3, 1));
-	page_add(&pg, 1, d, raw_rec(tep, d, 1, 3, 2));
-	finit_stream_load_page(st, 0, pg.buf, SUBBUF);
+	unit_page_init(&pg, 1);
+	unit_page_add(&pg, 0, d, unit_raw_rec(tep, d, 1, 3, 1));
+	unit_page_add(&pg, 1, d, unit_raw_rec(tep, d, 1, 3, 2));
+	finit_stream_load_page(st, 0, pg.buf, UNIT_SUBBUF);
 	CU_ASSERT_EQUAL(finit_stream_deliver(st, collect, &s), 1);
 	CU_ASSERT_EQUAL(s.n, 1);
 	/* a page larger than a sub-buffer is refused */
-	CU_ASSERT_EQUAL(finit_stream_load_page(st, 0, pg.buf, SUBBUF + 1), -1);
+	CU_ASSERT_EQUAL(finit_stream_load_page(st, 0, pg.buf, UNIT_SUBBUF + 1), -1);
 	finit_stream_close(st);
 	finit_decoder_free(s.dec);
 	tep_free(tep);
@@ -199,7 +152,7 @@ static void test_callback_stops(void)
 
 /* pages that come in pieces: each CPU's list, and how far the "drain" got */
 struct pieces {
-	struct page	*pages[2][2];
+	struct unit_page	*pages[2][2];
 	int		have[2];	/* pages there so far per CPU */
 	int		next[2];	/* the next one to load */
 	int		cpu1_seen_empty;
@@ -213,7 +166,7 @@ static int pieces_refill(struct finit_stream *st, int cpu, void *arg)
 	if (pc->next[cpu] == pc->have[cpu])
 		return 0;
 	return finit_stream_load_page(st, cpu, pc->pages[cpu][pc->next[cpu]++]->buf,
-				      SUBBUF) < 0 ? -1 : 1;
+				      UNIT_SUBBUF) < 0 ? -1 : 1;
 }
 
 static int pieces_gate(struct finit_stream *st, int cpu, int before, void *arg)
@@ -236,7 +189,7 @@ static int pieces_gate(struct finit_stream *st, int cpu, int before, void *arg)
 static void test_gate_keeps_order(void)
 {
 	struct tep_handle *tep = unit_tep("host-6.18-no-modules/header_page", host);
-	struct page a, b, c;
+	struct unit_page a, b, c;
 	struct pieces pc = { .pages = { { &a, &b }, { &c, NULL } }, .have = { 1, 0 } };
 	struct finit_stream *st;
 	struct seen s = { 0 };
@@ -244,16 +197,16 @@ static void test_gate_keeps_order(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tep);
 	s.dec = finit_decoder_alloc(tep, finit_decoder_sysnr("x86_64"), NULL);
-	st = finit_stream_alloc(tep, 2, SUBBUF);
+	st = finit_stream_alloc(tep, 2, UNIT_SUBBUF);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	finit_stream_set_refill(st, pieces_refill, &pc);
 	finit_stream_set_gate(st, pieces_gate, &pc);
-	page_init(&a, 1000);
-	page_add(&a, 0, d, raw_rec(tep, d, 1, 1, 11));
-	page_init(&b, 2000);
-	page_add(&b, 0, d, raw_rec(tep, d, 0, 2, -38));
-	page_init(&c, 1500);
-	page_add(&c, 0, d, raw_rec(tep, d, 1, 2, 22));
+	unit_page_init(&a, 1000);
+	unit_page_add(&a, 0, d, unit_raw_rec(tep, d, 1, 1, 11));
+	unit_page_init(&b, 2000);
+	unit_page_add(&b, 0, d, unit_raw_rec(tep, d, 0, 2, -38));
+	unit_page_init(&c, 1500);
+	unit_page_add(&c, 0, d, unit_raw_rec(tep, d, 1, 2, 22));
 	/* cpu1 not known empty: even cpu0's oldest waits */
 	CU_ASSERT_EQUAL(finit_stream_deliver(st, collect, &s), 0);
 	CU_ASSERT_EQUAL(s.n, 0);
@@ -287,14 +240,14 @@ static char *dat_file(struct tep_handle *tep, int n0, int n1, int ver)
 		{ "raw_syscalls", "sys_enter", NULL, 0 },
 		{ "raw_syscalls", "sys_exit", NULL, 0 },
 	};
-	struct finit_dat_header h = { .page_size = SUBBUF, .formats = fmts, .nformats = 2,
+	struct finit_dat_header h = { .page_size = UNIT_SUBBUF, .formats = fmts, .nformats = 2,
 				      .cmdlines = "7 seven\n", .ncpus = 2, .tgids = "7 70\n",
 				      .trace_clock = "local [boot] mono\n",
 				      .clock_offset_ns = -1234567890123LL };
 	FILE *cpu[2] = { tmpfile(), tmpfile() }, *out;
 	unsigned char d[64];
 	char err[256];
-	struct page pg;
+	struct unit_page pg;
 	int fd;
 
 	h.header_page = unit_read(hp, &h.header_page_len);
@@ -306,11 +259,11 @@ static char *dat_file(struct tep_handle *tep, int n0, int n1, int ver)
 	/* cpu0 at even times 0, 20, 40, ...; cpu1 at odd ones 10, 30, ... */
 	for (int c = 0; c < 2; c++)
 		for (int i = 0; i < (c ? n1 : n0); i++) {
-			page_init(&pg, 20ULL * i + 10 * c);
-			page_add(&pg, 0, d, raw_rec(tep, d, 1, 7, i));
+			unit_page_init(&pg, 20ULL * i + 10 * c);
+			unit_page_add(&pg, 0, d, unit_raw_rec(tep, d, 1, 7, i));
 			if (c == 1 && i == 1)	/* one sub-buffer says 3 were lost */
-				put(pg.buf + 8, pg.len | MISSED_EVENTS, 8);
-			fwrite(pg.buf, 1, SUBBUF, cpu[c]);
+				unit_put_le(pg.buf + 8, pg.len | MISSED_EVENTS, 8);
+			fwrite(pg.buf, 1, UNIT_SUBBUF, cpu[c]);
 		}
 	snprintf(path, sizeof(path), "/tmp/finit-unit-dat.XXXXXX");
 	fd = mkstemp(path);
@@ -370,7 +323,7 @@ static void test_dat_iterate(void)
 	CU_ASSERT_EQUAL_FATAL(finit_dat_read_info(path, &info, err, sizeof(err)), 0);
 	CU_ASSERT(finit_dat_own(&info));
 	CU_ASSERT_EQUAL(info.ncpus, 2);
-	CU_ASSERT_EQUAL(info.page_size, SUBBUF);
+	CU_ASSERT_EQUAL(info.page_size, UNIT_SUBBUF);
 	CU_ASSERT_EQUAL(finit_dat_iterate(path, &info, tep, dat_collect, dat_missed, &s, err,
 					  sizeof(err)), 0);
 	CU_ASSERT_EQUAL(s.n, 43);
@@ -381,8 +334,8 @@ static void test_dat_iterate(void)
 	/* a sub-buffer whose header claims more than a page: refused, not read */
 	f = fopen(path, "r+");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	put(bad, SUBBUF * 2, 8);
-	fseek(f, (long)info.cpu_off[0] + 20 * SUBBUF + 8, SEEK_SET);
+	unit_put_le(bad, UNIT_SUBBUF * 2, 8);
+	fseek(f, (long)info.cpu_off[0] + 20 * UNIT_SUBBUF + 8, SEEK_SET);
 	fwrite(bad, 1, 8, f);
 	fclose(f);
 	memset(&s, 0, sizeof(s));
@@ -417,7 +370,7 @@ static void dat7_read(struct tep_handle *tep, int ver)
 	CU_ASSERT_EQUAL(info.clock_offset_ns, -1234567890123LL);
 	CU_ASSERT_STRING_EQUAL(info.tgids ? info.tgids : "", "7 70\n");
 	CU_ASSERT_EQUAL(info.ncpus, 2);
-	CU_ASSERT_EQUAL(info.page_size, SUBBUF);
+	CU_ASSERT_EQUAL(info.page_size, UNIT_SUBBUF);
 	/* 70 sub-buffers on cpu0: three chunks of at most 32 */
 	CU_ASSERT_EQUAL(finit_dat_iterate(path, &info, tep, dat_collect, dat_missed, &s, err,
 					  sizeof(err)), 0);

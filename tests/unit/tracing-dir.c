@@ -5,6 +5,7 @@
  * files put into it.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -46,20 +47,34 @@ CU_pSuite unit_tracing_suite(const char *name)
 	return CU_add_suite(name, setup, teardown);
 }
 
-int unit_put(const char *file, const char *text)
+/* made - @file's path in that directory into @path, the directories on the way made */
+static void made(const char *file, char *path, size_t len)
 {
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	snprintf(path, len, "%s/%s", dir, file);
 	for (char *p = strchr(path + strlen(dir) + 1, '/'); p; p = strchr(p + 1, '/')) {
 		*p = '\0';
 		mkdir(path, 0700);
 		*p = '/';
 	}
+}
+
+int unit_put(const char *file, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	made(file, path, sizeof(path));
 	f = fopen(path, "w");
 	if (!f)
 		return -1;
 	fputs(text, f);
 	return fclose(f);
+}
+
+int unit_fifo(const char *file)
+{
+	char path[PATH_MAX];
+
+	made(file, path, sizeof(path));
+	return mkfifo(path, 0600) ? -1 : open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 }

@@ -37,6 +37,32 @@ CU_pSuite unit_tracing_suite(const char *name);
 /* unit_put - @text into @file of that directory, the directories on the way made; 0 or -1 */
 int unit_put(const char *file, const char *text);
 
+/* unit_fifo - a named pipe at @file of that directory; an fd that writes to it (O_RDWR), or -1 */
+int unit_fifo(const char *file);
+
+#define UNIT_SUBBUF	4096
+#define UNIT_DATA_OFF	16	/* header_page: timestamp 8, commit 8 */
+
+/* A sub-buffer being built; len: bytes of data after the header. */
+struct unit_page {
+	unsigned char	buf[UNIT_SUBBUF];
+	size_t		len;
+};
+
+/* unit_put_le - @v as @len little-endian bytes at @p */
+void unit_put_le(unsigned char *p, unsigned long long v, int len);
+
+/* unit_page_init - an empty sub-buffer whose time stamp is @ts */
+void unit_page_init(struct unit_page *pg, unsigned long long ts);
+
+/* unit_page_add - one event: a 32-bit header (type_len = words, time_delta) + data */
+void unit_page_add(struct unit_page *pg, unsigned int delta, const unsigned char *data,
+		   size_t size);
+
+/* unit_raw_rec - a raw_syscalls record (id 313) of @tep's enter or exit event in @d; its size */
+size_t unit_raw_rec(struct tep_handle *tep, unsigned char *d, int enter, int tid,
+		    long long val);
+
 /* Suite registration, one per file. */
 int unit_add_decode(void);
 int unit_add_stream(void);
