@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "evsel.h"
+#include "pidclock.h"
 
 #define FINIT_RECOVERY_RUN_DIR	"/run/finit-ftrace"
 
@@ -32,6 +33,7 @@ struct finit_recovery_source {
 	int				page_size;	/* bytes per sub-buffer */
 	long long			clock_offset_ns;
 	bool				v6;		/* the trace.dat: version 6, not 7 */
+	struct finit_pidclock		clock;		/* the pid clock before tracing began */
 };
 
 /* A recording's directory, open for the data. */
@@ -63,12 +65,20 @@ int finit_recovery_append(struct finit_recovery *rc, int cpu, const void *page, 
 /*
  * finit_recovery_tables - @comms and @tgids (lines "tid comm", "tid tgid":
  * what the recording found its callers wrote) into @dir's cmdlines and
- * tgids; NULL for either: the kernel's whole table now (a recovery, which
- * saw nothing: a pid handed out again may name its last holder). 0, or -1
- * with @err.
+ * tgids. 0, or -1 with @err.
  */
 int finit_recovery_tables(const char *dir, const char *comms, const char *tgids,
 			  char *err, size_t errlen);
+
+/*
+ * finit_recovery_tables_since - for a recording that wrote none: the
+ * kernel's tables now, less the lines of every pid that may have been
+ * handed out again since @then (the pid clock before the recording began;
+ * all of them if it is unknown): such a line may name a later task, not
+ * the caller. *dropped: how many lines were left out. 0, or -1 with @err.
+ */
+int finit_recovery_tables_since(const char *dir, const struct finit_pidclock *then,
+				size_t *dropped, char *err, size_t errlen);
 
 /*
  * finit_recovery_close - close the CPU files; with @remove, the directory

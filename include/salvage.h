@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "evsel.h"
+#include "pidclock.h"
 
 #define FINIT_SALVAGE_VERSION	1	/* of meta */
 
@@ -25,6 +26,7 @@ struct finit_salvage_meta {
 	int			dat_version;	/* of the trace.dat: 7, or 6 (record --v6) */
 	char			output[PATH_MAX];	/* the trace.dat it was for */
 	char			uname[512];
+	struct finit_pidclock	clock;		/* before tracing began (ok false: not said) */
 	struct finit_evsel	events[FINIT_MAX_EVENTS];	/* format.N is events[N]'s */
 };
 

@@ -47,6 +47,7 @@ struct record {
 	pid_t			child;
 	int			child_status;
 	struct finit_recovery	rc;		/* where the data goes as it is read */
+	struct finit_pidclock	clock;		/* before tracing began: what a recovery trusts */
 	const char		*recover_dir;	/* --recover: no recording */
 	bool			out_given;
 	bool			fail_on_deny;	/* exit 4 if the policy denied a call */
@@ -358,7 +359,7 @@ static int prepare(struct record *r)
 	const struct finit_recovery_source src = {
 		.inst = s->inst, .events = s->events, .nevents = s->nevents,
 		.ncpus = s->ncpus, .page_size = s->subbuf_size,
-		.clock_offset_ns = s->clock_offset_ns, .v6 = r->v6,
+		.clock_offset_ns = s->clock_offset_ns, .v6 = r->v6, .clock = r->clock,
 	};
 	char err[2 * PATH_MAX];
 
@@ -483,6 +484,7 @@ int finit_cmd_record(int argc, char **argv, struct finit_config *cfg)
 	} else if (ret < 0) {
 		r.tty = isatty(STDERR_FILENO);
 		r.fail_on_deny = cfg->fail_on_deny;
+		finit_pidclock_read(&r.clock);
 		ret = finit_live_open(&r.l, cfg, extra, on_event, &r);
 		if (ret == FINIT_EXIT_OK) {
 			ret = prepare(&r);

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "context.h"
+#include "pidclock.h"
 #include "sha256.h"
 
 /* since - the read of the tables in which a value first appeared */
@@ -43,22 +44,14 @@ struct entry {
 	bool	trust_comm;
 };
 
-/* pid_clock - finit_procfs_pid_clock at one moment */
-struct pid_clock {
-	long long	forks;
-	int		last_pid;
-	bool		ok;
-};
-
 struct finit_context {
 	bool		kernel_tgids;
 	bool		loaded;		/* the tables were read once */
 	unsigned int	gen;		/* how many times */
-	struct pid_clock start;		/* before the last read of the tables, */
-	struct pid_clock end;		/* after it, */
-	struct pid_clock prev_start;	/* and before the read before it */
-	int		pid_max;
-	long long	cycle;		/* fewer new tasks than this reuse no pid */
+	struct finit_pidclock start;	/* before the last read of the tables, */
+	struct finit_pidclock end;	/* after it, */
+	struct finit_pidclock prev_start;	/* and before the read before it */
+	struct finit_pidspace space;
 	struct tep_handle *offline;	/* offline: comms from the file's tep */
 	int		last_tid;	/* offline: the last tid looked up, */
 	char		last_comm[FINIT_COMM_LEN];	/* and its comm ("" none) */
@@ -75,9 +68,7 @@ struct finit_context *finit_context_alloc(bool kernel_tgids)
 	if (!ctx)
 		return NULL;
 	ctx->kernel_tgids = kernel_tgids;
-	ctx->pid_max = finit_procfs_pid_max();
-	/* pids wrap to 300 (RESERVED_PIDS); keep a margin: 0 trusts nothing */
-	ctx->cycle = ctx->pid_max > 4096 ? ctx->pid_max - 300 - 1024 : 0;
+	finit_pidclock_space(&ctx->space);
 	return ctx;
 }
 
@@ -257,12 +248,6 @@ static void parse_cmdlines(struct finit_context *ctx, const char *buf, const str
 	}
 }
 
-/* clock_read - the pid clock now (ok false if /proc cannot say) */
-static void clock_read(struct pid_clock *c)
-{
-	c->ok = !finit_procfs_pid_clock(&c->forks, &c->last_pid);
-}
-
 /*
  * load_tables - read saved_cmdlines and saved_tgids, with the pid clock
  * before and after: a value that changed since the read before this one
@@ -274,43 +259,20 @@ static void load_tables(struct finit_context *ctx)
 	struct since now;
 
 	ctx->prev_start = ctx->start;
-	clock_read(&ctx->start);
+	finit_pidclock_read(&ctx->start);
 	cmdlines = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
 	if (ctx->kernel_tgids)
 		tgids = tracefs_instance_file_read(NULL, "saved_tgids", NULL);
-	clock_read(&ctx->end);
+	finit_pidclock_read(&ctx->end);
 	ctx->loaded = true;
 	ctx->gen++;
 	now = (struct since){ ctx->end.forks, ctx->end.last_pid,
 			      ctx->prev_start.ok && ctx->end.ok &&
-			      ctx->end.forks - ctx->prev_start.forks < ctx->cycle };
+			      ctx->end.forks - ctx->prev_start.forks < ctx->space.cycle };
 	parse_cmdlines(ctx, cmdlines, &now);
 	parse_tgids(ctx, tgids, &now);
 	free(cmdlines);
 	free(tgids);
-}
-
-/* cyclic - @d as a distance forward in the pid space */
-static long long cyclic(const struct finit_context *ctx, long long d)
-{
-	return ((d % ctx->pid_max) + ctx->pid_max) % ctx->pid_max;
-}
-
-/*
- * handed_out - @tid may have been handed out between a moment (@forks,
- * @last_pid) and @to: it lies in (last_pid, to's last pid], or the clock
- * cannot tell (unreadable, or a pid cycle of tasks made in between)
- */
-static bool handed_out(const struct finit_context *ctx, int tid, long long forks, int last_pid,
-		       const struct pid_clock *to)
-{
-	long long d, w;
-
-	if (!to->ok || to->forks - forks >= ctx->cycle)
-		return true;
-	d = cyclic(ctx, (long long)tid - last_pid);
-	w = cyclic(ctx, (long long)to->last_pid - last_pid);
-	return d > 0 && d <= w;
 }
 
 /*
@@ -323,7 +285,9 @@ static bool handed_out(const struct finit_context *ctx, int tid, long long forks
  */
 static bool written_since(const struct finit_context *ctx, const struct since *s, int tid)
 {
-	return s->window && !handed_out(ctx, tid, s->forks, s->last_pid, &ctx->end);
+	struct finit_pidclock then = { s->forks, s->last_pid, true };
+
+	return s->window && !finit_pidclock_handed_out(&ctx->space, tid, &then, &ctx->end);
 }
 
 /*
@@ -334,10 +298,10 @@ static bool written_since(const struct finit_context *ctx, const struct since *s
  */
 static bool read_serves(const struct finit_context *ctx, int tid)
 {
-	struct pid_clock now;
+	struct finit_pidclock now;
 
-	clock_read(&now);
-	return ctx->start.ok && !handed_out(ctx, tid, ctx->start.forks, ctx->start.last_pid, &now);
+	finit_pidclock_read(&now);
+	return !finit_pidclock_handed_out(&ctx->space, tid, &ctx->start, &now);
 }
 
 /* judge - after a read made for @e's tid: which of its values the task wrote */

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "pidclock.h"
 #include "recovery.h"
 #include "salvage.h"
 
@@ -122,6 +123,9 @@ static int put_meta(const char *dir, const char *out, const struct finit_recover
 			 "clock_offset_ns=%lld\ndat_version=%d\n", FINIT_SALVAGE_VERSION,
 			 (int)getpid(), out, src->page_size, src->ncpus, src->clock_offset_ns,
 			 src->v6 ? 6 : 7);
+	if (src->clock.ok)	/* the pid clock before tracing: what a recovery trusts */
+		finit_buf_printf(&b, "forks=%lld\nlast_pid=%d\n", src->clock.forks,
+				 src->clock.last_pid);
 	if (!uname(&u))
 		finit_buf_printf(&b, "uname=%s %s %s %s\n", u.sysname, u.release, u.version,
 				 u.machine);
@@ -230,27 +234,60 @@ int finit_recovery_append(struct finit_recovery *rc, int cpu, const void *page, 
 	return -1;
 }
 
-/* table - @given, or (NULL) the kernel's table @name; NULL when out of memory */
-static char *table(const char *given, const char *name)
-{
-	char *t = given ? strdup(given) : tracefs_instance_file_read(NULL, name, NULL);
-
-	return t ? t : strdup("");
-}
-
-/* finit_recovery_tables - cmdlines and tgids: @comms and @tgids, or the kernel's */
+/* finit_recovery_tables - cmdlines and tgids into the directory */
 int finit_recovery_tables(const char *dir, const char *comms, const char *tgids,
 			  char *err, size_t errlen)
 {
-	char *c = table(comms, "saved_cmdlines");
-	char *t = table(tgids, "saved_tgids");
-	int ret = -1;
+	if (put_file(dir, "cmdlines", comms, strlen(comms), err, errlen) ||
+	    put_file(dir, "tgids", tgids, strlen(tgids), err, errlen))
+		return -1;
+	return 0;
+}
 
-	if (!c || !t)
-		snprintf(err, errlen, "out of memory");
-	else if (!put_file(dir, "cmdlines", c, strlen(c), err, errlen) &&
-		 !put_file(dir, "tgids", t, strlen(t), err, errlen))
-		ret = 0;
+/*
+ * unreused - in place, the lines of @table ("pid ..." lines) whose pid was
+ * handed out to no new task between @then and @now; *dropped adds the others
+ */
+static void unreused(char *table, const struct finit_pidspace *sp,
+		     const struct finit_pidclock *then, const struct finit_pidclock *now,
+		     size_t *dropped)
+{
+	char *out = table;
+
+	for (char *line = table, *next; *line; line = next) {
+		size_t len = strcspn(line, "\n");
+		int pid = atoi(line);
+
+		next = line + len + (line[len] == '\n');
+		if (pid > 0 && finit_pidclock_handed_out(sp, pid, then, now)) {
+			(*dropped)++;
+			continue;
+		}
+		memmove(out, line, (size_t)(next - line));
+		out += next - line;
+	}
+	*out = '\0';
+}
+
+/* finit_recovery_tables_since - the kernel's tables, less what may name a later task */
+int finit_recovery_tables_since(const char *dir, const struct finit_pidclock *then,
+				size_t *dropped, char *err, size_t errlen)
+{
+	char *c = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
+	char *t = tracefs_instance_file_read(NULL, "saved_tgids", NULL);
+	struct finit_pidspace sp;
+	struct finit_pidclock now;
+	int ret;
+
+	/* after the reads: a pid handed out before then is counted */
+	finit_pidclock_read(&now);
+	finit_pidclock_space(&sp);
+	*dropped = 0;
+	if (c)
+		unreused(c, &sp, then, &now, dropped);
+	if (t)
+		unreused(t, &sp, then, &now, dropped);
+	ret = finit_recovery_tables(dir, c ? c : "", t ? t : "", err, errlen);
 	free(c);
 	free(t);
 	return ret;
@@ -417,6 +454,28 @@ long long finit_recovery_unread(struct tracefs_instance *inst, int cpu)
 	return n;
 }
 
+/*
+ * kernel_tables - the kernel's tables into @dir for the recording @m
+ * describes, less what a later task may have written; 0, or -1 (said)
+ */
+static int kernel_tables(const char *dir, const struct finit_salvage_meta *m)
+{
+	char err[PATH_MAX + 128];
+	size_t dropped;
+
+	if (finit_recovery_tables_since(dir, &m->clock, &dropped, err, sizeof(err)) < 0) {
+		finit_log(FINIT_LOG_ERROR, "%s", err);
+		return -1;
+	}
+	if (dropped)
+		finit_log(FINIT_LOG_WARNING, "%zu line(s) of the kernel's saved_cmdlines and "
+			  "saved_tgids were left out of %s: %s, so a line may name a later task "
+			  "than the caller; report shows those callers' comm and pid as unknown",
+			  dropped, dir, m->clock.ok ? "their pid was handed out after the recording "
+			  "began" : "the recording did not say where the pid allocator stood");
+	return 0;
+}
+
 /* finit_recovery_save_instance - a dead recorder's unread data into its directory */
 int finit_recovery_save_instance(const char *dir, struct tracefs_instance *inst)
 {
@@ -442,12 +501,10 @@ int finit_recovery_save_instance(const char *dir, struct tracefs_instance *inst)
 				  "%lld more (%lld entries) left in instance %s are saved to %s/cpu%d",
 				  cpu, had, m->pid, saved, unread, name, dir, cpu);
 	}
-	/* the recorder died before writing the tables: the kernel's, as they are now */
+	/* the recorder died before writing the tables: the kernel's, as far as they hold */
 	snprintf(err, sizeof(err), "%s/cmdlines", dir);
-	if (access(err, F_OK) < 0 && finit_recovery_tables(dir, NULL, NULL, err, sizeof(err)) < 0) {
-		finit_log(FINIT_LOG_ERROR, "%s", err);
-		failed = 1;
-	}
+	if (access(err, F_OK) < 0)
+		failed |= kernel_tables(dir, m);
 	free(page);
 	free(m);
 	return failed ? -1 : 0;

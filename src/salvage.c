@@ -73,6 +73,10 @@ static int meta_line(struct finit_salvage_meta *m, const char *key, const char *
 		m->clock_offset_ns = strtoll(v, &end, 10);
 	else if (!strcmp(key, "dat_version"))
 		m->dat_version = (int)strtol(v, &end, 10);
+	else if (!strcmp(key, "forks"))
+		m->clock.forks = strtoll(v, &end, 10);
+	else if (!strcmp(key, "last_pid"))
+		m->clock.last_pid = (int)strtol(v, &end, 10);
 	else if (!strcmp(key, "output"))
 		return snprintf(m->output, sizeof(m->output), "%s", v) < (int)sizeof(m->output) ?
 		       0 : -1;
@@ -116,6 +120,7 @@ int finit_salvage_meta(const char *dir, struct finit_salvage_meta *m, char *err,
 
 	memset(m, 0, sizeof(*m));
 	m->dat_version = 6;	/* a meta without the line: a recorder that wrote only 6 */
+	m->clock.forks = -1;	/* without the lines: an older recorder, nothing known */
 	if (!trusted(dir, err, errlen))
 		return -1;
 	text = finit_salvage_file(dir, "meta", NULL);
@@ -142,6 +147,7 @@ int finit_salvage_meta(const char *dir, struct finit_salvage_meta *m, char *err,
 			 "of range)", dir);
 		return -1;
 	}
+	m->clock.ok = m->clock.forks >= 0 && m->clock.last_pid > 0;
 	return 0;
 }
 

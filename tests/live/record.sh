@@ -375,6 +375,51 @@ test_kill_recover() {
 	fi
 }
 
+# 9b: a killed recorder wrote no tables: the recovery takes the kernel's,
+# less the lines of pids handed out after the recording began (the line
+# may be a later task's), and says so. A caller whose pid was handed out
+# before (a shell that execs the call while record runs) keeps its comm,
+# from the kernel; fresh callers' comm and pid are unknown.
+test_kill_comms() {
+	local go=$T/k9c.go old i
+	mkfifo "$go"
+	(read -r _ <"$go"; exec $MODCALL finit - old=1 0 --fd 64 >/dev/null) &
+	old=$!
+	PIDS+=("$old")
+	"$FINIT" record -o "$T/k9c.dat" >"$T/k9c.out" 2>"$T/k9c.err" &
+	KPID=$!
+	PIDS+=("$KPID")
+	KDIR=$T/k9c.dat.finit-ftrace-$KPID.d
+	if ! wait_for "$T/k9c.err" "armed:" $((10 * SCALE)); then
+		fail kill-comms "never armed $(tr '\n' '|' <"$T/k9c.err")"
+		echo >"$go"
+		return
+	fi
+	echo >"$go"
+	wait "$old"
+	for i in 1 2; do $MODCALL finit - "new=$i" 0 --fd 64 >/dev/null; done
+	kill -KILL "$KPID"
+	wait "$KPID" 2>/dev/null
+	"$FINIT" record --recover "$KDIR" 2>"$T/k9crec.err"
+	RC=$?
+	if [[ $RC == 0 ]] && grep -q "left out of $KDIR: their pid was handed out after the recording began" \
+		"$T/k9crec.err" &&
+	   "$FINIT" report -F json "$T/k9c.dat" 2>/dev/null | grep '"fd":64,' | python3 -c '
+import json, sys
+old = int(sys.argv[1])
+calls = [json.loads(l) for l in sys.stdin]
+mine = [c for c in calls if c["tid"] == old]
+fresh = [c for c in calls if c["tid"] != old]
+ok = len(mine) == 1 and mine[0]["comm"] == "modcall" and mine[0]["origin"]["comm"] == "kernel"
+ok = ok and len(fresh) == 2 and all(c["comm"] is None and c["pid"] is None for c in fresh)
+sys.exit(0 if ok else 1)' "$old"; then
+		pass kill-recover-comms
+	else
+		fail kill-recover-comms "rc=$RC $(tr '\n' '|' <"$T/k9crec.err") $("$FINIT" report -F json \
+			"$T/k9c.dat" 2>&1 | grep '"fd":64,' | cut -c1-300 | tr '\n' '|')"
+	fi
+}
+
 # 10: the disk fills up: exit 1 naming the file and ENOSPC, tracing
 # stopped, the data kept; recovering onto the full disk fails and keeps it,
 # onto another one gives a file with the calls that fit
@@ -429,6 +474,7 @@ test_signal
 test_damaged
 test_kill_cleanup
 test_kill_recover
+test_kill_comms
 test_disk_full
 # every run above said where it was armed: none of those instances may remain
 left=$(grep -ho 'instance finit-ftrace-[0-9]*' "$T"/*.err | cut -d' ' -f2 | sort -u |

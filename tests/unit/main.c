@@ -95,7 +95,7 @@ int main(void)
 	    unit_add_loadguard() || unit_add_salvage() || unit_add_tracecmd() ||
 	    unit_add_sinks() || unit_add_policy() || unit_add_emit_json() ||
 	    unit_add_subbuf() || unit_add_context() || unit_add_tamper() ||
-	    unit_add_drain()) {
+	    unit_add_drain() || unit_add_pidclock()) {
 		fprintf(stderr, "unit: cannot register suites: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();
 		return 1;

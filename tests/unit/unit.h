@@ -83,5 +83,6 @@ int unit_add_policy(void);
 int unit_add_context(void);
 int unit_add_tamper(void);
 int unit_add_drain(void);
+int unit_add_pidclock(void);
 
 #endif
