@@ -25,9 +25,8 @@
 
 /* since - the read of the tables in which a value first appeared */
 struct since {
-	long long	forks;		/* the kernel's task count after that read */
-	int		last_pid;	/* the last pid handed out after that read */
-	bool		window;		/* fewer tasks than a pid cycle were made
+	struct finit_pidclock	at;	/* the pid clock after that read */
+	bool			window;	/* fewer tasks than a pid cycle were made
 					 * from the read before it to its end */
 };
 
@@ -266,8 +265,7 @@ static void load_tables(struct finit_context *ctx)
 	finit_pidclock_read(&ctx->end);
 	ctx->loaded = true;
 	ctx->gen++;
-	now = (struct since){ ctx->end.forks, ctx->end.last_pid,
-			      ctx->prev_start.ok && ctx->end.ok &&
+	now = (struct since){ ctx->end, ctx->prev_start.ok && ctx->end.ok &&
 			      ctx->end.forks - ctx->prev_start.forks < ctx->space.cycle };
 	parse_cmdlines(ctx, cmdlines, &now);
 	parse_tgids(ctx, tgids, &now);
@@ -285,9 +283,7 @@ static void load_tables(struct finit_context *ctx)
  */
 static bool written_since(const struct finit_context *ctx, const struct since *s, int tid)
 {
-	struct finit_pidclock then = { s->forks, s->last_pid, true };
-
-	return s->window && !finit_pidclock_handed_out(&ctx->space, tid, &then, &ctx->end);
+	return s->window && !finit_pidclock_handed_out(&ctx->space, tid, &s->at, &ctx->end);
 }
 
 /*

@@ -28,8 +28,8 @@
 /* run_round: a callback ended the run (signals are > 0, errors -1) */
 #define ROUND_END	(-2)
 
-/* what read_cpu found */
-enum { CPU_DONE, CPU_FULL, CPU_MORE, CPU_ERROR = -1 };
+/* what read_cpu found (and pass: CPU_BUSY, another producer's turn) */
+enum { CPU_DONE, CPU_FULL, CPU_MORE, CPU_ERROR = -1, CPU_BUSY = -2 };
 
 struct finit_drain {
 	struct finit_stream	*st;
@@ -175,18 +175,24 @@ static void raise_priority(void)
 		setpriority(PRIO_PROCESS, (id_t)gettid(), DRAIN_NICE);
 }
 
+/* a producer's pass: the drain thread's, its last one, or the consumer's */
+enum pass_kind { PASS_DRAIN, PASS_FINAL, PASS_HELP };
+
 /*
- * pass - one producer's turn: read the CPUs marked in @pfd (all with NULL;
- * @all as read_cpu), then mark those found idle and publish. As read_all.
+ * pass - one producer's turn (waited for, except PASS_HELP: CPU_BUSY if
+ * another has it): read the CPUs marked in @marked (all with NULL; the
+ * final pass reads everything), then mark those of @pfd found idle and
+ * publish. As read_all.
  */
-static int pass(struct finit_drain *d, struct pollfd *pfd, const struct pollfd *marked,
-		unsigned char *page, size_t *bytes, bool all)
+static int pass(struct finit_drain *d, enum pass_kind k, struct pollfd *pfd,
+		const struct pollfd *marked, unsigned char *page, size_t *bytes)
 {
 	int got;
 
-	finit_spool_produce(d->sp, true);
-	got = read_all(d, marked, page, bytes, all);
-	if (got != CPU_ERROR && !all)
+	if (!finit_spool_produce(d->sp, k != PASS_HELP))
+		return CPU_BUSY;
+	got = read_all(d, marked, page, bytes, k == PASS_FINAL);
+	if (got != CPU_ERROR && k != PASS_FINAL)
 		mark_idle(d, pfd);
 	finit_spool_produced(d->sp);
 	return got;
@@ -211,8 +217,8 @@ static int drain_loop(struct finit_drain *d, struct pollfd *pfd, unsigned char *
 		if (n < 0 && errno != EINTR)
 			return -1;
 		if (n > 0 && (pfd[d->ncpus].revents & POLLIN))
-			return pass(d, pfd, NULL, page, &bytes, true) == CPU_ERROR ? -1 : 0;
-		got = pass(d, pfd, pass_over(d, n, pfd), page, &bytes, false);
+			return pass(d, PASS_FINAL, pfd, NULL, page, &bytes) == CPU_ERROR ? -1 : 0;
+		got = pass(d, PASS_DRAIN, pfd, pass_over(d, n, pfd), page, &bytes);
 		if (got == CPU_ERROR)
 			return -1;
 		/*
@@ -359,16 +365,11 @@ static void arm(struct finit_drain *d, struct pollfd *cpus, bool on)
 static bool help(struct finit_drain *d, struct pollfd *cpus, long long slept_us)
 {
 	size_t bytes = 0;
-	int got;
 
-	if (slept_us < HELP_QUIET_US || !finit_spool_produce(d->sp, false))
+	/* busy, or an error (the thread's own read says it), or nothing read */
+	if (slept_us < HELP_QUIET_US || pass(d, PASS_HELP, cpus, cpus, d->help_page, &bytes) < 0 ||
+	    !bytes)
 		return false;
-	got = read_all(d, cpus, d->help_page, &bytes, false);
-	if (got != CPU_ERROR)
-		mark_idle(d, cpus);
-	finit_spool_produced(d->sp);
-	if (got == CPU_ERROR || !bytes)
-		return false;	/* an error: the thread's own read says it */
 	d->helped++;
 	return true;
 }
